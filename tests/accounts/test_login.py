@@ -1,0 +1,104 @@
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.base import PASSWORD, PersonasTestCase
+from twoheads.accounts.models import LoginFailure
+
+
+class LoginTests(PersonasTestCase):
+    def login(self, email: str, password: str, address: str = "10.0.0.1"):
+        return self.client.post(
+            reverse("login"), {"username": email, "password": password}, REMOTE_ADDR=address
+        )
+
+    def test_it_logs_priya_in_by_email_in_any_case(self):
+        response = self.login("Priya@ACME.test", PASSWORD)
+        self.assertRedirects(response, reverse("home"), fetch_redirect_response=False)
+        self.assertEqual(int(self.client.session["_auth_user_id"]), self.priya.pk)
+
+    def test_it_rotates_the_session_key_on_login(self):
+        self.client.get(reverse("login"))
+        self.client.session.save()
+        before = self.client.session.session_key
+        self.login("priya@acme.test", PASSWORD)
+        self.assertNotEqual(self.client.session.session_key, before)
+
+    def test_it_tells_a_wrong_password_plainly(self):
+        response = self.login("priya@acme.test", "nope")
+        self.assertContains(response, "That email and password do not match")
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    @override_settings(LOGIN_ACCOUNT_LIMIT=3)
+    def test_it_locks_an_account_after_repeated_failures_even_with_the_right_password(self):
+        for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+            self.login("priya@acme.test", "wrong", address)
+        response = self.login("priya@acme.test", PASSWORD, "10.0.0.9")
+        self.assertContains(response, "Too many failed attempts")
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    @override_settings(LOGIN_ADDRESS_LIMIT=4, LOGIN_ACCOUNT_LIMIT=100)
+    def test_it_locks_an_address_that_guesses_across_accounts(self):
+        for email in ("a@x.test", "b@x.test", "c@x.test", "d@x.test"):
+            self.login(email, "wrong", "10.9.9.9")
+        response = self.login("priya@acme.test", PASSWORD, "10.9.9.9")
+        self.assertContains(response, "Too many failed attempts")
+        # Someone at another address is not punished.
+        self.assertRedirects(
+            self.login("priya@acme.test", PASSWORD, "10.1.1.1"),
+            reverse("home"),
+            fetch_redirect_response=False,
+        )
+
+    def test_a_successful_login_clears_the_account_failures(self):
+        self.login("priya@acme.test", "wrong")
+        self.login("priya@acme.test", PASSWORD)
+        self.assertFalse(LoginFailure.objects.filter(email="priya@acme.test").exists())
+
+    def test_it_mails_a_password_reset_link_that_works(self):
+        self.client.post(reverse("password_reset"), {"email": "margaret@acme.test"})
+        self.assertEqual(len(mail.outbox), 1)
+        body = mail.outbox[0].body
+        self.assertIn("/password/reset/", body)
+        link = next(w for w in body.split() if "/password/reset/" in w)
+        path = link.split("testserver", 1)[-1]
+        response = self.client.get(path, follow=True)
+        self.assertContains(response, "Choose a new password")
+        response = self.client.post(
+            response.redirect_chain[-1][0],
+            {
+                "new_password1": "a fresh long passphrase 42",
+                "new_password2": "a fresh long passphrase 42",
+            },
+        )
+        self.assertRedirects(response, reverse("password_reset_complete"))
+        self.assertTrue(
+            self.client.login(username="margaret@acme.test", password="a fresh long passphrase 42")
+        )
+
+    def test_it_sends_no_mail_for_an_unknown_address_and_says_the_same(self):
+        response = self.client.post(
+            reverse("password_reset"), {"email": "nobody@acme.test"}, follow=True
+        )
+        self.assertContains(response, "Check your email")
+        self.assertEqual(len(mail.outbox), 0)
+
+    def test_a_password_change_signs_out_every_other_session(self):
+        other = self.client_class()
+        other.force_login(self.priya)
+        self.client.force_login(self.priya)
+        response = self.client.post(
+            reverse("password_change"),
+            {
+                "old_password": PASSWORD,
+                "new_password1": "another long passphrase 7",
+                "new_password2": "another long passphrase 7",
+            },
+        )
+        self.assertRedirects(response, reverse("password_change_done"))
+        self.assertEqual(self.client.get(reverse("account")).status_code, 200)
+        self.assertEqual(other.get(reverse("account")).status_code, 302)
+
+    def test_anonymous_visitors_are_sent_to_sign_in(self):
+        response = self.client.get(reverse("home"))
+        self.assertRedirects(response, reverse("login") + "?next=/", fetch_redirect_response=False)

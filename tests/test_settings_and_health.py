@@ -1,0 +1,70 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.db import connection
+from django.test import SimpleTestCase, TestCase
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-9f8e7d6c5b4a3f2e1d0c",
+    "ALLOWED_HOSTS": "twoheads.example.com",
+    "DATABASE_URL": "sqlite:////tmp/twoheads-check-deploy.sqlite3",
+}
+
+
+def run_twoheads(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "twoheads", *args],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "twoheads.settings", **env},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+class ProductionSettingsTests(SimpleTestCase):
+    def test_check_deploy_is_clean_with_production_variables(self):
+        result = run_twoheads("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("no issues", result.stdout)
+
+    def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(self):
+        env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+        result = run_twoheads("check", env=env)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("SECRET_KEY is not set", result.stderr)
+
+
+class HealthTests(TestCase):
+    def test_healthz_says_ok_when_the_database_answers(self):
+        response = self.client.get(reverse("healthz"))
+        self.assertEqual(response.json(), {"status": "ok", "database": "ok"})
+
+    def test_healthz_says_503_when_the_database_fails(self):
+        from unittest import mock
+
+        with mock.patch.object(connection, "cursor", side_effect=Exception("gone away")):
+            response = self.client.get(reverse("healthz"))
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json()["status"], "error")
+
+    def test_pages_carry_security_headers_and_a_csp_without_inline_scripts(self):
+        response = self.client.get(reverse("login"))
+        csp = response["Content-Security-Policy"]
+        script_src = next(part for part in csp.split(";") if "script-src" in part)
+        self.assertNotIn("unsafe-inline", script_src)
+        self.assertIn("nonce-", script_src)
+        self.assertEqual(response["X-Frame-Options"], "DENY")
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(response["Referrer-Policy"], "same-origin")

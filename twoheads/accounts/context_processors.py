@@ -1,0 +1,19 @@
+"""What the page shell needs to build the navigation for the signed-in user's roles."""
+
+from django.http import HttpRequest
+
+from .models import Membership
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = set(user.memberships.values_list("role", flat=True))
+    return {
+        "nav_is_manager": bool(
+            roles & {Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN}
+        ),
+        "nav_is_org_admin": Membership.Role.ORG_ADMIN in roles,
+        "nav_is_participant": Membership.Role.PARTICIPANT in roles,
+    }

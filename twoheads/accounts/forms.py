@@ -1,0 +1,61 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import LoginFailure, User
+
+
+def client_address(request: object) -> str | None:
+    meta = getattr(request, "META", {})
+    return meta.get("REMOTE_ADDR") or None
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Email and password, with lockout after repeated failures per account and per address."""
+
+    username = forms.EmailField(
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("That email and password do not match. Check both and try again."),
+        "locked": _(
+            "Too many failed attempts. For your safety, signing in is paused for "
+            "%(minutes)s minutes. You can reset your password meanwhile."
+        ),
+    }
+
+    def clean(self) -> dict[str, object]:
+        from django.conf import settings
+
+        email = (self.cleaned_data.get("username") or "").lower()
+        address = client_address(self.request)
+        if email and LoginFailure.is_locked(email, address):
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if email:
+                LoginFailure.record(email, address)
+            raise
+        LoginFailure.clear(email)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "timezone"]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What will use it, e.g. “HR sync” or “BI reports”."),
+    )

@@ -1,0 +1,143 @@
+"""People in a programme: reverse mentors, mentees, and people only in the org chart."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from twoheads.accounts.models import TIMEZONE_CHOICES, Organisation, User
+from twoheads.programmes.models import Programme, Skill
+
+
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def matchable(self) -> "ParticipantQuerySet":
+        """Mentors and mentees who are active in the programme."""
+        return self.filter(status=Participant.Status.ACTIVE).exclude(role="")
+
+    def visible_to(self, user: User) -> "ParticipantQuerySet":
+        """Participants whose profile the user may see: managers see their programmes' people."""
+        if not user.is_authenticated:
+            return self.none()
+        managed = Programme.objects.managed_by(user)
+        return self.filter(Q(programme__in=managed) | Q(user=user))
+
+
+class Participant(models.Model):
+    """One person's place in one programme, with everything the matching reads."""
+
+    class Role(models.TextChoices):
+        MENTOR = "mentor", _("Reverse mentor")
+        MENTEE = "mentee", _("Mentee")
+        NONE = "", _("Org chart only")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ON_LEAVE = "on_leave", _("On leave")
+        LEAVER = "leaver", _("Left the organisation")
+        WITHDRAWN = "withdrawn", _("Withdrew")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
+    external_id = models.CharField(
+        _("id"), max_length=64, help_text=_("The id from the HR system; unique in the programme.")
+    )
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="participations"
+    )
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    site = models.CharField(_("site"), max_length=100, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    manager = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        verbose_name=_("manager"),
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"), null=True, blank=True, help_text=_("Seniority: a higher number is more senior.")
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="UTC"
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    interests = models.JSONField(_("interests"), default=list, blank=True)
+    # Weekly free time in the person's own time zone: [[weekday 0=Mon, start minute, end minute]].
+    availability = models.JSONField(_("availability"), default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("partners at once"), default=1)
+    # Other participants' external ids.
+    exclude = models.JSONField(_("rather not be paired with"), default=list, blank=True)
+    past_partners = models.JSONField(_("past partners"), default=list, blank=True)
+    ranking = models.JSONField(_("ranking"), default=list, blank=True)
+    style = models.JSONField(_("working style answers"), default=dict, blank=True)
+    bio = models.TextField(_("about me"), blank=True)
+    profile_updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "external_id"], name="unique_participant_id"
+            )
+        ]
+        indexes = [models.Index(fields=["programme", "role", "status"])]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return self.name or self.external_id
+
+    def get_absolute_url(self) -> str:
+        return reverse("participant_detail", args=[self.programme.slug, self.pk])
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role == self.Role.MENTOR
+
+    @property
+    def is_mentee(self) -> bool:
+        return self.role == self.Role.MENTEE
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.external_id
+
+
+class ParticipantSkill(models.Model):
+    """A skill a participant offers (with a level) or wants (with a priority), each 1 to 3."""
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", _("Can teach")
+        WANT = "want", _("Wants to learn")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="participant_skills")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(
+        default=2, help_text=_("Level (offers) or priority (wants), from 1 to 3.")
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "skill", "kind"], name="unique_participant_skill"
+            )
+        ]
+        verbose_name = _("participant skill")
+        verbose_name_plural = _("participant skills")
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.get_kind_display().lower()} {self.skill} ({self.level})"

@@ -1,0 +1,332 @@
+"""A programme (cohort): lifecycle, matching rules and weights, skills, questionnaire."""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from twoheads.accounts.models import Membership, Organisation, User
+
+MANAGER_ROLES = (Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN)
+
+
+class ProgrammeQuerySet(models.QuerySet["Programme"]):
+    def managed_by(self, user: User) -> "ProgrammeQuerySet":
+        """Programmes the user may manage: those of organisations where they manage programmes."""
+        if not user.is_authenticated:
+            return self.none()
+        orgs = Organisation.objects.filter(
+            memberships__user=user, memberships__role__in=MANAGER_ROLES
+        )
+        return self.filter(models.Q(organisation__in=orgs) | models.Q(partners__in=orgs)).distinct()
+
+    def for_participant(self, user: User) -> "ProgrammeQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(participants__user=user).distinct()
+
+    def for_user(self, user: User) -> "ProgrammeQuerySet":
+        """Every programme the user may see, as a manager or as a participant."""
+        if not user.is_authenticated:
+            return self.none()
+        ids = set(self.managed_by(user).values_list("pk", flat=True))
+        ids |= set(self.for_participant(user).values_list("pk", flat=True))
+        return self.filter(pk__in=ids)
+
+
+class Programme(models.Model):
+    class Type(models.TextChoices):
+        REVERSE = "reverse", _("Reverse mentoring (the junior mentors the senior)")
+        TRADITIONAL = "traditional", _("Traditional mentoring (the senior mentors the junior)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ENROLLING = "enrolling", _("Enrolling")
+        MATCHING = "matching", _("Matching")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    class Mode(models.TextChoices):
+        OPTIMAL = "optimal", _("Best overall pairs (the programme manager publishes them)")
+        STABLE = "stable", _("Stable pairs from everyone's ranking")
+        SELF_SELECTION = "suggest", _("Self-selection (people choose from their suggestions)")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.ENROLLING},
+        Status.ENROLLING: {Status.DRAFT, Status.MATCHING},
+        Status.MATCHING: {Status.ENROLLING, Status.ACTIVE},
+        Status.ACTIVE: {Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="programmes"
+    )
+    partners = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="partner_programmes",
+        help_text=_("Other organisations taking part in a cross-organisation exchange."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    type = models.CharField(_("type"), max_length=16, choices=Type.choices, default=Type.REVERSE)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    enrolment_closes = models.DateField(_("enrolment closes"), null=True, blank=True)
+    matching_on = models.DateField(_("matching date"), null=True, blank=True)
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    meeting_cadence_days = models.PositiveSmallIntegerField(
+        _("meet every (days)"), default=14, help_text=_("How often pairs are expected to meet.")
+    )
+    default_capacity = models.PositiveSmallIntegerField(
+        _("partners per person"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("How many partners a person has at once unless they say otherwise."),
+    )
+    matching_mode = models.CharField(
+        _("how pairs are made"), max_length=16, choices=Mode.choices, default=Mode.OPTIMAL
+    )
+    fairness = models.BooleanField(
+        _("lift the weakest pair first"),
+        default=False,
+        help_text=_(
+            "Make the lowest-scoring pair as good as possible before maximising the total."
+        ),
+    )
+
+    # Engine rules: the same names as the `twoheads match` rules file.
+    min_level_gap = models.PositiveSmallIntegerField(
+        _("minimum level gap"),
+        default=2,
+        help_text=_(
+            "In reverse mentoring the mentor is at least this many levels below the mentee "
+            "(above, in traditional mentoring)."
+        ),
+    )
+    require_mutual = models.BooleanField(
+        _("both must learn something"),
+        default=True,
+        help_text=_("Only pair people when each has a skill the other wants."),
+    )
+    min_compatibility = models.FloatField(
+        _("minimum compatibility"),
+        default=0.3,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_(
+            "From 0 to 1: shared interests, similar working style and time to meet. Pairs "
+            "below this are never proposed."
+        ),
+    )
+    min_overlap_hours = models.FloatField(
+        _("minimum shared hours a week"),
+        default=1.0,
+        validators=[MinValueValidator(0), MaxValueValidator(168)],
+        help_text=_("Both must be free at the same time for at least this long each week."),
+    )
+    cross_organisation = models.BooleanField(
+        _("pair across organisations"),
+        default=False,
+        help_text=_("Allow a mentor and a mentee from different organisations."),
+    )
+    allow_same_department = models.BooleanField(
+        _("allow pairs in the same department"),
+        default=True,
+        help_text=_("Turn off to pair only people from different departments."),
+    )
+    weight_benefit = models.FloatField(
+        _("weight of mutual benefit"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("How much what each can teach the other counts in a pair's score."),
+    )
+    weight_compatibility = models.FloatField(
+        _("weight of compatibility"),
+        default=0.35,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("How much a meeting of minds counts in a pair's score."),
+    )
+    weight_reach = models.FloatField(
+        _("weight of reach"),
+        default=0.15,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("How much bringing together distant parts of the organisation counts."),
+    )
+
+    # Enrolment.
+    open_signup = models.BooleanField(
+        _("open sign-up"),
+        default=False,
+        help_text=_("Anyone with the programme code can enrol."),
+    )
+    signup_code = models.CharField(_("programme code"), max_length=16, blank=True)
+
+    # Relationship settings.
+    no_meeting_days = models.PositiveSmallIntegerField(
+        _("nudge after days without a meeting"), default=21
+    )
+    checkin_first_days = models.PositiveSmallIntegerField(
+        _("first check-in after days"), default=30
+    )
+    checkin_every_days = models.PositiveSmallIntegerField(_("then check in every days"), default=60)
+    request_reminder_days = models.PositiveSmallIntegerField(
+        _("remind about a request after days"), default=7
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        _("a request expires after days"), default=14
+    )
+    max_pending_requests = models.PositiveSmallIntegerField(
+        _("open requests per person"), default=3
+    )
+    retention_days = models.PositiveIntegerField(
+        _("keep data after closing for days"),
+        default=365,
+        help_text=_("After this, a closed programme is anonymised."),
+    )
+
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = self.unique_slug(self.name)
+        if self.open_signup and not self.signup_code:
+            self.signup_code = secrets.token_hex(3).upper()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme_detail", args=[self.slug])
+
+    @classmethod
+    def unique_slug(cls, name: str) -> str:
+        base = slugify(name)[:70] or "programme"
+        slug, n = base, 2
+        while cls.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def is_reverse(self) -> bool:
+        return self.type == self.Type.REVERSE
+
+    @property
+    def self_selection(self) -> bool:
+        return self.matching_mode == self.Mode.SELF_SELECTION
+
+    def organisations(self) -> list[Organisation]:
+        return [self.organisation, *self.partners.all()]
+
+    def can_transition(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+    def transition(self, status: str) -> None:
+        """Move to `status`, refusing moves the lifecycle does not allow."""
+        if not self.can_transition(status):
+            raise ValidationError(
+                _("A programme cannot go from %(old)s to %(new)s."),
+                params={
+                    "old": self.get_status_display(),
+                    "new": self.Status(status).label,
+                },
+                code="bad_transition",
+            )
+        self.status = status
+        if status == self.Status.CLOSED:
+            from django.utils import timezone
+
+            self.closed_at = timezone.now()
+        self.save(update_fields=["status", "closed_at", "updated_at"])
+
+    def is_managed_by(self, user: User) -> bool:
+        return Programme.objects.managed_by(user).filter(pk=self.pk).exists()
+
+
+class Skill(models.Model):
+    """A skill in one programme's catalogue."""
+
+    class Kind(models.TextChoices):
+        TECHNOLOGY = "technology", _("New technology and perspectives")
+        EXPERIENCE = "experience", _("Experience")
+        OTHER = "other", _("Other")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="skills")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    proposed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="unique_skill_name")
+        ]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkillAlias(models.Model):
+    """Another name for a skill (`GenAI` for `Generative AI tools`), matched after folding."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(_("alias"), max_length=100)
+
+    class Meta:
+        ordering = ["alias"]
+        constraints = [
+            models.UniqueConstraint(fields=["skill", "alias"], name="unique_skill_alias")
+        ]
+        verbose_name = _("skill alias")
+        verbose_name_plural = _("skill aliases")
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.skill}"
+
+
+class Question(models.Model):
+    """A working-style question answered from 1 to 5; answers feed compatibility."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(_("key"), max_length=50)
+    text = models.CharField(_("question"), max_length=200)
+    low_label = models.CharField(_("1 means"), max_length=80, blank=True)
+    high_label = models.CharField(_("5 means"), max_length=80, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="unique_question_key")
+        ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.text

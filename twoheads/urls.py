@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("twoheads.accounts.urls")),
+    path("", include("twoheads.programmes.urls")),
+    path("", include("twoheads.participants.urls")),
+    path("", include("twoheads.pairing.urls")),
+    path("", include("twoheads.meetings.urls")),
+    path("", include("twoheads.journal.urls")),
+    path("", include("twoheads.guard.urls")),
+    path("", include("twoheads.insights.urls")),
+    path("api/", include("twoheads.api.urls")),
+]

@@ -1,0 +1,33 @@
+"""Project-wide pages: the home page each role lands on, and the health check."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from twoheads.pairing.models import Pair
+from twoheads.participants.models import Participant
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    participations = Participant.objects.filter(user=request.user).select_related("programme")
+    if request.user.is_manager and not participations.exists():
+        return redirect("programme_list")
+    pairs = (
+        Pair.objects.of_user(request.user).live().select_related("mentor", "mentee", "programme")
+    )
+    return render(request, "home.html", {"participations": participations, "pairs": pairs})
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
