@@ -1,0 +1,40 @@
+"""The Two Heads matching engine: pure Python, numpy, scipy and OR-Tools; never Django."""
+
+from twoheads.matching.engine import check_pair, match, suggest
+from twoheads.matching.model import (
+    InputProblem,
+    MatchInputError,
+    MatchResult,
+    PairCheck,
+    PairResult,
+    Person,
+    Rules,
+    Suggestion,
+    Summary,
+    Unmatched,
+    Weights,
+)
+from twoheads.matching.reader import PersonRow, read_people, read_rows, read_rules
+from twoheads.matching.skills import fold_skill
+
+__all__ = [
+    "InputProblem",
+    "MatchInputError",
+    "MatchResult",
+    "PairCheck",
+    "PairResult",
+    "Person",
+    "PersonRow",
+    "Rules",
+    "Suggestion",
+    "Summary",
+    "Unmatched",
+    "Weights",
+    "check_pair",
+    "fold_skill",
+    "match",
+    "read_people",
+    "read_rows",
+    "read_rules",
+    "suggest",
+]

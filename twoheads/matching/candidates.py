@@ -1,0 +1,231 @@
+"""Candidate pairs from the skills: an inverted index (sparse products) over offers and wants.
+
+With ``require_mutual`` a pair needs a skill flowing each way, so only pairs that share
+skills are ever scored. Scoring runs in blocks of rows to bound memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from twoheads.matching.pool import FloatArray, IntArray, Pool
+from twoheads.matching.scoring import Scored, evaluate
+
+BLOCK_PAIRS = 2_000_000
+EVAL_CHUNK = 1_000_000
+NONE = -1  # "no k-th best": everyone this person could pair with is a candidate
+Progress = Callable[[float, str], None]
+
+
+def tie_break(mentor: IntArray, mentee: IntArray, seed: int) -> IntArray:
+    """A seeded 16-bit hash per pair, so equal scores are ordered the same way every run."""
+    with np.errstate(over="ignore"):
+        x = mentor.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        x ^= mentee.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+        x ^= np.uint64(seed & 0xFFFFFFFF) * np.uint64(0x165667B19E3779F9)
+        x ^= x >> np.uint64(29)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+    return (x >> np.uint64(48)).astype(np.int64)
+
+
+def sort_key(score_int: IntArray, mentor: IntArray, mentee: IntArray, seed: int) -> IntArray:
+    """Score first, then the seeded tie-break."""
+    return (score_int << 16) | tie_break(mentor, mentee, seed)
+
+
+def skill_blocks(
+    pool: Pool, *, by: str, rows: IntArray, cols: IntArray
+) -> Iterator[tuple[IntArray, IntArray, FloatArray, FloatArray]]:
+    """Pairs sharing a skill, as (mentor local, mentee local, teach, learn) per block.
+
+    ``by`` is the side whose local positions ``rows`` are iterated; ``cols`` the other side.
+    """
+    if by == "mentee":
+        wants, offers = pool.wants_e[rows], pool.offers_e[rows]
+        teach_t, learn_t = pool.offers_m_t[:, cols], pool.wants_m_t[:, cols]
+    else:
+        wants, offers = pool.offers_m[rows], pool.wants_m[rows]
+        teach_t, learn_t = pool.wants_e_t[:, cols], pool.offers_e_t[:, cols]
+    step = _rows_per_block(wants, offers, teach_t, learn_t)
+    for start in range(0, len(rows), step):
+        stop = min(start + step, len(rows))
+        teach = sp.csr_matrix(wants[start:stop] @ teach_t).astype(np.complex128)
+        learn = sp.csr_matrix(offers[start:stop] @ learn_t).astype(np.complex128)
+        both = sp.csr_matrix(teach + learn * 1j)
+        local = np.repeat(np.arange(start, stop), np.diff(both.indptr))
+        side_rows, side_cols = rows[local], cols[both.indices]
+        mentor, mentee = (side_cols, side_rows) if by == "mentee" else (side_rows, side_cols)
+        yield mentor, mentee, both.data.real.copy(), both.data.imag.copy()
+
+
+def _rows_per_block(*mats: sp.csr_matrix) -> int:
+    """Rows per block so that a block produces about BLOCK_PAIRS pairs."""
+    wants, offers, teach_t, learn_t = mats
+    n = wants.shape[0]
+    if n == 0:
+        return 1
+    sample = np.linspace(0, n - 1, num=min(n, 64)).astype(np.int64)
+    est = (wants[sample] @ teach_t).nnz + (offers[sample] @ learn_t).nnz
+    per_row = max(1.0, est / len(sample))
+    return max(1, int(BLOCK_PAIRS / per_row))
+
+
+def valid_pairs(
+    pool: Pool, mentor_local: IntArray, mentee_local: IntArray, teach: FloatArray,
+    learn: FloatArray,
+) -> Scored:  # fmt: skip
+    """Evaluate shared-skill pairs in chunks and keep those that break no hard rule."""
+    if pool.rules.require_mutual:
+        keep = (teach > 0) & (learn > 0)
+        mentor_local, mentee_local = mentor_local[keep], mentee_local[keep]
+        teach, learn = teach[keep], learn[keep]
+    parts = []
+    for s in range(0, max(len(teach), 1), EVAL_CHUNK):
+        e = s + EVAL_CHUNK
+        scored = evaluate(
+            pool, pool.mentors[mentor_local[s:e]], pool.mentees[mentee_local[s:e]],
+            teach[s:e], learn[s:e],
+        )  # fmt: skip
+        parts.append(scored.take(scored.valid))
+    return concat(parts)
+
+
+def concat(parts: list[Scored]) -> Scored:
+    """Join scored pair sets (all with the same rule keys)."""
+    if len(parts) == 1:
+        return parts[0]
+    names = [f for f in Scored.__dataclass_fields__ if f != "broken"]
+    fields = {f: np.concatenate([getattr(p, f) for p in parts]) for f in names}
+    broken = {k: np.concatenate([p.broken[k] for p in parts]) for k in parts[0].broken}
+    return Scored(**fields, broken=broken)
+
+
+def top_per_group(group: IntArray, key: IntArray, limit: IntArray) -> IntArray:
+    """Positions of the best ``limit[g]`` entries of each group by descending key."""
+    if not len(group):
+        return np.zeros(0, np.int64)
+    order = np.lexsort((-key, group))
+    sorted_group = group[order]
+    first = np.searchsorted(sorted_group, sorted_group, side="left")
+    rank = np.arange(len(order)) - first
+    return np.asarray(order[rank < limit[sorted_group]])
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The candidate set (local positions) and the k-th best bound of everyone in it."""
+
+    mentor: IntArray
+    mentee: IntArray
+    score_int: IntArray
+    kth_mentor: IntArray
+    kth_mentee: IntArray
+    valid_mentor: IntArray
+    valid_mentee: IntArray
+
+    @property
+    def size(self) -> int:
+        """Number of candidate pairs."""
+        return len(self.mentor)
+
+
+class _MentorTops:
+    """Each mentor's best pairs so far, compacted now and then, with a rising threshold."""
+
+    def __init__(self, limits: IntArray) -> None:
+        self.limits = limits
+        self.threshold = np.full(len(limits), -1, np.int64)
+        self.parts: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+        self.pending = 0
+
+    def add(self, mentor: IntArray, mentee: IntArray, key: IntArray, score: IntArray) -> None:
+        keep = key >= self.threshold[mentor]
+        self.parts.append((mentor[keep], mentee[keep], key[keep], score[keep]))
+        self.pending += int(keep.sum())
+        if self.pending > 4 * int(self.limits.sum()) + BLOCK_PAIRS:
+            self.compact()
+
+    def compact(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        joined = [np.concatenate(c) if self.parts else np.zeros(0, np.int64)
+                  for c in zip(*self.parts, strict=True)] or [np.zeros(0, np.int64)] * 4  # fmt: skip
+        mentor, mentee, key, score = joined
+        keep = top_per_group(mentor, key, self.limits)
+        mentor, mentee, key, score = mentor[keep], mentee[keep], key[keep], score[keep]
+        counts = np.bincount(mentor, minlength=len(self.limits))
+        full = counts >= self.limits
+        lowest = np.full(len(self.limits), -1, np.int64)
+        if len(key):
+            order = np.lexsort((key, mentor))
+            firsts = np.searchsorted(mentor[order], np.arange(len(self.limits)))
+            has = counts > 0
+            lowest[has] = key[order][firsts[has]]
+        self.threshold = np.where(full, lowest, -1)
+        self.parts = [(mentor, mentee, key, score)]
+        self.pending = len(mentor)
+        return mentor, mentee, key, score
+
+
+def generate(pool: Pool, k: int, seed: int, progress: Progress | None = None) -> Candidates:
+    """Each mentee's top k and each mentor's top k x capacity, with their k-th best scores."""
+    n_m, n_e = len(pool.mentors), len(pool.mentees)
+    k_mentee = np.full(n_e, k, np.int64)
+    mentor_tops = _MentorTops(k * np.maximum(pool.capacity[pool.mentors], 1))
+    kth_e = np.full(n_e, NONE, np.int64)
+    valid_m = np.zeros(n_m, np.int64)
+    valid_e = np.zeros(n_e, np.int64)
+    keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
+    rows, cols = np.arange(n_e), np.arange(n_m)
+    for mentor_l, mentee_l, teach, learn in skill_blocks(pool, by="mentee", rows=rows, cols=cols):
+        scored = valid_pairs(pool, mentor_l, mentee_l, teach, learn)
+        m_l, e_l = _local(pool, scored)
+        score = scored.score_int
+        key = sort_key(score, scored.mentor, scored.mentee, seed)
+        valid_m += np.bincount(m_l, minlength=n_m)
+        valid_e += np.bincount(e_l, minlength=n_e)
+        best = top_per_group(e_l, key, k_mentee)
+        keep_e.append((m_l[best], e_l[best], score[best]))
+        _record_kth(kth_e, e_l[best], score[best], valid_e, k)
+        mentor_tops.add(m_l, e_l, key, score)
+        if progress and len(mentee_l):
+            progress(float(mentee_l.max() + 1) / max(n_e, 1), "scoring candidate pairs")
+    tm, te, _, ts = mentor_tops.compact()
+    kth_m = np.full(n_m, NONE, np.int64)
+    _record_kth(kth_m, tm, ts, valid_m, mentor_tops.limits)
+    em = [np.concatenate([p[i] for p in keep_e]) if keep_e else np.zeros(0, np.int64)
+          for i in range(3)]  # fmt: skip
+    mentor, mentee, score_int = union_pairs(n_e, (em[0], em[1], em[2]), (tm, te, ts))
+    return Candidates(mentor, mentee, score_int, kth_m, kth_e, valid_m, valid_e)
+
+
+def _local(pool: Pool, scored: Scored) -> tuple[IntArray, IntArray]:
+    return (np.searchsorted(pool.mentors, scored.mentor),
+            np.searchsorted(pool.mentees, scored.mentee))  # fmt: skip
+
+
+def _record_kth(
+    kth: IntArray, owner: IntArray, score: IntArray, valid: IntArray, limit: IntArray | int
+) -> None:
+    """The lowest kept score of everyone with more valid pairs than were kept."""
+    if not len(owner):
+        return
+    lowest = np.full(len(kth), np.iinfo(np.int64).max, np.int64)
+    np.minimum.at(lowest, owner, score)
+    cut = valid > limit
+    touched = np.zeros(len(kth), bool)
+    touched[owner] = True
+    kth[cut & touched] = lowest[cut & touched]
+
+
+def union_pairs(
+    n_e: int, *sets: tuple[IntArray, IntArray, IntArray]
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Distinct pairs from several (mentor, mentee, score) sets."""
+    mentor = np.concatenate([s[0] for s in sets])
+    mentee = np.concatenate([s[1] for s in sets])
+    score = np.concatenate([s[2] for s in sets])
+    _, first = np.unique(mentor * max(n_e, 1) + mentee, return_index=True)
+    return mentor[first], mentee[first], score[first]

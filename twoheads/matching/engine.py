@@ -1,0 +1,372 @@
+"""The engine's entry points: match, suggest and check_pair."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from twoheads.matching import explain, reasons, stable
+from twoheads.matching.candidates import (
+    NONE,
+    Candidates,
+    generate,
+    skill_blocks,
+    sort_key,
+    top_per_group,
+    union_pairs,
+    valid_pairs,
+)
+from twoheads.matching.model import (
+    MatchInputError,
+    MatchResult,
+    PairCheck,
+    PairResult,
+    Person,
+    Rules,
+    Suggestion,
+    Summary,
+    Unmatched,
+)
+from twoheads.matching.pool import IntArray, Pool, compile_pool
+from twoheads.matching.scoring import SCALE, Scored, evaluate
+from twoheads.matching.solver import Flow, bottleneck, solve
+
+MODES = ("optimal", "stable", "suggest")
+SOLVER_DEPTH = 50  # candidates kept per person before certification (measured: 99.97%)
+STABLE_DEPTH = 50
+SUGGEST_DEPTH = 10
+Progress = Callable[[float, str], None]
+
+
+def match(
+    people: Sequence[Person] | Pool,
+    rules: Rules | None = None,
+    *,
+    mode: str = "optimal",
+    fairness: bool = False,
+    seed: int = 0,
+    top_k: int | None = None,
+    time_limit: float | None = None,
+    progress: Progress | None = None,
+) -> MatchResult:
+    """Pair mentors with mentees; ``mode`` is optimal (exact), stable or suggest."""
+    if mode not in MODES:
+        raise MatchInputError(f'mode "{mode}" is not one of {", ".join(MODES)}')
+    if top_k is not None and top_k < 1:
+        raise MatchInputError(f"top_k must be at least 1, got {top_k}")
+    run = _Run(_pool(people, rules), seed, time.perf_counter(), time_limit, progress)
+    if mode == "suggest":
+        return run.suggest_all(top_k or SUGGEST_DEPTH)
+    if mode == "stable":
+        return run.stable(top_k or STABLE_DEPTH)
+    return run.optimal(fairness)
+
+
+def _pool(people: Sequence[Person] | Pool, rules: Rules | None) -> Pool:
+    if isinstance(people, Pool):
+        if rules is not None and rules != people.rules:
+            return compile_pool(people.people, rules)
+        return people
+    return compile_pool(people, rules or Rules())
+
+
+@dataclass
+class _Run:
+    """One run of the engine over a compiled pool."""
+
+    pool: Pool
+    seed: int
+    started: float
+    time_limit: float | None
+    progress: Progress | None
+
+    def __post_init__(self) -> None:
+        self.locked = _locked(self.pool)
+        taken_m = np.bincount(self._local_m(self.locked.mentor), minlength=self.n_m)
+        taken_e = np.bincount(self._local_e(self.locked.mentee), minlength=self.n_e)
+        self.cap_m = np.maximum(self.pool.capacity[self.pool.mentors] - taken_m, 0)
+        self.cap_e = np.maximum(self.pool.capacity[self.pool.mentees] - taken_e, 0)
+
+    @property
+    def n_m(self) -> int:
+        return len(self.pool.mentors)
+
+    @property
+    def n_e(self) -> int:
+        return len(self.pool.mentees)
+
+    def _local_m(self, mentor: IntArray) -> IntArray:
+        return np.searchsorted(self.pool.mentors, mentor)
+
+    def _local_e(self, mentee: IntArray) -> IntArray:
+        return np.searchsorted(self.pool.mentees, mentee)
+
+    def _tell(self, fraction: float, message: str) -> None:
+        if self.progress is not None:
+            self.progress(min(max(fraction, 0.0), 1.0), message)
+
+    def _out_of_time(self) -> bool:
+        limit = self.time_limit
+        return limit is not None and time.perf_counter() - self.started > limit
+
+    def optimal(self, fairness: bool) -> MatchResult:
+        cands = self._candidates(SOLVER_DEPTH)
+        mentor, mentee, score = self._without_locked(cands.mentor, cands.mentee, cands.score_int)
+        flow, mentor, mentee, score, certified = self._certify(cands, mentor, mentee, score, 0)
+        if fairness and len(flow.chosen):
+            floor = bottleneck(self.cap_m, self.cap_e, mentor, mentee, score, len(flow.chosen))
+            self._tell(0.9, "maximising the lowest pair score")
+            keep = score >= floor
+            flow, mentor, mentee, score, certified = self._certify(
+                cands, mentor[keep], mentee[keep], score[keep], floor
+            )
+        chosen = flow.chosen
+        bound = _upper_bound(cands, self.cap_e)
+        return self._result(mentor[chosen], mentee[chosen], cands, certified, bound, "optimal")
+
+    def _candidates(self, depth: int) -> Candidates:
+        self._tell(0.0, "finding candidate pairs from skills")
+        return generate(self.pool, depth, self.seed, self._scoring_progress)
+
+    def _scoring_progress(self, fraction: float, message: str) -> None:
+        self._tell(0.7 * fraction, message)
+
+    def _without_locked(
+        self, mentor: IntArray, mentee: IntArray, score: IntArray
+    ) -> tuple[IntArray, IntArray, IntArray]:
+        if not len(self.locked.mentor):
+            return mentor, mentee, score
+        locked = self._local_m(self.locked.mentor) * self.n_e + self._local_e(self.locked.mentee)
+        keep = ~np.isin(mentor * self.n_e + mentee, locked)
+        return mentor[keep], mentee[keep], score[keep]
+
+    def _certify(
+        self, cands: Candidates, mentor: IntArray, mentee: IntArray, score: IntArray, floor: int
+    ) -> tuple[Flow, IntArray, IntArray, IntArray, bool]:
+        """Solve, then add left-out pairs that the duals say could improve it, until none."""
+        for round_number in range(1, 1000):
+            self._tell(0.7 + 0.02 * round_number, f"solving (round {round_number})")
+            flow = solve(self.cap_m, self.cap_e, mentor, mentee, score, self.seed)
+            extra = self._violations(cands, flow, mentor, mentee, floor)
+            if not len(extra[0]):
+                return flow, mentor, mentee, score, True
+            if self._out_of_time():
+                return flow, mentor, mentee, score, False
+            mentor, mentee, score = union_pairs(self.n_e, (mentor, mentee, score), extra)
+        return flow, mentor, mentee, score, False
+
+    def _violations(
+        self, cands: Candidates, flow: Flow, mentor: IntArray, mentee: IntArray, floor: int
+    ) -> tuple[IntArray, IntArray, IntArray]:
+        """Left-out valid pairs with a negative reduced cost (they could improve the flow)."""
+        rows, cols = self._danger(cands, flow)
+        empty = np.zeros(0, np.int64)
+        if not len(rows) or not len(cols):
+            return empty, empty, empty
+        have = np.sort(mentor * self.n_e + mentee)
+        found: list[tuple[IntArray, IntArray, IntArray]] = []
+        for block in skill_blocks(self.pool, by="mentee", rows=rows, cols=cols):
+            scored = valid_pairs(self.pool, *block)
+            m_l, e_l = self._local_m(scored.mentor), self._local_e(scored.mentee)
+            score = scored.score_int
+            bad = (flow.slack(m_l, e_l, score) < 0) & (score >= floor)
+            key = m_l * self.n_e + e_l
+            at = np.searchsorted(have, key).clip(max=max(len(have) - 1, 0))
+            bad &= ~(have[at] == key) if len(have) else bad
+            found.append((m_l[bad], e_l[bad], score[bad]))
+        if not found:
+            return empty, empty, empty
+        m_found, e_found, s_found = (np.concatenate(c) for c in zip(*found, strict=True))
+        return self._without_locked(m_found, e_found, s_found)
+
+    def _danger(self, cands: Candidates, flow: Flow) -> tuple[IntArray, IntArray]:
+        """Mentees and mentors whose left-out pairs are not covered by the k-th best bound."""
+        d_m, d_e = flow.mentor_potential, flow.mentee_potential
+        real_m = (cands.kth_mentor != NONE) & (self.cap_m > 0)
+        real_e = (cands.kth_mentee != NONE) & (self.cap_e > 0)
+        if not real_m.any() or not real_e.any():
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        tau_e = d_e + flow.big + cands.kth_mentee
+        sigma_m = d_m - flow.big - cands.kth_mentor
+        rows = np.flatnonzero(real_e & (tau_e > d_m[real_m].min()))
+        cols = np.flatnonzero(real_m & (sigma_m < d_e[real_e].max()))
+        return rows, cols
+
+    def stable(self, depth: int) -> MatchResult:
+        cands = self._candidates(depth)
+        mentor, mentee, score = self._without_locked(cands.mentor, cands.mentee, cands.score_int)
+        mentor, mentee, score = self._with_rankings(mentor, mentee, score)
+        self._tell(0.8, "deferred acceptance")
+        outcome = stable.deferred_acceptance(
+            self.pool, self.cap_m, self.cap_e, mentor, mentee, score, depth, self.seed
+        )
+        bound = _upper_bound(cands, self.cap_e)
+        return self._result(
+            outcome.mentor, outcome.mentee, cands, False, bound, "stable", outcome.stable
+        )
+
+    def _with_rankings(
+        self, mentor: IntArray, mentee: IntArray, score: IntArray
+    ) -> tuple[IntArray, IntArray, IntArray]:
+        """Add the valid pairs people ranked, even outside their top candidates."""
+        ranked = stable.ranked_pairs(self.pool)
+        if not len(ranked[0]):
+            return mentor, mentee, score
+        scored = evaluate(self.pool, ranked[0], ranked[1])
+        scored = scored.take(scored.valid)
+        extra = (self._local_m(scored.mentor), self._local_e(scored.mentee), scored.score_int)
+        return self._without_locked(*union_pairs(self.n_e, (mentor, mentee, score), extra))
+
+    def suggest_all(self, depth: int) -> MatchResult:
+        cands = self._candidates(depth)
+        key = sort_key(cands.score_int, cands.mentor, cands.mentee, self.seed)
+        depth_m = np.full(self.n_m, depth, np.int64)
+        depth_e = np.full(self.n_e, depth, np.int64)
+        by_e = top_per_group(cands.mentee, key, depth_e)
+        by_m = top_per_group(cands.mentor, key, depth_m)
+        suggestions = [
+            *self._suggestions(cands, by_e, key, "mentee"),
+            *self._suggestions(cands, by_m, key, "mentor"),
+        ]
+        summary = self._summary((), cands, False, 0.0, "suggest")
+        return MatchResult(pairs=(), unmatched=(), summary=summary, suggestions=tuple(suggestions))
+
+    def _suggestions(
+        self, cands: Candidates, picked: IntArray, key: IntArray, side: str
+    ) -> list[Suggestion]:
+        mentor = self.pool.mentors[cands.mentor[picked]]
+        mentee = self.pool.mentees[cands.mentee[picked]]
+        scored = evaluate(self.pool, mentor, mentee)
+        owner = mentee if side == "mentee" else mentor
+        order = np.lexsort((-key[picked], owner))
+        out: list[Suggestion] = []
+        rank, last = 0, -1
+        for i in order.tolist():
+            rank = rank + 1 if owner[i] == last else 1
+            last = int(owner[i])
+            out.append(_suggestion(self.pool, scored, i, side, rank))
+        return out
+
+    def _result(
+        self, mentor: IntArray, mentee: IntArray, cands: Candidates, certified: bool,
+        bound: float, mode: str, is_stable: bool | None = None,
+    ) -> MatchResult:  # fmt: skip
+        self._tell(0.95, "writing explanations")
+        scored = evaluate(self.pool, self.pool.mentors[mentor], self.pool.mentees[mentee])
+        order = np.lexsort((scored.mentee, scored.mentor))
+        pairs = [_pair(self.pool, scored, int(i), locked=False) for i in order]
+        pairs += [_pair(self.pool, self.locked, i, locked=True) for i in range(len(self.locked.mentor))]
+        unmatched = reasons.unmatched(self.pool, pairs, self.seed)
+        summary = self._summary(tuple(pairs), cands, certified, bound, mode)
+        self._tell(1.0, "done")
+        return MatchResult(pairs=tuple(pairs), unmatched=unmatched, summary=summary,
+                           stable=is_stable)  # fmt: skip
+
+    def _summary(
+        self, pairs: tuple[PairResult, ...], cands: Candidates, certified: bool, bound: float,
+        mode: str,
+    ) -> Summary:  # fmt: skip
+        total = float(sum(p.score for p in pairs))
+        locked_total = float(sum(p.score for p in pairs if p.locked))
+        return Summary(
+            mentors=self.n_m, mentees=self.n_e, pairs=len(pairs),
+            matched_mentees=len({p.mentee for p in pairs}), total_score=total,
+            min_score=min((p.score for p in pairs), default=0.0),
+            upper_bound=total if certified else max(total, bound + locked_total),
+            optimal=certified, seconds=time.perf_counter() - self.started,
+            candidates=cands.size, mode=mode,
+        )  # fmt: skip
+
+
+def _upper_bound(cands: Candidates, cap_e: IntArray) -> float:
+    """No matching beats every mentee taking its best candidate on every free place."""
+    best = np.zeros(len(cap_e), np.int64)
+    np.maximum.at(best, cands.mentee, cands.score_int)
+    return float((best * cap_e).sum()) / SCALE
+
+
+def _locked(pool: Pool) -> Scored:
+    """The manager's locked pairs, scored; unknown ids or wrong roles are input errors."""
+    mentor, mentee = [], []
+    for m_id, e_id in pool.rules.locked:
+        m, e = _position(pool, m_id, "mentor"), _position(pool, e_id, "mentee")
+        mentor.append(m)
+        mentee.append(e)
+    return evaluate(pool, np.array(mentor, np.int64), np.array(mentee, np.int64))
+
+
+def _position(pool: Pool, person_id: str, role: str) -> int:
+    where = pool.index.get(person_id)
+    if where is None:
+        raise MatchInputError(f'"{person_id}" is not anyone in the people file')
+    if pool.people[where].role != role:
+        raise MatchInputError(f'"{person_id}" ({pool.people[where].label}) is not a {role}')
+    return where
+
+
+def _pair(pool: Pool, scored: Scored, i: int, *, locked: bool) -> PairResult:
+    m, e = int(scored.mentor[i]), int(scored.mentee[i])
+    broken = explain.broken_text(pool, scored, i) if locked else ()
+    text = explain.pair_text(pool, scored, i)
+    if locked:
+        text = "Locked by the programme manager. " + text
+        if broken:
+            text += " It breaks: " + "; ".join(broken) + "."
+    return PairResult(
+        mentor=pool.people[m].id, mentee=pool.people[e].id, score=float(scored.score[i]),
+        components=scored.components(i), explanation=text, teaches=explain.flows(pool, m, e),
+        learns=explain.flows(pool, e, m), shared_interests=explain.shared_interests(pool, m, e),
+        overlap_hours=float(scored.overlap_hours[i]), locked=locked, broken_rules=broken,
+    )  # fmt: skip
+
+
+def _suggestion(pool: Pool, scored: Scored, i: int, side: str, rank: int) -> Suggestion:
+    m, e = int(scored.mentor[i]), int(scored.mentee[i])
+    person, partner = (e, m) if side == "mentee" else (m, e)
+    return Suggestion(
+        person=pool.people[person].id, partner=pool.people[partner].id, rank=rank,
+        score=float(scored.score[i]), components=scored.components(i),
+        explanation=explain.pair_text(pool, scored, i),
+    )  # fmt: skip
+
+
+def suggest(
+    people: Sequence[Person] | Pool, rules: Rules | None, person_id: str, k: int = 10,
+    *, seed: int = 0,
+) -> tuple[Suggestion, ...]:  # fmt: skip
+    """The top k partners for one participant, best first.
+
+    Pass a compiled Pool (see `compile_pool`) to answer many requests against one pool fast.
+    """
+    pool = _pool(people, rules)
+    where = pool.index.get(person_id)
+    if where is None:
+        raise MatchInputError(f'"{person_id}" is not anyone in the pool')
+    role = pool.people[where].role
+    if role not in ("mentor", "mentee"):
+        raise MatchInputError(f'"{person_id}" is neither a mentor nor a mentee')
+    side = pool.mentees if role == "mentee" else pool.mentors
+    other = pool.mentors if role == "mentee" else pool.mentees
+    row = np.array([np.searchsorted(side, where)], np.int64)
+    blocks = list(skill_blocks(pool, by=role, rows=row, cols=np.arange(len(other))))
+    scored = valid_pairs(pool, *[np.concatenate(c) for c in zip(*blocks, strict=True)])
+    key = sort_key(scored.score_int, scored.mentor, scored.mentee, seed)
+    order = np.argsort(-key, kind="stable")[:k]
+    return tuple(_suggestion(pool, scored, int(i), role, r + 1) for r, i in enumerate(order))
+
+
+def check_pair(
+    people: Sequence[Person] | Pool, rules: Rules | None, mentor_id: str, mentee_id: str
+) -> PairCheck:
+    """Score a proposed pair and list, in plain words, every rule it breaks."""
+    pool = _pool(people, rules)
+    m, e = _position(pool, mentor_id, "mentor"), _position(pool, mentee_id, "mentee")
+    scored = evaluate(pool, np.array([m]), np.array([e]))
+    return PairCheck(
+        mentor=mentor_id, mentee=mentee_id, score=float(scored.score[0]),
+        components=scored.components(0), explanation=explain.pair_text(pool, scored, 0),
+        broken_rules=explain.broken_text(pool, scored, 0),
+    )  # fmt: skip

@@ -1,0 +1,199 @@
+"""Plain-English explanations of pairs, broken rules and unmatched participants."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from twoheads.matching.pool import Pool
+from twoheads.matching.scoring import FAR_IN_CHART, Scored
+
+Skill = tuple[str, int]
+
+
+def flows(pool: Pool, giver: int, taker: int) -> tuple[Skill, ...]:
+    """Skills the giver offers that the taker wants, with the giver's level, best first."""
+    offers = pool.offers.getrow(giver)
+    wanted = set(pool.wants.getrow(taker).indices.tolist())
+    found = [
+        (pool.skill_names[s], round(float(v) * 3))
+        for s, v in zip(offers.indices.tolist(), offers.data.tolist(), strict=True)
+        if s in wanted
+    ]
+    return tuple(sorted(found, key=lambda item: (-item[1], item[0])))
+
+
+def skill_list(skills: tuple[Skill, ...]) -> str:
+    """`generative AI tools (3), negotiation (2)`."""
+    return ", ".join(f"{name} ({level})" for name, level in skills)
+
+
+def shared_interests(pool: Pool, mentor: int, mentee: int) -> tuple[str, ...]:
+    """Interests both people listed, alphabetically."""
+    return tuple(sorted(pool.people[mentor].interests & pool.people[mentee].interests))
+
+
+def pair_text(pool: Pool, scored: Scored, i: int) -> str:
+    """The explanation shown with a pair."""
+    m, e = int(scored.mentor[i]), int(scored.mentee[i])
+    mentor, mentee = pool.people[m], pool.people[e]
+    teaches, learns = flows(pool, m, e), flows(pool, e, m)
+    parts = [
+        f"{mentor.label} can teach {mentee.label}: {skill_list(teaches)}."
+        if teaches else f"{mentor.label} offers nothing {mentee.label} asked for.",
+        f"{mentee.label} can teach {mentor.label}: {skill_list(learns)}."
+        if learns else f"{mentee.label} offers nothing {mentor.label} asked for.",
+    ]  # fmt: skip
+    interests = shared_interests(pool, m, e)
+    if interests:
+        parts.append(f"Shared interests: {', '.join(interests)}.")
+    parts.append(f"{_hours(float(scored.overlap_hours[i]))} a week when both are available.")
+    parts.append(reach_text(pool, m, e, int(scored.distance[i])))
+    wb, wc, wr = pool.rules.weights.normalised()
+    parts.append(
+        f"Score {scored.score[i]:.2f} = benefit {scored.benefit[i]:.2f} x {wb:.2f}"
+        f" + compatibility {scored.compatibility[i]:.2f} x {wc:.2f}"
+        f" + reach {scored.reach[i]:.2f} x {wr:.2f}."
+    )
+    return " ".join(parts)
+
+
+def _hours(hours: float) -> str:
+    return f"{hours:g} hour" + ("" if hours == 1 else "s")
+
+
+def reach_text(pool: Pool, m: int, e: int, distance: int) -> str:
+    """Why the two sit far apart (or close) in the organisation."""
+    mentor, mentee = pool.people[m], pool.people[e]
+    bits = []
+    if mentor.department and mentee.department and mentor.department != mentee.department:
+        bits.append(f"different departments ({mentor.department}, {mentee.department})")
+    if mentor.site and mentee.site and mentor.site != mentee.site:
+        bits.append(f"different sites ({mentor.site}, {mentee.site})")
+    if distance < 0:
+        bits.append("no shared manager in the org chart")
+    elif distance >= FAR_IN_CHART:
+        bits.append(f"{distance} steps apart in the org chart")
+    elif distance > 0:
+        bits.append(f"{distance} steps apart in the org chart (close)")
+    if not bits:
+        return "They work close together in the organisation."
+    return "They sit apart in the organisation: " + ", ".join(bits) + "."
+
+
+def broken_text(pool: Pool, scored: Scored, i: int) -> tuple[str, ...]:
+    """Every hard rule pair i breaks, in the words the manager sees."""
+    m, e = int(scored.mentor[i]), int(scored.mentee[i])
+    return tuple(
+        _RULE_WORDS[name](pool, scored, i, m, e)
+        for name, mask in scored.broken.items()
+        if bool(mask[i])
+    )
+
+
+def _mutual(pool: Pool, s: Scored, i: int, m: int, e: int) -> str:
+    a, b = pool.people[m].label, pool.people[e].label
+    if s.teach[i] <= 0 and s.learn[i] <= 0:
+        return f"no skills flow either way between {a} and {b}"
+    if s.teach[i] <= 0:
+        return f"{a} offers nothing {b} wants to learn (mutual benefit is required)"
+    return f"{b} offers nothing {a} wants to learn (mutual benefit is required)"
+
+
+def _level(pool: Pool, s: Scored, i: int, m: int, e: int) -> str:
+    rules = pool.rules
+    mentor, mentee = pool.people[m], pool.people[e]
+    where = "below" if rules.type == "reverse" else "above"
+    return (
+        f"{mentor.label} (level {mentor.level}) is not at least {rules.min_level_gap} levels "
+        f"{where} {mentee.label} (level {mentee.level})"
+    )
+
+
+def _line(pool: Pool, s: Scored, i: int, m: int, e: int) -> str:
+    a, b = pool.people[m].label, pool.people[e].label
+    return f"{a} and {b} are in the same reporting line (one manages the other, at some depth)"
+
+
+def _organisation(pool: Pool, s: Scored, i: int, m: int, e: int) -> str:
+    a, b = pool.people[m], pool.people[e]
+    return (
+        f"different organisations ({a.organisation or 'none'}, {b.organisation or 'none'}) "
+        "and the programme is not cross-organisation"
+    )
+
+
+def _department(pool: Pool, s: Scored, i: int, m: int, e: int) -> str:
+    return f"same department ({pool.people[m].department}) and the programme does not allow it"
+
+
+def _language(pool: Pool, s: Scored, i: int, m: int, e: int) -> str:
+    a, b = pool.people[m], pool.people[e]
+    return (
+        f"no shared language ({a.label}: {', '.join(a.languages)}; "
+        f"{b.label}: {', '.join(b.languages)})"
+    )
+
+
+def _overlap(pool: Pool, s: Scored, i: int, m: int, e: int) -> str:
+    return (
+        f"only {_hours(float(s.overlap_hours[i]))} a week when both are available; the "
+        f"programme needs at least {_hours(pool.rules.min_overlap_hours)}"
+    )
+
+
+def _compatibility(pool: Pool, s: Scored, i: int, m: int, e: int) -> str:
+    return (
+        f"compatibility {s.compatibility[i]:.2f} is below the programme's minimum "
+        f"{pool.rules.min_compatibility:.2f}"
+    )
+
+
+def _excluded(pool: Pool, s: Scored, i: int, m: int, e: int) -> str:
+    a, b = pool.people[m], pool.people[e]
+    if b.id in a.exclude or a.id in b.exclude:
+        who = a if b.id in a.exclude else b
+        other = b if who is a else a
+        return f"{who.label} asked not to be paired with {other.label}"
+    if b.id in a.past_partners or a.id in b.past_partners:
+        return f"{a.label} and {b.label} were partners before"
+    return f"the programme blocks pairing {a.label} with {b.label}"
+
+
+_RULE_WORDS = {
+    "mutual": _mutual, "level": _level, "reporting_line": _line,
+    "organisation": _organisation, "department": _department, "language": _language,
+    "overlap": _overlap, "compatibility": _compatibility, "excluded": _excluded,
+}  # fmt: skip
+
+_RULE_COUNT_WORDS = {
+    "level": "fail the level-gap rule",
+    "reporting_line": "are in the same reporting line",
+    "organisation": "are in another organisation",
+    "department": "are in the same department",
+    "language": "share no language",
+    "overlap": "have too little shared availability",
+    "compatibility": "are below the minimum compatibility",
+    "excluded": "are excluded, past partners or blocked",
+}
+
+
+def removed_text(counts: dict[str, int], total: int, other: str) -> str:
+    """`of the 20 mentors who share skills both ways: 14 are in the same reporting line`."""
+    shown = [f"{n} {_RULE_COUNT_WORDS[k]}" for k, n in counts.items() if n and k != "mutual"]
+    return f"of the {total} {other}s who share skills both ways, " + "; ".join(shown)
+
+
+def missing_skills(pool: Pool, person: int, field: str) -> str:
+    """Names of a person's wanted or offered skills, for reasons."""
+    row = (pool.wants if field == "wants" else pool.offers).getrow(person)
+    return ", ".join(sorted(pool.skill_names[s] for s in row.indices.tolist()))
+
+
+def score_words(value: float) -> str:
+    """A score as people read it."""
+    return f"{value:.2f}"
+
+
+def best_index(keys: np.ndarray) -> int:
+    """Position of the largest key."""
+    return int(np.argmax(keys))

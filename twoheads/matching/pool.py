@@ -1,0 +1,303 @@
+"""People compiled into arrays once, so every pair can be scored vectorised."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from twoheads.matching.model import MatchInputError, Person, Rules
+from twoheads.matching.skills import SkillFolder
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+WordArray = npt.NDArray[np.uint64]
+
+SLOT_MINUTES = 15
+SLOTS = 7 * 24 * 60 // SLOT_MINUTES
+# Time-zone offsets are taken in one fixed week so that results never depend on the run date.
+REFERENCE_MONDAY = datetime(2025, 1, 6, 12, 0)
+DEFAULT_AVAILABILITY = tuple((day, 9 * 60, 17 * 60) for day in range(5))
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """A compiled pool: people, rules, and per-person arrays indexed by position."""
+
+    people: tuple[Person, ...]
+    rules: Rules
+    index: dict[str, int]
+    mentors: IntArray
+    mentees: IntArray
+    level: FloatArray
+    organisation: IntArray
+    department: IntArray
+    site: IntArray
+    languages: WordArray
+    interests: WordArray
+    interest_count: IntArray
+    availability: WordArray
+    style: FloatArray
+    offers: sp.csr_matrix
+    wants: sp.csr_matrix
+    depth: IntArray
+    paths: IntArray
+    capacity: IntArray
+    forbidden: IntArray
+    skill_names: tuple[str, ...]
+    interest_names: tuple[str, ...]
+    offers_m: sp.csr_matrix
+    wants_m: sp.csr_matrix
+    offers_e: sp.csr_matrix
+    wants_e: sp.csr_matrix
+    offers_m_t: sp.csr_matrix
+    wants_m_t: sp.csr_matrix
+    offers_e_t: sp.csr_matrix
+    wants_e_t: sp.csr_matrix
+
+    @property
+    def size(self) -> int:
+        """Number of people, including those only in the org chart."""
+        return len(self.people)
+
+    def pair_key(self, mentor: IntArray, mentee: IntArray) -> IntArray:
+        """One int64 per (mentor, mentee) pair of global positions."""
+        return mentor.astype(np.int64) * self.size + mentee.astype(np.int64)
+
+    def forbidden_mask(self, mentor: IntArray, mentee: IntArray) -> BoolArray:
+        """True where the pair is excluded, past partners or blocked."""
+        if not len(self.forbidden):
+            return np.zeros(len(mentor), dtype=bool)
+        keys = self.pair_key(mentor, mentee)
+        where = np.searchsorted(self.forbidden, keys).clip(max=len(self.forbidden) - 1)
+        return np.asarray(self.forbidden[where] == keys)
+
+
+def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
+    """Compile people and rules into a Pool; raise MatchInputError on inconsistent input."""
+    people = tuple(people)
+    index = _index(people)
+    roles = np.array([p.role for p in people], dtype=object)
+    _check_people(people)
+    fold = SkillFolder(rules.alias_map)
+    offers, wants, skills = _skill_matrices(people, fold, rules)
+    mentors = np.flatnonzero(roles == "mentor").astype(np.int64)
+    mentees = np.flatnonzero(roles == "mentee").astype(np.int64)
+    depth, paths = _org_chart(people, index)
+    interests, interest_count, interest_names = _bitsets([p.interests for p in people])
+    languages, _, _ = _bitsets([frozenset(p.languages) for p in people])
+    return Pool(
+        people=people, rules=rules, index=index, mentors=mentors, mentees=mentees,
+        level=np.array([np.nan if p.level is None else p.level for p in people], dtype=float),
+        organisation=_codes([p.organisation for p in people]),
+        department=_codes([p.department for p in people]),
+        site=_codes([p.site for p in people]),
+        languages=languages, interests=interests, interest_count=interest_count,
+        availability=_availability(people), style=_style(people),
+        offers=offers, wants=wants, depth=depth, paths=paths,
+        capacity=np.array([p.capacity for p in people], dtype=np.int64),
+        forbidden=_forbidden(people, index, rules, roles),
+        skill_names=skills, interest_names=interest_names,
+        offers_m=offers[mentors], wants_m=wants[mentors],
+        offers_e=offers[mentees], wants_e=wants[mentees],
+        offers_m_t=_transpose(offers[mentors]), wants_m_t=_transpose(wants[mentors]),
+        offers_e_t=_transpose(offers[mentees]), wants_e_t=_transpose(wants[mentees]),
+    )  # fmt: skip
+
+
+def _transpose(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    out = sp.csr_matrix(matrix.T)
+    out.sort_indices()
+    return out
+
+
+def _index(people: tuple[Person, ...]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for pos, person in enumerate(people):
+        if person.id in index:
+            raise MatchInputError(f'person "{person.id}" appears twice (positions '
+                                  f"{index[person.id] + 1} and {pos + 1})")  # fmt: skip
+        index[person.id] = pos
+    return index
+
+
+def _check_people(people: tuple[Person, ...]) -> None:
+    for person in people:
+        if person.role not in ("mentor", "mentee", ""):
+            raise MatchInputError(f'person "{person.id}", field "role": "{person.role}" is not '
+                                  '"mentor", "mentee" or empty')  # fmt: skip
+        if person.role and person.level is None:
+            raise MatchInputError(f'person "{person.id}", field "level": a {person.role} '
+                                  "needs a level")  # fmt: skip
+        if person.capacity < 0:
+            raise MatchInputError(f'person "{person.id}", field "capacity": '
+                                  f"{person.capacity} is negative")  # fmt: skip
+
+
+def _codes(values: list[str]) -> IntArray:
+    """Factorise strings; an empty value gets -1 (unknown)."""
+    table: dict[str, int] = {}
+    return np.array([table.setdefault(v, len(table)) if v else -1 for v in values], np.int64)
+
+
+def _skill_matrices(
+    people: tuple[Person, ...], fold: SkillFolder, rules: Rules
+) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
+    """Offers as level/3 and wants as priority shares (each row of wants sums to one)."""
+    names: dict[str, int] = {}
+    display: list[str] = []
+    canonical = {fold(c): c for _, c in rules.aliases}
+
+    def skill_id(raw: str) -> int:
+        key = fold(raw)
+        if key not in names:
+            names[key] = len(names)
+            display.append(canonical.get(key, raw.strip()))
+        return names[key]
+
+    offers = _skill_csr(people, "offers", skill_id)
+    wants = _skill_csr(people, "wants", skill_id)
+    shape = (len(people), max(len(names), 1))
+    offers = sp.csr_matrix((offers[0] / 3.0, offers[1], offers[2]), shape=shape)
+    wants_m = sp.csr_matrix(wants, shape=shape)
+    totals = np.asarray(wants_m.sum(axis=1)).ravel()
+    wants_m = sp.csr_matrix(sp.diags(1.0 / np.where(totals > 0, totals, 1.0)) @ wants_m)
+    offers.sort_indices()
+    wants_m.sort_indices()
+    return offers, wants_m, tuple(display)
+
+
+def _skill_csr(
+    people: tuple[Person, ...], field: str, get: Callable[[str], int]
+) -> tuple[FloatArray, IntArray, IntArray]:
+    data: list[float] = []
+    cols: list[int] = []
+    indptr = [0]
+    for person in people:
+        row: dict[int, int] = {}
+        for name, value in getattr(person, field):
+            sid = get(name)
+            row[sid] = max(row.get(sid, 0), value)
+        cols.extend(row)
+        data.extend(row.values())
+        indptr.append(len(cols))
+    return (np.array(data, float), np.array(cols, np.int64), np.array(indptr, np.int64))
+
+
+def _bitsets(sets: list[frozenset[str]]) -> tuple[WordArray, IntArray, tuple[str, ...]]:
+    """Sets of words as rows of 64-bit words, with their sizes and the vocabulary."""
+    vocab: dict[str, int] = {}
+    for words in sets:
+        for word in sorted(words):
+            vocab.setdefault(word, len(vocab))
+    width = max(1, (len(vocab) + 63) // 64)
+    bits = np.zeros((len(sets), width * 64), dtype=bool)
+    rows = [i for i, words in enumerate(sets) for _ in words]
+    cols = [vocab[w] for words in sets for w in words]
+    bits[rows, cols] = True
+    return _pack(bits), bits.sum(axis=1).astype(np.int64), tuple(vocab)
+
+
+def _pack(bits: BoolArray) -> WordArray:
+    packed = np.packbits(bits, axis=1, bitorder="little")
+    pad = (-packed.shape[1]) % 8
+    packed = np.pad(packed, ((0, 0), (0, pad)))
+    return np.ascontiguousarray(packed).view(np.uint64)
+
+
+def _availability(people: tuple[Person, ...]) -> WordArray:
+    """Each person's weekly availability as UTC quarter-hour slots."""
+    rows = [_week_slots(p.timezone, p.availability or DEFAULT_AVAILABILITY) for p in people]
+    return np.stack(rows) if rows else np.zeros((0, (SLOTS + 63) // 64), np.uint64)
+
+
+@lru_cache(maxsize=4096)
+def _week_slots(timezone: str, ranges: tuple[tuple[int, int, int], ...]) -> WordArray:
+    offset = _utc_offset_minutes(timezone)
+    bits = np.zeros((1, SLOTS), dtype=bool)
+    for day, start, end in ranges:
+        first = -(-(day * 1440 + start - offset) // SLOT_MINUTES)
+        last = (day * 1440 + end - offset) // SLOT_MINUTES
+        bits[0, np.arange(first, last) % SLOTS] = True
+    words: WordArray = _pack(bits)[0]
+    words.flags.writeable = False
+    return words
+
+
+@lru_cache(maxsize=1024)
+def _utc_offset_minutes(timezone: str) -> int:
+    try:
+        zone = ZoneInfo(timezone)
+    except (KeyError, ValueError) as exc:
+        raise MatchInputError(f'time zone "{timezone}" is not an IANA time zone') from exc
+    delta = REFERENCE_MONDAY.replace(tzinfo=zone).utcoffset()
+    return int(delta.total_seconds() // 60) if delta else 0
+
+
+def _style(people: tuple[Person, ...]) -> FloatArray:
+    questions = sorted({q for p in people for q, _ in p.style})
+    table = np.full((len(people), max(len(questions), 1)), np.nan)
+    where = {q: i for i, q in enumerate(questions)}
+    for row, person in enumerate(people):
+        for question, value in person.style:
+            table[row, where[question]] = value
+    return table
+
+
+def _org_chart(people: tuple[Person, ...], index: dict[str, int]) -> tuple[IntArray, IntArray]:
+    """Depth of each person and their chain of managers from the top (padded with -1)."""
+    parent = np.array([index.get(p.manager_id, -1) if p.manager_id else -1 for p in people],
+                      dtype=np.int64)  # fmt: skip
+    depth = _depths(parent, people)
+    width = int(depth.max(initial=0)) + 2
+    paths = np.full((len(people), width), -1, dtype=np.int64)
+    rows = np.arange(len(people))
+    node = rows.copy()
+    for step in range(width - 1):
+        alive = node >= 0
+        paths[rows[alive], depth[alive] - step] = node[alive]
+        node[alive] = parent[node[alive]]
+    return depth, paths
+
+
+def _depths(parent: IntArray, people: tuple[Person, ...]) -> IntArray:
+    depth = np.zeros(len(parent), dtype=np.int64)
+    node = parent.copy()
+    for _ in range(len(parent) + 1):
+        alive = node >= 0
+        if not alive.any():
+            return depth
+        depth[alive] += 1
+        node[alive] = parent[node[alive]]
+    stuck = [people[i].id for i in np.flatnonzero(node >= 0)[:5]]
+    raise MatchInputError(f"manager cycle among: {', '.join(stuck)}")
+
+
+def _forbidden(
+    people: tuple[Person, ...], index: dict[str, int], rules: Rules, roles: npt.NDArray[np.object_]
+) -> IntArray:
+    """Keys of pairs never to form: exclusions either way, past partners, blocked pairs."""
+    size = len(people)
+    keys: set[int] = set()
+
+    def forbid(a: int, b: int) -> None:
+        if roles[a] == "mentor" and roles[b] == "mentee":
+            keys.add(a * size + b)
+        elif roles[a] == "mentee" and roles[b] == "mentor":
+            keys.add(b * size + a)
+
+    for pos, person in enumerate(people):
+        for other in person.exclude | person.past_partners:
+            if other in index:
+                forbid(pos, index[other])
+    for mentor, mentee in rules.blocked:
+        if mentor in index and mentee in index:
+            forbid(index[mentor], index[mentee])
+    return np.array(sorted(keys), dtype=np.int64)

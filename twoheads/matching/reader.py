@@ -1,0 +1,614 @@
+"""The one reader of participant files (CSV, XLSX, JSON) and programme rules (TOML).
+
+The command, the web importer and the API all call `read_rows`, so every upload is
+validated by the same code and reports problems by file, row, column and expectation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tomllib
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from twoheads.matching.model import InputProblem, MatchInputError, Person, Rules, Weights
+
+COLUMNS = (
+    "id", "name", "email", "role", "organisation", "department", "site", "manager_id", "level",
+    "timezone", "languages", "offers", "wants", "interests", "availability", "capacity",
+    "exclude", "past_partners", "ranking", "status",
+)  # fmt: skip
+STYLE_PREFIX = "style:"
+ROLES = ("mentor", "mentee", "")
+STATUSES = ("active", "leaver", "on_leave")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MAX_CAPACITY = 50
+_TIME = r"(\d{1,2})(?::(\d{2}))?"
+_SLOT = re.compile(rf"^([a-z]{{3}})(?:\s*-\s*([a-z]{{3}}))?\s+{_TIME}\s*-\s*{_TIME}$")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PersonRow:
+    """A validated row: its number in the file, the person, and the importer-only fields."""
+
+    row: int
+    person: Person
+    status: str = "active"
+
+
+Source = str | os.PathLike[str] | bytes
+
+
+class _Problems:
+    """Collects every problem in a file so the user can fix them all at once."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.items: list[InputProblem] = []
+
+    def add(self, row: int | None, column: str, value: str, expected: str) -> None:
+        where = f"{self.filename} row {row}" if row is not None else self.filename
+        if column:
+            where += f', column "{column}"'
+        message = f'{where}: "{value}" {expected}' if row is not None else f"{where}: {expected}"
+        self.items.append(
+            InputProblem(
+                message=message,
+                file=self.filename,
+                row=row,
+                column=column,
+                value=value,
+                expected=expected,
+            )  # fmt: skip
+        )
+
+    def whole_file(self, expected: str) -> None:
+        self.items.append(
+            InputProblem(
+                message=f"{self.filename} {expected}", file=self.filename, expected=expected
+            )  # fmt: skip
+        )
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        count = len(self.items)
+        head = f"{self.filename} has {count} problem{'s' if count > 1 else ''}:"
+        body = "\n".join(f"  {p.message}" for p in self.items)
+        raise MatchInputError(f"{head}\n{body}", tuple(self.items))
+
+
+def read_people(
+    source: Source, filename: str | None = None, *, known_ids: Iterable[str] | None = None
+) -> tuple[list[Person], list[str]]:
+    """Read participants from a CSV, XLSX or JSON file; return (people, warnings).
+
+    People whose ``status`` is not ``active`` stay in the org chart but are not matched.
+    """
+    rows, warnings = read_rows(source, filename, known_ids=known_ids)
+    people = [r.person if r.status == "active" else _org_chart_only(r.person) for r in rows]
+    return people, warnings
+
+
+def _org_chart_only(person: Person) -> Person:
+    fields = {name: getattr(person, name) for name in Person.__slots__}
+    fields["role"] = ""
+    return Person(**fields)
+
+
+def read_rows(
+    source: Source, filename: str | None = None, *, known_ids: Iterable[str] | None = None
+) -> tuple[list[PersonRow], list[str]]:
+    """Validate every row of a participant file; raise MatchInputError listing all problems.
+
+    ``known_ids`` are ids that exist elsewhere (for example already in the database): a
+    ``manager_id`` may point at them. Without it, managers must be in the file.
+    """
+    data, name = _load(source, filename)
+    problems = _Problems(name)
+    records = _records(data, name, problems)
+    problems.raise_if_any()
+    header = _header(records, problems)
+    warnings = [
+        f'{name}: unknown column "{col}" was ignored'
+        for col in header
+        if col not in COLUMNS and not col.startswith(STYLE_PREFIX)
+    ]
+    rows = [_person_row(num, rec, problems) for num, rec in records]
+    _check_unique(rows, problems)
+    _check_managers(rows, problems, known_ids)
+    problems.raise_if_any()
+    return [r for r in rows if r is not None], warnings
+
+
+def _load(source: Source, filename: str | None) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        return source, filename or "people"
+    path = Path(source)
+    try:
+        return path.read_bytes(), filename or path.name
+    except OSError as exc:
+        name = filename or path.name
+        raise MatchInputError(f"{name} could not be read: {exc.strerror}") from exc
+
+
+Record = tuple[int, dict[str, str]]
+
+
+def _records(data: bytes, name: str, problems: _Problems) -> list[Record]:
+    if not data.strip():
+        problems.whole_file("is empty; expected a header row and one row per person")
+        return []
+    kind = _kind(data, name)
+    if kind == "xlsx":
+        return _xlsx_records(data, problems)
+    text = _decode(data, problems)
+    if text is None:
+        return []
+    if kind == "json":
+        return _json_records(text, problems)
+    return _csv_records(text, problems)
+
+
+def _kind(data: bytes, name: str) -> str:
+    lower = name.lower()
+    if lower.endswith((".xlsx", ".xlsm")):
+        return "xlsx"
+    if lower.endswith(".json"):
+        return "json"
+    if lower.endswith((".csv", ".txt", ".tsv")):
+        return "csv"
+    if data[:2] == b"PK":
+        return "xlsx"
+    return "json" if data.lstrip()[:1] in (b"[", b"{") else "csv"
+
+
+def _decode(data: bytes, problems: _Problems) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.whole_file(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
+            "save it as 'CSV UTF-8'"
+        )
+        return None
+
+
+def _csv_records(text: str, problems: _Problems) -> list[Record]:
+    first = text.splitlines()[0] if text.splitlines() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = list(reader)
+    header = [h.strip().lower() for h in lines[0]]
+    out: list[Record] = []
+    for num, cells in enumerate(lines[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        out.append((num, dict(zip(header, (c.strip() for c in cells), strict=False))))
+    if not out:
+        problems.whole_file("has a header but no rows of people")
+    return out
+
+
+def _xlsx_records(data: bytes, problems: _Problems) -> list[Record]:
+    from openpyxl import load_workbook  # imported lazily: only spreadsheets need it
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        problems.whole_file("is not an XLSX spreadsheet; save it as .xlsx or CSV UTF-8")
+        return []
+    sheet = book.worksheets[0]
+    lines = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    if not lines:
+        problems.whole_file("is empty; expected a header row and one row per person")
+        return []
+    header = [h.strip().lower() for h in lines[0]]
+    out = [
+        (num, dict(zip(header, cells, strict=False)))
+        for num, cells in enumerate(lines[1:], start=2)
+        if any(cells)
+    ]
+    if not out:
+        problems.whole_file("has a header but no rows of people")
+    return out
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _json_records(text: str, problems: _Problems) -> list[Record]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems.whole_file(f"is not valid JSON (line {exc.lineno}: {exc.msg})")
+        return []
+    if isinstance(data, dict):
+        data = data.get("people")
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        problems.whole_file('is not a JSON list of people (or {"people": [...]})')
+        return []
+    if not data:
+        problems.whole_file("has no people")
+    return [
+        (num, {str(k).strip().lower(): _json_value(v) for k, v in rec.items()})
+        for num, rec in enumerate(data, start=1)
+    ]
+
+
+def _json_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(_json_value(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}:{_json_value(v)}" for k, v in value.items())
+    return str(value).strip()
+
+
+def _header(records: list[Record], problems: _Problems) -> list[str]:
+    header: list[str] = []
+    for _, rec in records:
+        header.extend(k for k in rec if k not in header)
+    if "id" not in header:
+        problems.whole_file('is missing the required column "id"')
+    roles = {rec.get("role", "").lower() for _, rec in records}
+    if "level" not in header and roles & {"mentor", "mentee"}:
+        problems.whole_file('is missing the column "level" (required for mentors and mentees)')
+    problems.raise_if_any()
+    return header
+
+
+def _person_row(num: int, rec: dict[str, str], problems: _Problems) -> PersonRow | None:
+    before = len(problems.items)
+    check = _RowChecker(num, rec, problems)
+    role = check.choice("role", ROLES, lower=True)
+    status = check.choice("status", STATUSES, lower=True) or "active"
+    person_id = rec.get("id", "")
+    if not person_id:
+        problems.add(num, "id", "", "is empty; every person needs an id")
+    fields: dict[str, Any] = {
+        "id": person_id,
+        "name": rec.get("name", ""),
+        "email": rec.get("email", ""),
+        "role": role,
+        "organisation": rec.get("organisation", rec.get("organization", "")),
+        "department": rec.get("department", ""),
+        "site": rec.get("site", ""),
+        "manager_id": rec.get("manager_id") or None,
+        "level": check.level(required=role in ("mentor", "mentee")),
+        "timezone": check.timezone(),
+        "languages": check.words("languages") or ("en",),
+        "offers": check.skills("offers"),
+        "wants": check.skills("wants"),
+        "interests": frozenset(check.words("interests")),
+        "availability": check.availability(),
+        "capacity": check.capacity(),
+        "exclude": frozenset(check.ids("exclude")),
+        "past_partners": frozenset(check.ids("past_partners")),
+        "ranking": check.ids("ranking"),
+        "style": check.style(),
+    }
+    if len(problems.items) > before:
+        return None
+    return PersonRow(row=num, person=Person(**fields), status=status)
+
+
+class _RowChecker:
+    """Parses the cells of one row, reporting each bad cell."""
+
+    def __init__(self, num: int, rec: dict[str, str], problems: _Problems) -> None:
+        self.num, self.rec, self.problems = num, rec, problems
+
+    def bad(self, column: str, value: str, expected: str) -> None:
+        self.problems.add(self.num, column, value, expected)
+
+    def choice(self, column: str, allowed: tuple[str, ...], *, lower: bool) -> str:
+        value = self.rec.get(column, "")
+        value = value.lower() if lower else value
+        if value and value not in allowed:
+            shown = " or ".join(f'"{a}"' for a in allowed if a)
+            self.bad(column, value, f"is not one of {shown}")
+            return ""
+        return value
+
+    def integer(self, column: str, low: int, high: int, value: str) -> int | None:
+        try:
+            number = int(value)
+        except ValueError:
+            self.bad(column, value, "is not a whole number")
+            return None
+        if not low <= number <= high:
+            self.bad(column, value, f"is not between {low} and {high}")
+            return None
+        return number
+
+    def level(self, *, required: bool) -> int | None:
+        value = self.rec.get("level", "")
+        if not value:
+            if required:
+                self.bad("level", "", "is not a whole number (required for mentors and mentees)")
+            return None
+        return self.integer("level", -1000, 1000, value)
+
+    def timezone(self) -> str:
+        value = self.rec.get("timezone", "") or "UTC"
+        if not _valid_zone(value):
+            self.bad("timezone", value, "is not an IANA time zone (like Europe/London)")
+            return "UTC"
+        return value
+
+    def words(self, column: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(w.strip().lower() for w in _split(self.rec.get(column, ""))))
+
+    def ids(self, column: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(_split(self.rec.get(column, ""))))
+
+    def skills(self, column: str) -> tuple[tuple[str, int], ...]:
+        out: dict[str, int] = {}
+        what = "level" if column == "offers" else "priority"
+        for item in _split(self.rec.get(column, "")):
+            skill, _, number = item.rpartition(":") if ":" in item else (item, "", "2")
+            value = self.integer(column, 1, 3, number.strip()) if skill.strip() else None
+            if not skill.strip():
+                self.bad(column, item, f'is not like "skill" or "skill:{what}"')
+            elif value is not None:
+                out[skill.strip()] = value
+        return tuple(out.items())
+
+    def availability(self) -> tuple[tuple[int, int, int], ...]:
+        out: list[tuple[int, int, int]] = []
+        for item in _split(self.rec.get("availability", "")):
+            slots = _parse_slot(item.lower())
+            if slots is None:
+                self.bad("availability", item, 'is not like "mon 09-12; thu 14:30-16"')
+            else:
+                out.extend(slots)
+        return tuple(out)
+
+    def capacity(self) -> int:
+        value = self.rec.get("capacity", "")
+        if not value:
+            return 1
+        return self.integer("capacity", 1, MAX_CAPACITY, value) or 1
+
+    def style(self) -> tuple[tuple[str, int], ...]:
+        out: list[tuple[str, int]] = []
+        for column, value in self.rec.items():
+            if column.startswith(STYLE_PREFIX) and value:
+                number = self.integer(column, 1, 5, value)
+                if number is not None:
+                    out.append((column[len(STYLE_PREFIX) :].strip(), number))
+        return tuple(sorted(out))
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+_ZONES: dict[str, bool] = {}
+
+
+def _valid_zone(name: str) -> bool:
+    if name not in _ZONES:
+        try:
+            ZoneInfo(name)
+            _ZONES[name] = True
+        except (ZoneInfoNotFoundError, ValueError):
+            _ZONES[name] = False
+    return _ZONES[name]
+
+
+def _parse_slot(text: str) -> list[tuple[int, int, int]] | None:
+    """`mon 09-12` or `mon-fri 09:30-17` into (weekday, start minute, end minute)."""
+    found = _SLOT.match(text.strip())
+    if not found:
+        return None
+    first, last, h1, m1, h2, m2 = found.groups()
+    if first not in DAYS or (last and last not in DAYS):
+        return None
+    start, end = int(h1) * 60 + int(m1 or 0), int(h2) * 60 + int(m2 or 0)
+    if not 0 <= start < end <= 24 * 60 or int(m1 or 0) >= 60 or int(m2 or 0) >= 60:
+        return None
+    days = range(DAYS.index(first), DAYS.index(last or first) + 1)
+    return [(day, start, end) for day in days] or None
+
+
+def _check_unique(rows: list[PersonRow | None], problems: _Problems) -> None:
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row is None or not row.person.id:
+            continue
+        first = seen.setdefault(row.person.id, row.row)
+        if first != row.row:
+            problems.add(row.row, "id", row.person.id, f"is already the id in row {first}")
+
+
+def _check_managers(
+    rows: list[PersonRow | None], problems: _Problems, known_ids: Iterable[str] | None
+) -> None:
+    valid = [r for r in rows if r is not None]
+    by_id = {r.person.id: r for r in valid}
+    known = set(by_id) | set(known_ids or ())
+    for row in valid:
+        manager = row.person.manager_id
+        if manager is not None and manager not in known:
+            problems.add(row.row, "manager_id", manager, "is not the id of anyone in the file")
+    for cycle in _manager_cycles({pid: r.person.manager_id for pid, r in by_id.items()}):
+        names = " -> ".join(f"{by_id[p].person.label} ({p})" for p in [*cycle, cycle[0]])
+        problems.add(
+            by_id[cycle[0]].row, "manager_id", by_id[cycle[0]].person.manager_id or "",
+            f"makes a manager cycle: {names}",
+        )  # fmt: skip
+
+
+def _manager_cycles(managers: Mapping[str, str | None]) -> list[list[str]]:
+    """Every cycle in the manager relation, each listed once starting at its smallest id."""
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+    for start in sorted(managers):
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in managers and state.get(node, 0) == 0:
+            state[node] = 1
+            path.append(node)
+            node = managers[node]
+        if node is not None and state.get(node) == 1 and node in path:
+            cycle = path[path.index(node) :]
+            low = cycle.index(min(cycle))
+            cycles.append(cycle[low:] + cycle[:low])
+        for visited in path:
+            state[visited] = 2
+    return cycles
+
+
+RULE_KEYS = (
+    "type", "min_level_gap", "require_mutual", "min_compatibility", "min_overlap_hours",
+    "cross_organisation", "allow_same_department", "weights", "aliases", "locked", "blocked",
+)  # fmt: skip
+WEIGHT_KEYS = ("benefit", "compatibility", "reach")
+
+
+def read_rules(source: str | os.PathLike[str] | bytes | None = None) -> Rules:
+    """Read programme rules from a TOML file or TOML text; unknown keys are an error."""
+    if source is None:
+        return Rules()
+    text, name = _rules_text(source)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MatchInputError(f"{name} is not valid TOML: {exc}") from exc
+    problems = _Problems(name)
+    fields = _rule_fields(data, problems)
+    problems.raise_if_any()
+    return Rules(**fields)
+
+
+def _rules_text(source: str | os.PathLike[str] | bytes) -> tuple[str, str]:
+    if isinstance(source, bytes):
+        raw, name = source, "rules"
+    elif isinstance(source, str) and ("=" in source or "\n" in source or not source.strip()):
+        return source, "rules"
+    else:
+        path = Path(source)
+        try:
+            raw, name = path.read_bytes(), path.name
+        except OSError as exc:
+            raise MatchInputError(f"{path.name} could not be read: {exc.strerror}") from exc
+    try:
+        return raw.decode("utf-8-sig"), name
+    except UnicodeDecodeError as exc:
+        raise MatchInputError(f"{name} is not UTF-8 text") from exc
+
+
+def _rule_fields(data: dict[str, Any], problems: _Problems) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in RULE_KEYS:
+            problems.whole_file(f'has an unknown key "{key}"; known keys: {", ".join(RULE_KEYS)}')
+            continue
+        parsed = _rule_value(key, value, problems)
+        if parsed is not None:
+            out[key] = parsed
+    return out
+
+
+_RULE_TYPES: dict[str, tuple[type, ...]] = {
+    "min_level_gap": (int,),
+    "require_mutual": (bool,),
+    "min_compatibility": (int, float),
+    "min_overlap_hours": (int, float),
+    "cross_organisation": (bool,),
+    "allow_same_department": (bool,),
+}
+
+
+def _rule_value(key: str, value: Any, problems: _Problems) -> Any:
+    if key == "type":
+        if value in ("reverse", "traditional"):
+            return value
+        return _bad_rule(problems, key, value, 'must be "reverse" or "traditional"')
+    if key == "weights":
+        return _weights(value, problems)
+    if key == "aliases":
+        return _aliases(value, problems)
+    if key in ("locked", "blocked"):
+        return _pairs(key, value, problems)
+    kinds = _RULE_TYPES[key]
+    if isinstance(value, bool) != (bool in kinds) or not isinstance(value, kinds):
+        return _bad_rule(problems, key, value, f"must be {_kind_words(kinds)}")
+    if key == "min_compatibility" and not 0 <= value <= 1:
+        return _bad_rule(problems, key, value, "must be between 0 and 1")
+    if key in ("min_overlap_hours", "min_level_gap") and value < 0:
+        return _bad_rule(problems, key, value, "must not be negative")
+    return value
+
+
+def _kind_words(kinds: tuple[type, ...]) -> str:
+    if bool in kinds:
+        return "true or false"
+    return "a whole number" if kinds == (int,) else "a number"
+
+
+def _bad_rule(problems: _Problems, key: str, value: Any, expected: str) -> None:
+    problems.whole_file(f'key "{key}" = {value!r} {expected}')
+
+
+def _weights(value: Any, problems: _Problems) -> Weights | None:
+    if not isinstance(value, dict):
+        return _bad_rule(
+            problems, "weights", value, "must be a table of benefit, compatibility, reach"
+        )
+    unknown = [k for k in value if k not in WEIGHT_KEYS]
+    for key in unknown:
+        problems.whole_file(f'has an unknown key "weights.{key}"; known: {", ".join(WEIGHT_KEYS)}')
+    good = {}
+    for key in WEIGHT_KEYS:
+        weight = value.get(key, getattr(Weights(), key))
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+            _bad_rule(problems, f"weights.{key}", weight, "must be a number, zero or more")
+        else:
+            good[key] = float(weight)
+    if not unknown and len(good) == 3 and sum(good.values()) <= 0:
+        return _bad_rule(problems, "weights", value, "must not all be zero")
+    return Weights(**good) if len(good) == 3 and not unknown else None
+
+
+def _aliases(value: Any, problems: _Problems) -> dict[str, str] | None:
+    """Either alias = "canonical" or canonical = ["alias", ...]."""
+    if not isinstance(value, dict):
+        return _bad_rule(problems, "aliases", value, "must be a table")
+    out: dict[str, str] = {}
+    for key, target in value.items():
+        if isinstance(target, str):
+            out[key] = target
+        elif isinstance(target, list) and all(isinstance(t, str) for t in target):
+            out.update(dict.fromkeys(target, key))
+        else:
+            _bad_rule(problems, f"aliases.{key}", target, "must be a skill name or a list of names")
+    return out
+
+
+def _pairs(key: str, value: Any, problems: _Problems) -> tuple[tuple[str, str], ...] | None:
+    ok = isinstance(value, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(i, str) for i in p) for p in value
+    )
+    if not ok:
+        return _bad_rule(problems, key, value, 'must be a list of ["mentor id", "mentee id"] pairs')
+    return tuple((p[0], p[1]) for p in value)

@@ -1,0 +1,184 @@
+"""The components of a pair's score and the hard rules, computed for arrays of pairs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from twoheads.matching.pool import (
+    SLOT_MINUTES,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Pool,
+)
+
+SCALE = 1_000_000  # scores are compared as integers in millionths
+INTEREST_SHARE, STYLE_SHARE, TIME_SHARE = 0.4, 0.3, 0.3
+FULL_OVERLAP_HOURS = 4.0
+DEPARTMENT_SHARE, SITE_SHARE, CHART_SHARE = 0.4, 0.2, 0.4
+FAR_IN_CHART = 6
+RULES = (
+    "mutual", "level", "reporting_line", "organisation", "department", "language", "overlap",
+    "compatibility", "excluded",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """Pairs (global positions) with every component, the score and the rules they break."""
+
+    mentor: IntArray
+    mentee: IntArray
+    teach: FloatArray
+    learn: FloatArray
+    benefit: FloatArray
+    compatibility: FloatArray
+    reach: FloatArray
+    score: FloatArray
+    overlap_hours: FloatArray
+    distance: IntArray
+    broken: dict[str, BoolArray]
+
+    @property
+    def valid(self) -> BoolArray:
+        """True where the pair breaks no hard rule."""
+        ok = np.ones(len(self.mentor), dtype=bool)
+        for mask in self.broken.values():
+            ok &= ~mask
+        return ok
+
+    @property
+    def score_int(self) -> IntArray:
+        """Scores as whole millionths, the unit the solvers optimise."""
+        return np.rint(self.score * SCALE).astype(np.int64)
+
+    def take(self, keep: BoolArray | IntArray) -> Scored:
+        """The subset of pairs selected by a mask or positions."""
+        return Scored(
+            mentor=self.mentor[keep], mentee=self.mentee[keep], teach=self.teach[keep],
+            learn=self.learn[keep], benefit=self.benefit[keep],
+            compatibility=self.compatibility[keep], reach=self.reach[keep],
+            score=self.score[keep], overlap_hours=self.overlap_hours[keep],
+            distance=self.distance[keep], broken={k: v[keep] for k, v in self.broken.items()},
+        )  # fmt: skip
+
+    def components(self, i: int) -> dict[str, float]:
+        """The named components of pair i, as shown to people."""
+        return {
+            "teach": float(self.teach[i]), "learn": float(self.learn[i]),
+            "benefit": float(self.benefit[i]), "compatibility": float(self.compatibility[i]),
+            "reach": float(self.reach[i]),
+        }  # fmt: skip
+
+
+def skill_flow(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[FloatArray, FloatArray]:
+    """teach (mentor to mentee) and learn (mentee to mentor) for arbitrary pairs."""
+    teach = np.asarray(pool.wants[mentee].multiply(pool.offers[mentor]).sum(axis=1)).ravel()
+    learn = np.asarray(pool.wants[mentor].multiply(pool.offers[mentee]).sum(axis=1)).ravel()
+    return teach.astype(float), learn.astype(float)
+
+
+def evaluate(
+    pool: Pool,
+    mentor: IntArray,
+    mentee: IntArray,
+    teach: FloatArray | None = None,
+    learn: FloatArray | None = None,
+) -> Scored:
+    """Score pairs of global positions and record which hard rules each one breaks."""
+    if teach is None or learn is None:
+        teach, learn = skill_flow(pool, mentor, mentee)
+    rules = pool.rules
+    overlap = _overlap_hours(pool, mentor, mentee)
+    compatibility = (
+        INTEREST_SHARE * _interest(pool, mentor, mentee)
+        + STYLE_SHARE * _style(pool, mentor, mentee)
+        + TIME_SHARE * np.minimum(1.0, overlap / FULL_OVERLAP_HOURS)
+    )
+    same_line, distance = _chart(pool, mentor, mentee)
+    reach = _reach(pool, mentor, mentee, distance)
+    benefit = (teach + learn) / 2
+    wb, wc, wr = rules.weights.normalised()
+    broken = {
+        "mutual": ~((teach > 0) & (learn > 0)) if rules.require_mutual else benefit <= 0,
+        "level": ~_level_ok(pool, mentor, mentee),
+        "reporting_line": same_line,
+        "organisation": _different(pool.organisation, mentor, mentee)
+        if not rules.cross_organisation
+        else np.zeros(len(mentor), bool),
+        "department": _same_known(pool.department, mentor, mentee)
+        if not rules.allow_same_department
+        else np.zeros(len(mentor), bool),
+        "language": ~np.any(pool.languages[mentor] & pool.languages[mentee], axis=1),
+        "overlap": overlap < rules.min_overlap_hours - 1e-9,
+        "compatibility": compatibility < rules.min_compatibility - 1e-9,
+        "excluded": pool.forbidden_mask(mentor, mentee),
+    }
+    return Scored(
+        mentor=mentor, mentee=mentee, teach=teach, learn=learn, benefit=benefit,
+        compatibility=compatibility, reach=reach,
+        score=wb * benefit + wc * compatibility + wr * reach,
+        overlap_hours=overlap, distance=distance, broken=broken,
+    )  # fmt: skip
+
+
+def _level_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
+    gap = pool.level[mentee] - pool.level[mentor]
+    if pool.rules.type == "traditional":
+        gap = -gap
+    return np.asarray(gap >= pool.rules.min_level_gap)
+
+
+def _different(codes: IntArray, mentor: IntArray, mentee: IntArray) -> BoolArray:
+    return np.asarray(codes[mentor] != codes[mentee])
+
+
+def _same_known(codes: IntArray, mentor: IntArray, mentee: IntArray) -> BoolArray:
+    return np.asarray((codes[mentor] == codes[mentee]) & (codes[mentor] >= 0))
+
+
+def _overlap_hours(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
+    both = pool.availability[mentor] & pool.availability[mentee]
+    slots = np.bitwise_count(both).sum(axis=1, dtype=np.int64)
+    return slots * (SLOT_MINUTES / 60.0)
+
+
+def _interest(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
+    """Dice overlap of interests: 2 |shared| / (|mine| + |yours|)."""
+    shared = np.bitwise_count(pool.interests[mentor] & pool.interests[mentee]).sum(axis=1)
+    total = pool.interest_count[mentor] + pool.interest_count[mentee]
+    return np.where(total > 0, 2.0 * shared / np.maximum(total, 1), 0.0)
+
+
+def _style(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
+    """1 minus the mean answer gap over shared questions, scaled to [0, 1]; 0.5 if none."""
+    gaps = np.abs(pool.style[mentor] - pool.style[mentee])
+    answered = ~np.isnan(gaps)
+    count = answered.sum(axis=1)
+    total = np.where(answered, gaps, 0.0).sum(axis=1)
+    return np.where(count > 0, 1.0 - total / np.maximum(count, 1) / 4.0, 0.5)
+
+
+def _chart(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[BoolArray, IntArray]:
+    """Whether one manages the other at any depth, and their distance (-1 if unrelated)."""
+    common = np.argmin(pool.paths[mentor] == pool.paths[mentee], axis=1)
+    dm, de = pool.depth[mentor], pool.depth[mentee]
+    same_line = (common == dm + 1) | (common == de + 1)
+    distance = np.where(common > 0, dm + de - 2 * (common - 1), -1)
+    return same_line, distance.astype(np.int64)
+
+
+def _reach(pool: Pool, mentor: IntArray, mentee: IntArray, distance: IntArray) -> FloatArray:
+    far = np.where(distance < 0, 1.0, np.minimum(1.0, distance / FAR_IN_CHART))
+    return (
+        DEPARTMENT_SHARE * _known_apart(pool.department, mentor, mentee)
+        + SITE_SHARE * _known_apart(pool.site, mentor, mentee)
+        + CHART_SHARE * far
+    )
+
+
+def _known_apart(codes: IntArray, mentor: IntArray, mentee: IntArray) -> FloatArray:
+    a, b = codes[mentor], codes[mentee]
+    return ((a != b) & (a >= 0) & (b >= 0)).astype(float)
