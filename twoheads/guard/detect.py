@@ -197,7 +197,7 @@ _MARKER_LABELS = re.compile(
     r"(?<!\w)(?:marked|classified|labell?ed|stamped|graded)\s+(?:as\s+)?"
     r"(?:strictly\s+)?(?:confidential|restricted|secret)(?!\w)"
     r"|(?<!\w)classification\s*(?::|is|-)\s*(?:confidential|restricted|secret)(?!\w)"
-    r"|(?:^|(?<=[\[(])|(?<=[.!?] ))[ \t]*(?:confidential|restricted)"
+    r"|(?:^|(?<=[\[(\'\"\u2018\u201c])|(?<=[.!?] ))[ \t]*(?:confidential|restricted)"
     r"\s*(?::|[-\u2013\u2014]\s|[\])])"
     r"|(?<!\w)(?:this|that|it|which)\s*(?:\s+is|'s|\u2019s)\s+(?:strictly\s+|highly\s+|still\s+)?"
     r"confidential(?!\w)"
@@ -254,7 +254,8 @@ _PHONE = re.compile(
     re.ASCII,
 )
 _PHONE_WORDS = re.compile(
-    r"(?<!\w)(?:phone|mobile|cell|tel|telephone|landline|call|ring|text|whatsapp|signal|fax"
+    r"(?<!\w)(?:phone|mobile|cell|tel|telephone|landline|call|ring|whatsapp|signal|fax"
+    r"|text\s+(?:me|him|her|us|them)"
     r"|extension|ext|reach\s+me|dial)(?!\w)",
     re.IGNORECASE,
 )
@@ -417,7 +418,7 @@ _MONEY = re.compile(
 )
 _PERCENT = re.compile(rf"(?<![\w.])(?:{_NUMBER})[ ]?(?:%|per[ ]?cent(?!\w))", re.IGNORECASE)
 _FINANCIAL_WORD = re.compile(
-    r"(?<!\w)(?:revenues?|margins?|forecasts?|forecasting|salary|salaries|profits?|profitability"
+    r"(?<!\w)(?:revenues?|rev|margins?|forecasts?|forecasting|salary|salaries|profits?|profitability"
     r"|losses|loss|ebitda|ebit|turnover|bonus(?:es)?|pay\s+(?:rise|increase|band|review|cut|freeze)"
     r"|base\s+pay|take[\s\-]home\s+pay|payroll|budgets?|valuation|earnings|sales|arr|mrr"
     r"|run[\s\-]rate|cash[\s\-]?flow|p&l|compensation|remuneration|dividends?|funding"
@@ -426,12 +427,15 @@ _FINANCIAL_WORD = re.compile(
 )
 # A bare percentage is everywhere ("20% of the team"); it is a figure only next to these.
 _RATE_WORD = re.compile(
-    r"(?<!\w)(?:revenues?|margins?|forecasts?|salary|salaries|profits?|profitability|ebitda|ebit"
+    r"(?<!\w)(?:revenues?|rev|margins?|forecasts?|salary|salaries|profits?|profitability|ebitda|ebit"
     r"|turnover|bonus(?:es)?|pay\s+(?:rise|increase|cut)|payroll|budgets?|earnings|sales"
     r"|run[\s\-]rate|discount|dividends?)(?!\w)",
     re.IGNORECASE,
 )
-_WORDS_APART = 5
+# The financial word usually heads the clause ("the salary band for my role tops out at £52k")
+# or follows the figure closely ("£1.2m in revenue").
+_WORDS_BEFORE = 8
+_WORDS_AFTER = 4
 
 
 def _financial_figures(text: str) -> Iterator[Finding]:
@@ -447,15 +451,28 @@ def _financial_figures(text: str) -> Iterator[Finding]:
 
 
 def _nearby(words: re.Pattern[str], text: str, start: int, end: int) -> str | None:
-    """The first of `words` within a few words of text[start:end], in the same sentence."""
-    low, high = _sentence_around(text, start, end)
-    before = text[low:start].split()[-_WORDS_APART:]
-    after = text[end:high].split()[:_WORDS_APART]
-    for window in (" ".join(before), " ".join(after)):
-        found = words.search(window)
-        if found:
+    """The first of `words` shortly before or after text[start:end], in the same clause."""
+    low, high = _clause_around(text, start, end)
+    # One word more than the limit on each side, so the near end of a phrase ("pay rise") counts.
+    before = " ".join(text[low:start].split()[-_WORDS_BEFORE - 1 :])
+    after = " ".join(text[end:high].split()[: _WORDS_AFTER + 1])
+    before_limit = len(before) - len(" ".join(before.split()[-_WORDS_BEFORE:]))
+    after_limit = len(" ".join(after.split()[:_WORDS_AFTER]))
+    for found in words.finditer(before):
+        if found.end() > before_limit:
+            return found.group()
+    for found in words.finditer(after):
+        if found.start() < after_limit:
             return found.group()
     return None
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    low, high = _sentence_around(text, start, end)
+    breaks = ",;()"
+    left = max((text.rfind(b, low, start) for b in breaks), default=-1)
+    rights = [i for i in (text.find(b, end, high) for b in breaks) if i != -1]
+    return max(low, left + 1), min([high, *rights])
 
 
 # --- internal hosts and addresses --------------------------------------------------------------
@@ -467,6 +484,8 @@ _HOST = re.compile(
     re.IGNORECASE | re.ASCII,
 )
 _IPV4 = re.compile(r"(?<![\w.])(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?::[0-9]{2,5})?(?!\w|\.[0-9])")
+# "version 10.2.3.4" has the shape of a private address.
+_VERSION_BEFORE = re.compile(r"(?<!\w)(?:version|release|build|v)\s*\Z", re.IGNORECASE)
 _INTERNAL_SUFFIXES = (
     "internal",
     "corp",
@@ -493,6 +512,8 @@ def _clean_domain(domain: str) -> str:
 def _internal_hosts(text: str, domains: tuple[str, ...]) -> Iterator[Finding]:
     for pattern in (_URL, _HOST, _IPV4):
         for match in pattern.finditer(text):
+            if pattern is _IPV4 and _VERSION_BEFORE.search(text, 0, match.start()):
+                continue
             span = match.group().rstrip(_TRAILING_PUNCTUATION)
             why = _why_internal(_host_of(span), domains)
             if why is not None:
