@@ -1,8 +1,13 @@
 """People in a programme: reverse mentors, mentees, and people only in the org chart."""
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core import signing
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twoheads.accounts.models import TIMEZONE_CHOICES, Organisation, User
@@ -115,6 +120,79 @@ class Participant(models.Model):
     def display_name(self) -> str:
         return self.name or self.external_id
 
+    def offered(self) -> list["ParticipantSkill"]:
+        return [ps for ps in self.skills.all() if ps.kind == ParticipantSkill.Kind.OFFER]
+
+    def wanted(self) -> list["ParticipantSkill"]:
+        return [ps for ps in self.skills.all() if ps.kind == ParticipantSkill.Kind.WANT]
+
+    def profile_check(self) -> "ProfileCheck":
+        """What the profile still lacks; matching needs the required items, the rest help.
+
+        Reads `skills` and the programme's `questions` through any prefetch, so a list of
+        participants prefetched with both costs no query per person.
+        """
+        kinds = {ps.kind for ps in self.skills.all()}
+        questions = [q.key for q in self.programme.questions.all()]
+        required = [
+            (_("your role"), bool(self.role)),
+            (_("your level"), self.level is not None),
+            (_("skills you can teach"), ParticipantSkill.Kind.OFFER in kinds),
+            (_("skills you want to learn"), ParticipantSkill.Kind.WANT in kinds),
+            (_("when you are free"), bool(self.availability)),
+            (_("languages you speak"), bool(self.languages)),
+        ]
+        helpful = [
+            (_("your department"), bool(self.department)),
+            (_("your site"), bool(self.site)),
+            (_("your interests"), bool(self.interests)),
+            (
+                _("the working-style questions"),
+                all(self.style.get(key) for key in questions),
+            ),
+        ]
+        done = sum(ok for _label, ok in required + helpful)
+        return ProfileCheck(
+            percent=round(100 * done / len(required + helpful)),
+            missing_required=[str(label) for label, ok in required if not ok],
+            missing_helpful=[str(label) for label, ok in helpful if not ok],
+        )
+
+    @property
+    def completeness(self) -> int:
+        """How complete the profile is, from 0 to 100."""
+        return self.profile_check().percent
+
+    @property
+    def missing(self) -> list[str]:
+        """Everything the profile still lacks, required items first."""
+        check = self.profile_check()
+        return check.missing_required + check.missing_helpful
+
+    @property
+    def is_complete(self) -> bool:
+        """True when matching has everything it needs from this person."""
+        return not self.profile_check().missing_required
+
+    def withdraw(self) -> None:
+        """Leave the programme before matching; the record stays for the history."""
+        from django.core.exceptions import ValidationError
+
+        if not self.programme.enrolment_open:
+            raise ValidationError(
+                _("Matching has started; ask your programme manager if you need to leave."),
+                code="too_late",
+            )
+        self.status = self.Status.WITHDRAWN
+        self.save(update_fields=["status", "updated_at"])
+
+
+@dataclass(frozen=True)
+class ProfileCheck:
+    percent: int
+    missing_required: list[str]
+    missing_helpful: list[str]
+
 
 class ParticipantSkill(models.Model):
     """A skill a participant offers (with a level) or wants (with a priority), each 1 to 3."""
@@ -141,3 +219,77 @@ class ParticipantSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} {self.get_kind_display().lower()} {self.skill} ({self.level})"
+
+
+class Invitation(models.Model):
+    """An emailed invitation to join a programme; its link is signed and expires."""
+
+    VALID_DAYS = 14
+    SALT = "twoheads.participants.invitation"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=8, choices=Participant.Role.choices, blank=True)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.programme}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("invitation_accept", args=[self.token])
+
+    @property
+    def token(self) -> str:
+        return signing.TimestampSigner(salt=self.SALT).sign(str(self.pk))
+
+    @property
+    def expires_at(self) -> datetime:
+        return (self.sent_at or self.created_at) + timedelta(days=self.VALID_DAYS)
+
+    @classmethod
+    def from_token(cls, token: str) -> "Invitation":
+        """The invitation a link names; raises signing.BadSignature when forged or expired."""
+        pk = signing.TimestampSigner(salt=cls.SALT).unsign(
+            token, max_age=timedelta(days=cls.VALID_DAYS)
+        )
+        try:
+            return cls.objects.select_related("programme").get(pk=int(pk))
+        except cls.DoesNotExist as exc:
+            raise signing.BadSignature("no such invitation") from exc
+
+
+class ImportUpload(models.Model):
+    """A participant file waiting for the manager's confirmation, then the record of its import."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="imports")
+    filename = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    rows = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("participant import")
+        verbose_name_plural = _("participant imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.programme})"

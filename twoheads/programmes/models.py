@@ -4,7 +4,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -263,6 +263,59 @@ class Programme(models.Model):
     def is_managed_by(self, user: User) -> bool:
         return Programme.objects.managed_by(user).filter(pk=self.pk).exists()
 
+    def next_statuses(self) -> list["Programme.Status"]:
+        """The statuses the lifecycle allows from here, in lifecycle order."""
+        allowed = self.TRANSITIONS[self.Status(self.status)]
+        return [status for status in self.Status if status in allowed]
+
+    @property
+    def enrolment_open(self) -> bool:
+        """People may still join or change their profile before matching starts."""
+        return self.status in (self.Status.DRAFT, self.Status.ENROLLING)
+
+    def seniority_rule(self) -> str:
+        """The programme's seniority rule in plain words, shown next to the role choice."""
+        gap = self.min_level_gap
+        if self.is_reverse:
+            return _(
+                "In this programme the reverse mentor is the more junior of the two: at least "
+                "%(gap)s levels below the mentee. Choose “reverse mentor” if you bring new "
+                "technology or fresh perspectives, “mentee” if you bring years of experience."
+            ) % {"gap": gap}
+        return _(
+            "In this programme the mentor is the more senior of the two: at least %(gap)s "
+            "levels above the mentee."
+        ) % {"gap": gap}
+
+    def catalogue_lookup(self) -> dict[str, "Skill"]:
+        """Every skill of the catalogue by its folded name and by each folded alias."""
+        from twoheads.matching.skills import fold_name
+
+        table: dict[str, Skill] = {}
+        skills = {skill.pk: skill for skill in self.skills.all()}
+        for skill in skills.values():
+            table[fold_name(skill.name).replace(" ", "")] = skill
+        for alias in SkillAlias.objects.filter(skill__programme=self):
+            table.setdefault(fold_name(alias.alias).replace(" ", ""), skills[alias.skill_id])
+        return table
+
+    def find_skill(self, name: str) -> "Skill | None":
+        """The catalogue skill `name` means, by its name or any alias, ignoring case and spacing."""
+        from twoheads.matching.skills import fold_name
+
+        return self.catalogue_lookup().get(fold_name(name).replace(" ", ""))
+
+
+class SkillQuerySet(models.QuerySet["Skill"]):
+    def search(self, text: str) -> "SkillQuerySet":
+        """Skills whose name or one of whose aliases contains `text`."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name__icontains=text) | models.Q(aliases__alias__icontains=text)
+        ).distinct()
+
 
 class Skill(models.Model):
     """A skill in one programme's catalogue."""
@@ -278,7 +331,15 @@ class Skill(models.Model):
     proposed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    approved = models.BooleanField(default=True)
+    approved = models.BooleanField(
+        _("approved"),
+        default=True,
+        help_text=_(
+            "Proposed skills wait for a programme manager to approve, rename or merge them."
+        ),
+    )
+
+    objects = SkillQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -290,6 +351,62 @@ class Skill(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def rename(self, name: str) -> None:
+        """Give the skill a new name; the old name stays as an alias so files still find it."""
+        name = name.strip()
+        if not name or name == self.name:
+            return
+        clash = self.programme.find_skill(name)
+        if clash is not None and clash.pk != self.pk:
+            raise ValidationError(
+                _("“%(name)s” is already the skill “%(other)s”; merge the two instead."),
+                params={"name": name, "other": clash.name},
+                code="duplicate_skill",
+            )
+        old = self.name
+        with transaction.atomic():
+            self.name = name
+            self.save(update_fields=["name"])
+            self.aliases.filter(alias__iexact=name).delete()
+            self.aliases.get_or_create(alias=old)
+
+    def merge_into(self, target: "Skill") -> int:
+        """Fold this skill into `target`: every profile and alias moves; returns profiles moved.
+
+        A person who had both keeps one entry with the higher level or priority.
+        """
+        if target.pk == self.pk or target.programme_id != self.programme_id:
+            raise ValidationError(
+                _("A skill can only be merged into another skill of the same programme."),
+                code="bad_merge",
+            )
+        from twoheads.participants.models import ParticipantSkill
+
+        moved = 0
+        with transaction.atomic():
+            existing = {
+                (ps.participant_id, ps.kind): ps
+                for ps in ParticipantSkill.objects.filter(skill=target)
+            }
+            for ps in ParticipantSkill.objects.filter(skill=self):
+                kept = existing.get((ps.participant_id, ps.kind))
+                if kept is None:
+                    ps.skill = target
+                    ps.save(update_fields=["skill"])
+                else:
+                    if ps.level > kept.level:
+                        kept.level = ps.level
+                        kept.save(update_fields=["level"])
+                    ps.delete()
+                moved += 1
+            target_aliases = {a.lower() for a in target.aliases.values_list("alias", flat=True)}
+            for alias in [self.name, *self.aliases.values_list("alias", flat=True)]:
+                if alias.lower() not in target_aliases and alias.lower() != target.name.lower():
+                    SkillAlias.objects.create(skill=target, alias=alias)
+                    target_aliases.add(alias.lower())
+            self.delete()
+        return moved
 
 
 class SkillAlias(models.Model):

@@ -1,0 +1,195 @@
+"""Martin imports Acme's HR export into the programme: upsert by id, leavers, the org chart."""
+
+from django.test import override_settings
+
+from tests.base import PersonasTestCase
+from twoheads.accounts.models import AuditEvent
+from twoheads.participants.importer import apply_import, preview_import
+from twoheads.participants.models import Participant, ParticipantSkill
+from twoheads.programmes.catalogue import seed_catalogue
+
+HEADER = "id,name,email,role,department,site,manager_id,level,timezone,offers,wants,availability\n"
+ROWS = (
+    "C1,Chris Chief,chris@acme.test,,Board,London,,9,Europe/London,,,\n"
+    "B1,Bea Boss,bea@acme.test,mentee,Finance,London,C1,7,Europe/London,"
+    "Negotiation:3,GenAI:3,mon 09-12\n"
+    "J1,Jo Junior,jo@acme.test,mentor,Data,Leeds,B1,2,Europe/London,"
+    "gen ai:3;Data visualisation:2,Finance:2,mon 10-11\n"
+)
+FILE = (HEADER + ROWS).encode()
+
+
+class ImporterTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        seed_catalogue(cls.programme)
+
+    def people(self) -> dict[str, Participant]:
+        return {p.external_id: p for p in self.programme.participants.all()}
+
+    def test_it_previews_without_writing_anything(self):
+        preview = preview_import(self.programme, FILE, "hr.csv")
+        self.assertTrue(preview.ok)
+        self.assertEqual((preview.rows, preview.new, preview.updated), (3, 3, 0))
+        self.assertNotIn("J1", self.people())
+
+    def test_it_imports_people_with_managers_and_catalogue_skills(self):
+        result = apply_import(self.programme, FILE, "hr.csv", self.martin)
+        self.assertTrue(result.applied)
+        people = self.people()
+        self.assertEqual(people["J1"].manager, people["B1"])
+        self.assertEqual(people["B1"].manager, people["C1"])
+        self.assertEqual(people["C1"].role, "")
+        offered = {ps.skill.name: ps.level for ps in people["J1"].offered()}
+        self.assertEqual(offered, {"Generative AI tools": 3, "Data visualisation": 2})
+        self.assertEqual(people["J1"].availability, [[0, 600, 660]])
+        self.assertTrue(AuditEvent.objects.filter(action="participants.import").exists())
+
+    def test_it_does_not_duplicate_anyone_when_the_same_file_comes_again(self):
+        apply_import(self.programme, FILE, "hr.csv", self.martin)
+        count = Participant.objects.count()
+        skills = ParticipantSkill.objects.count()
+        again = apply_import(self.programme, FILE, "hr.csv", self.martin)
+        self.assertEqual((again.new, again.updated, again.unchanged), (0, 0, 3))
+        self.assertEqual(Participant.objects.count(), count)
+        self.assertEqual(ParticipantSkill.objects.count(), skills)
+
+    def test_it_updates_changed_people(self):
+        apply_import(self.programme, FILE, "hr.csv", self.martin)
+        changed = FILE.replace(
+            b"Jo Junior,jo@acme.test,mentor,Data", b"Jo Junior,jo@acme.test,mentor,Sales"
+        )
+        result = apply_import(self.programme, changed, "hr.csv", self.martin)
+        self.assertEqual((result.new, result.updated, result.unchanged), (0, 1, 2))
+        self.assertEqual(self.people()["J1"].department, "Sales")
+
+    def test_it_deactivates_leavers_without_deleting_them(self):
+        apply_import(self.programme, FILE, "hr.csv", self.martin)
+        leaving = b"id,status\nJ1,leaver\nB1,on_leave\nC1,active\n"
+        result = apply_import(self.programme, leaving, "leavers.csv", self.martin)
+        self.assertEqual((result.deactivated, result.unchanged), (2, 1))
+        people = self.people()
+        self.assertEqual(people["J1"].status, Participant.Status.LEAVER)
+        self.assertEqual(people["B1"].status, Participant.Status.ON_LEAVE)
+        self.assertEqual(len(people["J1"].offered()), 2, "history and profile stay")
+        self.assertNotIn(people["J1"], Participant.objects.matchable())
+
+    def test_columns_missing_from_the_file_leave_profiles_alone(self):
+        apply_import(self.programme, FILE, "hr.csv", self.martin)
+        apply_import(self.programme, b"id,department\nJ1,Sales\n", "hr.csv", self.martin)
+        jo = self.people()["J1"]
+        self.assertEqual(jo.department, "Sales")
+        self.assertEqual(jo.availability, [[0, 600, 660]])
+        self.assertEqual(len(jo.offered()), 2)
+
+    def test_a_manager_may_be_someone_already_in_the_database(self):
+        data = HEADER + "N1,Nina New,nina@acme.test,mentor,Data,Leeds,A200,2,UTC,,,\n"
+        result = apply_import(self.programme, data.encode(), "hr.csv", self.martin)
+        self.assertTrue(result.applied, result.errors)
+        self.assertEqual(self.people()["N1"].manager, self.p_margaret)
+
+    def test_unknown_skills_become_proposed_catalogue_entries(self):
+        data = HEADER + "N1,Nina,n@acme.test,mentor,Data,Leeds,,2,UTC,Prompt craft:2,,\n"
+        preview = preview_import(self.programme, data.encode(), "hr.csv")
+        self.assertEqual(preview.new_skills, ("Prompt craft",))
+        apply_import(self.programme, data.encode(), "hr.csv", self.martin)
+        skill = self.programme.skills.get(name="Prompt craft")
+        self.assertFalse(skill.approved)
+
+    def test_a_manager_cycle_through_the_database_names_the_people(self):
+        apply_import(self.programme, FILE, "hr.csv", self.martin)
+        result = apply_import(self.programme, b"id,manager_id\nC1,J1\n", "hr.csv", self.martin)
+        self.assertFalse(result.applied)
+        message = result.errors[0].message
+        self.assertIn("Chris Chief (C1)", message)
+        self.assertIn("Jo Junior (J1)", message)
+        self.assertIsNone(self.people()["C1"].manager)
+
+
+class BadFileTests(PersonasTestCase):
+    """Each bad file gets a message naming row, column and what was expected; nothing is written."""
+
+    def assert_rejected(self, data: bytes, *expected: str, filename: str = "hr.csv") -> None:
+        before = Participant.objects.count()
+        result = apply_import(self.programme, data, filename, self.martin)
+        self.assertFalse(result.applied)
+        self.assertEqual(Participant.objects.count(), before)
+        text = "\n".join(p.message for p in result.errors)
+        for part in expected:
+            self.assertIn(part, text)
+
+    def test_wrong_encoding(self):
+        self.assert_rejected("id,name\nX1,Zoë\n".encode("latin-1"), "not UTF-8")
+
+    def test_mixed_encoding(self):
+        data = "id,name\nX1,Zoë\n".encode() + "X2,Chloë\n".encode("latin-1")
+        self.assert_rejected(data, "not UTF-8")
+
+    def test_missing_required_column(self):
+        self.assert_rejected(b"name,role\nZoe,mentor\n", 'required column "id"')
+
+    def test_duplicate_ids(self):
+        self.assert_rejected(b"id,name\nX1,Zoe\nX1,Zed\n", "row 3", "already the id in row 2")
+
+    def test_unknown_role(self):
+        self.assert_rejected(b"id,role,level\nX1,guru,3\n", 'column "role"', "guru")
+
+    def test_non_integer_level(self):
+        self.assert_rejected(b"id,role,level\nX1,mentor,high\n", 'column "level"', "whole number")
+
+    def test_unknown_time_zone(self):
+        self.assert_rejected(b"id,timezone\nX1,Mars/Olympus\n", 'column "timezone"', "IANA")
+
+    def test_malformed_availability(self):
+        self.assert_rejected(b"id,availability\nX1,someday\n", 'column "availability"')
+
+    def test_manager_cycle_in_the_file(self):
+        data = b"id,name,manager_id\nX1,Xavier,X2\nX2,Yolanda,X1\n"
+        self.assert_rejected(data, "manager cycle", "Xavier (X1)", "Yolanda (X2)")
+
+    def test_manager_nowhere_in_file_or_database(self):
+        self.assert_rejected(b"id,manager_id\nX1,NOBODY\n", 'column "manager_id"', "NOBODY")
+
+    @override_settings(IMPORT_MAX_BYTES=20)
+    def test_file_over_the_size_limit(self):
+        self.assert_rejected(b"id,name\nX1,Zoe\nX2,Zed\n", "the most a file may have is 20")
+
+    def test_xlsx_that_is_not_a_spreadsheet(self):
+        self.assert_rejected(b"PK\x03\x04 not really", "not an XLSX", filename="hr.xlsx")
+
+    def test_empty_file(self):
+        self.assert_rejected(b"", "empty")
+
+    def test_a_value_too_long_for_the_database(self):
+        data = b"id,department\nX1," + b"D" * 120 + b"\n"
+        self.assert_rejected(data, 'row 2, column "department"', "longer than 100")
+
+    def test_an_organisation_outside_the_programme(self):
+        self.assert_rejected(b"id,organisation\nX1,Globex\n", "not an organisation of this")
+
+    def test_one_bad_row_stops_every_row(self):
+        self.assert_rejected(b"id,level,role\nX1,2,mentor\nX2,x,mentor\n", "row 3")
+        self.assertFalse(Participant.objects.filter(external_id="X1").exists())
+
+
+class FormatTests(PersonasTestCase):
+    def test_it_reads_semicolons_and_a_byte_order_mark(self):
+        data = "\ufeffid;name;role;level\nX1;Zoë;mentor;2\n".encode()
+        result = apply_import(self.programme, data, "hr.csv", self.martin)
+        self.assertTrue(result.applied, result.errors)
+        self.assertEqual(Participant.objects.get(external_id="X1").name, "Zoë")
+
+    def test_it_reads_xlsx(self):
+        from io import BytesIO
+
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.active.append(["id", "name", "role", "level"])
+        book.active.append(["X1", "Zoe", "mentee", 7])
+        out = BytesIO()
+        book.save(out)
+        result = apply_import(self.programme, out.getvalue(), "hr.xlsx", self.martin)
+        self.assertTrue(result.applied, result.errors)
+        self.assertEqual(Participant.objects.get(external_id="X1").level, 7)

@@ -1,0 +1,508 @@
+"""Import participants from the HR system's file into a programme.
+
+The file is read and validated by the matching engine's reader (`read_rows`), the same code
+`twoheads match` uses; this module adds only what needs the database: upsert by `id`, leavers,
+managers already stored, the organisations and the skill catalogue of the programme. The upload
+page, `twoheads import_participants` and the API all call `preview_import` and `apply_import`.
+
+Columns absent from the file leave what is stored untouched, so an HR export without skills
+never wipes what people entered in their profiles. Skills not in the catalogue are added to it
+as proposed (unapproved) skills, listed in the preview, for a manager to approve or merge.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twoheads.accounts.models import Membership, User, audit
+from twoheads.matching import InputProblem, MatchInputError, PersonRow, read_rows
+from twoheads.matching import reader as engine_reader
+from twoheads.matching.skills import fold_name
+from twoheads.programmes.models import Programme, Skill
+
+from .models import Participant, ParticipantSkill
+
+BATCH = 1000
+# Database columns filled from each file column; `status`, `manager_id` and skills are special.
+PLAIN_COLUMNS = {
+    "name": "name",
+    "email": "email",
+    "role": "role",
+    "department": "department",
+    "site": "site",
+    "level": "level",
+    "timezone": "timezone",
+    "languages": "languages",
+    "interests": "interests",
+    "availability": "availability",
+    "capacity": "capacity",
+    "exclude": "exclude",
+    "past_partners": "past_partners",
+    "ranking": "ranking",
+}
+MAX_LENGTHS = {"id": 64, "name": 150, "email": 254, "department": 100, "site": 100}
+DEACTIVATED = (Participant.Status.LEAVER, Participant.Status.ON_LEAVE)
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would do: counts, every problem found, and the skills it would propose."""
+
+    filename: str
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    errors: tuple[InputProblem, ...] = ()
+    warnings: tuple[str, ...] = ()
+    new_skills: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary_line(self) -> str:
+        return (
+            f"new={self.new} updated={self.updated} unchanged={self.unchanged} "
+            f"deactivated={self.deactivated} errors={len(self.errors)}"
+        )
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deactivated": self.deactivated,
+            "errors": len(self.errors),
+        }
+
+
+@dataclass(frozen=True)
+class ImportResult(ImportPreview):
+    """The outcome of `apply_import`; `applied` is False when errors stopped it."""
+
+    applied: bool = False
+
+
+def preview_import(programme: Programme, data: bytes, filename: str) -> ImportPreview:
+    """Validate a participant file against the programme and count what would change."""
+    return _plan(programme, data, filename).preview()
+
+
+def apply_import(
+    programme: Programme, data: bytes, filename: str, actor: User | None = None
+) -> ImportResult:
+    """Validate the file and, when it has no errors, write it in one transaction."""
+    with transaction.atomic():
+        plan = _plan(programme, data, filename)
+        preview = plan.preview()
+        if preview.ok:
+            plan.write()
+            audit(
+                actor,
+                "participants.import",
+                programme,
+                organisation=programme.organisation,
+                filename=filename,
+                **preview.counts(),
+            )
+    return ImportResult(**{**preview.__dict__, "applied": preview.ok})
+
+
+@dataclass
+class _Plan:
+    programme: Programme
+    filename: str
+    rows: list[PersonRow] = field(default_factory=list)
+    columns: set[str] = field(default_factory=set)
+    errors: list[InputProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    existing: dict[str, dict[str, Any]] = field(default_factory=dict)
+    organisations: dict[str, int] = field(default_factory=dict)
+    catalogue: dict[str, Skill] = field(default_factory=dict)
+    new_skills: dict[str, str] = field(default_factory=dict)
+    desired: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    deactivated: set[str] = field(default_factory=set)
+    started: float = field(default_factory=time.perf_counter)
+
+    def problem(self, row: int | None, column: str, value: str, expected: str) -> None:
+        where = f'{self.filename} row {row}, column "{column}"' if row else self.filename
+        message = f'{where}: "{value}" {expected}' if row else f"{where} {expected}"
+        self.errors.append(
+            InputProblem(
+                message=message,
+                file=self.filename,
+                row=row,
+                column=column,
+                value=value,
+                expected=expected,
+            )
+        )
+
+    def preview(self) -> ImportPreview:
+        new = sum(1 for ext in self.desired if ext not in self.existing)
+        changed = [ext for ext in self.changes if ext in self.existing]
+        deactivated = len(self.deactivated)
+        return ImportPreview(
+            filename=self.filename,
+            rows=len(self.rows),
+            new=new if not self.errors else 0,
+            updated=len(changed) - deactivated if not self.errors else 0,
+            unchanged=len(self.desired) - new - len(changed) if not self.errors else 0,
+            deactivated=deactivated if not self.errors else 0,
+            errors=tuple(self.errors),
+            warnings=tuple(self.warnings),
+            new_skills=tuple(sorted(self.new_skills.values(), key=str.lower)),
+            seconds=round(time.perf_counter() - self.started, 2),
+        )
+
+    def write(self) -> None:
+        _write(self)
+
+
+def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
+    plan = _Plan(programme=programme, filename=filename or "people")
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        plan.problem(
+            None,
+            "",
+            "",
+            _("is %(size)s bytes; the most a file may have is %(limit)s bytes (%(mb)s MB)")
+            % {"size": len(data), "limit": limit, "mb": round(limit / 1024 / 1024, 1)},
+        )
+        return plan
+    plan.existing = _existing(programme)
+    try:
+        plan.rows, warnings = read_rows(data, plan.filename, known_ids=plan.existing)
+    except MatchInputError as exc:
+        plan.errors.extend(exc.errors)
+        return plan
+    plan.warnings = list(warnings)
+    plan.columns = _columns_in(data, plan.filename)
+    plan.organisations = _organisations(programme)
+    plan.catalogue = programme.catalogue_lookup()
+    for row in plan.rows:
+        _check_row(plan, row)
+    _check_manager_cycles(plan)
+    if not plan.errors:
+        for row in plan.rows:
+            _compare(plan, row)
+    return plan
+
+
+def _existing(programme: Programme) -> dict[str, dict[str, Any]]:
+    """Every stored participant of the programme by external id, with their skills."""
+    fields = ["pk", "external_id", "status", "user_id", "organisation_id", "manager__external_id"]
+    fields += [*PLAIN_COLUMNS.values(), "style"]
+    rows = {
+        r["external_id"]: r
+        for r in Participant.objects.filter(programme=programme).values(*fields).iterator(5000)
+    }
+    by_pk = {r["pk"]: r for r in rows.values()}
+    for r in rows.values():
+        r["offers"], r["wants"] = {}, {}
+    skills = ParticipantSkill.objects.filter(participant__programme=programme).values_list(
+        "participant_id", "skill_id", "kind", "level"
+    )
+    for participant_id, skill_id, kind, level in skills.iterator(5000):
+        key = "offers" if kind == ParticipantSkill.Kind.OFFER else "wants"
+        by_pk[participant_id][key][skill_id] = level
+    return rows
+
+
+def _columns_in(data: bytes, filename: str) -> set[str]:
+    """The columns the file has, so that columns it lacks leave stored values alone."""
+    records = engine_reader._records(data, filename, engine_reader._Problems(filename))
+    columns: set[str] = set()
+    for _num, record in records:
+        columns.update(record)
+    if "organization" in columns:
+        columns.add("organisation")
+    return columns
+
+
+def _organisations(programme: Programme) -> dict[str, int]:
+    table: dict[str, int] = {}
+    for org in programme.organisations():
+        table[org.name.lower()] = org.pk
+        table[org.slug.lower()] = org.pk
+    return table
+
+
+def _check_row(plan: _Plan, row: PersonRow) -> None:
+    person = row.person
+    for column, limit in MAX_LENGTHS.items():
+        value = getattr(person, column)
+        if len(value) > limit:
+            plan.problem(row.row, column, value[:40], f"is longer than {limit} characters")
+    if person.level is not None and person.level < 0:
+        plan.problem(row.row, "level", str(person.level), "is not a whole number from 0 up")
+    if person.organisation and person.organisation.lower() not in plan.organisations:
+        names = ", ".join(o.name for o in plan.programme.organisations())
+        plan.problem(
+            row.row,
+            "organisation",
+            person.organisation,
+            f"is not an organisation of this programme ({names})",
+        )
+    for column in ("offers", "wants"):
+        for name, _level in getattr(person, column):
+            key = _skill_key(name)
+            if key not in plan.catalogue:
+                plan.new_skills.setdefault(key, name.strip())
+
+
+def _skill_key(name: str) -> str:
+    return fold_name(name).replace(" ", "")
+
+
+def _check_manager_cycles(plan: _Plan) -> None:
+    """Cycles through managers already stored: the reader has checked those inside the file."""
+    if "manager_id" not in plan.columns:
+        return
+    managers = {ext: r["manager__external_id"] for ext, r in plan.existing.items()}
+    names = {ext: r["name"] or ext for ext, r in plan.existing.items()}
+    rows = {}
+    for row in plan.rows:
+        managers[row.person.id] = row.person.manager_id
+        if row.person.name or row.person.id not in names:
+            names[row.person.id] = row.person.label
+        rows[row.person.id] = row
+    for cycle in engine_reader._manager_cycles(managers):
+        first = next((ext for ext in cycle if ext in rows), cycle[0])
+        if first not in rows:
+            continue
+        at = cycle.index(first)
+        ordered = cycle[at:] + cycle[:at]
+        chain = " -> ".join(f"{names[e]} ({e})" for e in [*ordered, ordered[0]])
+        plan.problem(
+            rows[first].row,
+            "manager_id",
+            rows[first].person.manager_id or "",
+            f"makes a manager cycle with people already in the programme: {chain}",
+        )
+
+
+def _desired(plan: _Plan, row: PersonRow) -> dict[str, Any]:
+    """The stored values the row asks for, limited to the columns the file has."""
+    person, columns = row.person, plan.columns
+    values: dict[str, Any] = {}
+    for column, attr in PLAIN_COLUMNS.items():
+        if column in columns:
+            values[attr] = _stored(attr, getattr(person, column))
+    if "organisation" in columns:
+        values["organisation_id"] = (
+            plan.organisations.get(person.organisation.lower()) or plan.programme.organisation_id
+        )
+    if any(c.startswith(engine_reader.STYLE_PREFIX) for c in columns):
+        values["style"] = dict(person.style)
+    if "manager_id" in columns:
+        values["manager__external_id"] = person.manager_id
+    for column in ("offers", "wants"):
+        if column in columns:
+            values[column] = _skills(plan, getattr(person, column))
+    return values
+
+
+def _skills(plan: _Plan, items: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Skill keys of the catalogue (aliases folded) with their level; the highest wins."""
+    out: dict[str, int] = {}
+    for name, level in items:
+        key = _skill_key(name)
+        skill = plan.catalogue.get(key)
+        if skill is not None:
+            key = _skill_key(skill.name)
+        out[key] = max(level, out.get(key, 0))
+    return out
+
+
+def _stored(attr: str, value: Any) -> Any:
+    if attr in ("interests", "exclude", "past_partners"):
+        return sorted(value)
+    if attr == "availability":
+        return [list(slot) for slot in value]
+    if attr in ("languages", "ranking"):
+        return list(value)
+    return value
+
+
+def _status(row: PersonRow, current: str | None) -> str:
+    if row.status != "active":
+        return row.status
+    if current == Participant.Status.WITHDRAWN:
+        return current  # someone who withdrew stays withdrawn until they rejoin themselves
+    return Participant.Status.ACTIVE
+
+
+def _compare(plan: _Plan, row: PersonRow) -> None:
+    ext = row.person.id
+    wanted = _desired(plan, row)
+    current = plan.existing.get(ext)
+    if "status" in plan.columns or current is None:
+        wanted["status"] = _status(row, current and current["status"])
+    plan.desired[ext] = wanted
+    if current is None:
+        plan.changes[ext] = wanted
+        return
+    diff = {key: value for key, value in wanted.items() if _differs(plan, current, key, value)}
+    if diff:
+        plan.changes[ext] = diff
+        was_active = current["status"] not in DEACTIVATED
+        if diff.get("status") in DEACTIVATED and was_active:
+            plan.deactivated.add(ext)
+
+
+def _differs(plan: _Plan, current: dict[str, Any], key: str, value: Any) -> bool:
+    if key in ("offers", "wants"):
+        stored = current[key]
+        by_key = {}
+        for name_key, level in value.items():
+            skill = plan.catalogue.get(name_key)
+            if skill is None:
+                return True
+            by_key[skill.pk] = level
+        return by_key != stored
+    if key in ("interests", "exclude", "past_partners"):
+        return sorted(current[key] or []) != value
+    return current[key] != value
+
+
+def _write(plan: _Plan) -> None:
+    programme = plan.programme
+    _create_skills(plan)
+    now = timezone.now()
+    users = _users_by_email(plan)
+    new = [ext for ext in plan.changes if ext not in plan.existing]
+    Participant.objects.bulk_create(
+        (_new_participant(plan, ext, now, users) for ext in new), batch_size=BATCH
+    )
+    _update_participants(plan, now, users)
+    pks = dict(Participant.objects.filter(programme=programme).values_list("external_id", "pk"))
+    _set_managers(plan, pks)
+    _replace_skills(plan, pks)
+
+
+def _create_skills(plan: _Plan) -> None:
+    if not plan.new_skills:
+        return
+    Skill.objects.bulk_create(
+        Skill(programme=plan.programme, name=name, approved=False)
+        for name in plan.new_skills.values()
+    )
+    plan.catalogue = plan.programme.catalogue_lookup()
+
+
+def _users_by_email(plan: _Plan) -> dict[str, int]:
+    """Accounts of the programme's organisations, to link imported people who can sign in."""
+    emails = {
+        d["email"].lower()
+        for ext, d in plan.changes.items()
+        if d.get("email") and not (plan.existing.get(ext) or {}).get("user_id")
+    }
+    orgs = [org.pk for org in plan.programme.organisations()]
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(emails), 500):
+        users = User.objects.filter(
+            email__in=chunk,
+            memberships__organisation__in=orgs,
+            memberships__role=Membership.Role.PARTICIPANT,
+        ).values_list("email", "pk")
+        found.update((email.lower(), pk) for email, pk in users)
+    return found
+
+
+def _new_participant(plan: _Plan, ext: str, now: Any, users: dict[str, int]) -> Participant:
+    values = {
+        k: v for k, v in plan.changes[ext].items() if k in _MODEL_FIELDS and k != "manager_id"
+    }
+    values.setdefault("organisation_id", plan.programme.organisation_id)
+    values.setdefault("capacity", plan.programme.default_capacity)
+    email = (values.get("email") or "").lower()
+    return Participant(
+        programme=plan.programme,
+        external_id=ext,
+        user_id=users.get(email),
+        created_at=now,
+        updated_at=now,
+        **values,
+    )
+
+
+_MODEL_FIELDS = {*PLAIN_COLUMNS.values(), "organisation_id", "style", "status"}
+
+
+def _update_participants(plan: _Plan, now: Any, users: dict[str, int]) -> None:
+    changed: list[Participant] = []
+    fields: set[str] = {"updated_at"}
+    for ext, diff in plan.changes.items():
+        current = plan.existing.get(ext)
+        if current is None:
+            continue
+        values = {k: v for k, v in diff.items() if k in _MODEL_FIELDS}
+        participant = Participant(pk=current["pk"], updated_at=now)
+        for key in _MODEL_FIELDS:
+            setattr(participant, key, values.get(key, current[key]))
+        if not current["user_id"] and users.get((values.get("email") or "").lower()):
+            participant.user_id = users[values["email"].lower()]
+            fields.add("user_id")
+        else:
+            participant.user_id = current["user_id"]
+        fields.update(values)
+        changed.append(participant)
+    if changed:
+        Participant.objects.bulk_update(changed, sorted(fields), batch_size=BATCH)
+
+
+def _set_managers(plan: _Plan, pks: dict[str, int]) -> None:
+    moved = []
+    for ext, diff in plan.changes.items():
+        if "manager__external_id" not in diff:
+            continue
+        manager = diff["manager__external_id"]
+        moved.append(Participant(pk=pks[ext], manager_id=pks[manager] if manager else None))
+    Participant.objects.bulk_update(moved, ["manager"], batch_size=BATCH)
+
+
+def _replace_skills(plan: _Plan, pks: dict[str, int]) -> None:
+    kinds = {"offers": ParticipantSkill.Kind.OFFER, "wants": ParticipantSkill.Kind.WANT}
+    new_rows: list[ParticipantSkill] = []
+    for column, kind in kinds.items():
+        touched = [ext for ext, diff in plan.changes.items() if column in diff]
+        stale = [pks[ext] for ext in touched if ext in plan.existing]
+        for chunk in _chunks(stale, 500):
+            ParticipantSkill.objects.filter(participant_id__in=chunk, kind=kind).delete()
+        for ext in touched:
+            for key, level in plan.changes[ext][column].items():
+                new_rows.append(
+                    ParticipantSkill(
+                        participant_id=pks[ext],
+                        skill_id=plan.catalogue[key].pk,
+                        kind=kind,
+                        level=level,
+                    )
+                )
+    ParticipantSkill.objects.bulk_create(new_rows, batch_size=BATCH * 2)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
