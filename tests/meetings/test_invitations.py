@@ -1,0 +1,90 @@
+"""Every scheduled, moved or cancelled meeting reaches both calendars with the same UID."""
+
+from datetime import timedelta
+
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+
+from tests.base import PersonasTestCase
+from twoheads.meetings.models import Meeting
+from twoheads.meetings.scheduling import cancel_meeting, reschedule_meeting, schedule_meeting
+
+
+def calendar_of(message) -> Calendar:
+    for part in message.message().walk():
+        if part.get_content_type() == "text/calendar":
+            return Calendar.from_ical(part.get_payload(decode=True))
+    raise AssertionError("no text/calendar part in the message")
+
+
+def event_of(message):
+    return calendar_of(message).walk("VEVENT")[0]
+
+
+class InvitationTests(PersonasTestCase):
+    def setUp(self):
+        self.start = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+        self.meeting = schedule_meeting(
+            self.pair,
+            self.priya,
+            starts_at=self.start,
+            duration_minutes=45,
+            mode=Meeting.Mode.ONLINE,
+            link="https://meet.example.com/abc",
+            agenda="Show Margaret the prompt library",
+        )
+
+    def test_it_mails_both_partners_a_request_they_can_parse(self):
+        self.assertEqual(
+            sorted(m.to[0] for m in mail.outbox), ["margaret@acme.test", "priya@acme.test"]
+        )
+        cal = calendar_of(mail.outbox[0])
+        self.assertEqual(cal["METHOD"], "REQUEST")
+        event = cal.walk("VEVENT")[0]
+        self.assertEqual(str(event["UID"]), self.meeting.uid)
+        self.assertEqual(event["SEQUENCE"], 0)
+        self.assertEqual(event.decoded("DTSTART"), self.start)
+        self.assertEqual(event.decoded("DTEND"), self.start + timedelta(minutes=45))
+        self.assertEqual(str(event["ORGANIZER"]), "mailto:priya@acme.test")
+        attendees = sorted(str(a) for a in event["ATTENDEE"])
+        self.assertEqual(attendees, ["mailto:margaret@acme.test", "mailto:priya@acme.test"])
+        self.assertIn("prompt library", str(event["DESCRIPTION"]))
+        self.assertEqual(str(event["LOCATION"]), "https://meet.example.com/abc")
+
+    def test_the_attachment_declares_its_method_for_outlook(self):
+        part = next(
+            p for p in mail.outbox[0].message().walk() if p.get_content_type() == "text/calendar"
+        )
+        self.assertEqual(part.get_param("method"), "REQUEST")
+
+    def test_it_keeps_the_uid_and_raises_the_sequence_when_moved(self):
+        mail.outbox.clear()
+        later = self.start + timedelta(days=1)
+        reschedule_meeting(self.meeting, self.margaret, starts_at=later, note="Board meeting moved")
+        event = event_of(mail.outbox[0])
+        self.assertEqual(str(event["UID"]), self.meeting.uid)
+        self.assertEqual(event["SEQUENCE"], 1)
+        self.assertEqual(event.decoded("DTSTART"), later)
+        self.assertIn("Board meeting moved", str(event["DESCRIPTION"]))
+
+    def test_a_cancellation_is_a_cancel_with_the_same_uid_and_a_higher_sequence(self):
+        reschedule_meeting(self.meeting, self.priya, starts_at=self.start + timedelta(hours=2))
+        mail.outbox.clear()
+        cancel_meeting(Meeting.objects.get(pk=self.meeting.pk), self.priya, note="Off sick")
+        self.assertEqual(len(mail.outbox), 2)
+        cal = calendar_of(mail.outbox[0])
+        self.assertEqual(cal["METHOD"], "CANCEL")
+        event = cal.walk("VEVENT")[0]
+        self.assertEqual(str(event["UID"]), self.meeting.uid)
+        self.assertEqual(event["SEQUENCE"], 2)
+        self.assertEqual(str(event["STATUS"]), "CANCELLED")
+
+    def test_each_partner_reads_the_time_in_their_own_zone(self):
+        self.margaret.timezone = "Asia/Tokyo"
+        self.margaret.save()
+        mail.outbox.clear()
+        reschedule_meeting(self.meeting, self.priya, starts_at=self.start.replace(hour=1, minute=0))
+        body = next(m for m in mail.outbox if m.to == ["margaret@acme.test"]).body
+        self.assertIn("10:00", body)
+        self.assertIn("Asia/Tokyo", body)

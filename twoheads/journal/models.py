@@ -1,0 +1,451 @@
+"""What a pair keeps together: journal notes, ideas, goals, feedback, check-ins, guides, nudges."""
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from twoheads.accounts.models import User
+from twoheads.meetings.models import Meeting
+from twoheads.pairing.models import Pair
+from twoheads.participants.models import Participant
+from twoheads.programmes.models import Programme
+
+from .guides import default_guides
+
+RATING = [MinValueValidator(1), MaxValueValidator(5)]
+STALLED_AFTER_DAYS = 30
+PARK_FOR_DAYS = 30
+
+
+class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):
+    def readable_by(self, user: User) -> "JournalEntryQuerySet":
+        """The user's own entries, and those their partners shared with them."""
+        if not user.is_authenticated:
+            return self.none()
+        shared = Q(shared_at__isnull=False, pair__in=Pair.objects.of_user(user))
+        return self.filter(Q(author=user) | shared)
+
+
+class JournalEntry(models.Model):
+    """A note, about a meeting or not; private to its author until they share it."""
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="journal_entries")
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="journal_entries")
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="journal_entries",
+        verbose_name=_("about the meeting"),
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    text = models.TextField(_("note"))
+    shared_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = JournalEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+
+    def __str__(self) -> str:
+        return self.title or f"Note {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("journal_entry", args=[self.pk])
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_at is not None
+
+    def share(self) -> None:
+        self.shared_at = timezone.now()
+        self.save(update_fields=["shared_at", "updated_at"])
+
+    def unshare(self) -> None:
+        self.shared_at = None
+        self.save(update_fields=["shared_at", "updated_at"])
+
+
+class IdeaQuerySet(models.QuerySet["Idea"]):
+    def of_user(self, user: User) -> "IdeaQuerySet":
+        return self.filter(pair__in=Pair.objects.of_user(user))
+
+    def to_revisit(self, today: date | None = None) -> "IdeaQuerySet":
+        """Parked or stalled ideas whose revisit date has come."""
+        return self.filter(revisit_on__lte=today or timezone.localdate()).exclude(
+            state=Idea.State.ADOPTED
+        )
+
+
+class Idea(models.Model):
+    """An idea or concept one partner shared with the other, followed until it lands or rests."""
+
+    class State(models.TextChoices):
+        SHARED = "shared", _("Shared")
+        UNDERSTOOD = "understood", _("Understood")
+        TRYING = "trying", _("Trying it")
+        ADOPTED = "adopted", _("Adopted")
+        PARKED = "parked", _("Parked")
+
+    TRANSITIONS = {
+        State.SHARED: {State.UNDERSTOOD, State.PARKED},
+        State.UNDERSTOOD: {State.TRYING, State.PARKED},
+        State.TRYING: {State.ADOPTED, State.UNDERSTOOD, State.PARKED},
+        # A parked idea comes back where the pair left it, or further along.
+        State.PARKED: {State.SHARED, State.UNDERSTOOD, State.TRYING},
+        State.ADOPTED: set(),
+    }
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="ideas")
+    shared_by = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="ideas_shared"
+    )
+    shared_with = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="ideas_received"
+    )
+    title = models.CharField(_("idea"), max_length=200)
+    description = models.TextField(_("more about it"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.SHARED
+    )
+    revisit_on = models.DateField(_("come back to it on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IdeaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("idea_detail", args=[self.pk])
+
+    def next_states(self) -> list["Idea.State"]:
+        allowed = self.TRANSITIONS[self.State(self.state)]
+        return [state for state in self.State if state in allowed]
+
+    def can_move_to(self, state: str) -> bool:
+        return state in self.TRANSITIONS[self.State(self.state)]
+
+    def default_revisit(self, state: str, today: date) -> date | None:
+        """Parked ideas rest a while; others are looked at again if they stall."""
+        if state == self.State.ADOPTED:
+            return None
+        return today + timedelta(days=PARK_FOR_DAYS if state == self.State.PARKED else STALLED_AFTER_DAYS)
+
+    def move(
+        self,
+        state: str,
+        *,
+        actor: User,
+        note: str,
+        revisit_on: date | None = None,
+        today: date | None = None,
+    ) -> "IdeaEvent":
+        """Move to `state` with a dated note, refusing moves the idea's life does not allow."""
+        if not self.can_move_to(state):
+            raise ValidationError(
+                _("An idea cannot go from %(old)s to %(new)s."),
+                params={"old": self.get_state_display(), "new": self.State(state).label},
+                code="bad_transition",
+            )
+        if not note.strip():
+            raise ValidationError({"note": _("Say in a few words what changed.")})
+        today = today or timezone.localdate()
+        if revisit_on is not None and revisit_on <= today:
+            raise ValidationError({"revisit_on": _("Choose a revisit date after today.")})
+        with transaction.atomic():
+            event = IdeaEvent.objects.create(
+                idea=self, from_state=self.state, to_state=state, note=note.strip(), actor=actor
+            )
+            self.state = state
+            self.revisit_on = revisit_on or self.default_revisit(state, today)
+            self.save(update_fields=["state", "revisit_on", "updated_at"])
+        return event
+
+    @property
+    def is_parked(self) -> bool:
+        return self.state == self.State.PARKED
+
+
+class IdeaEvent(models.Model):
+    """One dated step in an idea's life, with the note that explains it."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=16, choices=Idea.State.choices, blank=True)
+    to_state = models.CharField(max_length=16, choices=Idea.State.choices)
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("idea event")
+        verbose_name_plural = _("idea events")
+
+    def __str__(self) -> str:
+        return f"{self.idea}: {self.from_state or '-'} -> {self.to_state}"
+
+
+class Goal(models.Model):
+    """Something one partner wants to grow in, with progress they update themselves."""
+
+    class Kind(models.TextChoices):
+        LISTENING = "listening", _("Listening")
+        CONFIDENCE = "confidence", _("Confidence")
+        SKILL = "skill", _("A skill")
+        OTHER = "other", _("Other")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="goals")
+    owner = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="goals")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SKILL)
+    title = models.CharField(_("goal"), max_length=200)
+    description = models.TextField(_("what success looks like"), blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    progressed_at = models.DateTimeField(_("last updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.progress >= 100
+
+    def is_stale(self, now: datetime | None = None, days: int = 30) -> bool:
+        return not self.is_done and self.progressed_at <= (now or timezone.now()) - timedelta(
+            days=days
+        )
+
+    def record_progress(self, progress: int, note: str = "") -> "GoalUpdate":
+        """A dated update; progress may go down as well as up, honestly."""
+        if not 0 <= progress <= 100:
+            raise ValidationError({"progress": _("Progress is a percentage from 0 to 100.")})
+        with transaction.atomic():
+            update = GoalUpdate.objects.create(goal=self, progress=progress, note=note.strip())
+            self.progress = progress
+            self.progressed_at = update.at
+            self.save(update_fields=["progress", "progressed_at"])
+        return update
+
+
+class GoalUpdate(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="updates")
+    progress = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("goal update")
+        verbose_name_plural = _("goal updates")
+
+    def __str__(self) -> str:
+        return f"{self.goal}: {self.progress}%"
+
+
+class Feedback(models.Model):
+    """One partner's ratings of one meeting that took place."""
+
+    DIMENSIONS = ("listened", "was_listened_to", "learned", "will_act")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="meeting_feedback")
+    listened = models.PositiveSmallIntegerField(_("I listened well"), validators=RATING)
+    was_listened_to = models.PositiveSmallIntegerField(
+        _("I was listened to"), validators=RATING
+    )
+    learned = models.PositiveSmallIntegerField(_("I learned something"), validators=RATING)
+    will_act = models.PositiveSmallIntegerField(
+        _("I will act on something"), validators=RATING
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    comment_for_manager = models.BooleanField(
+        _("let the programme manager read my comment"), default=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "author"], name="one_feedback_per_person")
+        ]
+        verbose_name = _("meeting feedback")
+        verbose_name_plural = _("meeting feedback")
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.meeting}"
+
+    @property
+    def average(self) -> float:
+        return sum(getattr(self, name) for name in self.DIMENSIONS) / len(self.DIMENSIONS)
+
+    @property
+    def manager_comment(self) -> str:
+        """What a programme manager may read of the comment: all of it, or nothing."""
+        return self.comment if self.comment_for_manager else ""
+
+
+class CheckIn(models.Model):
+    """A survey on the relationship: periodic check-ins and the exit survey when a pair closes."""
+
+    class Kind(models.TextChoices):
+        CHECKIN = "checkin", _("Check-in")
+        EXIT = "exit", _("Exit survey")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="checkins")
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="checkins")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CHECKIN)
+    due_on = models.DateField(null=True, blank=True)
+    relationship = models.PositiveSmallIntegerField(
+        _("We work well together"), validators=RATING
+    )
+    openness = models.PositiveSmallIntegerField(
+        _("We can talk openly, both ways"), validators=RATING
+    )
+    benefit = models.PositiveSmallIntegerField(
+        _("I am getting something out of it"), validators=RATING
+    )
+    comment = models.TextField(_("anything else"), blank=True)
+    comment_for_manager = models.BooleanField(
+        _("let the programme manager read my comment"), default=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair", "author"],
+                condition=Q(kind="exit"),
+                name="one_exit_survey_per_person",
+            )
+        ]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.author} on {self.pair}"
+
+
+class GuideQuerySet(models.QuerySet["Guide"]):
+    def for_programme(self, programme: Programme) -> "GuideQuerySet":
+        """The programme's guides, creating the default text of any that are missing."""
+        existing = set(self.filter(programme=programme).values_list("kind", flat=True))
+        missing = [kind for kind in Guide.Kind if kind not in existing]
+        if missing:
+            defaults = default_guides()
+            Guide.objects.bulk_create(
+                [
+                    Guide(programme=programme, kind=k, title=defaults[k][0], body=defaults[k][1])
+                    for k in missing
+                ],
+                ignore_conflicts=True,
+            )
+        return self.filter(programme=programme)
+
+
+class Guide(models.Model):
+    """Short help shown at the moment it is useful; programme managers can rewrite it."""
+
+    class Kind(models.TextChoices):
+        FIRST_AGENDA = "first_agenda", _("First-meeting agenda")
+        STARTERS_MENTOR = "starters_mentor", _("Conversation starters for reverse mentors")
+        STARTERS_MENTEE = "starters_mentee", _("Conversation starters for mentees")
+        LISTENING = "listening", _("Listening tips for the senior partner")
+        SPEAKING_UP = "speaking_up", _("Speaking up with confidence, for the junior partner")
+        CONFIDENTIALITY = "confidentiality", _("What not to share outside the business")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="guides")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "kind"], name="one_guide_per_kind")
+        ]
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def lines(self) -> list[str]:
+        return [line.strip(" -•*\t") for line in self.body.splitlines() if line.strip(" -•*\t")]
+
+
+class NudgePreference(models.Model):
+    """Which kinds of nudge a person does not want by email."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="nudge_preference")
+    muted = models.JSONField(_("muted kinds"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("nudge preference")
+        verbose_name_plural = _("nudge preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: muted {', '.join(self.muted) or 'nothing'}"
+
+    @classmethod
+    def muted_for(cls, user: User) -> set[str]:
+        pref = cls.objects.filter(user=user).first()
+        return set(pref.muted) if pref else set()
+
+
+class SentNudge(models.Model):
+    """A nudge that went out in a digest; the key makes sending it twice impossible."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sent_nudges")
+    kind = models.CharField(max_length=24)
+    key = models.CharField(max_length=120)
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_nudge_per_key")
+        ]
+        verbose_name = _("sent nudge")
+        verbose_name_plural = _("sent nudges")
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.user} at {self.sent_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,78 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Meeting
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)  # type: ignore[arg-type]
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["starts_at", "duration_minutes", "mode", "location", "link", "agenda"]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "mode": forms.RadioSelect,
+            "agenda": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "starts_at": _("In your own time zone."),
+            "location": _("For a meeting in person: the room or the café."),
+            "link": _("For an online meeting: the video call link."),
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("mode") == Meeting.Mode.ONLINE and data.get("location") and not data.get("link"):
+            self.add_error("link", _("An online meeting needs its link, not a place."))
+        return data
+
+
+class RescheduleForm(MeetingForm):
+    note = forms.CharField(
+        label=_("Note to your partner"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why it moved; it goes out with the updated invitation."),
+    )
+
+
+class CancelForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is it cancelled?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Your partner reads this with the cancellation."),
+    )
+
+
+class LogForm(forms.Form):
+    held = forms.TypedChoiceField(
+        label=_("Did the meeting take place?"),
+        choices=[("yes", _("Yes, we met")), ("no", _("No, it did not happen"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("How long it lasted, in minutes"), required=False, min_value=1, max_value=600
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("held") and not data.get("duration_minutes"):
+            self.add_error("duration_minutes", _("Say how long the meeting lasted."))
+        return data
+
+
+class PastMeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("When did you meet?"), widget=DateTimeInput(), help_text=_("In your own time zone.")
+    )
+    duration_minutes = forms.IntegerField(label=_("How long, in minutes"), min_value=1, max_value=600)
+    mode = forms.ChoiceField(
+        label=_("Where"), choices=Meeting.Mode.choices, widget=forms.RadioSelect, initial="online"
+    )

@@ -1,0 +1,47 @@
+"""The one place the relationship asks the confidentiality guard before a partner reads a text.
+
+When the partner sits in another organisation, the text is scanned; the author either edits it
+until nothing is flagged or confirms with a reason, and the confirmation is kept (kinds only).
+"""
+
+from dataclasses import dataclass, field
+
+from twoheads.guard import checks
+from twoheads.guard.detect import Finding, highlight
+from twoheads.pairing.models import Pair
+from twoheads.participants.models import Participant
+
+
+@dataclass
+class Crossing:
+    """What the guard found in one text on its way to the partner, and the author's answer."""
+
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+    reason: str = ""
+
+    @property
+    def blocked(self) -> bool:
+        """Flagged and not yet confirmed: the author must edit or give a reason."""
+        return bool(self.findings) and not self.reason
+
+    def segments(self) -> list[tuple[str, Finding | None]]:
+        return highlight(self.text, self.findings)
+
+    def confirm(self, *, author: Participant, pair: Pair, content_kind: str) -> None:
+        """Keep the author's confirmation when they shared flagged text."""
+        if self.findings and self.reason:
+            checks.record_confirmation(
+                author=author,
+                pair=pair,
+                findings=self.findings,
+                reason=self.reason,
+                content_kind=content_kind,
+            )
+
+
+def crossing(text: str, *, pair: Pair, author: Participant, reason: str = "") -> Crossing:
+    """Scan `text` for the author's partner; nothing is flagged inside one organisation."""
+    reader = pair.partner_of(author)
+    findings = checks.findings_for(text, author=author, reader=reader)
+    return Crossing(text=text, findings=findings, reason=reason.strip())

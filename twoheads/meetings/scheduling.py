@@ -1,0 +1,157 @@
+"""Scheduling a pair's meetings: propose, schedule, move, cancel and log. One function per job."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twoheads.accounts.models import User
+from twoheads.pairing.models import Pair
+
+from . import tasks
+from .availability import AvailabilityError, shared_times
+from .models import Meeting, MeetingLog
+
+CHANGEABLE = ("starts_at", "duration_minutes", "mode", "location", "link", "agenda")
+
+
+def proposed_times(
+    pair: Pair, *, now: datetime | None = None, days: int = 14, limit: int = 12
+) -> list[tuple[datetime, datetime]]:
+    """When both partners are free in the coming `days`, in UTC, soonest first.
+
+    Starts on the next full hour so a proposal is never in the past.
+    """
+    start = (now or timezone.now()).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return shared_times(
+        (pair.mentor.availability, pair.mentor.timezone),
+        (pair.mentee.availability, pair.mentee.timezone),
+        start=start,
+        days=days,
+    )[:limit]
+
+
+def proposed_times_or_error(pair: Pair, **kwargs: Any) -> tuple[list, str]:
+    """Proposed times, or none and the reason a partner's grid could not be read."""
+    try:
+        return proposed_times(pair, **kwargs), ""
+    except AvailabilityError as exc:
+        return [], str(exc)
+
+
+def _require_active(pair: Pair) -> None:
+    if pair.status != Pair.Status.ACTIVE:
+        raise ValidationError(_("Meetings can only be planned while the pair is active."))
+
+
+def _require_future(starts_at: datetime, now: datetime | None) -> None:
+    if starts_at <= (now or timezone.now()):
+        raise ValidationError(
+            {"starts_at": _("Choose a time in the future; log past meetings after they happen.")}
+        )
+
+
+def schedule_meeting(
+    pair: Pair, actor: User, *, now: datetime | None = None, **details: Any
+) -> Meeting:
+    """Create a meeting and send both partners the invitation."""
+    _require_active(pair)
+    _require_future(details["starts_at"], now)
+    with transaction.atomic():
+        meeting = Meeting(pair=pair, organiser=actor, **details)
+        meeting.full_clean()
+        meeting.save()
+        tasks.send_meeting_invitation.enqueue(meeting.pk)
+    return meeting
+
+
+def reschedule_meeting(
+    meeting: Meeting, actor: User, *, note: str = "", now: datetime | None = None, **details: Any
+) -> Meeting:
+    """Change the time, place or agenda; the same UID goes out again with a higher sequence."""
+    if not meeting.can_change(now):
+        raise ValidationError(_("This meeting can no longer be changed."))
+    _require_future(details.get("starts_at", meeting.starts_at), now)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        for field in CHANGEABLE:
+            if field in details:
+                setattr(meeting, field, details[field])
+        meeting.note = note
+        meeting.sequence += 1
+        meeting.full_clean()
+        meeting.save()
+        tasks.send_meeting_invitation.enqueue(meeting.pk)
+    return meeting
+
+
+def cancel_meeting(meeting: Meeting, actor: User, *, note: str = "") -> Meeting:
+    """Cancel with a note; calendars remove the event (METHOD:CANCEL, same UID)."""
+    if meeting.is_cancelled or meeting.is_logged:
+        raise ValidationError(_("This meeting is already cancelled or logged."))
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.cancelled_at = timezone.now()
+        meeting.note = note
+        meeting.sequence += 1
+        meeting.save()
+        tasks.send_meeting_invitation.enqueue(meeting.pk)
+    return meeting
+
+
+def log_meeting(
+    meeting: Meeting,
+    actor: User,
+    *,
+    held: bool,
+    duration_minutes: int | None = None,
+    now: datetime | None = None,
+) -> MeetingLog:
+    """Record whether the meeting took place and how long it lasted; once, after it started."""
+    if meeting.is_cancelled:
+        raise ValidationError(_("A cancelled meeting cannot be logged."))
+    if not meeting.has_started(now):
+        raise ValidationError(_("This meeting is in the future; log it once it has happened."))
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if MeetingLog.objects.filter(meeting=locked).exists():
+            raise ValidationError(_("This meeting has already been logged."))
+        log = MeetingLog(
+            meeting=locked,
+            held=held,
+            duration_minutes=duration_minutes if held else None,
+            logged_by=actor,
+            logged_at=now or timezone.now(),
+        )
+        log.full_clean()
+        log.save()
+    return log
+
+
+def record_past_meeting(
+    pair: Pair,
+    actor: User,
+    *,
+    starts_at: datetime,
+    duration_minutes: int,
+    mode: str = Meeting.Mode.ONLINE,
+    now: datetime | None = None,
+) -> Meeting:
+    """Log a meeting that happened without being scheduled here; never one in the future."""
+    _require_active(pair)
+    if starts_at > (now or timezone.now()):
+        raise ValidationError({"starts_at": _("A meeting you log cannot be in the future.")})
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            pair=pair,
+            organiser=actor,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            mode=mode,
+        )
+        log_meeting(meeting, actor, held=True, duration_minutes=duration_minutes, now=now)
+    return meeting

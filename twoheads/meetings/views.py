@@ -1,0 +1,263 @@
+import zoneinfo
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from twoheads.pairing.models import Pair
+
+from . import calendar, scheduling
+from .forms import CancelForm, LogForm, MeetingForm, PastMeetingForm, RescheduleForm
+from .guarding import crossing
+from .models import CalendarFeed, Meeting
+
+
+def _my_pair(request: HttpRequest, pk: int) -> Pair:
+    """A pair the signed-in user is a partner in; everyone else gets a 404."""
+    pairs = Pair.objects.of_user(request.user).select_related(
+        "programme", "mentor__user", "mentee__user"
+    )
+    return get_object_or_404(pairs, pk=pk)
+
+
+def _my_meeting(request: HttpRequest, pk: int) -> Meeting:
+    meetings = Meeting.objects.of_user(request.user).select_related(
+        "pair__programme", "pair__mentor__user", "pair__mentee__user", "log", "organiser"
+    )
+    return get_object_or_404(meetings, pk=pk)
+
+
+def _zone_of(person: object) -> str:
+    user = getattr(person, "user", None)
+    return user.timezone if user is not None else getattr(person, "timezone", "UTC")
+
+
+def _proposals(pair: Pair, partner: object) -> tuple[list[dict[str, datetime]], str]:
+    """Shared free times, each also in the partner's zone."""
+    times, problem = scheduling.proposed_times_or_error(pair)
+    zone = zoneinfo.ZoneInfo(_zone_of(partner))
+    return [
+        {
+            "start": start,
+            "end": end,
+            "partner_start": start.astimezone(zone),
+            "partner_end": end.astimezone(zone),
+        }
+        for start, end in times
+    ], problem
+
+
+def _initial_start(request: HttpRequest) -> dict[str, object]:
+    initial: dict[str, object] = {}
+    try:
+        start = datetime.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        start = None
+    if start is not None and start.tzinfo is not None:
+        initial["starts_at"] = start
+    if request.GET.get("agenda"):
+        initial["agenda"] = request.GET["agenda"][:4000]
+    return initial
+
+
+def _guarded_save(request, form, pair, me, save, *, template, context, kind="meeting_agenda"):
+    """Save through the guard: re-show the form with the findings until edited or confirmed."""
+    check = crossing(
+        form.cleaned_data.get("agenda", ""),
+        pair=pair,
+        author=me,
+        reason=request.POST.get("guard_reason", ""),
+    )
+    if check.blocked:
+        return render(request, template, {**context, "form": form, "crossing": check})
+    try:
+        with transaction.atomic():
+            meeting = save()
+            check.confirm(author=me, pair=pair, content_kind=kind)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(request, template, {**context, "form": form})
+    return meeting
+
+
+@login_required
+def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _my_pair(request, pk)
+    me = pair.side_of(request.user)
+    partner = pair.partner_of(me)
+    form = MeetingForm(request.POST or None, initial=_initial_start(request))
+    proposals, problem = _proposals(pair, partner)
+    context = {"pair": pair, "partner": partner, "proposals": proposals, "problem": problem}
+    if request.method == "POST" and form.is_valid():
+        result = _guarded_save(
+            request,
+            form,
+            pair,
+            me,
+            lambda: scheduling.schedule_meeting(pair, request.user, **form.cleaned_data),
+            template="meetings/meeting_form.html",
+            context=context,
+        )
+        if isinstance(result, HttpResponse):
+            return result
+        messages.success(request, _("The meeting is planned; you both have the invitation."))
+        return redirect(result)
+    return render(request, "meetings/meeting_form.html", {**context, "form": form})
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _my_meeting(request, pk)
+    me = meeting.pair.side_of(request.user)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "pair": meeting.pair,
+            "partner": meeting.pair.partner_of(me),
+            "log_form": LogForm() if meeting.can_log() else None,
+            "can_change": meeting.can_change() and not meeting.has_started(),
+        },
+    )
+
+
+@login_required
+def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _my_meeting(request, pk)
+    if not meeting.can_change() or meeting.has_started():
+        messages.error(request, _("This meeting can no longer be changed."))
+        return redirect(meeting)
+    pair = meeting.pair
+    me = pair.side_of(request.user)
+    form = RescheduleForm(request.POST or None, instance=meeting)
+    context = {"pair": pair, "meeting": meeting, "partner": pair.partner_of(me)}
+    if request.method == "POST" and form.is_valid():
+        details = {k: form.cleaned_data[k] for k in scheduling.CHANGEABLE}
+        note = form.cleaned_data["note"]
+        result = _guarded_save(
+            request,
+            form,
+            pair,
+            me,
+            lambda: scheduling.reschedule_meeting(
+                Meeting.objects.get(pk=meeting.pk), request.user, note=note, **details
+            ),
+            template="meetings/meeting_form.html",
+            context=context,
+        )
+        if isinstance(result, HttpResponse):
+            return result
+        messages.success(request, _("The meeting is changed; both calendars are updated."))
+        return redirect(result)
+    return render(request, "meetings/meeting_form.html", {**context, "form": form})
+
+
+@login_required
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _my_meeting(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheduling.cancel_meeting(meeting, request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(meeting)
+        messages.success(request, _("The meeting is cancelled; both calendars are updated."))
+        return redirect("pair_detail", meeting.pair_id)
+    return render(request, "meetings/meeting_cancel.html", {"meeting": meeting, "form": form})
+
+
+@require_POST
+@login_required
+def meeting_log(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _my_meeting(request, pk)
+    form = LogForm(request.POST)
+    if form.is_valid():
+        try:
+            scheduling.log_meeting(meeting, request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(meeting)
+        messages.success(request, _("The meeting is logged."))
+        return redirect(meeting)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {"meeting": meeting, "pair": meeting.pair, "log_form": form},
+        status=400,
+    )
+
+
+@login_required
+def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log a meeting that happened without being planned here."""
+    pair = _my_pair(request, pk)
+    form = PastMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = scheduling.record_past_meeting(pair, request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The meeting is logged."))
+            return redirect(meeting)
+    return render(request, "meetings/meeting_record.html", {"pair": pair, "form": form})
+
+
+@login_required
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _my_meeting(request, pk)
+    response = HttpResponse(calendar.invitation(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    feed = CalendarFeed.objects.live().filter(user=request.user).first()
+    return render(request, "meetings/calendar_settings.html", {"feed": feed})
+
+
+@require_POST
+@login_required
+def calendar_feed_issue(request: HttpRequest) -> HttpResponse:
+    feed, secret = CalendarFeed.issue(request.user)
+    return render(
+        request,
+        "meetings/calendar_settings.html",
+        {"feed": feed, "feed_url": CalendarFeed.url_for(secret)},
+    )
+
+
+@require_POST
+@login_required
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    if CalendarFeed.revoke_all(request.user):
+        messages.success(request, _("The calendar address is turned off; it shows nothing now."))
+    return redirect("calendar_settings")
+
+
+@never_cache
+def calendar_feed(request: HttpRequest, secret: str) -> HttpResponse:
+    """The subscribed calendar: the secret in the address is the only credential."""
+    user = CalendarFeed.authenticate(secret)
+    if user is None:
+        raise Http404
+    since = timezone.now() - timedelta(days=90)
+    meetings = (
+        Meeting.objects.of_user(user)
+        .filter(starts_at__gte=since)
+        .select_related("pair__mentor", "pair__mentee", "organiser")
+        .order_by("starts_at")
+    )
+    body = calendar.feed(meetings, name=_("Two Heads mentoring"))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
