@@ -1,0 +1,155 @@
+"""Match runs (start, progress, results, publish) and pairs (list, read, end)."""
+
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from twoheads.pairing.engine import AlreadyPublished, PairingError, end_pair, publish_run, start_run
+from twoheads.pairing.models import MatchRun, Pair
+
+from .access import managed_programme, managed_run, visible_pairs
+from .errors import ApiError, ErrorOut, not_found
+from .pages import PageParams, etag, paginate
+from .schemas import EndPairIn, PairOut, PairPage, RunIn, RunOut, RunResultsOut
+
+router = Router(tags=["match runs and pairs"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+
+
+class RunPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    next: str | None
+    previous: str | None
+    results: list[RunOut]
+
+
+class PublishOut(Schema):
+    run: RunOut
+    pairs_created: int
+
+
+class PairFilters(Schema):
+    programme: str | None = Field(None, max_length=80, description="A programme's slug.")
+    status: Literal["proposed", "active", "declined", "ended"] | None = None
+
+
+def conflict(exc: PairingError, code: str = "conflict") -> ApiError:
+    return ApiError(409, code, str(exc))
+
+
+@router.post(
+    "/programmes/{slug}/runs",
+    response={202: RunOut, 403: ErrorOut, 409: ErrorOut, **ERRORS},
+    summary="Start a match run",
+)
+def start(request: HttpRequest, slug: str, payload: RunIn):
+    """Queue the engine over the programme; poll the run for its progress.
+
+    409 while another run of the programme is queued or running.
+    """
+    programme = managed_programme(request.auth, slug)
+    try:
+        run = start_run(programme, request.auth, mode=payload.mode, fairness=payload.fairness)
+    except PairingError as exc:
+        raise conflict(exc) from exc
+    return 202, run
+
+
+@router.get(
+    "/programmes/{slug}/runs",
+    response={200: RunPage, 403: ErrorOut, **ERRORS},
+    summary="List a programme's match runs",
+)
+@etag
+def list_runs(request: HttpRequest, slug: str, pages: Query[PageParams]):
+    programme = managed_programme(request.auth, slug)
+    return paginate(request, programme.runs.select_related("programme"), pages)
+
+
+@router.get("/runs/{run_id}", response={200: RunOut, **ERRORS}, summary="A run's status")
+def read_run(request: HttpRequest, run_id: int):
+    """Status and progress (0 to 1) of a run; a run whose worker died is reported failed."""
+    run = managed_run(request.auth, run_id)
+    run.fail_if_stalled()
+    return run
+
+
+@router.get(
+    "/runs/{run_id}/results",
+    response={200: RunResultsOut, 409: ErrorOut, **ERRORS},
+    summary="A run's proposed pairs with their explanations, and who is unmatched and why",
+)
+@etag
+def run_results(request: HttpRequest, run_id: int):
+    run = managed_run(request.auth, run_id)
+    if not run.has_results:
+        raise ApiError(409, "not_ready", f"The run is {run.status}; results exist once it is done.")
+    proposals = run.proposals.select_related("mentor", "mentee").order_by("pk")
+    unmatched = run.unmatched.select_related("participant").order_by("pk")
+    return {"run": run, "pairs": list(proposals), "unmatched": list(unmatched)}
+
+
+@router.post(
+    "/runs/{run_id}/publish",
+    response={200: PublishOut, 409: ErrorOut, **ERRORS},
+    summary="Publish a run's pairs",
+)
+def publish(request: HttpRequest, run_id: int):
+    """Turn the proposals into pairs and email both partners; 409 if already published."""
+    run = managed_run(request.auth, run_id)
+    try:
+        pairs = publish_run(run, request.auth)
+    except AlreadyPublished as exc:
+        raise conflict(exc, "already_published") from exc
+    except PairingError as exc:
+        raise conflict(exc) from exc
+    return {
+        "run": MatchRun.objects.select_related("programme").get(pk=run.pk),
+        "pairs_created": len(pairs),
+    }
+
+
+def pairs_for(request: HttpRequest):
+    return visible_pairs(request.auth).select_related("programme", "mentor", "mentee")
+
+
+@router.get("/pairs", response={200: PairPage, **ERRORS}, summary="List pairs")
+@etag
+def list_pairs(request: HttpRequest, filters: Query[PairFilters], pages: Query[PageParams]):
+    """Managers see the pairs of their programmes; a participant sees their own pairs."""
+    pairs = pairs_for(request)
+    if filters.programme:
+        pairs = pairs.filter(programme__slug=filters.programme)
+    if filters.status:
+        pairs = pairs.filter(status=filters.status)
+    return paginate(request, pairs, pages)
+
+
+@router.get("/pairs/{pair_id}", response={200: PairOut, **ERRORS}, summary="Read a pair")
+def read_pair(request: HttpRequest, pair_id: int):
+    pair = pairs_for(request).filter(pk=pair_id).first()
+    if pair is None:
+        raise not_found("pair")
+    return pair
+
+
+@router.post(
+    "/pairs/{pair_id}/end",
+    response={200: PairOut, 403: ErrorOut, 409: ErrorOut, **ERRORS},
+    summary="End a pair with a reason",
+)
+def end(request: HttpRequest, pair_id: int, payload: EndPairIn):
+    """Both people become free to be matched again; 409 if the pair has already ended."""
+    pair = pairs_for(request).filter(pk=pair_id).first()
+    if pair is None:
+        raise not_found("pair")
+    managed_programme(request.auth, pair.programme.slug)
+    try:
+        pair = end_pair(pair, request.auth, payload.reason)
+    except PairingError as exc:
+        raise conflict(exc) from exc
+    return Pair.objects.select_related("programme", "mentor", "mentee").get(pk=pair.pk)
