@@ -1,13 +1,29 @@
 """Match runs, the pairs they propose, and the live pairs people accept."""
 
+from datetime import datetime
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twoheads.accounts.models import User
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
+
+
+def stale_after_seconds() -> int:
+    """How long a running run may go without a progress report before it is presumed dead."""
+    return int(getattr(settings, "MATCH_RUN_STALE_SECONDS", 15 * 60))
+
+
+class MatchRunQuerySet(models.QuerySet["MatchRun"]):
+    def fail_stalled(self) -> int:
+        """Mark every stalled run in this queryset failed; returns how many were."""
+        working = self.filter(status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING])
+        return sum(run.fail_if_stalled() for run in working)
 
 
 class MatchRun(models.Model):
@@ -39,6 +55,17 @@ class MatchRun(models.Model):
     published_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The run this one re-runs: its locked pairs are kept and its removed pairs kept out.
+    base_run = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns"
+    )
+    # [[mentor external id, mentee external id], ...] the manager removed; never proposed again.
+    blocked = models.JSONField(default=list, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MatchRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -50,6 +77,77 @@ class MatchRun(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("run_detail", args=[self.programme.slug, self.pk])
+
+    @property
+    def is_working(self) -> bool:
+        """Queued or running: the page keeps polling."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def has_results(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.PUBLISHED)
+
+    @property
+    def elapsed_seconds(self) -> int:
+        """Seconds from start (or queueing) to the end, or to now while it works."""
+        start = self.started_at or self.created_at
+        end = self.finished_at or timezone.now()
+        return max(0, int((end - start).total_seconds())) if start else 0
+
+    @property
+    def progress_percent(self) -> int:
+        return round(max(0.0, min(1.0, self.progress)) * 100)
+
+    def mark_failed(self, reason: str) -> None:
+        """Record a failure; proposals are only ever written whole, so none are left behind."""
+        self.status = self.Status.FAILED
+        self.error = reason
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "error", "finished_at"])
+
+    def fail_if_stalled(self, now: datetime | None = None) -> bool:
+        """Mark a run failed when its worker died or its task failed; True when it did."""
+        if not self.is_working:
+            return False
+        now = now or timezone.now()
+        reason = self._task_failure()
+        last_sign = self.heartbeat_at or self.started_at
+        silent = (now - last_sign).total_seconds() if last_sign else 0.0
+        if not reason and self.status == self.Status.RUNNING and silent > stale_after_seconds():
+            reason = str(
+                _(
+                    "The worker stopped reporting progress for more than %(minutes)s "
+                    "minutes and is presumed dead. Retry the run."
+                )
+                % {"minutes": stale_after_seconds() // 60}
+            )
+        if reason:
+            self.mark_failed(reason)
+        return bool(reason)
+
+    def _task_failure(self) -> str:
+        from django.tasks import TaskResultStatus
+        from django.tasks.exceptions import TaskResultDoesNotExist
+
+        from .tasks import run_match
+
+        if not self.task_id:
+            return ""
+        try:
+            result = run_match.get_result(self.task_id)
+        except NotImplementedError:  # the immediate backend keeps no results
+            return ""
+        except TaskResultDoesNotExist:
+            return str(_("The background task for this run has disappeared. Retry the run."))
+        if result.status != TaskResultStatus.FAILED:
+            return ""
+        last_line = ""
+        if result.errors:
+            lines = result.errors[-1].traceback.strip().splitlines()
+            last_line = lines[-1] if lines else ""
+        return str(_("The background task failed: %(error)s")) % {
+            "error": last_line or _("no reason given")
+        }
 
 
 class ProposedPair(models.Model):
@@ -65,17 +163,43 @@ class ProposedPair(models.Model):
     manual = models.BooleanField(default=False)
     broken_rules = models.JSONField(default=list, blank=True)
     note = models.TextField(blank=True)
+    # Already a live pair when the run started; publishing leaves it as it is.
+    already_live = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-score"]
         constraints = [
             models.UniqueConstraint(fields=["run", "mentor", "mentee"], name="unique_proposal")
         ]
+        indexes = [models.Index(fields=["run", "score"])]
         verbose_name = _("proposed pair")
         verbose_name_plural = _("proposed pairs")
 
     def __str__(self) -> str:
         return f"{self.mentor} & {self.mentee} ({self.score:.2f})"
+
+    def component_list(self) -> list[tuple[str, float]]:
+        """The score's components in a fixed order, for the review's bars."""
+        return component_list(self.components)
+
+
+COMPONENT_LABELS = {
+    "teach": _("Mentor teaches"),
+    "learn": _("Mentee teaches"),
+    "benefit": _("Mutual benefit"),
+    "compatibility": _("Compatibility"),
+    "reach": _("Reach"),
+}
+
+
+def component_list(components: dict[str, float]) -> list[tuple[str, float]]:
+    known = [
+        (str(label), float(components[key]))
+        for key, label in COMPONENT_LABELS.items()
+        if key in components
+    ]
+    others = [(key, float(v)) for key, v in components.items() if key not in COMPONENT_LABELS]
+    return known + others
 
 
 class UnmatchedResult(models.Model):
@@ -143,6 +267,14 @@ class Pair(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
+    declined_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when the pair came from accepted request in a self-selection programme.
+    from_request = models.BooleanField(default=False)
 
     objects = PairQuerySet.as_manager()
 
@@ -172,3 +304,104 @@ class Pair(models.Model):
     @property
     def crosses_organisations(self) -> bool:
         return self.mentor.organisation_id != self.mentee.organisation_id
+
+    def component_list(self) -> list[tuple[str, float]]:
+        return component_list(self.components)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (self.Status.PROPOSED, self.Status.ACTIVE)
+
+    def response_of(self, participant: Participant) -> str:
+        if participant.pk == self.mentor_id:
+            return self.mentor_response
+        return self.mentee_response
+
+    def set_response(self, participant: Participant, response: str) -> None:
+        if participant.pk == self.mentor_id:
+            self.mentor_response = response
+        else:
+            self.mentee_response = response
+
+    @property
+    def both_accepted(self) -> bool:
+        accepted = self.Response.ACCEPTED
+        return self.mentor_response == accepted and self.mentee_response == accepted
+
+
+def live_pair_counts(participant_ids: list[int]) -> dict[int, int]:
+    """How many live pairs each of these participants is in."""
+    counts: dict[int, int] = dict.fromkeys(participant_ids, 0)
+    live = Pair.objects.live()
+    for field in ("mentor_id", "mentee_id"):
+        rows = (
+            live.filter(**{f"{field}__in": participant_ids})
+            .values(field)
+            .annotate(n=models.Count("pk"))
+        )
+        for row in rows:
+            counts[row[field]] += row["n"]
+    return counts
+
+
+class PairRequestQuerySet(models.QuerySet["PairRequest"]):
+    def pending(self) -> "PairRequestQuerySet":
+        return self.filter(status=PairRequest.Status.PENDING)
+
+    def involving(self, participant: Participant) -> "PairRequestQuerySet":
+        return self.filter(Q(sender=participant) | Q(recipient=participant))
+
+
+class PairRequest(models.Model):
+    """In a self-selection programme, one participant asking another to pair up."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+        CLOSED = "closed", _("Closed")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="requests")
+    sender = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="sent_requests")
+    recipient = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="received_requests"
+    )
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    reply = models.TextField(_("reply"), blank=True)
+    pair = models.ForeignKey(
+        Pair, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PairRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender", "recipient"],
+                condition=Q(status="pending"),
+                name="one_pending_request_per_pair",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        verbose_name = _("pair request")
+        verbose_name_plural = _("pair requests")
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.recipient} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    def close(self, status: str, reply: str = "") -> None:
+        self.status = status
+        self.reply = reply or self.reply
+        self.closed_at = timezone.now()
+        self.save(update_fields=["status", "reply", "closed_at"])

@@ -1,0 +1,184 @@
+"""The emails of matching: who was matched and why, answers, endings and requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from twoheads.participants.models import Participant
+
+from .models import Pair, PairRequest
+
+Message = tuple[str, str, str, list[str]]
+
+
+def _address(p: Participant) -> str:
+    return p.email or (p.user.email if p.user_id and p.user else "")
+
+
+def _link(name: str, *args: object) -> str:
+    try:
+        return settings.SITE_URL + reverse(name, args=args)
+    except NoReverseMatch:
+        return settings.SITE_URL + "/"
+
+
+def _send(messages: Iterable[Message]) -> int:
+    ready = [(s, b, settings.DEFAULT_FROM_EMAIL, to) for s, b, _f, to in messages if all(to)]
+    return send_mass_mail(ready, fail_silently=False) if ready else 0
+
+
+def _msg(subject: str, body: str, to: Participant) -> Message:
+    return (subject, body, "", [_address(to)])
+
+
+def enqueue_published(run_id: int) -> None:
+    """Email everyone a published run paired, in the background."""
+    from .tasks import notify_published
+
+    notify_published.enqueue(run_id)
+
+
+def matched_message(pair: Pair, me: Participant) -> Message:
+    partner = pair.partner_of(me)
+    body = _(
+        "Hello %(me)s,\n\n"
+        "In %(programme)s you have been matched with %(partner)s (%(role)s).\n\n"
+        "Why you were matched:\n%(why)s\n\n"
+        "What happens next:\n"
+        "1. Open your pair's page and accept or decline the match: %(link)s\n"
+        "2. When you both accept, the pair is active: agree on a first meeting within two "
+        "weeks and keep meeting every %(days)s days.\n"
+        "3. If you decline, say briefly why; your programme manager will look for a better "
+        "partner for both of you.\n"
+    ) % {
+        "me": me.display_name,
+        "programme": pair.programme.name,
+        "partner": partner.display_name,
+        "role": partner.get_role_display().lower(),
+        "why": pair.explanation
+        or _("You fit the programme's rules and each can learn from the other."),
+        "link": _link("pair_detail", pair.pk),
+        "days": pair.programme.meeting_cadence_days,
+    }
+    subject = _("You have been matched with %(partner)s") % {"partner": partner.display_name}
+    return _msg(subject, body, me)
+
+
+def pairs_proposed(pair_ids: list[int]) -> int:
+    """Tell both partners of each new pair who they were matched with, why, and what next."""
+    pairs = Pair.objects.filter(pk__in=pair_ids).select_related(
+        "programme", "mentor__user", "mentee__user"
+    )
+    return _send(
+        m
+        for pair in pairs
+        for m in (matched_message(pair, pair.mentor), matched_message(pair, pair.mentee))
+    )
+
+
+def pair_active(pair: Pair) -> int:
+    subject = _("Your pair is active")
+    text = _(
+        "Hello %(me)s,\n\n%(partner)s has accepted too: your pair in %(programme)s is active. "
+        "Agree on a first meeting soon: %(link)s\n"
+    )
+    return _send(
+        _msg(
+            subject,
+            text
+            % {
+                "me": p.display_name,
+                "partner": pair.partner_of(p).display_name,
+                "programme": pair.programme.name,
+                "link": _link("pair_detail", pair.pk),
+            },
+            p,
+        )
+        for p in (pair.mentor, pair.mentee)
+    )
+
+
+def pair_declined(pair: Pair, by: Participant) -> int:
+    other = pair.partner_of(by)
+    body = _(
+        "Hello %(me)s,\n\n%(partner)s has declined the match in %(programme)s. This is no "
+        "judgement on you: your programme manager will suggest a new partner soon.\n"
+    ) % {"me": other.display_name, "partner": by.display_name, "programme": pair.programme.name}
+    return _send([_msg(_("Your match was declined"), body, other)])
+
+
+def pair_ended(pair: Pair) -> int:
+    text = _(
+        "Hello %(me)s,\n\nYour pair with %(partner)s in %(programme)s has ended.\n"
+        "Reason: %(reason)s\n\nYour programme manager may suggest a new partner.\n"
+    )
+    return _send(
+        _msg(
+            _("Your pair has ended"),
+            text
+            % {
+                "me": p.display_name,
+                "partner": pair.partner_of(p).display_name,
+                "programme": pair.programme.name,
+                "reason": pair.end_reason,
+            },
+            p,
+        )
+        for p in (pair.mentor, pair.mentee)
+    )
+
+
+def request_sent(req: PairRequest) -> int:
+    body = _(
+        "Hello %(me)s,\n\n%(sender)s would like to pair up with you in %(programme)s.\n\n"
+        "Their message:\n%(message)s\n\nAccept or decline: %(link)s\n"
+    ) % {
+        "me": req.recipient.display_name,
+        "sender": req.sender.display_name,
+        "programme": req.programme.name,
+        "message": req.message or "-",
+        "link": _link("my_requests", req.programme.slug),
+    }
+    return _send(
+        [
+            _msg(
+                _("%s would like to pair up with you") % req.sender.display_name,
+                body,
+                req.recipient,
+            )
+        ]
+    )
+
+
+def request_reminder(req: PairRequest) -> int:
+    body = _(
+        "Hello %(me)s,\n\n%(sender)s is still waiting for your answer to their request in "
+        "%(programme)s. Accept or decline: %(link)s\n"
+    ) % {
+        "me": req.recipient.display_name,
+        "sender": req.sender.display_name,
+        "programme": req.programme.name,
+        "link": _link("my_requests", req.programme.slug),
+    }
+    return _send([_msg(_("A request is waiting for your answer"), body, req.recipient)])
+
+
+def request_closed(req: PairRequest) -> int:
+    """Tell the sender their request ended (expired, declined, accepted or closed)."""
+    body = _(
+        "Hello %(me)s,\n\nYour request to %(recipient)s in %(programme)s is now: %(status)s.\n"
+        "%(reply)s\nSee your suggestions: %(link)s\n"
+    ) % {
+        "me": req.sender.display_name,
+        "recipient": req.recipient.display_name,
+        "programme": req.programme.name,
+        "status": req.get_status_display().lower(),
+        "reply": req.reply,
+        "link": _link("my_suggestions", req.programme.slug),
+    }
+    return _send([_msg(_("Your request: %s") % req.get_status_display().lower(), body, req.sender)])

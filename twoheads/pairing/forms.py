@@ -1,0 +1,121 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from twoheads.participants.models import Participant
+from twoheads.programmes.models import Programme
+
+from .models import MatchRun
+
+
+class StartRunForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("How pairs are made"),
+        choices=[
+            ("optimal", _("Best overall pairs (exact)")),
+            ("stable", _("Stable pairs from everyone's ranking")),
+        ],
+    )
+    fairness = forms.BooleanField(
+        label=_("Lift the weakest pair first"),
+        required=False,
+        help_text=_("Make the lowest-scoring pair as good as possible before the total."),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Kept in the audit log with your name and the time."),
+    )
+
+
+class ReviewFilterForm(forms.Form):
+    SORTS = [
+        ("-score", _("Score, best first")),
+        ("score", _("Score, lowest first")),
+        ("mentor", _("Mentor's name")),
+        ("mentee", _("Mentee's name")),
+    ]
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    site = forms.ChoiceField(label=_("Site"), required=False)
+    min_score = forms.FloatField(label=_("Lowest score"), required=False, min_value=0, max_value=1)
+    max_score = forms.FloatField(label=_("Highest score"), required=False, min_value=0, max_value=1)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
+
+    def __init__(self, data: object, departments: list[str], sites: list[str]) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        every = [("", _("All"))]
+        self.fields["department"].choices = every + [(d, d) for d in departments]
+        self.fields["site"].choices = every + [(s, s) for s in sites]
+
+
+class ManualPairForm(forms.Form):
+    mentor = forms.ModelChoiceField(label=_("Reverse mentor"), queryset=Participant.objects.none())
+    mentee = forms.ModelChoiceField(label=_("Mentee"), queryset=Participant.objects.none())
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Why this pair; kept in the audit log."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have read the rules this pair breaks and want it anyway"), required=False
+    )
+
+    def __init__(self, data: object, programme: Programme) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        people = programme.participants.matchable().order_by("name")
+        self.fields["mentor"].queryset = people.filter(role=Participant.Role.MENTOR)  # type: ignore[attr-defined]
+        self.fields["mentee"].queryset = people.filter(role=Participant.Role.MENTEE)  # type: ignore[attr-defined]
+
+
+class CompareForm(forms.Form):
+    first = forms.ModelChoiceField(label=_("First run"), queryset=MatchRun.objects.none())
+    second = forms.ModelChoiceField(label=_("Second run"), queryset=MatchRun.objects.none())
+
+    def __init__(self, data: object, programme: Programme) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        runs = programme.runs.filter(status__in=[MatchRun.Status.DONE, MatchRun.Status.PUBLISHED])
+        self.fields["first"].queryset = runs  # type: ignore[attr-defined]
+        self.fields["second"].queryset = runs  # type: ignore[attr-defined]
+
+
+class RespondForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why (needed when you decline)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class RequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text=_("Say what you hope to learn and what you can offer."),
+    )
+
+
+class RematchForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("New partner"), queryset=Participant.objects.none())
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    confirm = forms.BooleanField(
+        label=_("I have read the rules this pair breaks and want it anyway"), required=False
+    )
+
+    def __init__(self, data: object, partners: object) -> None:
+        super().__init__(data)  # type: ignore[arg-type]
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]

@@ -1,0 +1,513 @@
+"""Pages of matching: runs, review, publish, pairs, answers, self-selection and rematching."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from twoheads.participants.models import Participant
+from twoheads.programmes.models import Programme
+
+from . import engine, selfselection
+from .forms import (
+    CompareForm,
+    ManualPairForm,
+    ReasonForm,
+    RematchForm,
+    RequestForm,
+    RespondForm,
+    ReviewFilterForm,
+    StartRunForm,
+)
+from .models import MatchRun, Pair, PairRequest, ProposedPair
+
+PAGE_SIZE = 100
+
+
+def _programme(request: HttpRequest, slug: str) -> Programme:
+    return get_object_or_404(Programme.objects.managed_by(request.user), slug=slug)
+
+
+def _run(request: HttpRequest, slug: str, pk: int) -> MatchRun:
+    programme = _programme(request, slug)
+    run = get_object_or_404(MatchRun.objects.filter(programme=programme), pk=pk)
+    run.programme = programme
+    return run
+
+
+def _proposal(request: HttpRequest, slug: str, pk: int, proposal: int) -> ProposedPair:
+    run = _run(request, slug, pk)
+    found = get_object_or_404(run.proposals.select_related("mentor", "mentee"), pk=proposal)
+    found.run = run
+    return found
+
+
+def _participant(request: HttpRequest, slug: str) -> Participant:
+    """The signed-in user's own place in a programme."""
+    return get_object_or_404(
+        Participant.objects.select_related("programme"), programme__slug=slug, user=request.user
+    )
+
+
+# -- Runs -----------------------------------------------------------------------------------
+
+
+@login_required
+def run_list(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    programme.runs.all().fail_stalled()
+    runs = programme.runs.select_related("created_by")
+    form = StartRunForm(initial={"mode": programme.matching_mode, "fairness": programme.fairness})
+    context = {"programme": programme, "runs": runs, "form": form}
+    context["compare_form"] = CompareForm(None, programme)
+    return render(request, "pairing/run_list.html", context)
+
+
+@require_POST
+@login_required
+def run_start(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    form = StartRunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how pairs are made."))
+        return redirect("run_list", slug)
+    try:
+        run = engine.start_run(
+            programme,
+            request.user,
+            mode=form.cleaned_data["mode"],
+            fairness=form.cleaned_data["fairness"],
+        )
+    except engine.PairingError as exc:
+        messages.error(request, str(exc))
+        return redirect("run_list", slug)
+    return redirect(run)
+
+
+@login_required
+def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    run = _run(request, slug, pk)
+    run.fail_if_stalled()
+    context: dict[str, object] = {"programme": run.programme, "run": run}
+    if run.has_results:
+        context.update(_review(request, run))
+    return render(request, "pairing/run_detail.html", context)
+
+
+def _review(request: HttpRequest, run: MatchRun) -> dict[str, object]:
+    people = Participant.objects.filter(programme=run.programme)
+    departments = sorted(set(people.exclude(department="").values_list("department", flat=True)))
+    sites = sorted(set(people.exclude(site="").values_list("site", flat=True)))
+    form = ReviewFilterForm(request.GET or None, departments, sites)
+    proposals = run.proposals.select_related("mentor", "mentee")
+    unmatched = run.unmatched.select_related("participant").order_by("participant__name")
+    if form.is_valid():
+        proposals, unmatched = _filtered(proposals, unmatched, form.cleaned_data)
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    unmatched_page = Paginator(unmatched, PAGE_SIZE).get_page(request.GET.get("upage"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("upage", None)
+    return {
+        "form": form,
+        "page": page,
+        "unmatched_page": unmatched_page,
+        "query": query.urlencode(),
+        "summary": run.summary,
+    }
+
+
+def _filtered(
+    proposals: QuerySet[ProposedPair], unmatched: QuerySet, data: dict[str, object]
+) -> tuple[QuerySet[ProposedPair], QuerySet]:
+    if q := data.get("q"):
+        proposals = proposals.filter(Q(mentor__name__icontains=q) | Q(mentee__name__icontains=q))
+        unmatched = unmatched.filter(participant__name__icontains=q)
+    for field in ("department", "site"):
+        if value := data.get(field):
+            side = Q(**{f"mentor__{field}": value}) | Q(**{f"mentee__{field}": value})
+            proposals = proposals.filter(side)
+            unmatched = unmatched.filter(**{f"participant__{field}": value})
+    if data.get("min_score") is not None:
+        proposals = proposals.filter(score__gte=data["min_score"])
+    if data.get("max_score") is not None:
+        proposals = proposals.filter(score__lte=data["max_score"])
+    order = {"score": "score", "mentor": "mentor__name", "mentee": "mentee__name"}
+    sort = str(data.get("sort") or "-score")
+    proposals = proposals.order_by(order.get(sort, "-score"), "pk")
+    return proposals, unmatched
+
+
+@login_required
+def run_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The live part of a working run's page, polled every two seconds."""
+    run = _run(request, slug, pk)
+    run.fail_if_stalled()
+    response = render(
+        request, "pairing/_run_progress.html", {"programme": run.programme, "run": run}
+    )
+    if not run.is_working and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@login_required
+def run_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    run = _run(request, slug, pk)
+    try:
+        engine.retry_run(run, request.user)
+    except engine.PairingError as exc:
+        messages.error(request, str(exc))
+    return redirect(run)
+
+
+@require_POST
+@login_required
+def run_rerun(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    run = _run(request, slug, pk)
+    try:
+        new = engine.start_run(
+            run.programme, request.user, mode=run.mode, fairness=run.fairness, base_run=run
+        )
+    except engine.PairingError as exc:
+        messages.error(request, str(exc))
+        return redirect(run)
+    messages.success(request, _("A new run started; it keeps the locked pairs of run %d.") % run.pk)
+    return redirect(new)
+
+
+@login_required
+def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    run = _run(request, slug, pk)
+    if request.method == "POST":
+        try:
+            pairs = engine.publish_run(run, request.user)
+        except engine.PairingError as exc:
+            messages.error(request, str(exc))
+            return redirect(run)
+        messages.success(
+            request,
+            _("%d pairs published; both partners of each pair are being emailed.") % len(pairs),
+        )
+        return redirect("pair_list", slug)
+    counts = {
+        "pairs": run.proposals.exclude(already_live=True).count(),
+        "broken": run.proposals.exclude(broken_rules=[]).count(),
+        "unmatched": run.unmatched.count(),
+    }
+    return render(
+        request, "pairing/run_publish.html", {"programme": run.programme, "run": run, **counts}
+    )
+
+
+@login_required
+def run_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    form = CompareForm(request.GET or None, programme)
+    comparison = None
+    if form.is_valid():
+        comparison = engine.compare_runs(form.cleaned_data["first"], form.cleaned_data["second"])
+    return render(
+        request,
+        "pairing/run_compare.html",
+        {"programme": programme, "form": form, "comparison": comparison},
+    )
+
+
+# -- Adjust ---------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def proposal_lock(request: HttpRequest, slug: str, pk: int, proposal: int) -> HttpResponse:
+    found = _proposal(request, slug, pk, proposal)
+    try:
+        engine.lock_pair(found, request.user, locked=not found.locked)
+    except engine.PairingError as exc:
+        messages.error(request, str(exc))
+    return redirect(found.run)
+
+
+@login_required
+def proposal_remove(request: HttpRequest, slug: str, pk: int, proposal: int) -> HttpResponse:
+    found = _proposal(request, slug, pk, proposal)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engine.remove_pair(found, request.user, form.cleaned_data["reason"])
+        except engine.PairingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Pair removed: %s.") % found)
+        return redirect(found.run)
+    return render(
+        request,
+        "pairing/reason_form.html",
+        {
+            "programme": found.run.programme,
+            "form": form,
+            "title": _("Remove %(mentor)s & %(mentee)s")
+            % {"mentor": found.mentor, "mentee": found.mentee},
+            "intro": _("A re-run will not propose this pair again."),
+            "button": _("Remove the pair"),
+            "back": found.run.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def manual_pair(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    run = _run(request, slug, pk)
+    form = ManualPairForm(request.POST or None, run.programme)
+    check = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            engine.add_manual_pair(
+                run, data["mentor"], data["mentee"], request.user, data["reason"], data["confirm"]
+            )
+        except engine.NeedsConfirmation as exc:
+            check = exc.check
+            form.add_error("confirm", _("Confirm the pair to add it despite the broken rules."))
+        except engine.PairingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Manual pair added and locked."))
+            return redirect(run)
+    return render(
+        request,
+        "pairing/manual_pair.html",
+        {"programme": run.programme, "run": run, "form": form, "check": check},
+    )
+
+
+# -- Live pairs -----------------------------------------------------------------------------
+
+
+@login_required
+def pair_list(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    pairs = programme.pairs.select_related("mentor", "mentee").order_by(
+        "status", "mentor__name", "pk"
+    )
+    status = request.GET.get("status", "live")
+    if status == "live":
+        pairs = pairs.live()
+    elif status in Pair.Status.values:
+        pairs = pairs.filter(status=status)
+    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "pairing/pair_list.html",
+        {"programme": programme, "page": page, "status": status, "statuses": Pair.Status.choices},
+    )
+
+
+@login_required
+def pair_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _programme(request, slug)
+    pair = get_object_or_404(programme.pairs.select_related("mentor", "mentee"), pk=pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engine.end_pair(pair, request.user, form.cleaned_data["reason"])
+        except engine.PairingError as exc:
+            messages.error(request, str(exc))
+            return redirect("pair_list", slug)
+        messages.success(request, _("The pair has ended. Find each of them a new partner below."))
+        return redirect("rematch", slug, pair.mentee_id)
+    return render(
+        request,
+        "pairing/reason_form.html",
+        {
+            "programme": programme,
+            "form": form,
+            "title": _("End the pair of %(mentor)s & %(mentee)s")
+            % {"mentor": pair.mentor, "mentee": pair.mentee},
+            "intro": _(
+                "Both are told by email, with your reason. Then you can match each of them again."
+            ),
+            "button": _("End the pair"),
+            "back": reverse("pair_list", args=[slug]),
+        },
+    )
+
+
+@login_required
+def rematch(request: HttpRequest, slug: str, participant: int) -> HttpResponse:
+    programme = _programme(request, slug)
+    person = get_object_or_404(programme.participants.matchable(), pk=participant)
+    options = engine.rematch_suggestions(programme, person, k=5)
+    other_role = Participant.Role.MENTEE if person.is_mentor else Participant.Role.MENTOR
+    form = RematchForm(
+        request.POST or None, engine.free_participants(programme).filter(role=other_role)
+    )
+    check = None
+    if request.method == "POST" and form.is_valid():
+        partner = form.cleaned_data["partner"]
+        mentor, mentee = (person, partner) if person.is_mentor else (partner, person)
+        try:
+            engine.rematch(
+                programme,
+                mentor,
+                mentee,
+                request.user,
+                reason=form.cleaned_data["reason"],
+                confirm=form.cleaned_data["confirm"],
+            )
+        except engine.NeedsConfirmation as exc:
+            check = exc.check
+            form.add_error("confirm", _("Confirm the pair to add it despite the broken rules."))
+        except engine.PairingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("New pair proposed; both are asked to accept."))
+            return redirect("pair_list", slug)
+    freed = Participant.objects.filter(
+        Q(pairs_as_mentor__in=programme.pairs.filter(mentee=person))
+        | Q(pairs_as_mentee__in=programme.pairs.filter(mentor=person))
+    ).distinct()
+    return render(
+        request,
+        "pairing/rematch.html",
+        {
+            "programme": programme,
+            "person": person,
+            "options": options,
+            "form": form,
+            "check": check,
+            "former": freed,
+        },
+    )
+
+
+@require_POST
+@login_required
+def pair_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_or_404(
+        Pair.objects.of_user(request.user).select_related("mentor", "mentee"), pk=pk
+    )
+    form = RespondForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or decline."))
+        return redirect(pair)
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        engine.respond(pair, request.user, accept, form.cleaned_data["reason"])
+    except engine.PairingError as exc:
+        messages.error(request, str(exc))
+        return redirect(pair)
+    if accept:
+        messages.success(request, _("Thank you: you accepted the match."))
+        return redirect(pair)
+    messages.success(request, _("You declined the match. Your programme manager will be in touch."))
+    return redirect("home")
+
+
+# -- Self-selection ---------------------------------------------------------------------------
+
+
+@login_required
+def my_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    me = _participant(request, slug)
+    options = selfselection.my_suggestions(me, k=10)
+    asked = set(
+        PairRequest.objects.pending().filter(sender=me).values_list("recipient_id", flat=True)
+    )
+    return render(
+        request,
+        "pairing/my_suggestions.html",
+        {
+            "programme": me.programme,
+            "me": me,
+            "options": options,
+            "asked": asked,
+            "form": RequestForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def request_send(request: HttpRequest, slug: str, participant: int) -> HttpResponse:
+    me = _participant(request, slug)
+    recipient = get_object_or_404(
+        Participant.objects.filter(programme=me.programme), pk=participant
+    )
+    form = RequestForm(request.POST)
+    if form.is_valid():
+        try:
+            selfselection.send_request(me, recipient, form.cleaned_data["message"])
+        except engine.PairingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Request sent to %s.") % recipient.display_name)
+    return redirect("my_requests", slug)
+
+
+@login_required
+def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
+    me = _participant(request, slug)
+    related = PairRequest.objects.select_related("sender", "recipient")
+    return render(
+        request,
+        "pairing/my_requests.html",
+        {
+            "programme": me.programme,
+            "me": me,
+            "incoming": related.filter(recipient=me),
+            "outgoing": related.filter(sender=me),
+            "form": RespondForm(),
+        },
+    )
+
+
+def _request_of(request: HttpRequest, pk: int) -> PairRequest:
+    mine = Q(sender__user=request.user) | Q(recipient__user=request.user)
+    return get_object_or_404(
+        PairRequest.objects.filter(mine).select_related("programme", "sender", "recipient"), pk=pk
+    )
+
+
+@require_POST
+@login_required
+def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _request_of(request, pk)
+    form = RespondForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or decline."))
+        return redirect("my_requests", req.programme.slug)
+    try:
+        req = selfselection.respond_request(
+            req,
+            request.user,
+            form.cleaned_data["decision"] == "accept",
+            form.cleaned_data["reason"],
+        )
+    except engine.PairingError as exc:
+        messages.error(request, str(exc))
+        return redirect("my_requests", req.programme.slug)
+    if req.pair_id:
+        messages.success(request, _("You are now paired with %s.") % req.sender.display_name)
+        return redirect(req.pair)
+    messages.success(request, _("Request declined."))
+    return redirect("my_requests", req.programme.slug)
+
+
+@require_POST
+@login_required
+def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _request_of(request, pk)
+    try:
+        selfselection.withdraw_request(req, request.user)
+    except engine.PairingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Request withdrawn."))
+    return redirect("my_requests", req.programme.slug)
