@@ -8,6 +8,7 @@ explains each one and reports how well they do on the labelled set in tests/guar
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -115,12 +116,16 @@ def _strings(name: str, values: Iterable[str]) -> list[str]:
 
 def _resolve(candidates: list[Finding]) -> list[Finding]:
     """Keep the more specific of overlapping findings, then order them by position."""
-    kept: list[Finding] = []
-    ordered = sorted(candidates, key=lambda f: (_RANK[f.kind], f.start - f.end, f.start))
-    for candidate in ordered:
-        if all(candidate.end <= k.start or k.end <= candidate.start for k in kept):
-            kept.append(candidate)
-    return sorted(kept, key=lambda f: f.start)
+    kept: list[Finding] = []  # sorted by start; never overlapping, so also sorted by end
+    starts: list[int] = []
+    for candidate in sorted(candidates, key=lambda f: (_RANK[f.kind], f.start - f.end, f.start)):
+        i = bisect.bisect_left(starts, candidate.start)
+        clear_before = i == 0 or kept[i - 1].end <= candidate.start
+        clear_after = i == len(kept) or candidate.end <= kept[i].start
+        if clear_before and clear_after:
+            kept.insert(i, candidate)
+            starts.insert(i, candidate.start)
+    return kept
 
 
 def _finding(kind: str, text: str, start: int, end: int, why: str) -> Finding:
@@ -129,9 +134,15 @@ def _finding(kind: str, text: str, start: int, end: int, why: str) -> Finding:
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The bounds of the sentence holding text[start:end], so context never leaks across one."""
-    left = max(text.rfind(mark, 0, start) for mark in (". ", "! ", "? ", "; ", "\n"))
-    rights = [i for i in (text.find(m, end) for m in (". ", "! ", "? ", "; ", "\n")) if i != -1]
-    return (left + 1 if left != -1 else 0), (min(rights) if rights else len(text))
+    # Context is a few words, so looking a bounded distance away keeps long texts linear.
+    low, high = max(0, start - _CONTEXT_CHARS), min(len(text), end + _CONTEXT_CHARS)
+    marks = (". ", "! ", "? ", "; ", "\n")
+    left = max(text.rfind(mark, low, start) for mark in marks)
+    rights = [i for i in (text.find(m, end, high) for m in marks) if i != -1]
+    return (left + 1 if left != -1 else low), (min(rights) if rights else high)
+
+
+_CONTEXT_CHARS = 200
 
 
 # --- confidential terms ------------------------------------------------------------------------
