@@ -30,7 +30,7 @@ class ApiTokenTests(PersonasTestCase):
 
     def test_martin_sees_a_new_token_once_and_can_revoke_it(self):
         self.client.force_login(self.martin)
-        response = self.client.post(reverse("token_create"), {"name": "BI reports"})
+        response = self.client.post(reverse("token_create"), {"token-name": "BI reports"})
         token = self.martin.api_tokens.get()
         self.assertContains(response, f"th_{token.lookup}_")
         page = self.client.get(reverse("account"))

@@ -27,7 +27,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "accounts/account.html",
         {
             "form": form,
-            "token_form": TokenForm(),
+            "token_form": TokenForm(prefix="token"),
             "tokens": request.user.api_tokens.all(),
         },
     )
@@ -36,7 +36,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def create_token(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST)
+    form = TokenForm(request.POST, prefix="token")
     if not form.is_valid():
         messages.error(request, _("Give the token a name."))
         return redirect("account")
