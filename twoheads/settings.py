@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "twoheads.meetings",
     "twoheads.journal",
     "twoheads.guard",
+    "twoheads.privacy",
     "twoheads.insights",
     "twoheads.api",
     "twoheads.demo",

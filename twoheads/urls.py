@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("twoheads.meetings.urls")),
     path("", include("twoheads.journal.urls")),
     path("", include("twoheads.guard.urls")),
+    path("", include("twoheads.privacy.urls")),
     path("", include("twoheads.insights.urls")),
     path("api/", include("twoheads.api.urls")),
 ]
