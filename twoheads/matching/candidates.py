@@ -13,9 +13,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from twoheads.matching.pool import FloatArray, IntArray, Pool
-from twoheads.matching.scoring import Scored, evaluate
+from twoheads.matching.scoring import Scored, cheap_rules_ok, evaluate
 
 BLOCK_PAIRS = 2_000_000
+DENSE_CELLS = 8_000_000  # 64 MB scratch block
 EVAL_CHUNK = 1_000_000
 NONE = -1  # "no k-th best": everyone this person could pair with is a candidate
 Progress = Callable[[float, str], None]
@@ -50,16 +51,39 @@ def skill_blocks(
     else:
         wants, offers = pool.offers_m[rows], pool.wants_m[rows]
         teach_t, learn_t = pool.wants_e_t[:, cols], pool.offers_e_t[:, cols]
-    step = _rows_per_block(wants, offers, teach_t, learn_t)
+    step = min(_rows_per_block(wants, offers, teach_t, learn_t),
+               max(1, DENSE_CELLS // max(len(cols), 1)))  # fmt: skip
+    dense = np.zeros((step, len(cols)), np.float64)
+    mutual = pool.rules.require_mutual
     for start in range(0, len(rows), step):
         stop = min(start + step, len(rows))
-        teach = sp.csr_matrix(wants[start:stop] @ teach_t).astype(np.complex128)
-        learn = sp.csr_matrix(offers[start:stop] @ learn_t).astype(np.complex128)
-        both = sp.csr_matrix(teach + learn * 1j)
-        local = np.repeat(np.arange(start, stop), np.diff(both.indptr))
-        side_rows, side_cols = rows[local], cols[both.indices]
+        t_row, t_col, t_val = _entries(wants[start:stop] @ teach_t)
+        l_row, l_col, l_val = _entries(offers[start:stop] @ learn_t)
+        # A dense scratch block finds pairs with skills both ways without sorting.
+        dense[t_row, t_col] = t_val
+        teach_at = dense[l_row, l_col]
+        dense[t_row, t_col] = 0.0
+        if mutual:
+            keep = teach_at > 0
+            b_row, b_col, teach, learn = l_row[keep], l_col[keep], teach_at[keep], l_val[keep]
+        else:
+            dense[l_row, l_col] = 1.0
+            only = dense[t_row, t_col] == 0
+            dense[l_row, l_col] = 0.0
+            b_row = np.concatenate([l_row, t_row[only]])
+            b_col = np.concatenate([l_col, t_col[only]])
+            teach = np.concatenate([teach_at, t_val[only]])
+            learn = np.concatenate([l_val, np.zeros(int(only.sum()))])
+        side_rows, side_cols = rows[start + b_row], cols[b_col]
         mentor, mentee = (side_cols, side_rows) if by == "mentee" else (side_rows, side_cols)
-        yield mentor, mentee, both.data.real.copy(), both.data.imag.copy()
+        yield mentor, mentee, teach, learn
+
+
+def _entries(product: sp.spmatrix) -> tuple[IntArray, IntArray, FloatArray]:
+    """Row, column and value of every stored entry of a CSR product."""
+    csr = sp.csr_matrix(product)
+    row = np.repeat(np.arange(csr.shape[0]), np.diff(csr.indptr))
+    return row, csr.indices.astype(np.int64), csr.data.astype(np.float64)
 
 
 def _rows_per_block(*mats: sp.csr_matrix) -> int:
@@ -86,10 +110,10 @@ def valid_pairs(
     parts = []
     for s in range(0, max(len(teach), 1), EVAL_CHUNK):
         e = s + EVAL_CHUNK
-        scored = evaluate(
-            pool, pool.mentors[mentor_local[s:e]], pool.mentees[mentee_local[s:e]],
-            teach[s:e], learn[s:e],
-        )  # fmt: skip
+        gm, ge = pool.mentors[mentor_local[s:e]], pool.mentees[mentee_local[s:e]]
+        # The cheap rules go first so the costly components are computed for fewer pairs.
+        ok = cheap_rules_ok(pool, gm, ge)
+        scored = evaluate(pool, gm[ok], ge[ok], teach[s:e][ok], learn[s:e][ok])
         parts.append(scored.take(scored.valid))
     return concat(parts)
 
@@ -108,7 +132,12 @@ def top_per_group(group: IntArray, key: IntArray, limit: IntArray) -> IntArray:
     """Positions of the best ``limit[g]`` entries of each group by descending key."""
     if not len(group):
         return np.zeros(0, np.int64)
-    order = np.lexsort((-key, group))
+    # One int64 sort instead of a two-key lexsort: group in the high bits, key inverted below.
+    span = int(key.max()) + 1 if len(key) else 1
+    if int(group.max()) < (1 << 62) // span:
+        order = np.argsort(group * span + (span - 1 - key), kind="stable")
+    else:
+        order = np.lexsort((-key, group))
     sorted_group = group[order]
     first = np.searchsorted(sorted_group, sorted_group, side="left")
     rank = np.arange(len(order)) - first

@@ -310,15 +310,16 @@ def _position(pool: Pool, person_id: str, role: str) -> int:
 def _pair(pool: Pool, scored: Scored, i: int, *, locked: bool) -> PairResult:
     m, e = int(scored.mentor[i]), int(scored.mentee[i])
     broken = explain.broken_text(pool, scored, i) if locked else ()
-    text = explain.pair_text(pool, scored, i)
+    teaches, learns = explain.flows(pool, m, e), explain.flows(pool, e, m)
+    text = explain.pair_text(pool, scored, i, teaches, learns)
     if locked:
         text = "Locked by the programme manager. " + text
         if broken:
             text += " It breaks: " + "; ".join(broken) + "."
     return PairResult(
         mentor=pool.people[m].id, mentee=pool.people[e].id, score=float(scored.score[i]),
-        components=scored.components(i), explanation=text, teaches=explain.flows(pool, m, e),
-        learns=explain.flows(pool, e, m), shared_interests=explain.shared_interests(pool, m, e),
+        components=scored.components(i), explanation=text, teaches=teaches,
+        learns=learns, shared_interests=explain.shared_interests(pool, m, e),
         overlap_hours=float(scored.overlap_hours[i]), locked=locked, broken_rules=broken,
     )  # fmt: skip
 

@@ -12,11 +12,12 @@ Skill = tuple[str, int]
 
 def flows(pool: Pool, giver: int, taker: int) -> tuple[Skill, ...]:
     """Skills the giver offers that the taker wants, with the giver's level, best first."""
-    offers = pool.offers.getrow(giver)
-    wanted = set(pool.wants.getrow(taker).indices.tolist())
+    o, w = pool.offers, pool.wants
+    lo, hi = o.indptr[giver], o.indptr[giver + 1]
+    wanted = set(w.indices[w.indptr[taker] : w.indptr[taker + 1]].tolist())
     found = [
-        (pool.skill_names[s], round(float(v) * 3))
-        for s, v in zip(offers.indices.tolist(), offers.data.tolist(), strict=True)
+        (pool.skill_names[s], round(v * 3))
+        for s, v in zip(o.indices[lo:hi].tolist(), o.data[lo:hi].tolist(), strict=True)
         if s in wanted
     ]
     return tuple(sorted(found, key=lambda item: (-item[1], item[0])))
@@ -32,11 +33,15 @@ def shared_interests(pool: Pool, mentor: int, mentee: int) -> tuple[str, ...]:
     return tuple(sorted(pool.people[mentor].interests & pool.people[mentee].interests))
 
 
-def pair_text(pool: Pool, scored: Scored, i: int) -> str:
+def pair_text(
+    pool: Pool, scored: Scored, i: int, teaches: tuple[Skill, ...] | None = None,
+    learns: tuple[Skill, ...] | None = None,
+) -> str:  # fmt: skip
     """The explanation shown with a pair."""
     m, e = int(scored.mentor[i]), int(scored.mentee[i])
     mentor, mentee = pool.people[m], pool.people[e]
-    teaches, learns = flows(pool, m, e), flows(pool, e, m)
+    teaches = flows(pool, m, e) if teaches is None else teaches
+    learns = flows(pool, e, m) if learns is None else learns
     parts = [
         f"{mentor.label} can teach {mentee.label}: {skill_list(teaches)}."
         if teaches else f"{mentor.label} offers nothing {mentee.label} asked for.",
@@ -185,8 +190,9 @@ def removed_text(counts: dict[str, int], total: int, other: str) -> str:
 
 def missing_skills(pool: Pool, person: int, field: str) -> str:
     """Names of a person's wanted or offered skills, for reasons."""
-    row = (pool.wants if field == "wants" else pool.offers).getrow(person)
-    return ", ".join(sorted(pool.skill_names[s] for s in row.indices.tolist()))
+    matrix = pool.wants if field == "wants" else pool.offers
+    found = matrix.indices[matrix.indptr[person] : matrix.indptr[person + 1]].tolist()
+    return ", ".join(sorted(pool.skill_names[s] for s in found))
 
 
 def score_words(value: float) -> str:

@@ -49,6 +49,8 @@ class Pool:
     wants: sp.csr_matrix
     depth: IntArray
     paths: IntArray
+    week: IntArray
+    overlap_table: FloatArray | None
     capacity: IntArray
     forbidden: IntArray
     skill_names: tuple[str, ...]
@@ -93,6 +95,8 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
     depth, paths = _org_chart(people, index)
     interests, interest_count, interest_names = _bitsets([p.interests for p in people])
     languages, _, _ = _bitsets([frozenset(p.languages) for p in people])
+    availability = _availability(people)
+    week, table = _week_table(availability)
     return Pool(
         people=people, rules=rules, index=index, mentors=mentors, mentees=mentees,
         level=np.array([np.nan if p.level is None else p.level for p in people], dtype=float),
@@ -100,7 +104,7 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
         department=_codes([p.department for p in people]),
         site=_codes([p.site for p in people]),
         languages=languages, interests=interests, interest_count=interest_count,
-        availability=_availability(people), style=_style(people),
+        availability=availability, week=week, overlap_table=table, style=_style(people),
         offers=offers, wants=wants, depth=depth, paths=paths,
         capacity=np.array([p.capacity for p in people], dtype=np.int64),
         forbidden=_forbidden(people, index, rules, roles),
@@ -216,6 +220,23 @@ def _availability(people: tuple[Person, ...]) -> WordArray:
     """Each person's weekly availability as UTC quarter-hour slots."""
     rows = [_week_slots(p.timezone, p.availability or DEFAULT_AVAILABILITY) for p in people]
     return np.stack(rows) if rows else np.zeros((0, (SLOTS + 63) // 64), np.uint64)
+
+
+MAX_WEEK_PATTERNS = 2048
+
+
+def _week_table(availability: WordArray) -> tuple[IntArray, FloatArray | None]:
+    """Distinct weekly patterns and the overlap in hours between every two of them.
+
+    Most people share a handful of patterns, so a lookup replaces a popcount per pair.
+    """
+    patterns, week = np.unique(availability, axis=0, return_inverse=True)
+    week = week.ravel().astype(np.int64)
+    if len(patterns) > MAX_WEEK_PATTERNS:
+        return week, None
+    both = patterns[:, None, :] & patterns[None, :, :]
+    slots = np.bitwise_count(both).sum(axis=2, dtype=np.int64)
+    return week, slots * (SLOT_MINUTES / 60.0)
 
 
 @lru_cache(maxsize=4096)

@@ -37,18 +37,35 @@ def _side(
     other = pool.mentors if role == "mentee" else pool.mentees
     reasons: list[Unmatched] = []
     stats = {int(r): _Stats() for r in rows}
+    teach_n, learn_n = _flow_counts(pool, role, rows)
+    for j, r in enumerate(rows.tolist()):
+        stats[r].teach, stats[r].learn = int(teach_n[j]), int(learn_n[j])
     for mentor_l, mentee_l, teach, learn in skill_blocks(
         pool, by=role, rows=rows, cols=np.arange(len(other))
     ):
         own = mentee_l if role == "mentee" else mentor_l
-        for r in np.unique(own).tolist():
-            pick = own == r
+        order = np.argsort(own, kind="stable")
+        owners, starts = np.unique(own[order], return_index=True)
+        bounds = [*starts.tolist(), len(order)]
+        for j, r in enumerate(owners.tolist()):
+            pick = order[bounds[j] : bounds[j + 1]]
             stats[r].add(pool, mentor_l[pick], mentee_l[pick], teach[pick], learn[pick], seed)
     for r in rows.tolist():
         person = int(side[r])
         text = stats[r].reason(pool, person, role, partners)
         reasons.append(Unmatched(id=pool.people[person].id, role=role, reason=text))
     return reasons
+
+
+def _flow_counts(pool: Pool, role: str, rows: IntArray) -> tuple[IntArray, IntArray]:
+    """Per person: how many others could teach them, and how many they could teach."""
+    if role == "mentee":
+        taught = pool.wants_e[rows] @ pool.offers_m_t
+        teaches = pool.offers_e[rows] @ pool.wants_m_t
+        return np.diff(taught.tocsr().indptr), np.diff(teaches.tocsr().indptr)
+    taught = pool.wants_m[rows] @ pool.offers_e_t
+    teaches = pool.offers_m[rows] @ pool.wants_e_t
+    return np.diff(teaches.tocsr().indptr), np.diff(taught.tocsr().indptr)
 
 
 class _Stats:
@@ -64,8 +81,6 @@ class _Stats:
         self, pool: Pool, mentor_l: IntArray, mentee_l: IntArray, teach: np.ndarray,
         learn: np.ndarray, seed: int,
     ) -> None:  # fmt: skip
-        self.teach += int((teach > 0).sum())
-        self.learn += int((learn > 0).sum())
         mutual = (teach > 0) & (learn > 0) if pool.rules.require_mutual else teach + learn > 0
         self.mutual += int(mutual.sum())
         gm, ge = pool.mentors[mentor_l[mutual]], pool.mentees[mentee_l[mutual]]

@@ -124,6 +124,19 @@ def evaluate(
     )  # fmt: skip
 
 
+def cheap_rules_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
+    """The rules that need no component: level, organisation, department, language, exclusions."""
+    rules = pool.rules
+    ok = _level_ok(pool, mentor, mentee)
+    if not rules.cross_organisation:
+        ok &= ~_different(pool.organisation, mentor, mentee)
+    if not rules.allow_same_department:
+        ok &= ~_same_known(pool.department, mentor, mentee)
+    ok &= np.any(pool.languages[mentor] & pool.languages[mentee], axis=1)
+    ok &= ~pool.forbidden_mask(mentor, mentee)
+    return ok
+
+
 def _level_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
     gap = pool.level[mentee] - pool.level[mentor]
     if pool.rules.type == "traditional":
@@ -140,6 +153,8 @@ def _same_known(codes: IntArray, mentor: IntArray, mentee: IntArray) -> BoolArra
 
 
 def _overlap_hours(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
+    if pool.overlap_table is not None:
+        return np.asarray(pool.overlap_table[pool.week[mentor], pool.week[mentee]], np.float64)
     both = pool.availability[mentor] & pool.availability[mentee]
     slots = np.bitwise_count(both).sum(axis=1, dtype=np.int64)
     return slots * (SLOT_MINUTES / 60.0)

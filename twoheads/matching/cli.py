@@ -1,0 +1,150 @@
+"""`twoheads match PEOPLE [--rules RULES.toml] [--mode ...] [-o OUT]`, without any database."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from twoheads.matching.engine import MODES, match
+from twoheads.matching.model import MatchInputError, MatchResult
+from twoheads.matching.candidates import Progress, generate
+from twoheads.matching.pool import Pool, compile_pool
+from twoheads.matching.reader import read_people, read_rules
+
+EXIT_INVALID = 2
+CANDIDATE_LIMIT = 5000
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command's arguments."""
+    p = argparse.ArgumentParser(prog="twoheads match", description="Pair mentors with mentees.")
+    p.add_argument("people", help="people file: .csv, .xlsx or .json")
+    p.add_argument("--rules", help="programme rules (.toml)")
+    p.add_argument("--mode", choices=MODES, default="optimal")
+    p.add_argument("--top", type=int, default=None, help="suggestions per person (suggest) "
+                   "or preference list length (stable)")  # fmt: skip
+    p.add_argument("--fairness", action="store_true", help="maximise the lowest score first")
+    p.add_argument("--seed", type=int, default=0, help="tie-break seed")
+    p.add_argument("-o", "--output", help="write .json or .csv here instead of a table")
+    p.add_argument("--candidates", help="write every candidate pair considered to this CSV")
+    p.add_argument("--time-limit", type=float, default=None, help="seconds for certification")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; 0 on success, 2 on invalid input (nothing written)."""
+    args = parser().parse_args(argv)
+    if args.output and Path(args.output).suffix.lower() not in (".json", ".csv"):
+        return _fail(f"{args.output}: the output must end in .json or .csv")
+    try:
+        people, warnings = read_people(args.people)
+        rules = read_rules(args.rules) if args.rules else read_rules(None)
+        pool = compile_pool(people, rules)
+        result = match(
+            pool, mode=args.mode, fairness=args.fairness, seed=args.seed, top_k=args.top,
+            time_limit=args.time_limit, progress=_progress(len(people)),
+        )  # fmt: skip
+    except MatchInputError as exc:
+        return _fail(str(exc))
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.candidates:
+        _write(args.candidates, _candidates_csv(pool, args.seed))
+    if args.output:
+        _write(args.output, _render(result, Path(args.output).suffix.lower()))
+    else:
+        print(table(result))
+    print(_one_line(result), file=sys.stderr)
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _progress(size: int) -> Progress | None:
+    """Progress lines on stderr, only for runs long enough to need them."""
+    if size < 2000:
+        return None
+    last = [-1]
+
+    def tell(fraction: float, message: str) -> None:
+        step = int(fraction * 10)
+        if step != last[0]:
+            last[0] = step
+            print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+    return tell
+
+
+def _write(path: str, text: str) -> None:
+    """Write atomically, so a failed run never leaves half a file behind."""
+    target = Path(path)
+    fd, temp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".match-")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    os.replace(temp, target)
+
+
+def _render(result: MatchResult, suffix: str) -> str:
+    if suffix == ".json":
+        return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["kind", "mentor", "mentee", "score", "teach", "learn", "benefit",
+                     "compatibility", "reach", "explanation", "id", "role", "reason"])  # fmt: skip
+    for p in result.pairs:
+        c = p.components
+        writer.writerow(["pair", p.mentor, p.mentee, f"{p.score:.6f}",
+                         *(f"{c[k]:.6f}" for k in ("teach", "learn", "benefit",
+                                                   "compatibility", "reach")),
+                         p.explanation, "", "", ""])  # fmt: skip
+    for s in result.suggestions:
+        writer.writerow(["suggestion", s.person, s.partner, f"{s.score:.6f}", "", "", "", "", "", s.explanation, s.person,
+                         str(s.rank), ""])  # fmt: skip
+    for u in result.unmatched:
+        writer.writerow(["unmatched", "", "", "", "", "", "", "", "", "", u.id, u.role, u.reason])
+    return out.getvalue()
+
+
+def _candidates_csv(pool: Pool, seed: int) -> str:
+    # Small pools list every pair that passes the hard rules; large ones the solver's set.
+    depth = pool.size if pool.size <= CANDIDATE_LIMIT else 50
+    cands = generate(pool, depth, seed)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["mentor", "mentee", "score"])
+    for m, e, s in zip(cands.mentor.tolist(), cands.mentee.tolist(), cands.score_int.tolist(),
+                       strict=True):  # fmt: skip
+        mentor, mentee = pool.people[pool.mentors[m]].id, pool.people[pool.mentees[e]].id
+        writer.writerow([mentor, mentee, f"{s / 1_000_000:.6f}"])
+    return out.getvalue()
+
+
+def table(result: MatchResult) -> str:
+    """A readable table of pairs, suggestions and the unmatched."""
+    lines = [f"{'mentor':<16} {'mentee':<16} {'score':>6}  why"]
+    for p in result.pairs:
+        lines.append(f"{p.mentor:<16} {p.mentee:<16} {p.score:6.2f}  {p.explanation}")
+    for s in result.suggestions:
+        lines.append(f"{s.person:<16} #{s.rank:<2} {s.partner:<12} {s.score:6.2f}  {s.explanation}")
+    if result.unmatched:
+        lines.append("")
+        lines.append("Unmatched:")
+        lines.extend(f"  {u.id} ({u.role}): {u.reason}" for u in result.unmatched)
+    return "\n".join(lines)
+
+
+def _one_line(result: MatchResult) -> str:
+    s = result.summary
+    proof = "proven optimal" if s.optimal else f"upper bound {s.upper_bound:.3f}"
+    stable = "" if result.stable is None else (", stable" if result.stable else ", NOT stable")
+    return (f"{s.pairs} pairs, {s.matched_mentees}/{s.mentees} mentees matched, total score "
+            f"{s.total_score:.3f} ({proof}{stable}) in {s.seconds:.1f} s")  # fmt: skip
