@@ -1,0 +1,69 @@
+"""Publishing a run: one atomic step, pairs created once, both partners told why and what next."""
+
+from django.core import mail
+from django.urls import reverse
+
+from tests.pairing.stories import MatchingTestCase
+from twoheads.accounts.models import AuditEvent
+from twoheads.pairing import engine
+from twoheads.pairing.models import MatchRun, Pair
+
+
+class PublishTests(MatchingTestCase):
+    def setUp(self):
+        self.run = self.make_run()
+        self.client.force_login(self.martin)
+        self.url = reverse("run_publish", args=[self.programme.slug, self.run.pk])
+
+    def test_it_asks_before_publishing(self):
+        r = self.client.get(self.url)
+        self.assertContains(r, "1 pair will be created.")
+        self.assertFalse(Pair.objects.filter(run=self.run).exists())
+
+    def test_it_publishes_pairs_and_emails_both_partners(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            r = self.client.post(self.url)
+        self.assertRedirects(r, reverse("pair_list", args=[self.programme.slug]))
+        new = Pair.objects.get(run=self.run)
+        self.assertEqual((new.mentor, new.mentee, new.status), (self.p_sam, self.p_mei, "proposed"))
+        self.assertIn("Sam Okafor can teach Mei Lin", new.explanation)
+        self.assertEqual(Pair.objects.filter(mentor=self.p_priya).count(), 1)  # the live pair stays
+        self.assertEqual(sorted(m.to[0] for m in mail.outbox), ["mei@acme.test", "sam@acme.test"])
+        body = next(m.body for m in mail.outbox if m.to == ["mei@acme.test"])
+        self.assertIn("matched with Sam Okafor", body)
+        self.assertIn("Why you were matched", body)
+        self.assertIn(new.explanation, body)
+        self.assertIn("What happens next", body)
+        self.run.refresh_from_db()
+        self.assertEqual((self.run.status, self.run.published_by), ("published", self.martin))
+        self.programme.refresh_from_db()
+        self.assertEqual(self.programme.status, "active")
+        self.assertEqual(AuditEvent.objects.get(action="run.publish").details["pairs"], 1)
+
+    def test_it_publishes_only_once(self):
+        engine.publish_run(self.run, self.martin)
+        r = self.client.post(self.url, follow=True)
+        self.assertContains(r, "already published")
+        with self.assertRaises(engine.AlreadyPublished):
+            engine.publish_run(self.run, self.olivia)
+        self.assertEqual(Pair.objects.filter(run=self.run).count(), 1)
+        self.assertEqual(AuditEvent.objects.filter(action="run.publish").count(), 1)
+
+    def test_it_lets_one_of_two_managers_win_with_a_stale_copy_of_the_run(self):
+        martins_copy = MatchRun.objects.get(pk=self.run.pk)
+        olivias_copy = MatchRun.objects.get(pk=self.run.pk)
+        engine.publish_run(martins_copy, self.martin)
+        with self.assertRaises(engine.AlreadyPublished):
+            engine.publish_run(olivias_copy, self.olivia)
+        self.assertEqual(Pair.objects.filter(run=self.run).count(), 1)
+
+    def test_it_refuses_to_publish_a_failed_run(self):
+        self.run.mark_failed("broken")
+        with self.assertRaisesMessage(engine.PairingError, "Only a finished run"):
+            engine.publish_run(self.run, self.martin)
+
+    def test_it_keeps_another_organisations_manager_from_publishing(self):
+        self.client.force_login(self.greta)
+        self.assertEqual(self.client.post(self.url).status_code, 404)
+        self.run.refresh_from_db()
+        self.assertEqual(self.run.status, "done")

@@ -1,0 +1,143 @@
+"""Each partner accepts or declines; a decline frees both and the manager rematches them."""
+
+from django.core import mail
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+
+from tests.pairing.stories import MatchingTestCase
+from twoheads.accounts.models import AuditEvent
+from twoheads.pairing import engine
+from twoheads.pairing.models import Pair
+
+
+class RespondTests(MatchingTestCase):
+    def setUp(self):
+        run = self.make_run()
+        engine.publish_run(run, self.martin)
+        self.new = Pair.objects.get(run=run)  # Sam & Mei, waiting for both
+        self.url = reverse("pair_respond", args=[self.new.pk])
+
+    def answer(self, user, decision, reason=""):
+        self.client.force_login(user)
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(self.url, {"decision": decision, "reason": reason})
+
+    def test_it_makes_the_pair_active_when_both_accept(self):
+        self.answer(self.sam, "accept")
+        self.new.refresh_from_db()
+        self.assertEqual((self.new.status, self.new.mentor_response), ("proposed", "accepted"))
+        self.answer(self.mei, "accept")
+        self.new.refresh_from_db()
+        self.assertEqual(self.new.status, "active")
+        self.assertIsNotNone(self.new.activated_at)
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertIn("is active", mail.outbox[0].body)
+        self.assertEqual(AuditEvent.objects.filter(action="pair.accept").count(), 2)
+
+    def test_it_frees_both_on_a_decline_with_a_reason_and_tells_the_partner(self):
+        r = self.answer(self.mei, "decline")
+        self.new.refresh_from_db()
+        self.assertEqual(self.new.status, "proposed")  # a decline needs a reason
+        self.answer(self.mei, "decline", "We already work together")
+        self.new.refresh_from_db()
+        self.assertEqual(self.new.status, "declined")
+        self.assertEqual(self.new.declined_by, self.p_mei)
+        self.assertEqual(self.new.decline_reason, "We already work together")
+        self.assertEqual(mail.outbox[-1].to, ["sam@acme.test"])
+        self.assertIn("declined", mail.outbox[-1].subject)
+        self.assertEqual(
+            AuditEvent.objects.get(action="pair.decline").reason, "We already work together"
+        )
+        self.assertIsNotNone(r)
+
+    def test_it_lets_only_the_partners_answer(self):
+        for outsider in (self.priya, self.martin, self.gus):
+            r = self.answer(outsider, "accept")
+            self.assertEqual(r.status_code, 404, outsider)
+        self.new.refresh_from_db()
+        self.assertEqual((self.new.mentor_response, self.new.mentee_response), ("", ""))
+        self.client.logout()
+        r = self.client.post(self.url, {"decision": "accept"})
+        self.assertIn(reverse("login"), r["Location"])
+
+    def test_it_refuses_a_second_answer(self):
+        self.answer(self.sam, "accept")
+        self.answer(self.mei, "decline", "Not now")
+        with self.assertRaisesMessage(engine.PairingError, "no longer waiting"):
+            engine.respond(self.new, self.sam, True)
+
+    def test_it_shows_the_partner_why_and_what_next_with_the_answer_form(self):
+        request = RequestFactory().get("/")
+        request.user = self.mei
+        html = render_to_string(
+            "pairing/_pair_status.html", {"pair": self.new, "user": self.mei}, request
+        )
+        self.assertIn("Why you were matched", html)
+        self.assertIn(self.new.explanation, html)
+        self.assertIn("What happens next", html)
+        self.assertIn(self.url, html)
+        self.assertIn("Send my answer", html)
+        html = render_to_string(
+            "pairing/_pair_status.html", {"pair": self.new, "user": self.martin}, request
+        )
+        self.assertNotIn("Send my answer", html)
+
+
+class RematchTests(MatchingTestCase):
+    def setUp(self):
+        self.client.force_login(self.martin)
+
+    def test_it_ends_a_pair_with_a_reason_and_rematches_both(self):
+        url = reverse("pair_end", args=[self.programme.slug, self.pair.pk])
+        with self.captureOnCommitCallbacks(execute=True):
+            r = self.client.post(url, {"reason": "Margaret moved to another role"})
+        self.assertRedirects(r, reverse("rematch", args=[self.programme.slug, self.p_margaret.pk]))
+        self.pair.refresh_from_db()
+        self.assertEqual(
+            (self.pair.status, self.pair.end_reason), ("ended", "Margaret moved to another role")
+        )
+        self.assertEqual(
+            sorted(m.to[0] for m in mail.outbox), ["margaret@acme.test", "priya@acme.test"]
+        )
+        self.assertEqual(AuditEvent.objects.get(action="pair.end").actor, self.martin)
+        # Margaret's earlier partner is never suggested again; free Sam is not a fit for her.
+        page = self.client.get(r["Location"])
+        self.assertEqual(page.context["options"], [])
+        with self.captureOnCommitCallbacks(execute=True):
+            r = self.client.post(
+                r["Location"], {"partner": self.p_sam.pk, "reason": "Asked to try", "confirm": "on"}
+            )
+        self.assertRedirects(r, reverse("pair_list", args=[self.programme.slug]))
+        again = Pair.objects.get(mentor=self.p_sam, mentee=self.p_margaret)
+        self.assertEqual(again.status, "proposed")
+        self.assertTrue(AuditEvent.objects.filter(action="pair.rematch").exists())
+
+    def test_it_suggests_only_free_people_after_a_decline(self):
+        engine.end_pair(self.pair, self.martin, "Priya left the team")
+        options = engine.rematch_suggestions(self.programme, self.p_priya)
+        self.assertEqual(options, [])  # Margaret was her partner; Mei wants something else
+        options = engine.rematch_suggestions(self.programme, self.p_mei)
+        self.assertEqual([p for p, _s in options], [self.p_sam])
+        Pair.objects.create(programme=self.programme, mentor=self.p_sam, mentee=self.p_ivy)
+        self.assertEqual(engine.rematch_suggestions(self.programme, self.p_mei), [])
+
+    def test_it_lists_live_pairs_with_their_answers(self):
+        r = self.client.get(reverse("pair_list", args=[self.programme.slug]))
+        self.assertContains(r, "Margaret Hughes")
+        self.assertContains(r, reverse("pair_end", args=[self.programme.slug, self.pair.pk]))
+
+    def test_it_keeps_outsiders_away_from_pairs_and_rematching(self):
+        urls = [
+            reverse("pair_list", args=[self.programme.slug]),
+            reverse("pair_end", args=[self.programme.slug, self.pair.pk]),
+            reverse("rematch", args=[self.programme.slug, self.p_margaret.pk]),
+        ]
+        for user in (self.greta, self.priya):
+            self.client.force_login(user)
+            for url in urls:
+                self.assertEqual(self.client.get(url).status_code, 404, url)
+            r = self.client.post(urls[1], {"reason": "no"})
+            self.assertEqual(r.status_code, 404)
+        self.pair.refresh_from_db()
+        self.assertEqual(self.pair.status, "active")
