@@ -153,7 +153,7 @@ class BadFileTests(PersonasTestCase):
 
     @override_settings(IMPORT_MAX_BYTES=20)
     def test_file_over_the_size_limit(self):
-        self.assert_rejected(b"id,name\nX1,Zoe\nX2,Zed\n", "the most a file may have is 20")
+        self.assert_rejected(b"id,name\nX1,Zoe\nX2,Zed\n", "larger than the limit of 20 bytes")
 
     def test_xlsx_that_is_not_a_spreadsheet(self):
         self.assert_rejected(b"PK\x03\x04 not really", "not an XLSX", filename="hr.xlsx")

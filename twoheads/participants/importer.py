@@ -180,8 +180,11 @@ def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
             None,
             "",
             "",
-            _("is %(size)s bytes; the most a file may have is %(limit)s bytes (%(mb)s MB)")
-            % {"size": len(data), "limit": limit, "mb": round(limit / 1024 / 1024, 1)},
+            _(
+                "is larger than the limit of %(limit)s bytes (%(mb)s MB); "
+                "split it into smaller files"
+            )
+            % {"limit": limit, "mb": round(limit / 1024 / 1024, 1)},
         )
         return plan
     plan.existing = _existing(programme)
@@ -340,11 +343,9 @@ def _stored(attr: str, value: Any) -> Any:
 
 
 def _status(row: PersonRow, current: str | None) -> str:
-    if row.status != "active":
-        return row.status
-    if current == Participant.Status.WITHDRAWN:
+    if current == Participant.Status.WITHDRAWN and row.status != Participant.Status.LEAVER:
         return current  # someone who withdrew stays withdrawn until they rejoin themselves
-    return Participant.Status.ACTIVE
+    return row.status
 
 
 def _compare(plan: _Plan, row: PersonRow) -> None:

@@ -19,6 +19,25 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         """Mentors and mentees who are active in the programme."""
         return self.filter(status=Participant.Status.ACTIVE).exclude(role="")
 
+    def complete(self) -> "ParticipantQuerySet":
+        """Participants with every item `Participant.is_complete` requires, in one query."""
+        return self.filter(self._complete_q())
+
+    def incomplete(self) -> "ParticipantQuerySet":
+        return self.exclude(self._complete_q())
+
+    @staticmethod
+    def _complete_q() -> Q:
+        skills = ParticipantSkill.objects.filter(participant=models.OuterRef("pk"))
+        return (
+            ~Q(role="")
+            & Q(level__isnull=False)
+            & Q(models.Exists(skills.filter(kind=ParticipantSkill.Kind.OFFER)))
+            & Q(models.Exists(skills.filter(kind=ParticipantSkill.Kind.WANT)))
+            & ~Q(availability=[])
+            & ~Q(languages=[])
+        )
+
     def visible_to(self, user: User) -> "ParticipantQuerySet":
         """Participants whose profile the user may see: managers see their programmes' people."""
         if not user.is_authenticated:
@@ -187,6 +206,42 @@ class Participant(models.Model):
         self.save(update_fields=["status", "updated_at"])
 
 
+def enrol(programme: Programme, user: User, *, role: str = "", email: str = "") -> Participant:
+    """Put `user` in `programme` as a participant, reusing an imported record with their email.
+
+    The invitation page, open sign-up and the API all enrol people through this function.
+    """
+    from django.db import transaction
+
+    from twoheads.accounts.models import Membership
+
+    with transaction.atomic():
+        Membership.objects.get_or_create(
+            user=user, organisation=programme.organisation, role=Membership.Role.PARTICIPANT
+        )
+        people = Participant.objects.filter(programme=programme)
+        participant = people.filter(user=user).first()
+        if participant is None:
+            same = Q(email__iexact=user.email) | Q(email__iexact=email or user.email)
+            participant = people.filter(same, user__isnull=True).first()
+        if participant is None:
+            participant = Participant(
+                programme=programme,
+                external_id=f"user-{user.pk}",
+                organisation=programme.organisation,
+                capacity=programme.default_capacity,
+                timezone=user.timezone,
+            )
+        participant.user = user
+        participant.name = participant.name or user.name
+        participant.email = participant.email or user.email
+        participant.role = participant.role or role
+        if participant.status == Participant.Status.WITHDRAWN:
+            participant.status = Participant.Status.ACTIVE
+        participant.save()
+    return participant
+
+
 @dataclass(frozen=True)
 class ProfileCheck:
     percent: int
@@ -259,6 +314,18 @@ class Invitation(models.Model):
     @property
     def expires_at(self) -> datetime:
         return (self.sent_at or self.created_at) + timedelta(days=self.VALID_DAYS)
+
+    @property
+    def accepted(self) -> bool:
+        return self.accepted_at is not None
+
+    def accept(self, user: User) -> Participant:
+        """Enrol `user` in the programme as this invitation says; a link works only once."""
+        participant = enrol(self.programme, user, role=self.role, email=self.email)
+        self.accepted_at = timezone.now()
+        self.participant = participant
+        self.save(update_fields=["accepted_at", "participant"])
+        return participant
 
     @classmethod
     def from_token(cls, token: str) -> "Invitation":

@@ -33,4 +33,12 @@ class SkillAdmin(admin.ModelAdmin):
 @admin.register(SkillAlias)
 class SkillAliasAdmin(admin.ModelAdmin):
     list_display = ["alias", "skill"]
+    list_filter = ["skill__programme"]
     search_fields = ["alias", "skill__name"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "key", "programme", "position"]
+    list_filter = ["programme"]
+    search_fields = ["text", "key", "programme__name"]

@@ -224,7 +224,7 @@ class Programme(models.Model):
     def unique_slug(cls, name: str) -> str:
         base = slugify(name)[:70] or "programme"
         slug, n = base, 2
-        while cls.objects.filter(slug=slug).exists():
+        while slug == "new" or cls.objects.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
         return slug
 

@@ -1,0 +1,93 @@
+"""Participants written out in the import format, safe to open in a spreadsheet."""
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+
+from twoheads.matching.reader import COLUMNS, DAYS, STYLE_PREFIX
+from twoheads.programmes.models import Programme
+
+from .models import Participant, ParticipantSkill
+
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def escape_cell(value: str) -> str:
+    """Quote text a spreadsheet would otherwise run as a formula; numbers stay numbers."""
+    if value.startswith(FORMULA_STARTS) and not NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def participant_rows(programme: Programme) -> Iterator[list[str]]:
+    """The header, then one row per participant, in the columns `read_rows` accepts."""
+    keys = list(programme.questions.values_list("key", flat=True))
+    yield [*COLUMNS, *(f"{STYLE_PREFIX}{key}" for key in keys)]
+    people = (
+        Participant.objects.filter(programme=programme)
+        .select_related("organisation", "manager")
+        .prefetch_related("skills__skill")
+        .order_by("external_id")
+    )
+    for person in people.iterator(chunk_size=2000):
+        yield [escape_cell(cell) for cell in _row(person, keys)]
+
+
+def _row(p: Participant, keys: list[str]) -> list[str]:
+    values = {
+        "id": p.external_id,
+        "name": p.name,
+        "email": p.email,
+        "role": p.role,
+        "organisation": p.organisation.name if p.organisation else "",
+        "department": p.department,
+        "site": p.site,
+        "manager_id": p.manager.external_id if p.manager else "",
+        "level": "" if p.level is None else str(p.level),
+        "timezone": p.timezone,
+        "languages": "; ".join(p.languages),
+        "offers": _skills(p, ParticipantSkill.Kind.OFFER),
+        "wants": _skills(p, ParticipantSkill.Kind.WANT),
+        "interests": "; ".join(p.interests),
+        "availability": "; ".join(_slot(*slot) for slot in p.availability),
+        "capacity": str(p.capacity),
+        "exclude": "; ".join(p.exclude),
+        "past_partners": "; ".join(p.past_partners),
+        "ranking": "; ".join(p.ranking),
+        # Someone who withdrew is kept out of matching like someone on leave.
+        "status": p.status if p.status != Participant.Status.WITHDRAWN else "on_leave",
+    }
+    style = [str(p.style.get(key, "")) for key in keys]
+    return [values[column] for column in COLUMNS] + style
+
+
+def _skills(p: Participant, kind: str) -> str:
+    chosen = sorted((ps.skill.name, ps.level) for ps in p.skills.all() if ps.kind == kind)
+    return "; ".join(f"{name}:{level}" for name, level in chosen)
+
+
+def _slot(day: int, start: int, end: int) -> str:
+    return f"{DAYS[day]} {start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+
+
+def export_csv(programme: Programme) -> bytes:
+    """UTF-8 CSV with a byte order mark, so spreadsheets read accents right."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerows(participant_rows(programme))
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def export_xlsx(programme: Programme) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("participants")
+    for row in participant_rows(programme):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,428 @@
+import re
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from twoheads.accounts.models import TIMEZONE_CHOICES, User
+from twoheads.matching.skills import fold_name
+from twoheads.programmes.models import Programme, Skill
+
+from .models import Participant, ParticipantSkill
+
+SKILL_SLOTS = 5
+EXCLUDE_SLOTS = 3
+GRID_HOURS = range(7, 22)
+DAY_NAMES = (
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+)
+LEVELS = [("1", _("1 — some")), ("2", _("2 — good")), ("3", _("3 — strong"))]
+PRIORITIES = [("1", _("1 — nice to have")), ("2", _("2 — useful")), ("3", _("3 — important"))]
+PERSON = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def _words(text: str) -> list[str]:
+    return list(dict.fromkeys(w.strip().lower() for w in re.split(r"[,;]", text) if w.strip()))
+
+
+class ProfileForm(forms.Form):
+    """Everything matching reads about a person; every field may be left for later."""
+
+    role = forms.ChoiceField(
+        label=_("Your role"),
+        choices=[
+            ("mentor", _("Reverse mentor: I bring new technology and fresh perspectives")),
+            ("mentee", _("Mentee: I bring experience and want to learn what is new")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    level = forms.IntegerField(
+        label=_("Your level"),
+        min_value=0,
+        max_value=1000,
+        required=False,
+        help_text=_("Your grade in the organisation: a higher number is more senior."),
+    )
+    department = forms.CharField(label=_("Department"), max_length=100, required=False)
+    site = forms.CharField(label=_("Site or office"), max_length=100, required=False)
+    manager = forms.CharField(
+        label=_("Your line manager"),
+        required=False,
+        help_text=_(
+            "Start typing a name. You are never paired with anyone in your reporting line."
+        ),
+    )
+    timezone = forms.ChoiceField(label=_("Your time zone"), choices=TIMEZONE_CHOICES)
+    languages = forms.CharField(
+        label=_("Languages you can mentor in"),
+        required=False,
+        help_text=_("Separate them with commas, e.g. en, fr, de."),
+    )
+    interests = forms.CharField(
+        label=_("Interests and values"),
+        required=False,
+        help_text=_("A few words separated by commas, e.g. cycling, sustainability, jazz."),
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("When you are usually free"),
+        required=False,
+        choices=[(f"{d}-{h}", f"{d}-{h}") for d in range(7) for h in GRID_HOURS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    capacity = forms.IntegerField(
+        label=_("Partners at once"),
+        min_value=1,
+        max_value=5,
+        help_text=_("Most people have one partner; a few can take two or three."),
+    )
+    bio = forms.CharField(label=_("About me"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args: object, participant: Participant, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        self.programme: Programme = participant.programme
+        self.fields["role"].help_text = self.programme.seniority_rule()
+        self.people_attrs = {
+            "list": "people-options",
+            "autocomplete": "off",
+            "hx-get": reverse("participant_search", args=[self.programme.slug]),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": "#people-options",
+            "hx-swap": "innerHTML",
+        }
+        self.fields["manager"].widget.attrs.update(self.people_attrs)
+        for kind, label, choices in (
+            ("offer", _("Skill you can teach"), LEVELS),
+            ("want", _("Skill you want to learn"), PRIORITIES),
+        ):
+            for i in range(1, SKILL_SLOTS + 1):
+                self.fields[f"{kind}_{i}"] = forms.CharField(
+                    label=f"{label} {i}",
+                    max_length=100,
+                    required=False,
+                    widget=forms.TextInput(attrs={"list": "skill-options", "autocomplete": "off"}),
+                )
+                self.fields[f"{kind}_{i}_level"] = forms.ChoiceField(
+                    label=_("Level") if kind == "offer" else _("Priority"),
+                    choices=choices,
+                    initial="2",
+                )
+        for i in range(1, EXCLUDE_SLOTS + 1):
+            self.fields[f"exclude_{i}"] = forms.CharField(
+                label=_("Rather not be paired with (%(n)s)") % {"n": i},
+                required=False,
+                widget=forms.TextInput(attrs=self.people_attrs),
+            )
+        for question in self.programme.questions.all():
+            self.fields[f"q_{question.key}"] = forms.TypedChoiceField(
+                label=question.text,
+                choices=[(str(n), str(n)) for n in range(1, 6)],
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=_("1 = %(low)s, 5 = %(high)s")
+                % {"low": question.low_label, "high": question.high_label},
+            )
+        if not self.is_bound:
+            self.initial.update(self._initial())
+
+    def _initial(self) -> dict[str, object]:
+        p = self.participant
+        initial: dict[str, object] = {
+            "role": p.role,
+            "level": p.level,
+            "department": p.department,
+            "site": p.site,
+            "manager": _person_label(p.manager) if p.manager else "",
+            "timezone": p.timezone,
+            "languages": ", ".join(p.languages),
+            "interests": ", ".join(p.interests),
+            "availability": _grid_values(p.availability),
+            "capacity": p.capacity,
+            "bio": p.bio,
+        }
+        for kind, skills in (("offer", p.offered()), ("want", p.wanted())):
+            for i, ps in enumerate(skills[:SKILL_SLOTS], start=1):
+                initial[f"{kind}_{i}"] = ps.skill.name
+                initial[f"{kind}_{i}_level"] = str(ps.level)
+        others = Participant.objects.filter(programme=self.programme, external_id__in=p.exclude)
+        for i, other in enumerate(others[:EXCLUDE_SLOTS], start=1):
+            initial[f"exclude_{i}"] = _person_label(other)
+        for key, value in p.style.items():
+            initial[f"q_{key}"] = str(value)
+        return initial
+
+    def question_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("q_")]
+
+    def skill_rows(self, kind: str) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"{kind}_{i}"], self[f"{kind}_{i}_level"]) for i in range(1, SKILL_SLOTS + 1)]
+
+    def exclude_fields(self) -> list[forms.BoundField]:
+        return [self[f"exclude_{i}"] for i in range(1, EXCLUDE_SLOTS + 1)]
+
+    def availability_grid(self) -> list[tuple[str, list[tuple[str, bool, str]]]]:
+        """Rows of hours, each with one (value, checked, label) per weekday."""
+        chosen = set(self["availability"].value() or [])
+        return [
+            (
+                f"{h:02d}:00",
+                [(f"{d}-{h}", f"{d}-{h}" in chosen, _slot_label(d, h)) for d in range(7)],
+            )
+            for h in GRID_HOURS
+        ]
+
+    def day_names(self) -> tuple[str, ...]:
+        return DAY_NAMES
+
+    def clean_manager(self) -> Participant | None:
+        return self._person(self.cleaned_data["manager"])
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        for i in range(1, EXCLUDE_SLOTS + 1):
+            try:
+                data[f"exclude_{i}"] = self._person(data.get(f"exclude_{i}", ""))
+            except forms.ValidationError as exc:
+                self.add_error(f"exclude_{i}", exc)
+        if data.get("manager") and data["manager"].pk == self.participant.pk:
+            self.add_error("manager", _("You cannot be your own manager."))
+        return data
+
+    def _person(self, text: str) -> Participant | None:
+        text = (text or "").strip()
+        if not text:
+            return None
+        people = Participant.objects.filter(programme=self.programme)
+        found = PERSON.search(text)
+        match = people.filter(external_id=found.group(1)).first() if found else None
+        if match is None:
+            named = list(people.filter(name__iexact=text)[:2])
+            match = named[0] if len(named) == 1 else None
+        if match is None:
+            raise forms.ValidationError(
+                _("We could not find “%(text)s” in this programme; pick a name from the list."),
+                params={"text": text},
+            )
+        return match
+
+    def save(self, user: User) -> list[str]:
+        """Write the profile; return the names of skills proposed to the catalogue."""
+        data, p = self.cleaned_data, self.participant
+        p.role = data["role"] or ""
+        for name in ("level", "department", "site", "timezone", "capacity", "bio"):
+            setattr(p, name, data[name])
+        p.manager = data["manager"]
+        p.languages = _words(data["languages"])
+        p.interests = _words(data["interests"])
+        p.availability = _ranges(data["availability"])
+        p.exclude = [
+            data[f"exclude_{i}"].external_id
+            for i in range(1, EXCLUDE_SLOTS + 1)
+            if data.get(f"exclude_{i}")
+        ]
+        p.style = {
+            name[2:]: data[name] for name in self.fields if name.startswith("q_") and data[name]
+        }
+        p.profile_updated_at = timezone.now()
+        p.save()
+        return self._save_skills(user)
+
+    def _save_skills(self, user: User) -> list[str]:
+        lookup = self.programme.catalogue_lookup()
+        proposed: list[str] = []
+        wanted: dict[tuple[int, str], int] = {}
+        for kind, code in (("offer", ParticipantSkill.Kind.OFFER), ("want", "want")):
+            for i in range(1, SKILL_SLOTS + 1):
+                name = self.cleaned_data[f"{kind}_{i}"].strip()
+                if not name:
+                    continue
+                skill = lookup.get(fold_name(name).replace(" ", ""))
+                if skill is None:
+                    skill = Skill.objects.create(
+                        programme=self.programme, name=name, approved=False, proposed_by=user
+                    )
+                    lookup = self.programme.catalogue_lookup()
+                    proposed.append(name)
+                level = int(self.cleaned_data[f"{kind}_{i}_level"])
+                wanted[(skill.pk, code)] = max(level, wanted.get((skill.pk, code), 0))
+        self.participant.skills.all().delete()
+        ParticipantSkill.objects.bulk_create(
+            ParticipantSkill(participant=self.participant, skill_id=pk, kind=kind, level=level)
+            for (pk, kind), level in wanted.items()
+        )
+        return proposed
+
+
+def _slot_label(day: int, hour: int) -> str:
+    return f"{DAY_NAMES[day]} {hour:02d}:00 to {hour + 1:02d}:00"
+
+
+def _person_label(p: Participant) -> str:
+    return f"{p.display_name} ({p.external_id})"
+
+
+def _grid_values(availability: list[list[int]]) -> list[str]:
+    return [
+        f"{day}-{h}"
+        for day, start, end in availability
+        for h in GRID_HOURS
+        if start <= h * 60 and (h + 1) * 60 <= end
+    ]
+
+
+def _ranges(values: list[str]) -> list[list[int]]:
+    """Checked hour slots merged into [weekday, start minute, end minute] ranges."""
+    slots = sorted(tuple(int(x) for x in v.split("-")) for v in values)
+    ranges: list[list[int]] = []
+    for day, hour in slots:
+        if ranges and ranges[-1][0] == day and ranges[-1][2] == hour * 60:
+            ranges[-1][2] += 60
+        else:
+            ranges.append([day, hour * 60, hour * 60 + 60])
+    return ranges
+
+
+class InvitationForm(forms.Form):
+    emails = forms.CharField(
+        label=_("Email addresses"),
+        widget=forms.Textarea,
+        help_text=_("One per line, or separated by commas."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[
+            ("", _("Let them choose")),
+            ("mentor", _("Reverse mentor")),
+            ("mentee", _("Mentee")),
+        ],
+    )
+
+    def clean_emails(self) -> list[str]:
+        items = [e.strip().lower() for e in re.split(r"[\s,;]+", self.cleaned_data["emails"])]
+        items = [e for e in items if e]
+        field = forms.EmailField()
+        bad = []
+        for email in items:
+            try:
+                field.clean(email)
+            except forms.ValidationError:
+                bad.append(email)
+        if bad:
+            raise forms.ValidationError(
+                _("These are not email addresses: %(bad)s"), params={"bad": ", ".join(bad)}
+            )
+        if not items:
+            raise forms.ValidationError(_("Enter at least one email address."))
+        return list(dict.fromkeys(items))
+
+
+class AccountForm(forms.Form):
+    """A new account for someone accepting an invitation or signing up."""
+
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("The password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: object, email: str = "", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        one, two = data.get("password1"), data.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", _("The two passwords differ."))
+        elif one:
+            user = User(email=self.email, name=data.get("name", ""))
+            try:
+                password_validation.validate_password(one, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class SignupForm(AccountForm):
+    email = forms.EmailField(label=_("Your work email"))
+    code = forms.CharField(label=_("Programme code"), max_length=16)
+    field_order = ["code", "name", "email", "password1", "password2"]
+
+    def __init__(self, *args: object, programme: Programme, anonymous: bool, **kw: object) -> None:
+        super().__init__(*args, **kw)
+        self.programme = programme
+        if not anonymous:
+            for name in ("name", "email", "password1", "password2"):
+                del self.fields[name]
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper()
+        if not self.programme.open_signup or code != self.programme.signup_code.upper():
+            raise forms.ValidationError(_("That is not this programme's code."))
+        return code
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        self.email = email
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("There is already an account for this address; sign in first, then enrol.")
+            )
+        return email
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File from the HR system"),
+        help_text=_("CSV (comma or semicolon, UTF-8) or XLSX, in the columns described below."),
+    )
+
+
+class ParticipantFilterForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("Any")), *((v, label) for v, label in Participant.Role.choices if v)],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *Participant.Status.choices]
+    )
+    profile = forms.ChoiceField(
+        label=_("Profile"),
+        required=False,
+        choices=[("", _("Any")), ("complete", _("Complete")), ("incomplete", _("Not finished"))],
+    )
+    q = forms.CharField(label=_("Name or id"), required=False)
+
+    def filter(self, people: "forms.models.QuerySet[Participant]") -> object:
+        if not self.is_valid():
+            return people
+        data = self.cleaned_data
+        if data["role"]:
+            people = people.filter(role=data["role"])
+        if data["status"]:
+            people = people.filter(status=data["status"])
+        if data["profile"] == "complete":
+            people = people.complete()
+        elif data["profile"] == "incomplete":
+            people = people.incomplete()
+        if data["q"]:
+            people = people.filter(Q(name__icontains=data["q"]) | Q(external_id=data["q"]))
+        return people

@@ -1,0 +1,52 @@
+"""Emails sent in the background: invitations and reminders to finish a profile."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Invitation, Participant
+
+
+@task
+def send_invitation(invitation_id: int) -> None:
+    invitation = Invitation.objects.select_related("programme").get(pk=invitation_id)
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    context = {
+        "invitation": invitation,
+        "programme": invitation.programme,
+        "link": settings.SITE_URL + invitation.get_absolute_url(),
+        "days": Invitation.VALID_DAYS,
+    }
+    send_mail(
+        render_to_string("participants/email/invitation_subject.txt", context).strip(),
+        render_to_string("participants/email/invitation.txt", context),
+        None,
+        [invitation.email],
+    )
+
+
+@task
+def send_profile_reminders(participant_ids: list[int]) -> int:
+    """Remind each person that their profile is not finished; returns how many were sent."""
+    sent = 0
+    people = Participant.objects.filter(pk__in=participant_ids).select_related("programme")
+    for person in people.exclude(email=""):
+        link = settings.SITE_URL + reverse("my_profile", args=[person.programme.slug])
+        context = {
+            "person": person,
+            "programme": person.programme,
+            "link": link,
+            "percent": person.completeness,
+        }
+        send_mail(
+            render_to_string("participants/email/reminder_subject.txt", context).strip(),
+            render_to_string("participants/email/reminder.txt", context),
+            None,
+            [person.email],
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,340 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from twoheads.accounts.models import User, audit
+from twoheads.programmes.models import Programme, Question
+from twoheads.programmes.views import managed_programme, visible_programme
+
+from .export import export_csv, export_xlsx
+from .forms import (
+    AccountForm,
+    ImportForm,
+    InvitationForm,
+    ParticipantFilterForm,
+    ProfileForm,
+    SignupForm,
+)
+from .importer import apply_import, preview_import
+from .models import ImportUpload, Invitation, Participant, ParticipantSkill, enrol
+from .tasks import send_invitation, send_profile_reminders
+
+
+def _with_profile(people: "object") -> "object":
+    """Prefetch what `Participant.profile_check` reads, so a page of people costs few queries."""
+    return people.select_related("programme", "manager").prefetch_related(
+        Prefetch("skills", ParticipantSkill.objects.select_related("skill")),
+        Prefetch("programme__questions", Question.objects.all()),
+    )
+
+
+@login_required
+def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = managed_programme(request, slug)
+    filters = ParticipantFilterForm(request.GET or None)
+    people = filters.filter(programme.participants.all())
+    page = Paginator(_with_profile(people), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "participants/participant_list.html",
+        {
+            "programme": programme,
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "incomplete": programme.participants.matchable().incomplete().count(),
+        },
+    )
+
+
+@login_required
+def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = managed_programme(request, slug)
+    person = get_object_or_404(_with_profile(programme.participants.all()), pk=pk)
+    return render(
+        request,
+        "participants/participant_detail.html",
+        {"programme": programme, "person": person, "check": person.profile_check()},
+    )
+
+
+@require_POST
+@login_required
+def participant_remind(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = managed_programme(request, slug)
+    ids = list(
+        programme.participants.matchable()
+        .incomplete()
+        .exclude(email="")
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        send_profile_reminders.enqueue(ids)
+    audit(
+        request.user,
+        "participants.remind",
+        programme,
+        organisation=programme.organisation,
+        count=len(ids),
+    )
+    messages.success(
+        request, _("A reminder is on its way to %(count)s people.") % {"count": len(ids)}
+    )
+    return redirect("participant_list", programme.slug)
+
+
+@login_required
+def participant_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    programme = managed_programme(request, slug)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    audit(
+        request.user,
+        "participants.export",
+        programme,
+        organisation=programme.organisation,
+        format=fmt,
+    )
+    if fmt == "xlsx":
+        response = HttpResponse(
+            export_xlsx(programme),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(export_csv(programme), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-participants.{fmt}"'
+    return response
+
+
+@login_required
+def participant_search(request: HttpRequest, slug: str) -> HttpResponse:
+    """Options for the name type-ahead (manager, people to avoid): a few names at most."""
+    programme = visible_programme(request, slug)
+    # The type-ahead sends the input's own name (manager, exclude_1, ...), whichever it is.
+    text = next((v.strip() for v in request.GET.values() if v.strip()), "")
+    people = []
+    if len(text) >= 2:
+        people = programme.participants.filter(name__icontains=text).order_by("name")[:10]
+    return render(request, "participants/_people_options.html", {"people": people})
+
+
+@login_required
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = managed_programme(request, slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"programme": programme, "form": form, "limit_mb": settings.IMPORT_MAX_BYTES / 2**20}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        # Never read more than the limit and one byte: enough to know it is too big.
+        data = upload.read(settings.IMPORT_MAX_BYTES + 1)
+        preview = preview_import(programme, data, upload.name)
+        stored = None
+        if preview.ok:
+            stored = ImportUpload.objects.create(
+                programme=programme,
+                filename=upload.name,
+                data=data,
+                uploaded_by=request.user,
+                rows=preview.rows,
+                summary=preview.counts(),
+            )
+        context.update(preview=preview, upload=stored)
+    return render(request, "participants/import.html", context)
+
+
+@require_POST
+@login_required
+def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = managed_programme(request, slug)
+    upload = get_object_or_404(
+        ImportUpload, programme=programme, pk=pk, applied_at__isnull=True, uploaded_by=request.user
+    )
+    result = apply_import(programme, bytes(upload.data), upload.filename, request.user)
+    if not result.applied:
+        messages.error(request, _("The file no longer fits the programme; nothing was written."))
+        return render(
+            request,
+            "participants/import.html",
+            {"programme": programme, "form": ImportForm(), "preview": result},
+        )
+    upload.applied_at = timezone.now()
+    upload.summary = result.counts()
+    upload.data = b""
+    upload.save(update_fields=["applied_at", "summary", "data"])
+    messages.success(
+        request,
+        _(
+            "Imported: %(new)s new, %(updated)s updated, %(unchanged)s unchanged, "
+            "%(deactivated)s deactivated."
+        )
+        % result.counts(),
+    )
+    return redirect("participant_list", programme.slug)
+
+
+@login_required
+def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = managed_programme(request, slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for email in form.cleaned_data["emails"]:
+            invitation = Invitation.objects.create(
+                programme=programme,
+                email=email,
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+            send_invitation.enqueue(invitation.pk)
+        count = len(form.cleaned_data["emails"])
+        audit(
+            request.user,
+            "participants.invite",
+            programme,
+            organisation=programme.organisation,
+            count=count,
+        )
+        messages.success(request, _("%(count)s invitations are on their way.") % {"count": count})
+        return redirect("invitation_list", programme.slug)
+    invitations = programme.invitations.all()[:200]
+    return render(
+        request,
+        "participants/invitation_list.html",
+        {
+            "programme": programme,
+            "form": form,
+            "invitations": invitations,
+            "days": Invitation.VALID_DAYS,
+        },
+    )
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = Invitation.from_token(token)
+    except signing.SignatureExpired:
+        return render(
+            request, "participants/invitation_invalid.html", {"expired": True}, status=410
+        )
+    except signing.BadSignature:
+        raise Http404 from None
+    programme = invitation.programme
+    if invitation.accepted:
+        messages.info(request, _("This invitation has been used; sign in to continue."))
+        return redirect("my_profile", programme.slug)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if request.user.is_authenticated:
+        form = None
+    elif existing is not None:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    else:
+        form = AccountForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        user = request.user
+        if form is not None:
+            user = User.objects.create_user(
+                invitation.email, form.cleaned_data["password1"], name=form.cleaned_data["name"]
+            )
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        invitation.accept(user)
+        messages.success(
+            request,
+            _("Welcome to %(programme)s. Tell us about yourself.") % {"programme": programme.name},
+        )
+        return redirect("my_profile", programme.slug)
+    return render(
+        request,
+        "participants/enrol.html",
+        {"programme": programme, "invitation": invitation, "form": form},
+    )
+
+
+def programme_enrol(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme explained, with open sign-up when the programme allows it."""
+    programme = get_object_or_404(Programme, slug=slug)
+    visible = programme.open_signup or (
+        request.user.is_authenticated
+        and Programme.objects.for_user(request.user).filter(pk=programme.pk).exists()
+    )
+    if not visible:
+        raise Http404
+    form = None
+    if programme.open_signup and programme.enrolment_open:
+        anonymous = not request.user.is_authenticated
+        form = SignupForm(request.POST or None, programme=programme, anonymous=anonymous)
+        if request.method == "POST" and form.is_valid():
+            user = request.user
+            if anonymous:
+                data = form.cleaned_data
+                user = User.objects.create_user(data["email"], data["password1"], name=data["name"])
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            enrol(programme, user)
+            audit(user, "participants.signup", programme, organisation=programme.organisation)
+            return redirect("my_profile", programme.slug)
+    return render(request, "participants/enrol.html", {"programme": programme, "form": form})
+
+
+def _own_participant(request: HttpRequest, slug: str) -> Participant:
+    return get_object_or_404(
+        _with_profile(Participant.objects.filter(user=request.user)), programme__slug=slug
+    )
+
+
+@login_required
+def my_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    participant = _own_participant(request, slug)
+    programme = participant.programme
+    form = ProfileForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        proposed = form.save(request.user)
+        if proposed:
+            messages.info(
+                request,
+                _("New skills proposed to the programme manager: %(names)s.")
+                % {"names": ", ".join(proposed)},
+            )
+        participant = _own_participant(request, slug)
+        check = participant.profile_check()
+        if check.missing_required:
+            messages.success(request, _("Saved. Come back any time to finish."))
+        else:
+            messages.success(request, _("Saved. Your profile has everything matching needs."))
+        return redirect("my_profile", programme.slug)
+    return render(
+        request,
+        "participants/my_profile.html",
+        {
+            "programme": programme,
+            "participant": participant,
+            "form": form,
+            "check": participant.profile_check(),
+            "skills": programme.skills.filter(approved=True).prefetch_related("aliases"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    participant = _own_participant(request, slug)
+    try:
+        participant.withdraw()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("my_profile", slug)
+    messages.success(
+        request, _("You have left the programme. You can rejoin until matching starts.")
+    )
+    return redirect("home")

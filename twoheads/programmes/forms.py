@@ -1,0 +1,132 @@
+from django import forms
+from django.forms import modelformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from twoheads.accounts.models import Organisation, User
+
+from .models import MANAGER_ROLES, Programme, Question, Skill
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATES = ["enrolment_closes", "matching_on", "starts_on", "ends_on"]
+
+
+def managed_organisations(user: User) -> "forms.models.QuerySet[Organisation]":
+    return user.organisations_with_role(*MANAGER_ROLES)
+
+
+class ProgrammeCreateForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "organisation", "type", "description", *DATES]
+        widgets = dict.fromkeys(DATES, DATE)
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = managed_organisations(user)
+        self.fields["organisation"].empty_label = None
+
+
+class ProgrammeSettingsForm(forms.ModelForm):
+    """Every rule and weight the engine reads, with dates, cadence, mode and sign-up."""
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "description",
+            "type",
+            "partners",
+            *DATES,
+            "meeting_cadence_days",
+            "default_capacity",
+            "matching_mode",
+            "fairness",
+            "min_level_gap",
+            "require_mutual",
+            "min_compatibility",
+            "min_overlap_hours",
+            "cross_organisation",
+            "allow_same_department",
+            "weight_benefit",
+            "weight_compatibility",
+            "weight_reach",
+            "open_signup",
+            "no_meeting_days",
+            "checkin_first_days",
+            "checkin_every_days",
+            "request_reminder_days",
+            "request_expiry_days",
+            "max_pending_requests",
+            "retention_days",
+        ]
+        widgets = {**dict.fromkeys(DATES, DATE), "partners": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "type": _("Reverse: the junior mentors the senior. Traditional: the other way round."),
+            "matching_mode": _(
+                "Best overall pairs: the engine proposes and you publish. Stable: everyone ranks "
+                "their suggestions and nobody would both rather swap. Self-selection: people "
+                "choose from their own top suggestions."
+            ),
+            "partners": _("Organisations you also manage that take part in this programme."),
+        }
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partners"].queryset = managed_organisations(user).exclude(
+            pk=self.instance.organisation_id
+        )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        weights = [data.get(f"weight_{k}") or 0 for k in ("benefit", "compatibility", "reach")]
+        if sum(weights) <= 0:
+            raise forms.ValidationError(_("At least one weight must be more than zero."))
+        return data
+
+
+class SkillForm(forms.ModelForm):
+    class Meta:
+        model = Skill
+        fields = ["name", "kind"]
+
+    def __init__(self, *args: object, programme: Programme, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = self.programme.find_skill(name)
+        if clash is not None:
+            raise forms.ValidationError(
+                _("“%(name)s” is already in the catalogue as “%(skill)s”."),
+                params={"name": name, "skill": clash.name},
+            )
+        return name
+
+
+class SkillRenameForm(forms.Form):
+    name = forms.CharField(label=_("New name"), max_length=100)
+
+
+class SkillMergeForm(forms.Form):
+    source = forms.ModelChoiceField(Skill.objects.none(), label=_("Merge this skill"))
+    target = forms.ModelChoiceField(Skill.objects.none(), label=_("into this one"))
+
+    def __init__(self, *args: object, programme: Programme, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = programme.skills.all()
+        self.fields["target"].queryset = programme.skills.all()
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("source") and data.get("source") == data.get("target"):
+            raise forms.ValidationError(_("Choose two different skills."))
+        return data
+
+
+QuestionFormSet = modelformset_factory(
+    Question,
+    fields=["text", "low_label", "high_label", "position"],
+    extra=1,
+    can_delete=True,
+)
