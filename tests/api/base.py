@@ -34,7 +34,9 @@ class ApiTestCase(PersonasTestCase):
     ) -> HttpResponse:
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        data = json.dumps(body) if body is not None and content_type == "application/json" else body
+        data = body
+        if content_type == "application/json" and not isinstance(body, (bytes, str, type(None))):
+            data = json.dumps(body)
         request = getattr(self.client, method.lower())
         if method.upper() == "GET":
             return request(url, headers=headers)
