@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from twoheads.pairing.models import Pair
+from twoheads.journal.relationship import participant_home
 from twoheads.participants.models import Participant
 
 
@@ -15,10 +15,8 @@ def home(request: HttpRequest) -> HttpResponse:
     participations = Participant.objects.filter(user=request.user).select_related("programme")
     if request.user.is_manager and not participations.exists():
         return redirect("programme_list")
-    pairs = (
-        Pair.objects.of_user(request.user).live().select_related("mentor", "mentee", "programme")
-    )
-    return render(request, "home.html", {"participations": participations, "pairs": pairs})
+    context = participant_home(request.user)
+    return render(request, "home.html", {"participations": participations, **context})
 
 
 @never_cache

@@ -116,9 +116,7 @@ class Idea(models.Model):
     )
     title = models.CharField(_("idea"), max_length=200)
     description = models.TextField(_("more about it"), blank=True)
-    state = models.CharField(
-        _("state"), max_length=16, choices=State.choices, default=State.SHARED
-    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SHARED)
     revisit_on = models.DateField(_("come back to it on"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -150,7 +148,9 @@ class Idea(models.Model):
         """Parked ideas rest a while; others are looked at again if they stall."""
         if state == self.State.ADOPTED:
             return None
-        return today + timedelta(days=PARK_FOR_DAYS if state == self.State.PARKED else STALLED_AFTER_DAYS)
+        return today + timedelta(
+            days=PARK_FOR_DAYS if state == self.State.PARKED else STALLED_AFTER_DAYS
+        )
 
     def move(
         self,
@@ -282,13 +282,9 @@ class Feedback(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
     author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="meeting_feedback")
     listened = models.PositiveSmallIntegerField(_("I listened well"), validators=RATING)
-    was_listened_to = models.PositiveSmallIntegerField(
-        _("I was listened to"), validators=RATING
-    )
+    was_listened_to = models.PositiveSmallIntegerField(_("I was listened to"), validators=RATING)
     learned = models.PositiveSmallIntegerField(_("I learned something"), validators=RATING)
-    will_act = models.PositiveSmallIntegerField(
-        _("I will act on something"), validators=RATING
-    )
+    will_act = models.PositiveSmallIntegerField(_("I will act on something"), validators=RATING)
     comment = models.TextField(_("comment"), blank=True)
     comment_for_manager = models.BooleanField(
         _("let the programme manager read my comment"), default=False
@@ -327,9 +323,7 @@ class CheckIn(models.Model):
     author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="checkins")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CHECKIN)
     due_on = models.DateField(null=True, blank=True)
-    relationship = models.PositiveSmallIntegerField(
-        _("We work well together"), validators=RATING
-    )
+    relationship = models.PositiveSmallIntegerField(_("We work well together"), validators=RATING)
     openness = models.PositiveSmallIntegerField(
         _("We can talk openly, both ways"), validators=RATING
     )
@@ -441,9 +435,7 @@ class SentNudge(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="one_nudge_per_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_nudge_per_key")]
         verbose_name = _("sent nudge")
         verbose_name_plural = _("sent nudges")
 

@@ -1,1 +1,24 @@
-urlpatterns: list[object] = []
+from django.urls import path
+
+from . import views
+
+PAIR = "pairs/<int:pk>/"
+
+urlpatterns = [
+    path(PAIR, views.pair_detail, name="pair_detail"),
+    path(PAIR + "journal/new/", views.journal_new, name="journal_new"),
+    path(PAIR + "ideas/new/", views.idea_new, name="idea_new"),
+    path(PAIR + "goals/new/", views.goal_new, name="goal_new"),
+    path(PAIR + "checkin/", views.checkin_create, name="checkin_create"),
+    path(PAIR + "exit-survey/", views.exit_survey, name="exit_survey"),
+    path(PAIR + "close/", views.pair_close, name="pair_close"),
+    path("journal/<int:pk>/", views.journal_entry, name="journal_entry"),
+    path("journal/<int:pk>/delete/", views.journal_delete, name="journal_delete"),
+    path("ideas/<int:pk>/", views.idea_detail, name="idea_detail"),
+    path("goals/<int:pk>/", views.goal_progress, name="goal_progress"),
+    path("meetings/<int:pk>/feedback/", views.feedback_create, name="feedback_create"),
+    path("account/reminders/", views.nudge_settings, name="nudge_settings"),
+    path("programmes/<slug:slug>/guides/", views.guide_list, name="guide_list"),
+    path("programmes/<slug:slug>/guides/<str:kind>/", views.guide_edit, name="guide_edit"),
+    path("programmes/<slug:slug>/feedback/", views.programme_feedback, name="programme_feedback"),
+]

@@ -28,7 +28,11 @@ class MeetingForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("mode") == Meeting.Mode.ONLINE and data.get("location") and not data.get("link"):
+        if (
+            data.get("mode") == Meeting.Mode.ONLINE
+            and data.get("location")
+            and not data.get("link")
+        ):
             self.add_error("link", _("An online meeting needs its link, not a place."))
         return data
 
@@ -72,7 +76,9 @@ class PastMeetingForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("When did you meet?"), widget=DateTimeInput(), help_text=_("In your own time zone.")
     )
-    duration_minutes = forms.IntegerField(label=_("How long, in minutes"), min_value=1, max_value=600)
+    duration_minutes = forms.IntegerField(
+        label=_("How long, in minutes"), min_value=1, max_value=600
+    )
     mode = forms.ChoiceField(
         label=_("Where"), choices=Meeting.Mode.choices, widget=forms.RadioSelect, initial="online"
     )

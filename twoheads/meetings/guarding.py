@@ -4,7 +4,14 @@ When the partner sits in another organisation, the text is scanned; the author e
 until nothing is flagged or confirms with a reason, and the confirmation is kept (kinds only).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import render
 
 from twoheads.guard import checks
 from twoheads.guard.detect import Finding, highlight
@@ -45,3 +52,32 @@ def crossing(text: str, *, pair: Pair, author: Participant, reason: str = "") ->
     reader = pair.partner_of(author)
     findings = checks.findings_for(text, author=author, reader=reader)
     return Crossing(text=text, findings=findings, reason=reason.strip())
+
+
+def save_through_guard(
+    request: HttpRequest,
+    *,
+    form: Any,
+    pair: Pair,
+    author: Participant,
+    text: str,
+    content_kind: str,
+    save: Callable[[], Any],
+    template: str,
+    context: dict[str, Any],
+) -> Any:
+    """Run `save` once the guard is satisfied; otherwise the form again, with the findings.
+
+    Returns what `save` returned, or the response to show (findings, or the save's errors).
+    """
+    check = crossing(text, pair=pair, author=author, reason=request.POST.get("guard_reason", ""))
+    if check.blocked:
+        return render(request, template, {**context, "form": form, "crossing": check})
+    try:
+        with transaction.atomic():
+            saved = save()
+            check.confirm(author=author, pair=pair, content_kind=content_kind)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(request, template, {**context, "form": form})
+    return saved

@@ -103,7 +103,9 @@ class Meeting(models.Model):
         return self.starts_at <= (now or timezone.now())
 
     def can_change(self, now: datetime | None = None) -> bool:
-        return not self.is_cancelled and not self.is_logged and self.pair.status == Pair.Status.ACTIVE
+        return (
+            not self.is_cancelled and not self.is_logged and self.pair.status == Pair.Status.ACTIVE
+        )
 
     def can_log(self, now: datetime | None = None) -> bool:
         return not self.is_cancelled and not self.is_logged and self.has_started(now)

@@ -1,10 +1,8 @@
-import zoneinfo
 from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +14,7 @@ from twoheads.pairing.models import Pair
 
 from . import calendar, scheduling
 from .forms import CancelForm, LogForm, MeetingForm, PastMeetingForm, RescheduleForm
-from .guarding import crossing
+from .guarding import save_through_guard
 from .models import CalendarFeed, Meeting
 
 
@@ -40,21 +38,6 @@ def _zone_of(person: object) -> str:
     return user.timezone if user is not None else getattr(person, "timezone", "UTC")
 
 
-def _proposals(pair: Pair, partner: object) -> tuple[list[dict[str, datetime]], str]:
-    """Shared free times, each also in the partner's zone."""
-    times, problem = scheduling.proposed_times_or_error(pair)
-    zone = zoneinfo.ZoneInfo(_zone_of(partner))
-    return [
-        {
-            "start": start,
-            "end": end,
-            "partner_start": start.astimezone(zone),
-            "partner_end": end.astimezone(zone),
-        }
-        for start, end in times
-    ], problem
-
-
 def _initial_start(request: HttpRequest) -> dict[str, object]:
     initial: dict[str, object] = {}
     try:
@@ -68,41 +51,29 @@ def _initial_start(request: HttpRequest) -> dict[str, object]:
     return initial
 
 
-def _guarded_save(request, form, pair, me, save, *, template, context, kind="meeting_agenda"):
-    """Save through the guard: re-show the form with the findings until edited or confirmed."""
-    check = crossing(
-        form.cleaned_data.get("agenda", ""),
-        pair=pair,
-        author=me,
-        reason=request.POST.get("guard_reason", ""),
-    )
-    if check.blocked:
-        return render(request, template, {**context, "form": form, "crossing": check})
-    try:
-        with transaction.atomic():
-            meeting = save()
-            check.confirm(author=me, pair=pair, content_kind=kind)
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return render(request, template, {**context, "form": form})
-    return meeting
-
-
 @login_required
 def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _my_pair(request, pk)
     me = pair.side_of(request.user)
     partner = pair.partner_of(me)
     form = MeetingForm(request.POST or None, initial=_initial_start(request))
-    proposals, problem = _proposals(pair, partner)
-    context = {"pair": pair, "partner": partner, "proposals": proposals, "problem": problem}
+    proposals, problem = scheduling.proposed_times_or_error(pair)
+    context = {
+        "pair": pair,
+        "partner": partner,
+        "partner_zone": _zone_of(partner),
+        "proposals": [{"start": start, "end": end} for start, end in proposals],
+        "problem": problem,
+    }
     if request.method == "POST" and form.is_valid():
-        result = _guarded_save(
+        result = save_through_guard(
             request,
-            form,
-            pair,
-            me,
-            lambda: scheduling.schedule_meeting(pair, request.user, **form.cleaned_data),
+            form=form,
+            pair=pair,
+            author=me,
+            text=form.cleaned_data["agenda"],
+            content_kind="meeting_agenda",
+            save=lambda: scheduling.schedule_meeting(pair, request.user, **form.cleaned_data),
             template="meetings/meeting_form.html",
             context=context,
         )
@@ -143,12 +114,14 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         details = {k: form.cleaned_data[k] for k in scheduling.CHANGEABLE}
         note = form.cleaned_data["note"]
-        result = _guarded_save(
+        result = save_through_guard(
             request,
-            form,
-            pair,
-            me,
-            lambda: scheduling.reschedule_meeting(
+            form=form,
+            pair=pair,
+            author=me,
+            text="\n\n".join(filter(None, [details["agenda"], note])),
+            content_kind="meeting_agenda",
+            save=lambda: scheduling.reschedule_meeting(
                 Meeting.objects.get(pk=meeting.pk), request.user, note=note, **details
             ),
             template="meetings/meeting_form.html",
@@ -216,7 +189,9 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _my_meeting(request, pk)
-    response = HttpResponse(calendar.invitation(meeting), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        calendar.invitation(meeting), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
 

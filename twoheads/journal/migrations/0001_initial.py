@@ -8,196 +8,582 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('meetings', '0001_initial'),
-        ('pairing', '0001_initial'),
-        ('participants', '0001_initial'),
-        ('programmes', '0001_initial'),
+        ("meetings", "0001_initial"),
+        ("pairing", "0001_initial"),
+        ("participants", "0001_initial"),
+        ("programmes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('listening', 'Listening'), ('confidence', 'Confidence'), ('skill', 'A skill'), ('other', 'Other')], default='skill', max_length=16, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='goal')),
-                ('description', models.TextField(blank=True, verbose_name='what success looks like')),
-                ('progress', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='progress (%)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('progressed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last updated')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='participants.participant')),
-                ('pair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='pairing.pair')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("listening", "Listening"),
+                            ("confidence", "Confidence"),
+                            ("skill", "A skill"),
+                            ("other", "Other"),
+                        ],
+                        default="skill",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="goal")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="what success looks like"),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="progress (%)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "progressed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="last updated"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goals",
+                        to="participants.participant",
+                    ),
+                ),
+                (
+                    "pair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goals",
+                        to="pairing.pair",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'goal',
-                'verbose_name_plural': 'goals',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "goal",
+                "verbose_name_plural": "goals",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GoalUpdate',
+            name="GoalUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('progress', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='journal.goal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ]
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="journal.goal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'goal update',
-                'verbose_name_plural': 'goal updates',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "goal update",
+                "verbose_name_plural": "goal updates",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Idea',
+            name="Idea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='idea')),
-                ('description', models.TextField(blank=True, verbose_name='more about it')),
-                ('state', models.CharField(choices=[('shared', 'Shared'), ('understood', 'Understood'), ('trying', 'Trying it'), ('adopted', 'Adopted'), ('parked', 'Parked')], default='shared', max_length=16, verbose_name='state')),
-                ('revisit_on', models.DateField(blank=True, null=True, verbose_name='come back to it on')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('pair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ideas', to='pairing.pair')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('shared_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ideas_shared', to='participants.participant')),
-                ('shared_with', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ideas_received', to='participants.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="idea")),
+                ("description", models.TextField(blank=True, verbose_name="more about it")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("shared", "Shared"),
+                            ("understood", "Understood"),
+                            ("trying", "Trying it"),
+                            ("adopted", "Adopted"),
+                            ("parked", "Parked"),
+                        ],
+                        default="shared",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "revisit_on",
+                    models.DateField(blank=True, null=True, verbose_name="come back to it on"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "pair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ideas",
+                        to="pairing.pair",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "shared_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ideas_shared",
+                        to="participants.participant",
+                    ),
+                ),
+                (
+                    "shared_with",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ideas_received",
+                        to="participants.participant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'idea',
-                'verbose_name_plural': 'ideas',
-                'ordering': ['-updated_at'],
+                "verbose_name": "idea",
+                "verbose_name_plural": "ideas",
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='IdeaEvent',
+            name="IdeaEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, choices=[('shared', 'Shared'), ('understood', 'Understood'), ('trying', 'Trying it'), ('adopted', 'Adopted'), ('parked', 'Parked')], max_length=16)),
-                ('to_state', models.CharField(choices=[('shared', 'Shared'), ('understood', 'Understood'), ('trying', 'Trying it'), ('adopted', 'Adopted'), ('parked', 'Parked')], max_length=16)),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('idea', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='journal.idea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("shared", "Shared"),
+                            ("understood", "Understood"),
+                            ("trying", "Trying it"),
+                            ("adopted", "Adopted"),
+                            ("parked", "Parked"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("shared", "Shared"),
+                            ("understood", "Understood"),
+                            ("trying", "Trying it"),
+                            ("adopted", "Adopted"),
+                            ("parked", "Parked"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="journal.idea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'idea event',
-                'verbose_name_plural': 'idea events',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "idea event",
+                "verbose_name_plural": "idea events",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='JournalEntry',
+            name="JournalEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('text', models.TextField(verbose_name='note')),
-                ('shared_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='journal_entries', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='journal_entries', to='meetings.meeting', verbose_name='about the meeting')),
-                ('pair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='journal_entries', to='pairing.pair')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("text", models.TextField(verbose_name="note")),
+                ("shared_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="journal_entries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="journal_entries",
+                        to="meetings.meeting",
+                        verbose_name="about the meeting",
+                    ),
+                ),
+                (
+                    "pair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="journal_entries",
+                        to="pairing.pair",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'journal entry',
-                'verbose_name_plural': 'journal entries',
-                'ordering': ['-created_at'],
+                "verbose_name": "journal entry",
+                "verbose_name_plural": "journal entries",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='NudgePreference',
+            name="NudgePreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('muted', models.JSONField(blank=True, default=list, verbose_name='muted kinds')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='nudge_preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("muted", models.JSONField(blank=True, default=list, verbose_name="muted kinds")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nudge_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nudge preference',
-                'verbose_name_plural': 'nudge preferences',
+                "verbose_name": "nudge preference",
+                "verbose_name_plural": "nudge preferences",
             },
         ),
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('checkin', 'Check-in'), ('exit', 'Exit survey')], default='checkin', max_length=8)),
-                ('due_on', models.DateField(blank=True, null=True)),
-                ('relationship', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='We work well together')),
-                ('openness', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='We can talk openly, both ways')),
-                ('benefit', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='I am getting something out of it')),
-                ('comment', models.TextField(blank=True, verbose_name='anything else')),
-                ('comment_for_manager', models.BooleanField(default=False, verbose_name='let the programme manager read my comment')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkins', to=settings.AUTH_USER_MODEL)),
-                ('pair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkins', to='pairing.pair')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("checkin", "Check-in"), ("exit", "Exit survey")],
+                        default="checkin",
+                        max_length=8,
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True)),
+                (
+                    "relationship",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="We work well together",
+                    ),
+                ),
+                (
+                    "openness",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="We can talk openly, both ways",
+                    ),
+                ),
+                (
+                    "benefit",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="I am getting something out of it",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="anything else")),
+                (
+                    "comment_for_manager",
+                    models.BooleanField(
+                        default=False, verbose_name="let the programme manager read my comment"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkins",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkins",
+                        to="pairing.pair",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'check-in',
-                'verbose_name_plural': 'check-ins',
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('kind', 'exit')), fields=('pair', 'author'), name='one_exit_survey_per_person')],
+                "verbose_name": "check-in",
+                "verbose_name_plural": "check-ins",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "exit")),
+                        fields=("pair", "author"),
+                        name="one_exit_survey_per_person",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('listened', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='I listened well')),
-                ('was_listened_to', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='I was listened to')),
-                ('learned', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='I learned something')),
-                ('will_act', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='I will act on something')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('comment_for_manager', models.BooleanField(default=False, verbose_name='let the programme manager read my comment')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meeting_feedback', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "listened",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="I listened well",
+                    ),
+                ),
+                (
+                    "was_listened_to",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="I was listened to",
+                    ),
+                ),
+                (
+                    "learned",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="I learned something",
+                    ),
+                ),
+                (
+                    "will_act",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="I will act on something",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "comment_for_manager",
+                    models.BooleanField(
+                        default=False, verbose_name="let the programme manager read my comment"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meeting_feedback",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting feedback',
-                'verbose_name_plural': 'meeting feedback',
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'author'), name='one_feedback_per_person')],
+                "verbose_name": "meeting feedback",
+                "verbose_name_plural": "meeting feedback",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("meeting", "author"), name="one_feedback_per_person"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Guide',
+            name="Guide",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('first_agenda', 'First-meeting agenda'), ('starters_mentor', 'Conversation starters for reverse mentors'), ('starters_mentee', 'Conversation starters for mentees'), ('listening', 'Listening tips for the senior partner'), ('speaking_up', 'Speaking up with confidence, for the junior partner'), ('confidentiality', 'What not to share outside the business')], max_length=24)),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(verbose_name='text')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guides', to='programmes.programme')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("first_agenda", "First-meeting agenda"),
+                            ("starters_mentor", "Conversation starters for reverse mentors"),
+                            ("starters_mentee", "Conversation starters for mentees"),
+                            ("listening", "Listening tips for the senior partner"),
+                            ("speaking_up", "Speaking up with confidence, for the junior partner"),
+                            ("confidentiality", "What not to share outside the business"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(verbose_name="text")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guides",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'guide',
-                'verbose_name_plural': 'guides',
-                'ordering': ['programme', 'kind'],
-                'constraints': [models.UniqueConstraint(fields=('programme', 'kind'), name='one_guide_per_kind')],
+                "verbose_name": "guide",
+                "verbose_name_plural": "guides",
+                "ordering": ["programme", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("programme", "kind"), name="one_guide_per_kind")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SentNudge',
+            name="SentNudge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=24)),
-                ('key', models.CharField(max_length=120)),
-                ('sent_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sent_nudges', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=24)),
+                ("key", models.CharField(max_length=120)),
+                ("sent_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sent_nudges",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sent nudge',
-                'verbose_name_plural': 'sent nudges',
-                'ordering': ['-sent_at'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='one_nudge_per_key')],
+                "verbose_name": "sent nudge",
+                "verbose_name_plural": "sent nudges",
+                "ordering": ["-sent_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "key"), name="one_nudge_per_key")
+                ],
             },
         ),
     ]

@@ -3,81 +3,184 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import twoheads.meetings.models
 from django.conf import settings
 from django.db import migrations, models
 
+import twoheads.meetings.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('pairing', '0001_initial'),
+        ("pairing", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lookup', models.CharField(editable=False, max_length=16, unique=True)),
-                ('digest', models.CharField(editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feeds', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("lookup", models.CharField(editable=False, max_length=16, unique=True)),
+                ("digest", models.CharField(editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_feeds",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calendar feed',
-                'verbose_name_plural': 'calendar feeds',
-                'ordering': ['-created_at'],
+                "verbose_name": "calendar feed",
+                "verbose_name_plural": "calendar feeds",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.CharField(default=twoheads.meetings.models.new_uid, editable=False, max_length=100, unique=True)),
-                ('sequence', models.PositiveIntegerField(default=0, editable=False)),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('duration_minutes', models.PositiveSmallIntegerField(default=60, validators=[django.core.validators.MinValueValidator(15), django.core.validators.MaxValueValidator(480)], verbose_name='length in minutes')),
-                ('mode', models.CharField(choices=[('in_person', 'In person'), ('online', 'Online')], default='online', max_length=16, verbose_name='where')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('link', models.URLField(blank=True, max_length=500, verbose_name='online meeting link')),
-                ('agenda', models.TextField(blank=True, verbose_name='agenda')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('cancelled', 'Cancelled')], default='scheduled', max_length=16)),
-                ('note', models.TextField(blank=True, verbose_name='note on the last change')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('organiser', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='pairing.pair')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uid",
+                    models.CharField(
+                        default=twoheads.meetings.models.new_uid,
+                        editable=False,
+                        max_length=100,
+                        unique=True,
+                    ),
+                ),
+                ("sequence", models.PositiveIntegerField(default=0, editable=False)),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=60,
+                        validators=[
+                            django.core.validators.MinValueValidator(15),
+                            django.core.validators.MaxValueValidator(480),
+                        ],
+                        verbose_name="length in minutes",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("in_person", "In person"), ("online", "Online")],
+                        default="online",
+                        max_length=16,
+                        verbose_name="where",
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="place")),
+                (
+                    "link",
+                    models.URLField(blank=True, max_length=500, verbose_name="online meeting link"),
+                ),
+                ("agenda", models.TextField(blank=True, verbose_name="agenda")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "Scheduled"), ("cancelled", "Cancelled")],
+                        default="scheduled",
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note on the last change")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="pairing.pair",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting',
-                'verbose_name_plural': 'meetings',
-                'ordering': ['-starts_at'],
+                "verbose_name": "meeting",
+                "verbose_name_plural": "meetings",
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingLog',
+            name="MeetingLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held', models.BooleanField(verbose_name='the meeting took place')),
-                ('duration_minutes', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(600)], verbose_name='how long it lasted, in minutes')),
-                ('logged_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('logged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='log', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held", models.BooleanField(verbose_name="the meeting took place")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(600),
+                        ],
+                        verbose_name="how long it lasted, in minutes",
+                    ),
+                ),
+                ("logged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="log",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting log',
-                'verbose_name_plural': 'meeting logs',
+                "verbose_name": "meeting log",
+                "verbose_name_plural": "meeting logs",
             },
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['pair', 'status', 'starts_at'], name='meetings_me_pair_id_4013a8_idx'),
+            model_name="meeting",
+            index=models.Index(
+                fields=["pair", "status", "starts_at"], name="meetings_me_pair_id_4013a8_idx"
+            ),
         ),
     ]

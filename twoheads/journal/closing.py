@@ -1,0 +1,62 @@
+"""Closing a pair, at the programme's end or early: meetings cancelled, ideas and goals kept,
+and both partners asked for the exit survey."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twoheads.accounts.models import User, audit
+from twoheads.meetings.models import Meeting
+from twoheads.meetings.scheduling import cancel_meeting
+from twoheads.pairing.models import Pair
+
+
+def _end(pair: Pair, actor: User | None, reason: str) -> None:
+    """End the pair through pairing's own function when it is there."""
+    try:
+        from twoheads.pairing.engine import PairingError, end_pair
+    except ImportError:
+        pair.status, pair.ended_at, pair.end_reason = Pair.Status.ENDED, timezone.now(), reason
+        pair.save(update_fields=["status", "ended_at", "end_reason"])
+        audit(actor, "pair.end", pair, organisation=pair.programme.organisation, reason=reason)
+        return
+    try:
+        end_pair(pair, actor, reason)
+    except PairingError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def close_pair(pair: Pair, actor: User | None, reason: str) -> Pair:
+    """End the pair with a reason. Ideas, goals and journals stay readable by both partners."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for closing the pair.")})
+    if pair.status not in (Pair.Status.PROPOSED, Pair.Status.ACTIVE):
+        raise ValidationError(_("This pair has already ended."))
+    with transaction.atomic():
+        upcoming = list(Meeting.objects.filter(pair=pair).upcoming())
+        for meeting in upcoming:
+            cancel_meeting(meeting, actor, note=_("The mentoring pair has closed."))
+        _end(pair, actor, reason)
+        pair.refresh_from_db()
+        transaction.on_commit(lambda: invite_to_exit_survey(pair))
+    return pair
+
+
+def invite_to_exit_survey(pair: Pair) -> int:
+    """Ask both partners for the exit survey."""
+    url = settings.SITE_URL + reverse("exit_survey", args=[pair.pk])
+    sent = 0
+    for person in (pair.mentor, pair.mentee):
+        if person.user is None:
+            continue
+        context = {"pair": pair, "person": person, "partner": pair.partner_of(person), "url": url}
+        body = render_to_string("journal/email/exit_survey.txt", context)
+        subject = _("Your mentoring has closed: three questions")
+        sent += send_mail(subject, body, None, [person.user.email])
+    return sent

@@ -1,0 +1,179 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from twoheads.meetings.models import Meeting
+from twoheads.pairing.models import Pair
+from twoheads.participants.models import Participant
+
+from .models import CheckIn, Feedback, Goal, Guide, Idea, JournalEntry
+from .nudges import KINDS
+
+SCALE = [(n, str(n)) for n in range(1, 6)]
+
+
+def rating_field(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "scale"}),
+        help_text=_("1 not at all, 5 fully."),
+    )
+
+
+class JournalEntryForm(forms.ModelForm):
+    share = forms.BooleanField(
+        label=_("Share this note with my partner"),
+        required=False,
+        help_text=_("Private by default: only you read it unless you tick this."),
+    )
+
+    class Meta:
+        model = JournalEntry
+        fields = ["title", "text", "meeting"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args: object, pair: Pair, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["meeting"].queryset = Meeting.objects.filter(pair=pair)
+        self.fields["meeting"].required = False
+        self.fields["meeting"].empty_label = _("Not about one meeting")
+        if self.instance.pk:
+            self.fields["share"].initial = self.instance.is_shared
+
+
+class IdeaForm(forms.ModelForm):
+    direction = forms.ChoiceField(label=_("Who shared it?"), widget=forms.RadioSelect)
+
+    class Meta:
+        model = Idea
+        fields = ["title", "direction", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "title": _(
+                "For example “a short-video channel for recruiting” or “how to read a "
+                "balance sheet”."
+            ),
+        }
+
+    def __init__(self, *args: object, partner: Participant, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["direction"].choices = [
+            ("mine", _("I shared it with %(name)s") % {"name": partner.display_name}),
+            ("theirs", _("%(name)s shared it with me") % {"name": partner.display_name}),
+        ]
+
+
+class IdeaMoveForm(forms.Form):
+    state = forms.ChoiceField(label=_("Where is it now?"), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A line on what changed: it is dated and kept with the idea."),
+    )
+    revisit_on = forms.DateField(
+        label=_("Come back to it on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Optional. Without a date, a parked or stalled idea comes back in 30 days."),
+    )
+
+    def __init__(self, *args: object, idea: Idea, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["state"].choices = [(s.value, s.label) for s in idea.next_states()]
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["kind", "title", "description", "progress"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
+        }
+
+
+class GoalProgressForm(forms.Form):
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
+    )
+    note = forms.CharField(
+        label=_("What moved it (or held it back)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FeedbackForm(forms.ModelForm):
+    listened = rating_field(_("I listened well"))
+    was_listened_to = rating_field(_("I was listened to"))
+    learned = rating_field(_("I learned something"))
+    will_act = rating_field(_("I will act on something"))
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "listened",
+            "was_listened_to",
+            "learned",
+            "will_act",
+            "comment",
+            "comment_for_manager",
+        ]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "comment": _(
+                "Optional. Private unless you tick the box below; your partner does not read it."
+            ),
+            "comment_for_manager": _(
+                "Your ratings reach the programme manager as figures; "
+                "the comment only if you tick this."
+            ),
+        }
+
+
+class CheckInForm(forms.ModelForm):
+    relationship = rating_field(_("We work well together"))
+    openness = rating_field(_("We can talk openly, both ways"))
+    benefit = rating_field(_("I am getting something out of it"))
+
+    class Meta:
+        model = CheckIn
+        fields = ["relationship", "openness", "benefit", "comment", "comment_for_manager"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "comment_for_manager": _("Otherwise the programme manager sees only the ratings."),
+        }
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you closing the pair?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Kept in the programme's audit log. Your ideas and goals stay for both of you."
+        ),
+    )
+
+
+class GuideForm(forms.ModelForm):
+    class Meta:
+        model = Guide
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+        help_texts = {"body": _("One tip or agenda item per line.")}
+
+
+class NudgeSettingsForm(forms.Form):
+    wanted = forms.MultipleChoiceField(
+        label=_("Email me about"),
+        required=False,
+        choices=[(kind, label) for kind, label in KINDS.items()],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "At most one email a day, whatever you choose. The home page always lists what is due."
+        ),
+    )
