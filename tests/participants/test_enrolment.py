@@ -1,0 +1,171 @@
+"""Martin invites Nadia by email; Omar signs up with the programme code."""
+
+import time
+from datetime import timedelta
+from unittest import mock
+
+from django.core import mail
+from django.urls import reverse
+
+from tests.base import PASSWORD, PersonasTestCase
+from twoheads.accounts.models import Membership, User
+from twoheads.participants.models import Invitation, Participant
+
+
+class InvitationTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.programme.status = "enrolling"
+        cls.programme.save()
+
+    def invite(self, email: str = "nadia@acme.test") -> Invitation:
+        self.client.force_login(self.martin)
+        self.client.post(
+            reverse("invitation_list", args=[self.programme.slug]),
+            {"emails": email, "role": "mentor"},
+        )
+        self.client.logout()
+        return Invitation.objects.get(email=email)
+
+    def link(self) -> str:
+        return mail.outbox[-1].body.split("http://127.0.0.1:8000")[1].split()[0]
+
+    def test_nadia_accepts_and_gets_an_account_a_membership_and_a_profile(self):
+        self.invite()
+        self.assertIn("nadia@acme.test", mail.outbox[-1].to)
+        url = self.link()
+        response = self.client.get(url)
+        self.assertContains(response, "Reverse mentor")
+        data = {"name": "Nadia New", "password1": PASSWORD, "password2": PASSWORD}
+        response = self.client.post(url, data)
+        self.assertRedirects(response, reverse("my_profile", args=[self.programme.slug]))
+        nadia = User.objects.get(email="nadia@acme.test")
+        self.assertTrue(nadia.check_password(PASSWORD))
+        self.assertTrue(
+            Membership.objects.filter(
+                user=nadia, organisation=self.acme, role="participant"
+            ).exists()
+        )
+        participant = Participant.objects.get(user=nadia)
+        self.assertEqual(participant.role, "mentor")
+
+    def test_an_imported_person_accepting_is_linked_to_their_hr_record(self):
+        hr = Participant.objects.create(
+            programme=self.programme, external_id="E77", email="Nadia@acme.test", name="Nadia N"
+        )
+        self.invite()
+        self.client.post(
+            self.link(), {"name": "Nadia", "password1": PASSWORD, "password2": PASSWORD}
+        )
+        hr.refresh_from_db()
+        self.assertEqual(hr.user.email, "nadia@acme.test")
+        self.assertEqual(
+            Participant.objects.filter(
+                programme=self.programme, email__iexact="nadia@acme.test"
+            ).count(),
+            1,
+        )
+
+    def test_an_expired_link_is_refused(self):
+        token = self.invite().token
+        fifteen_days_on = time.time() + timedelta(days=15).total_seconds()
+        with mock.patch("django.core.signing.time.time", return_value=fifteen_days_on):
+            response = self.client.get(reverse("invitation_accept", args=[token]))
+        self.assertContains(response, "expired", status_code=410)
+        self.assertFalse(User.objects.filter(email="nadia@acme.test").exists())
+
+    def test_a_link_still_works_on_day_thirteen(self):
+        token = self.invite().token
+        thirteen_days_on = time.time() + timedelta(days=13).total_seconds()
+        with mock.patch("django.core.signing.time.time", return_value=thirteen_days_on):
+            response = self.client.get(reverse("invitation_accept", args=[token]))
+        self.assertContains(response, "Accept your invitation")
+
+    def test_a_forged_link_is_not_found(self):
+        invitation = self.invite()
+        response = self.client.get(reverse("invitation_accept", args=[invitation.token + "x"]))
+        self.assertEqual(response.status_code, 404)
+
+    def test_a_link_works_once(self):
+        self.invite()
+        url = self.link()
+        self.client.post(url, {"name": "Nadia", "password1": PASSWORD, "password2": PASSWORD})
+        self.client.logout()
+        self.client.post(url, {"name": "Mallory", "password1": PASSWORD, "password2": PASSWORD})
+        self.assertEqual(User.objects.filter(email="nadia@acme.test").count(), 1)
+        self.assertEqual(User.objects.get(email="nadia@acme.test").name, "Nadia")
+
+    def test_someone_with_an_account_signs_in_first(self):
+        self.invite("sam@acme.test")
+        response = self.client.get(self.link())
+        self.assertIn(reverse("login"), response["Location"])
+
+    def test_bad_addresses_are_named(self):
+        self.client.force_login(self.martin)
+        response = self.client.post(
+            reverse("invitation_list", args=[self.programme.slug]),
+            {"emails": "good@acme.test, not-an-address"},
+        )
+        self.assertContains(response, "not-an-address")
+        self.assertFalse(Invitation.objects.exists())
+
+    def test_greta_cannot_invite_into_acmes_programme(self):
+        self.client.force_login(self.greta)
+        response = self.client.post(
+            reverse("invitation_list", args=[self.programme.slug]), {"emails": "x@globex.test"}
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(Invitation.objects.exists())
+
+
+class SignupTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.programme.status = "enrolling"
+        cls.programme.open_signup = True
+        cls.programme.save()
+
+    def test_the_enrolment_page_explains_the_two_roles(self):
+        response = self.client.get(reverse("programme_enrol", args=[self.programme.slug]))
+        self.assertContains(response, "Reverse mentor")
+        self.assertContains(response, "Mentee")
+        self.assertContains(response, "never your own reporting line")
+
+    def test_omar_signs_up_with_the_code(self):
+        url = reverse("programme_enrol", args=[self.programme.slug])
+        data = {
+            "code": self.programme.signup_code.lower(),
+            "name": "Omar",
+            "email": "omar@acme.test",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        }
+        response = self.client.post(url, data)
+        self.assertRedirects(response, reverse("my_profile", args=[self.programme.slug]))
+        self.assertTrue(
+            Participant.objects.filter(
+                programme=self.programme, user__email="omar@acme.test"
+            ).exists()
+        )
+
+    def test_a_wrong_code_is_refused(self):
+        url = reverse("programme_enrol", args=[self.programme.slug])
+        data = {
+            "code": "WRONG",
+            "name": "Omar",
+            "email": "omar@acme.test",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        }
+        response = self.client.post(url, data)
+        self.assertContains(response, "not this programme")
+        self.assertFalse(User.objects.filter(email="omar@acme.test").exists())
+
+    def test_without_open_sign_up_the_page_is_not_found_for_outsiders(self):
+        self.programme.open_signup = False
+        self.programme.save()
+        self.assertEqual(
+            self.client.get(reverse("programme_enrol", args=[self.programme.slug])).status_code, 404
+        )

@@ -1,0 +1,177 @@
+"""Martin sets up Acme's programmes; Greta of Globex and Priya never get in."""
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tests.base import PersonasTestCase
+from twoheads.accounts.models import AuditEvent
+from twoheads.programmes.catalogue import create_programme
+from twoheads.programmes.models import Programme
+
+ACME_PAGES = [
+    "programme_detail",
+    "programme_settings",
+    "skill_list",
+    "question_list",
+    "participant_list",
+    "import_upload",
+    "invitation_list",
+]
+
+
+class LifecycleTests(PersonasTestCase):
+    def draft(self) -> Programme:
+        return create_programme(self.acme, "Spring cohort", created_by=self.martin)
+
+    def test_it_walks_the_whole_lifecycle(self):
+        programme = self.draft()
+        for status in ("enrolling", "matching", "active", "closed"):
+            programme.transition(status)
+        self.assertEqual(programme.status, "closed")
+        self.assertIsNotNone(programme.closed_at)
+
+    def test_it_refuses_to_skip_a_step(self):
+        programme = self.draft()
+        with self.assertRaises(ValidationError):
+            programme.transition("active")
+        self.assertEqual(Programme.objects.get(pk=programme.pk).status, "draft")
+
+    def test_a_closed_programme_stays_closed(self):
+        self.programme.transition("closed")
+        self.assertEqual(self.programme.next_statuses(), [])
+        with self.assertRaises(ValidationError):
+            self.programme.transition("active")
+
+    def test_martin_moves_the_programme_on_with_a_button(self):
+        programme = self.draft()
+        self.client.force_login(self.martin)
+        url = reverse("programme_transition", args=[programme.slug])
+        self.client.post(url, {"status": "enrolling"})
+        programme.refresh_from_db()
+        self.assertEqual(programme.status, "enrolling")
+        self.assertTrue(AuditEvent.objects.filter(action="programme.status").exists())
+
+    def test_a_forbidden_move_by_button_changes_nothing(self):
+        programme = self.draft()
+        self.client.force_login(self.martin)
+        response = self.client.post(
+            reverse("programme_transition", args=[programme.slug]),
+            {"status": "closed"},
+            follow=True,
+        )
+        self.assertContains(response, "not allowed")
+        programme.refresh_from_db()
+        self.assertEqual(programme.status, "draft")
+
+
+class CreationTests(PersonasTestCase):
+    def test_martin_creates_a_programme_with_a_starting_catalogue(self):
+        self.client.force_login(self.martin)
+        response = self.client.post(
+            reverse("programme_create"),
+            {"name": "Autumn exchange", "organisation": self.acme.pk, "type": "reverse"},
+        )
+        programme = Programme.objects.get(name="Autumn exchange")
+        self.assertRedirects(response, programme.get_absolute_url())
+        self.assertEqual(programme.find_skill("gen ai").name, "Generative AI tools")
+        self.assertEqual(programme.find_skill("Generative AI").name, "Generative AI tools")
+        self.assertEqual(programme.find_skill("GenAI").name, "Generative AI tools")
+        self.assertEqual(programme.questions.count(), 5)
+        self.assertTrue(programme.skills.filter(name="Negotiation", kind="experience").exists())
+
+    def test_martin_cannot_create_a_programme_for_globex(self):
+        self.client.force_login(self.martin)
+        response = self.client.post(
+            reverse("programme_create"), {"name": "Sneaky", "organisation": self.globex.pk}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(Programme.objects.filter(name="Sneaky").exists())
+
+    def test_a_participant_cannot_create_a_programme(self):
+        self.client.force_login(self.priya)
+        self.client.post(
+            reverse("programme_create"), {"name": "Mine", "organisation": self.acme.pk}
+        )
+        self.assertFalse(Programme.objects.filter(name="Mine").exists())
+
+    def test_a_programme_is_never_given_the_slug_new(self):
+        programme = create_programme(self.acme, "New")
+        self.assertNotEqual(programme.slug, "new")
+
+
+class SettingsTests(PersonasTestCase):
+    def test_martin_edits_every_rule_with_help_in_plain_words(self):
+        self.client.force_login(self.martin)
+        url = reverse("programme_settings", args=[self.programme.slug])
+        response = self.client.get(url)
+        self.assertContains(response, "Both must be free at the same time")
+        self.assertContains(response, 'name="weight_reach"')
+        data = response.context["form"].initial
+        data = {k: v for k, v in data.items() if v is not None and k != "partners"}
+        data.update(min_level_gap=3, open_signup="on", weight_reach=0.4)
+        for key in ("fairness", "require_mutual", "cross_organisation", "allow_same_department"):
+            if not data.get(key):
+                data.pop(key, None)
+        response = self.client.post(url, data)
+        self.assertRedirects(response, url)
+        self.programme.refresh_from_db()
+        self.assertEqual(self.programme.min_level_gap, 3)
+        self.assertEqual(self.programme.weight_reach, 0.4)
+        self.assertTrue(self.programme.signup_code)
+
+    def test_all_weights_at_zero_are_refused(self):
+        self.client.force_login(self.martin)
+        url = reverse("programme_settings", args=[self.programme.slug])
+        data = self.client.get(url).context["form"].initial
+        data = {k: v for k, v in data.items() if v not in (None, False) and k != "partners"}
+        data.update(weight_benefit=0, weight_compatibility=0, weight_reach=0)
+        response = self.client.post(url, data)
+        self.assertContains(response, "At least one weight")
+
+
+class OutsiderTests(PersonasTestCase):
+    def test_greta_of_globex_gets_404_on_every_acme_page(self):
+        self.client.force_login(self.greta)
+        for name in ACME_PAGES:
+            with self.subTest(name):
+                response = self.client.get(reverse(name, args=[self.programme.slug]))
+                self.assertEqual(response.status_code, 404)
+        url = reverse("participant_detail", args=[self.programme.slug, self.p_priya.pk])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        url = reverse("participant_export", args=[self.programme.slug, "csv"])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("my_profile", args=[self.programme.slug])).status_code, 404
+        )
+        self.assertEqual(
+            self.client.get(reverse("programme_enrol", args=[self.programme.slug])).status_code, 404
+        )
+
+    def test_greta_cannot_change_acmes_programme(self):
+        self.client.force_login(self.greta)
+        slug = self.programme.slug
+        posts = [
+            ("programme_transition", [slug], {"status": "closed"}),
+            ("participant_remind", [slug], {}),
+            ("skill_merge", [slug], {}),
+            ("programme_settings", [slug], {"name": "Hacked"}),
+        ]
+        for name, args, data in posts:
+            with self.subTest(name):
+                self.assertEqual(self.client.post(reverse(name, args=args), data).status_code, 404)
+        self.programme.refresh_from_db()
+        self.assertEqual(self.programme.status, "active")
+
+    def test_priya_cannot_manage_her_own_programme(self):
+        self.client.force_login(self.priya)
+        for name in ACME_PAGES:
+            with self.subTest(name):
+                response = self.client.get(reverse(name, args=[self.programme.slug]))
+                self.assertEqual(response.status_code, 404)
+
+    def test_anonymous_visitors_are_sent_to_sign_in(self):
+        for name in ACME_PAGES + ["my_profile"]:
+            with self.subTest(name):
+                response = self.client.get(reverse(name, args=[self.programme.slug]))
+                self.assertEqual(response.status_code, 302)
+                self.assertIn(reverse("login"), response["Location"])
