@@ -5,6 +5,7 @@ with each change, so Outlook and Google update or remove the event they already 
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -97,7 +98,7 @@ def feed(meetings: Iterable[Meeting], *, name: str) -> bytes:
     """A subscribable calendar of meetings (no METHOD: it is published, not sent)."""
     cal = _calendar()
     cal.add("x-wr-calname", name)
-    cal.add("refresh-interval", "PT1H", parameters={"VALUE": "DURATION"})
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     for meeting in meetings:
         cal.add_component(event(meeting, attendees=False))

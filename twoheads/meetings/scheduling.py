@@ -72,11 +72,11 @@ def reschedule_meeting(
     meeting: Meeting, actor: User, *, note: str = "", now: datetime | None = None, **details: Any
 ) -> Meeting:
     """Change the time, place or agenda; the same UID goes out again with a higher sequence."""
-    if not meeting.can_change(now):
-        raise ValidationError(_("This meeting can no longer be changed."))
     _require_future(details.get("starts_at", meeting.starts_at), now)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if not meeting.can_change(now):
+            raise ValidationError(_("This meeting can no longer be changed."))
         for field in CHANGEABLE:
             if field in details:
                 setattr(meeting, field, details[field])
@@ -90,10 +90,10 @@ def reschedule_meeting(
 
 def cancel_meeting(meeting: Meeting, actor: User, *, note: str = "") -> Meeting:
     """Cancel with a note; calendars remove the event (METHOD:CANCEL, same UID)."""
-    if meeting.is_cancelled or meeting.is_logged:
-        raise ValidationError(_("This meeting is already cancelled or logged."))
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.is_cancelled or MeetingLog.objects.filter(meeting=meeting).exists():
+            raise ValidationError(_("This meeting is already cancelled or logged."))
         meeting.status = Meeting.Status.CANCELLED
         meeting.cancelled_at = timezone.now()
         meeting.note = note
@@ -112,12 +112,12 @@ def log_meeting(
     now: datetime | None = None,
 ) -> MeetingLog:
     """Record whether the meeting took place and how long it lasted; once, after it started."""
-    if meeting.is_cancelled:
-        raise ValidationError(_("A cancelled meeting cannot be logged."))
-    if not meeting.has_started(now):
-        raise ValidationError(_("This meeting is in the future; log it once it has happened."))
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.is_cancelled:
+            raise ValidationError(_("A cancelled meeting cannot be logged."))
+        if not locked.has_started(now):
+            raise ValidationError(_("This meeting is in the future; log it once it has happened."))
         if MeetingLog.objects.filter(meeting=locked).exists():
             raise ValidationError(_("This meeting has already been logged."))
         log = MeetingLog(

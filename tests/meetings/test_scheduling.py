@@ -1,0 +1,184 @@
+"""Partners plan, move, cancel and log their meetings; nobody else can touch them."""
+
+from datetime import timedelta
+
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.base import PersonasTestCase
+from twoheads.meetings.models import Meeting, MeetingLog
+from twoheads.meetings.scheduling import (
+    cancel_meeting,
+    log_meeting,
+    record_past_meeting,
+    schedule_meeting,
+)
+from twoheads.pairing.models import Pair
+
+
+def local_input(dt):
+    return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
+
+
+class SchedulingPageTests(PersonasTestCase):
+    def test_priya_plans_a_meeting_and_both_get_the_invitation(self):
+        self.client.force_login(self.priya)
+        when = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+        response = self.client.post(
+            reverse("meeting_schedule", args=[self.pair.pk]),
+            {
+                "starts_at": local_input(when),
+                "duration_minutes": 60,
+                "mode": "in_person",
+                "location": "Café on level 2",
+                "agenda": "Walk through the new dashboard",
+            },
+        )
+        meeting = Meeting.objects.get()
+        self.assertRedirects(response, meeting.get_absolute_url())
+        self.assertEqual(meeting.starts_at, when)
+        self.assertEqual(meeting.organiser, self.priya)
+        self.assertEqual(len(mail.outbox), 2)
+        page = self.client.get(meeting.get_absolute_url())
+        self.assertContains(page, "Café on level 2")
+
+    def test_a_time_in_the_past_is_refused_with_a_clear_message(self):
+        self.client.force_login(self.priya)
+        response = self.client.post(
+            reverse("meeting_schedule", args=[self.pair.pk]),
+            {
+                "starts_at": local_input(timezone.now() - timedelta(hours=1)),
+                "duration_minutes": 60,
+                "mode": "online",
+            },
+        )
+        self.assertContains(response, "Choose a time in the future")
+        self.assertFalse(Meeting.objects.exists())
+        self.assertEqual(mail.outbox, [])
+
+    def test_outsiders_cannot_plan_or_see_the_pairs_meetings(self):
+        meeting = schedule_meeting(
+            self.pair, self.priya, starts_at=timezone.now() + timedelta(days=1)
+        )
+        urls = [
+            reverse("meeting_schedule", args=[self.pair.pk]),
+            reverse("meeting_record", args=[self.pair.pk]),
+            reverse("meeting_detail", args=[meeting.pk]),
+            reverse("meeting_reschedule", args=[meeting.pk]),
+            reverse("meeting_cancel", args=[meeting.pk]),
+            reverse("meeting_ics", args=[meeting.pk]),
+        ]
+        for outsider in (self.sam, self.gus, self.martin, self.olivia, self.greta):
+            self.client.force_login(outsider)
+            for url in urls:
+                self.assertEqual(self.client.get(url).status_code, 404, (outsider, url))
+            response = self.client.post(reverse("meeting_log", args=[meeting.pk]), {"held": "yes"})
+            self.assertEqual(response.status_code, 404)
+        self.client.logout()
+        response = self.client.get(urls[2])
+        self.assertRedirects(response, f"{reverse('login')}?next={urls[2]}")
+
+    def test_margaret_moves_the_meeting_and_the_note_goes_out(self):
+        meeting = schedule_meeting(
+            self.pair, self.priya, starts_at=timezone.now() + timedelta(days=1)
+        )
+        mail.outbox.clear()
+        self.client.force_login(self.margaret)
+        later = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+        self.client.post(
+            reverse("meeting_reschedule", args=[meeting.pk]),
+            {
+                "starts_at": local_input(later),
+                "duration_minutes": 30,
+                "mode": "online",
+                "link": "https://meet.example.com/x",
+                "note": "Clash with the audit committee",
+            },
+        )
+        meeting.refresh_from_db()
+        self.assertEqual((meeting.starts_at, meeting.sequence), (later, 1))
+        self.assertIn("Clash with the audit committee", mail.outbox[0].body)
+
+    def test_cancelling_needs_a_note_and_tells_both(self):
+        meeting = schedule_meeting(
+            self.pair, self.priya, starts_at=timezone.now() + timedelta(days=1)
+        )
+        mail.outbox.clear()
+        self.client.force_login(self.margaret)
+        url = reverse("meeting_cancel", args=[meeting.pk])
+        self.assertContains(self.client.post(url, {"note": ""}), "This field is required")
+        self.client.post(url, {"note": "Travelling that week"})
+        meeting.refresh_from_db()
+        self.assertTrue(meeting.is_cancelled)
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertIn("Travelling that week", mail.outbox[0].body)
+
+    def test_a_pair_that_is_not_active_cannot_plan_meetings(self):
+        self.pair.status = Pair.Status.ENDED
+        self.pair.save()
+        with self.assertRaises(ValidationError):
+            schedule_meeting(self.pair, self.priya, starts_at=timezone.now() + timedelta(days=1))
+
+
+class LoggingTests(PersonasTestCase):
+    def setUp(self):
+        self.now = timezone.now()
+        self.meeting = Meeting.objects.create(
+            pair=self.pair, starts_at=self.now - timedelta(hours=2), organiser=self.priya
+        )
+
+    def test_either_partner_logs_a_meeting_that_took_place(self):
+        self.client.force_login(self.margaret)
+        url = reverse("meeting_log", args=[self.meeting.pk])
+        response = self.client.post(url, {"held": "yes", "duration_minutes": 50})
+        self.assertRedirects(response, self.meeting.get_absolute_url())
+        log = MeetingLog.objects.get()
+        self.assertEqual((log.held, log.duration_minutes, log.logged_by), (True, 50, self.margaret))
+
+    def test_a_held_meeting_needs_its_length(self):
+        self.client.force_login(self.priya)
+        response = self.client.post(reverse("meeting_log", args=[self.meeting.pk]), {"held": "yes"})
+        self.assertContains(response, "Say how long the meeting lasted", status_code=400)
+        self.assertFalse(MeetingLog.objects.exists())
+
+    def test_the_same_meeting_cannot_be_logged_twice(self):
+        log_meeting(self.meeting, self.priya, held=True, duration_minutes=45)
+        with self.assertRaisesMessage(ValidationError, "already been logged"):
+            log_meeting(self.meeting, self.margaret, held=False)
+        self.client.force_login(self.margaret)
+        self.client.post(reverse("meeting_log", args=[self.meeting.pk]), {"held": "no"})
+        self.assertEqual(MeetingLog.objects.get().held, True)
+
+    def test_a_meeting_in_the_future_cannot_be_logged(self):
+        future = Meeting.objects.create(pair=self.pair, starts_at=self.now + timedelta(days=1))
+        with self.assertRaisesMessage(ValidationError, "in the future"):
+            log_meeting(future, self.priya, held=True, duration_minutes=30)
+        self.assertFalse(MeetingLog.objects.exists())
+
+    def test_a_cancelled_meeting_cannot_be_logged(self):
+        cancel_meeting(self.meeting, self.priya, note="Ill")
+        with self.assertRaisesMessage(ValidationError, "cancelled"):
+            log_meeting(self.meeting, self.priya, held=True, duration_minutes=30)
+
+    def test_a_meeting_that_was_not_planned_here_can_be_logged_but_not_in_the_future(self):
+        meeting = record_past_meeting(
+            self.pair, self.priya, starts_at=self.now - timedelta(days=1), duration_minutes=40
+        )
+        self.assertTrue(meeting.log.held)
+        with self.assertRaises(ValidationError):
+            record_past_meeting(
+                self.pair, self.priya, starts_at=self.now + timedelta(days=1), duration_minutes=40
+            )
+        self.client.force_login(self.priya)
+        response = self.client.post(
+            reverse("meeting_record", args=[self.pair.pk]),
+            {
+                "starts_at": local_input(self.now + timedelta(days=2)),
+                "duration_minutes": 30,
+                "mode": "online",
+            },
+        )
+        self.assertContains(response, "cannot be in the future")
+        self.assertEqual(MeetingLog.objects.count(), 1)
