@@ -4,7 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path
 from ninja import NinjaAPI
 
-from . import meetings, pairing, participants, programmes
+from . import insights, meetings, pairing, participants, programmes
 from .auth import BearerToken
 from .docs import LocalSwagger, docs_asset
 from .errors import install_handlers
@@ -23,7 +23,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 install_handlers(api)
-for module in (programmes, participants, pairing, meetings):
+for module in (programmes, participants, pairing, meetings, insights):
     api.add_router("/v1/", module.router)
 
 

@@ -1,0 +1,26 @@
+"""The programme summary gives Martin's BI tool the dashboard's numbers, and nobody else."""
+
+from tests.api.base import ApiTestCase
+from twoheads.insights.figures import programme_figures, summary_dict
+
+SUMMARY = "/api/v1/programmes/acme-reverse-mentoring/summary"
+
+
+class SummaryTests(ApiTestCase):
+    def test_it_gives_the_manager_the_same_figures_as_the_dashboard(self):
+        response = self.get(SUMMARY, self.martin_token)
+        self.assertEqual(response.status_code, 200, response.content)
+        body = response.json()
+        expected = summary_dict(programme_figures(self.programme))
+        self.assertEqual(body["funnel"], expected["funnel"])
+        self.assertEqual(body["match"]["live_pairs"], 1)
+        self.assertEqual(body["programme"], self.programme.pk)
+
+    def test_it_hides_the_summary_from_globex(self):
+        self.assertError(self.get(SUMMARY, self.greta_token), 404, "not_found")
+
+    def test_it_keeps_the_summary_for_managers(self):
+        self.assertError(self.get(SUMMARY, self.priya_token), 403, "forbidden")
+
+    def test_it_refuses_without_a_token(self):
+        self.assertError(self.get(SUMMARY), 401, "unauthorized")
