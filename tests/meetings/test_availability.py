@@ -82,14 +82,14 @@ class ProposedTimesPageTests(PersonasTestCase):
 
     def test_the_tokyo_partner_sees_tuesday_morning_and_her_partners_monday_evening(self):
         response = self.page_for(self.priya)
-        self.assertContains(response, "Tue 1 Dec, 07:00–09:00")
-        self.assertContains(response, "Mon 30 Nov, 17:00–19:00")
+        self.assertContains(response, "Tue 1 Dec, 07:00\N{EN DASH}09:00")
+        self.assertContains(response, "Mon 30 Nov, 17:00\N{EN DASH}19:00")
         self.assertContains(response, "Asia/Tokyo")
 
     def test_the_new_york_partner_sees_monday_evening_first(self):
         response = self.page_for(self.margaret)
         content = response.content.decode()
-        self.assertIn("Mon 30 Nov, 17:00–19:00", content)
+        self.assertIn("Mon 30 Nov, 17:00\N{EN DASH}19:00", content)
         self.assertLess(content.index("Mon 30 Nov, 17:00"), content.index("Tue 1 Dec, 07:00"))
 
     def test_choosing_a_proposal_fills_the_form_in_the_viewers_zone(self):
