@@ -52,7 +52,7 @@ def skill_blocks(
         wants, offers = pool.offers_m[rows], pool.wants_m[rows]
         teach_t, learn_t = pool.wants_e_t[:, cols], pool.offers_e_t[:, cols]
     step = min(_rows_per_block(wants, offers, teach_t, learn_t),
-               max(1, DENSE_CELLS // max(len(cols), 1)))  # fmt: skip
+               max(1, DENSE_CELLS // max(len(cols), 1)), max(len(rows), 1))  # fmt: skip
     dense = np.zeros((step, len(cols)), np.float64)
     mutual = pool.rules.require_mutual
     for start in range(0, len(rows), step):

@@ -175,8 +175,9 @@ def _decode(data: bytes, problems: _Problems) -> str | None:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         problems.whole_file(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
+            f"is not UTF-8 text (line {line} has the byte 0x{data[exc.start]:02x}); "
             "save it as 'CSV UTF-8'"
         )
         return None

@@ -1,0 +1,87 @@
+"""The `twoheads match` command: files in, pairs out, exit 2 and nothing written on bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from twoheads.matching.cli import main
+
+PEOPLE = """id,name,role,level,department,offers,wants,interests
+priya,Priya,mentor,2,Digital,generative AI tools:3;social media strategy:2,negotiation:3,cycling
+ravi,Ravi,mentor,1,Digital,python:3,budgeting,chess
+margaret,Margaret,mentee,8,Finance,negotiation:3;budgeting,GenAI:3,cycling
+wei,Wei,mentee,7,Sales,finance,Mandarin,
+"""
+RULES = '[aliases]\n"generative AI tools" = ["GenAI"]\n'
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    people = tmp_path / "people.csv"
+    people.write_text(PEOPLE, encoding="utf-8")
+    rules = tmp_path / "rules.toml"
+    rules.write_text(RULES, encoding="utf-8")
+    return people, rules
+
+
+def test_it_writes_json(files: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "pairs.json"
+    assert main([str(files[0]), "--rules", str(files[1]), "-o", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert [(p["mentor"], p["mentee"]) for p in data["pairs"]] == [("priya", "margaret")]
+    assert set(data["pairs"][0]["components"]) == {"teach", "learn", "benefit", "compatibility",
+                                                   "reach"}  # fmt: skip
+    assert {u["id"]: u["reason"] for u in data["unmatched"]}["wei"] == (
+        "No mentor offers any of: Mandarin."
+    )
+    assert data["summary"]["optimal"] is True and data["summary"]["pairs"] == 1
+
+
+def test_it_writes_csv_and_candidates(files: tuple[Path, Path], tmp_path: Path) -> None:
+    out, cands = tmp_path / "pairs.csv", tmp_path / "cands.csv"
+    args = [str(files[0]), "--rules", str(files[1]), "-o", str(out), "--candidates", str(cands)]
+    assert main(args) == 0
+    rows = list(csv.DictReader(out.open()))
+    assert [r["kind"] for r in rows] == ["pair", "unmatched", "unmatched"]
+    assert list(csv.DictReader(cands.open())) == [
+        {"mentor": "priya", "mentee": "margaret", "score": rows[0]["score"]}
+    ]
+
+
+def test_it_prints_a_table_without_an_output(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([str(files[0]), "--rules", str(files[1]), "--mode", "suggest", "--top", "3"]) == 0
+    printed = capsys.readouterr()
+    assert "priya" in printed.out and "#1" in printed.out
+    assert "pairs" in printed.err
+
+
+def test_bad_input_exits_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("id,role,level\na,mentor,senior\n", encoding="utf-8")
+    out = tmp_path / "pairs.json"
+    assert main([str(people), "-o", str(out)]) == 2
+    assert not out.exists()
+    assert 'people.csv row 2, column "level": "senior" is not a whole number' in (
+        capsys.readouterr().err
+    )
+
+
+def test_bad_rules_exit_2(files: tuple[Path, Path], tmp_path: Path) -> None:
+    files[1].write_text("colour = 'blue'\n", encoding="utf-8")
+    out = tmp_path / "pairs.json"
+    assert main([str(files[0]), "--rules", str(files[1]), "-o", str(out)]) == 2
+    assert not out.exists()
+
+
+def test_stable_mode_reports_stability(files: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "pairs.json"
+    assert main([str(files[0]), "--rules", str(files[1]), "--mode", "stable", "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["summary"]["stable"] is True

@@ -1,0 +1,184 @@
+"""Worked examples with named people: who is paired, why, and why not."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tests.matching.conftest import mentee, mentor
+from twoheads.matching import (
+    MatchInputError,
+    Person,
+    Rules,
+    check_pair,
+    fold_skill,
+    match,
+    suggest,
+)
+
+
+def test_it_folds_skill_names_and_aliases() -> None:
+    aliases = {"GenAI": "Generative AI", "gen ai": "Generative AI"}
+    assert fold_skill("  Generative   AI ", aliases) == "generative ai"
+    assert fold_skill("GenAI", aliases) == "generative ai"
+    assert fold_skill("gen-ai", aliases) == "generative ai"
+    assert fold_skill("C++", {}) == "c++"
+
+
+def test_it_pairs_priya_with_margaret_and_says_why(
+    priya: Person, margaret: Person, rules: Rules
+) -> None:
+    result = match([priya, margaret], rules)
+    (pair,) = result.pairs
+    assert (pair.mentor, pair.mentee) == ("priya", "margaret")
+    assert pair.teaches == (("generative AI tools", 3), ("social media strategy", 2))
+    assert pair.learns == (("negotiation", 3),)
+    assert pair.shared_interests == ("cycling",)
+    assert pair.explanation.startswith(
+        "Priya can teach Margaret: generative AI tools (3), social media strategy (2). "
+        "Margaret can teach Priya: negotiation (3). Shared interests: cycling."
+    )
+    assert "different departments (Digital, Finance)" in pair.explanation
+    assert result.summary.optimal and result.summary.upper_bound == pytest.approx(pair.score)
+
+
+def test_the_score_is_the_weighted_sum_of_its_components(
+    priya: Person, margaret: Person, rules: Rules
+) -> None:
+    pair = match([priya, margaret], rules).pairs[0]
+    c = pair.components
+    assert c["teach"] == pytest.approx((3 * 3 / 3 + 1 * 2 / 3) / 4)
+    assert c["learn"] == pytest.approx(1.0)
+    assert c["benefit"] == pytest.approx((c["teach"] + c["learn"]) / 2)
+    expected = 0.5 * c["benefit"] + 0.35 * c["compatibility"] + 0.15 * c["reach"]
+    assert pair.score == pytest.approx(expected)
+
+
+def test_it_never_pairs_a_manager_with_someone_in_their_line(rules: Rules) -> None:
+    """Oliver reports to Dana who reports to Margaret: no pair with Margaret at any depth."""
+    skills = {"offers": (("python", 3),), "wants": (("strategy", 2),)}
+    senior = {"offers": (("strategy", 3),), "wants": (("python", 2),)}
+    people = [
+        mentee("margaret", "Margaret", **senior),
+        Person(id="dana", name="Dana", manager_id="margaret"),
+        mentor("oliver", "Oliver", manager_id="dana", **skills),
+    ]
+    result = match(people, rules)
+    assert result.pairs == ()
+    reason = {u.id: u.reason for u in result.unmatched}["margaret"]
+    assert "1 are in the same reporting line" in reason
+    check = check_pair(people, rules, "oliver", "margaret")
+    assert check.broken_rules == (
+        "Oliver and Margaret are in the same reporting line (one manages the other, at some depth)",
+    )
+
+
+def test_it_tells_a_manager_when_nobody_offers_a_skill(rules: Rules) -> None:
+    people = [
+        mentor("sam", "Sam", offers=(("excel", 2),), wants=(("finance", 2),)),
+        mentee("wei", "Wei", offers=(("finance", 3),), wants=(("Mandarin", 2),)),
+    ]
+    (unmatched_wei,) = [u for u in match(people, rules).unmatched if u.id == "wei"]
+    assert unmatched_wei.reason == "No mentor offers any of: Mandarin."
+
+
+def test_it_says_who_took_the_best_candidate(rules: Rules) -> None:
+    shared = {"offers": (("ai", 3),), "wants": (("finance", 2),)}
+    wants = {"offers": (("finance", 3),), "wants": (("ai", 2),)}
+    people = [
+        mentor("ravi", "Ravi", **shared),
+        mentee("ann", "Ann", interests=frozenset({"chess"}), **wants),
+        mentee("bob", "Bob", **wants),
+    ]
+    result = match(people, rules)
+    assert len(result.pairs) == 1
+    (left,) = result.unmatched
+    partner = result.pairs[0].mentee
+    assert left.reason.startswith("All 1 suitable mentor went to others; the best, Ravi")
+    assert left.reason.endswith(f"is paired with {partner.capitalize()}.")
+
+
+def test_locked_pairs_are_kept_and_report_the_rules_they_break(rules: Rules) -> None:
+    people = [
+        mentor("tom", "Tom", level=6, offers=(("ai", 3),), wants=(("law", 2),)),
+        mentee("lena", "Lena", offers=(("law", 3),), wants=(("ai", 2),)),
+    ]
+    locked = dataclasses.replace(rules, locked=(("tom", "lena"),))
+    (pair,) = match(people, locked).pairs
+    assert pair.locked
+    assert pair.broken_rules == ("Tom (level 6) is not at least 2 levels below Lena (level 7)",)
+    assert match(people, rules).pairs == ()
+
+
+def test_blocked_and_excluded_pairs_are_never_formed(rules: Rules) -> None:
+    skills = {"offers": (("ai", 3),), "wants": (("law", 2),)}
+    back = {"offers": (("law", 3),), "wants": (("ai", 2),)}
+    people = [mentor("a", "Ada", **skills), mentee("b", "Ben", exclude=frozenset({"a"}), **back)]
+    assert match(people, rules).pairs == ()
+    assert check_pair(people, rules, "a", "b").broken_rules == (
+        "Ben asked not to be paired with Ada",
+    )
+    people[1] = mentee("b", "Ben", **back)
+    blocked = dataclasses.replace(rules, blocked=(("a", "b"),))
+    assert match(people, blocked).pairs == ()
+
+
+def test_time_zones_are_compared_in_utc(rules: Rules) -> None:
+    """Kiri in Auckland and Jo in London share no working hours on the same weekday."""
+    skills = {"offers": (("ai", 3),), "wants": (("law", 2),)}
+    back = {"offers": (("law", 3),), "wants": (("ai", 2),)}
+    people = [
+        mentor("kiri", "Kiri", timezone="Pacific/Auckland", **skills),
+        mentee("jo", "Jo", timezone="Europe/London", **back),
+    ]
+    check = check_pair(people, rules, "kiri", "jo")
+    assert any("shared" not in r and "a week when both" in r for r in check.broken_rules)
+    same = check_pair([people[0], dataclasses.replace(people[1], timezone="Pacific/Auckland")],
+                      rules, "kiri", "jo")  # fmt: skip
+    assert same.allowed
+
+
+def test_traditional_programmes_put_the_senior_person_as_mentor(rules: Rules) -> None:
+    people = [
+        mentor("old", "Olu", level=8, offers=(("ai", 3),), wants=(("law", 2),)),
+        mentee("young", "Yan", level=3, offers=(("law", 3),), wants=(("ai", 2),)),
+    ]
+    assert match(people, rules).pairs == ()
+    traditional = dataclasses.replace(rules, type="traditional")
+    assert len(match(people, traditional).pairs) == 1
+
+
+def test_suggest_ranks_partners_for_one_person(priya: Person, margaret: Person,
+                                               rules: Rules) -> None:  # fmt: skip
+    other = dataclasses.replace(margaret, id="george", name="George", interests=frozenset())
+    found = suggest([priya, margaret, other], rules, "priya", k=5)
+    assert [s.partner for s in found] == ["margaret", "george"]
+    assert [s.rank for s in found] == [1, 2]
+    assert found[0].score >= found[1].score
+
+
+def test_stable_mode_honours_rankings(rules: Rules) -> None:
+    skills = {"offers": (("ai", 3),), "wants": (("law", 2),)}
+    back = {"offers": (("law", 3),), "wants": (("ai", 2),)}
+    people = [
+        mentor("m1", "Mo", interests=frozenset({"golf"}), **skills),
+        mentor("m2", "Mia", **skills),
+        mentee("e1", "Eve", interests=frozenset({"golf"}), ranking=("m2",), **back),
+    ]
+    result = match(people, rules, mode="stable")
+    assert [(p.mentor, p.mentee) for p in result.pairs] == [("m2", "e1")]
+    assert result.stable is True
+
+
+def test_unknown_locked_ids_are_input_errors(priya: Person, rules: Rules) -> None:
+    with pytest.raises(MatchInputError, match='"nobody" is not anyone in the people file'):
+        match([priya], dataclasses.replace(rules, locked=(("priya", "nobody"),)))
+
+
+def test_the_json_has_the_published_shape(priya: Person, margaret: Person, rules: Rules) -> None:
+    data = match([priya, margaret], rules).to_json()
+    assert set(data) == {"pairs", "unmatched", "summary"}
+    assert {"mentor", "mentee", "score", "components", "explanation"} <= set(data["pairs"][0])
+    assert {"mentors", "mentees", "pairs", "matched_mentees", "total_score", "min_score",
+            "upper_bound", "optimal", "seconds"} <= set(data["summary"])  # fmt: skip

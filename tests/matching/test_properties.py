@@ -1,0 +1,181 @@
+"""Properties on random pools: rules, capacities, determinism, and exactness."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from unittest import mock
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
+
+from twoheads.matching import engine
+from twoheads.matching import MatchResult, Person, Rules, check_pair, match
+
+SKILLS = ("ai", "law", "sql", "sales")
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def pools(draw: st.DrawFn, max_side: int = 5, max_capacity: int = 2) -> list[Person]:
+    """Small pools with a random org chart, skills, levels, capacities and exclusions."""
+    n_m = draw(st.integers(1, max_side))
+    n_e = draw(st.integers(1, max_side))
+    people: list[Person] = []
+    for i in range(n_m + n_e):
+        role = "mentor" if i < n_m else "mentee"
+        earlier = [p.id for p in people]
+        manager = draw(st.sampled_from([None, *earlier])) if earlier else None
+        skills = st.lists(st.tuples(st.sampled_from(SKILLS), st.integers(1, 3)), max_size=3,
+                          unique_by=lambda s: s[0])  # fmt: skip
+        people.append(Person(
+            id=f"{role[2]}{i}", name=f"{role.title()} {i}", role=role, manager_id=manager,
+            level=draw(st.integers(0, 4) if role == "mentor" else st.integers(3, 8)),
+            department=draw(st.sampled_from(["A", "B", ""])),
+            offers=tuple(draw(skills)), wants=tuple(draw(skills)),
+            interests=frozenset(draw(st.lists(st.sampled_from("wxyz"), max_size=2))),
+            capacity=draw(st.integers(1, max_capacity)),
+            exclude=frozenset(draw(st.lists(st.sampled_from([f"t{j}" for j in range(9)]),
+                                            max_size=1))),
+        ))  # fmt: skip
+    return people
+
+
+rule_sets = st.builds(
+    Rules,
+    require_mutual=st.booleans(),
+    min_compatibility=st.sampled_from([0.0, 0.2, 0.35]),
+    min_level_gap=st.integers(0, 3),
+)
+
+
+def valid_pairs(people: list[Person], rules: Rules) -> dict[tuple[str, str], float]:
+    """Every pair that passes the hard rules, with its score (computed one by one)."""
+    out = {}
+    for m, e in itertools.product(people, people):
+        if m.role == "mentor" and e.role == "mentee":
+            check = check_pair(people, rules, m.id, e.id)
+            if check.allowed:
+                out[(m.id, e.id)] = check.score
+    return out
+
+
+@FAST
+@given(pools(), rule_sets, st.integers(0, 3))
+def test_it_breaks_no_rule_and_respects_capacities(
+    people: list[Person], rules: Rules, seed: int
+) -> None:
+    before = copy.deepcopy(people)
+    result = match(people, rules, seed=seed)
+    assert people == before
+    allowed = valid_pairs(people, rules)
+    assert all((p.mentor, p.mentee) in allowed for p in result.pairs)
+    capacity = {p.id: p.capacity for p in people}
+    for pid in capacity:
+        assert sum(pid in (p.mentor, p.mentee) for p in result.pairs) <= capacity[pid]
+    assert _same_seconds(result, match(people, rules, seed=seed)) == result
+
+
+def _same_seconds(reference: MatchResult, other: MatchResult) -> MatchResult:
+    """The other result with the reference's timing, so equality compares content only."""
+    import dataclasses
+
+    summary = dataclasses.replace(other.summary, seconds=reference.summary.seconds)
+    return dataclasses.replace(other, summary=summary)
+
+
+def best_by_brute_force(
+    allowed: dict[tuple[str, str], float], capacity: dict[str, int]
+) -> tuple[int, float]:
+    """The largest number of pairs, then the best total, over every subset of pairs."""
+    pairs = list(allowed)
+    best = (0, 0.0)
+    for size in range(len(pairs), 0, -1):
+        for subset in itertools.combinations(pairs, size):
+            used: dict[str, int] = {}
+            for m, e in subset:
+                used[m] = used.get(m, 0) + 1
+                used[e] = used.get(e, 0) + 1
+            if all(used[p] <= capacity[p] for p in used):
+                best = max(best, (size, sum(allowed[s] for s in subset)))
+        if best[0]:
+            return best
+    return best
+
+
+@FAST
+@given(pools(max_side=3), rule_sets)
+def test_optimal_equals_brute_force_on_tiny_pools(people: list[Person], rules: Rules) -> None:
+    allowed = valid_pairs(people, rules)
+    if len(allowed) > 12:
+        allowed = dict(list(allowed.items())[:12])
+        rules = Rules(
+            require_mutual=rules.require_mutual, min_compatibility=rules.min_compatibility,
+            min_level_gap=rules.min_level_gap,
+            blocked=tuple(p for p in valid_pairs(people, rules) if p not in allowed),
+        )  # fmt: skip
+    result = match(people, rules)
+    count, total = best_by_brute_force(allowed, {p.id: p.capacity for p in people})
+    assert result.summary.pairs == count
+    assert abs(result.summary.total_score - total) < 1e-5 * max(count, 1)
+    assert result.summary.optimal
+
+
+@settings(max_examples=15, deadline=None)
+@given(pools(max_side=9, max_capacity=1), rule_sets, st.sampled_from([1, 2, 50]))
+def test_optimal_equals_linear_sum_assignment(
+    people: list[Person], rules: Rules, depth: int
+) -> None:
+    """With a depth of 1 or 2 most pairs start left out, so the certificate must add them."""
+    mentors = [p.id for p in people if p.role == "mentor"]
+    mentees = [p.id for p in people if p.role == "mentee"]
+    allowed = valid_pairs(people, rules)
+    big = 1000.0
+    weight = np.zeros((len(mentors), len(mentees)))
+    for (m, e), score in allowed.items():
+        weight[mentors.index(m), mentees.index(e)] = big + score
+    rows, cols = linear_sum_assignment(weight, maximize=True)
+    chosen = weight[rows, cols] > 0
+    with mock.patch.object(engine, "SOLVER_DEPTH", depth):
+        result = match(people, rules)
+    assert result.summary.optimal
+    assert result.summary.pairs == int(chosen.sum())
+    expected = float((weight[rows, cols][chosen] - big).sum())
+    assert abs(result.summary.total_score - expected) < 1e-5 * max(len(rows), 1)
+
+
+@FAST
+@given(pools(max_side=6), rule_sets, st.integers(0, 5))
+def test_stable_mode_has_no_blocking_pair(people: list[Person], rules: Rules, seed: int) -> None:
+    result = match(people, rules, mode="stable", seed=seed, top_k=20)
+    assert result.stable is True
+    allowed = valid_pairs(people, rules)
+    partners: dict[str, list[float]] = {p.id: [] for p in people}
+    for p in result.pairs:
+        partners[p.mentor].append(p.score)
+        partners[p.mentee].append(p.score)
+    capacity = {p.id: p.capacity for p in people}
+    matched = {(p.mentor, p.mentee) for p in result.pairs}
+
+    def would_switch(pid: str, score: float) -> bool:
+        mine = partners[pid]
+        return len(mine) < capacity[pid] or score > min(mine) + 1e-6
+
+    blocking = [pair for pair, score in allowed.items()
+                if pair not in matched and would_switch(pair[0], score)
+                and would_switch(pair[1], score)]  # fmt: skip
+    assert blocking == []
+
+
+@FAST
+@given(pools(max_side=5), rule_sets, st.integers(1, 4))
+def test_fairness_keeps_the_count_and_raises_the_floor(
+    people: list[Person], rules: Rules, seed: int
+) -> None:
+    plain = match(people, rules, seed=seed)
+    fair = match(people, rules, seed=seed, fairness=True)
+    assert fair.summary.pairs == plain.summary.pairs
+    assert fair.summary.min_score >= plain.summary.min_score - 1e-9
+    assert fair.summary.total_score <= plain.summary.total_score + 1e-9

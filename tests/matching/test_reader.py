@@ -1,0 +1,131 @@
+"""Every problem in a people file is reported with its row, column and what was expected."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from openpyxl import Workbook
+
+from twoheads.matching import MatchInputError, read_people, read_rows
+
+HEADER = "id,name,role,level,manager_id,timezone,offers,wants,availability"
+
+
+def problems(text: str | bytes, name: str = "people.csv", **kw: object) -> list[str]:
+    """The messages MatchInputError carries for a file."""
+    data = text.encode() if isinstance(text, str) else text
+    with pytest.raises(MatchInputError) as caught:
+        read_people(data, name, **kw)  # type: ignore[arg-type]
+    return [p.message for p in caught.value.errors]
+
+
+def test_it_reads_a_comma_file_with_a_bom() -> None:
+    text = "\ufeff" + HEADER + "\npriya,Priya,mentor,2,,Europe/London,GenAI:3;excel,law,mon 09-12\n"
+    (person,), warnings = read_people(text.encode(), "people.csv")
+    assert person.offers == (("GenAI", 3), ("excel", 2))
+    assert person.availability == ((0, 540, 720),)
+    assert warnings == []
+
+
+def test_it_detects_semicolons_and_warns_about_unknown_columns() -> None:
+    text = 'id;role;level;shoe size;style:pace\nm;mentor;1;42;4\n'
+    (person,), warnings = read_people(text.encode(), "people.csv")
+    assert person.style == (("pace", 4),)
+    assert warnings == ['people.csv: unknown column "shoe size" was ignored']
+
+
+def test_it_collects_every_error_of_a_file() -> None:
+    text = (HEADER + "\n"
+            "a,Ann,mentor,senior,,Mars/Olympus,ai:5,,mun 9-12\n"
+            "b,Bob,boss,3,,,,,\n"
+            "c,Cy,mentee,,,,,,\n")  # fmt: skip
+    assert problems(text) == [
+        'people.csv row 2, column "level": "senior" is not a whole number',
+        'people.csv row 2, column "timezone": "Mars/Olympus" is not an IANA time zone '
+        "(like Europe/London)",
+        'people.csv row 2, column "offers": "5" is not between 1 and 3',
+        'people.csv row 2, column "availability": "mun 9-12" is not like "mon 09-12; thu 14:30-16"',
+        'people.csv row 3, column "role": "boss" is not one of "mentor" or "mentee"',
+        'people.csv row 4, column "level": "" is not a whole number (required for mentors and '
+        "mentees)",
+    ]
+
+
+def test_a_duplicate_id_names_both_rows() -> None:
+    assert problems("id,role\nu1,\nu1,\n") == [
+        'people.csv row 3, column "id": "u1" is already the id in row 2'
+    ]
+
+
+def test_a_manager_cycle_names_the_people() -> None:
+    text = "id,name,manager_id\na,Ann,b\nb,Bob,a\n"
+    assert problems(text) == [
+        'people.csv row 2, column "manager_id": "b" makes a manager cycle: Ann (a) -> Bob (b) '
+        "-> Ann (a)"
+    ]
+
+
+def test_an_unknown_manager_is_an_error_unless_known_elsewhere() -> None:
+    text = "id,manager_id\na,zz\n"
+    assert problems(text) == [
+        'people.csv row 2, column "manager_id": "zz" is not the id of anyone in the file'
+    ]
+    (person,), _ = read_people(text.encode(), "people.csv", known_ids={"zz"})
+    assert person.manager_id == "zz"
+
+
+def test_missing_columns_empty_files_and_bad_encodings() -> None:
+    assert problems("name\nAnn\n") == ['people.csv is missing the required column "id"']
+    assert problems("id,role\nx,mentor\n") == [
+        'people.csv is missing the column "level" (required for mentors and mentees)'
+    ]
+    assert problems("") == ["people.csv is empty; expected a header row and one row per person"]
+    assert problems("id\n") == ["people.csv has a header but no rows of people"]
+    assert problems("id,name\nx,Jos\xe9\n".encode("latin-1")) == [
+        "people.csv is not UTF-8 text (line 2 has the byte 0xe9); save it as 'CSV UTF-8'"
+    ]
+
+
+def test_style_and_capacity_are_checked() -> None:
+    assert problems("id,style:pace,capacity\nx,9,0\n") == [
+        'people.csv row 2, column "capacity": "0" is not between 1 and 50',
+        'people.csv row 2, column "style:pace": "9" is not between 1 and 5',
+    ]
+
+
+def test_it_reads_xlsx_and_rejects_what_is_not_a_spreadsheet() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["ID", "Role", "Level", "Wants"])
+    sheet.append(["m1", "mentor", 2, "python:3"])
+    out = io.BytesIO()
+    book.save(out)
+    (person,), _ = read_people(out.getvalue(), "people.xlsx")
+    assert (person.id, person.level, person.wants) == ("m1", 2, (("python", 3),))
+    assert problems(b"PK\x03\x04 not really", "people.xlsx") == [
+        "people.xlsx is not an XLSX spreadsheet; save it as .xlsx or CSV UTF-8"
+    ]
+
+
+def test_it_reads_json_lists() -> None:
+    data = json.dumps([{"id": "e1", "role": "mentee", "level": 7, "languages": ["en", "fr"]}])
+    (person,), _ = read_people(data.encode(), "people.json")
+    assert person.languages == ("en", "fr")
+    assert problems(b"{oops", "people.json") == [
+        "people.json is not valid JSON (line 1: Expecting property name enclosed in double quotes)"
+    ]
+
+
+def test_the_importer_gets_rows_with_their_status() -> None:
+    text = "id,role,level,status\na,mentor,2,leaver\nb,mentee,7,\n"
+    rows, _ = read_rows(text.encode(), "people.csv")
+    assert [(r.row, r.person.id, r.status) for r in rows] == [(2, "a", "leaver"), (3, "b", "active")]
+    people, _ = read_people(text.encode(), "people.csv")
+    assert [p.role for p in people] == ["", "mentee"]
+    assert problems("id,status\na,retired\n") == [
+        'people.csv row 2, column "status": "retired" is not one of "active" or "leaver" or '
+        '"on_leave"'
+    ]
