@@ -1,0 +1,120 @@
+"""Private concerns: raised by any participant, read only by the programme's managers."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twoheads.accounts.models import Membership, User, audit
+from twoheads.pairing.models import Pair
+from twoheads.participants.models import Participant
+from twoheads.programmes.models import Programme
+
+from .models import Concern
+
+
+def line_managers(person: Participant) -> list[Participant]:
+    """Everyone above the person in their reporting line, nearest first."""
+    chain: list[Participant] = []
+    seen = {person.pk}
+    current = person.manager
+    while current is not None and current.pk not in seen:
+        chain.append(current)
+        seen.add(current.pk)
+        current = current.manager
+    return chain
+
+
+def kept_out(person: Participant | None) -> Q:
+    """The users a person's concern must never reach: themselves, their line, their partners."""
+    if person is None:
+        return Q(pk__in=[])
+    people = [person, *line_managers(person)]
+    partners = Pair.objects.filter(Q(mentor=person) | Q(mentee=person))
+    user_ids = {p.user_id for p in people if p.user_id}
+    user_ids |= {
+        pk
+        for pair in partners.values_list("mentor__user_id", "mentee__user_id")
+        for pk in pair
+        if pk and pk != person.user_id
+    }
+    emails = [p.email for p in people if p.email]
+    email_q = Q(email__in=[e.lower() for e in emails]) if emails else Q(pk__in=[])
+    return Q(pk__in=user_ids) | email_q
+
+
+def concern_readers(programme: Programme, author: Participant | None) -> list[User]:
+    """Who reads a concern: the programme's managers, never the author's line or partner.
+
+    The programme managers of the organisation that runs the programme read concerns; where that
+    organisation has no programme manager, its organisation admins do, so a concern always
+    reaches someone.
+    """
+    people = User.objects.filter(is_active=True, memberships__organisation=programme.organisation)
+    managers = people.filter(memberships__role=Membership.Role.PROGRAMME_MANAGER)
+    if not managers.exists():
+        managers = people.filter(memberships__role=Membership.Role.ORG_ADMIN)
+    return list(managers.exclude(kept_out(author)).distinct().order_by("pk"))
+
+
+def raise_concern(author: Participant, text: str) -> Concern:
+    """Keep the concern and tell its readers one was raised, without its text."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write what is worrying you.")})
+    with transaction.atomic():
+        concern = Concern.objects.create(programme=author.programme, author=author, text=text)
+        audit(
+            author.user,
+            "concern.raise",
+            f"concern {concern.pk}",
+            organisation=author.programme.organisation,
+            programme=author.programme_id,
+        )
+    tell_readers(concern)
+    return concern
+
+
+def tell_readers(concern: Concern) -> int:
+    """Email each reader that a concern is waiting; the email never carries its text."""
+    readers = [u for u in concern_readers(concern.programme, concern.author) if u.email]
+    if not readers:
+        return 0
+    context = {
+        "programme": concern.programme,
+        "url": settings.SITE_URL + concern.get_absolute_url(),
+    }
+    subject = _("A concern was raised in %(programme)s") % {"programme": concern.programme}
+    body = render_to_string("privacy/email/concern_raised.txt", context)
+    return send_mass_mail([(subject, body, None, [u.email]) for u in readers])
+
+
+def resolve_concern(concern: Concern, actor: User, note: str) -> Concern:
+    """Close a concern with a note of what was done."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Say in a few words what was done.")})
+    if not concern.is_open:
+        raise ValidationError(_("This concern is already resolved."))
+    with transaction.atomic():
+        concern.resolved_at = timezone.now()
+        concern.resolved_by = actor
+        concern.resolution_note = note
+        concern.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+        audit(
+            actor,
+            "concern.resolve",
+            f"concern {concern.pk}",
+            organisation=concern.programme.organisation,
+            programme=concern.programme_id,
+        )
+    return concern
+
+
+def view_concerns(actor: User, programme: Programme) -> None:
+    """Record that a manager opened the programme's concerns."""
+    audit(actor, "concern.view", programme, organisation=programme.organisation)

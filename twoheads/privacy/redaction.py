@@ -1,0 +1,72 @@
+"""Taking a person's name and email out of every text the database keeps."""
+
+import json
+import re
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db import models
+from django.db.models.functions import Cast
+
+# Where a person's own name and email live; erasure rewrites these rows itself, and the sweep
+# leaves them alone so that someone else with the same name keeps theirs.
+OWN_ROWS = {"accounts.User", "participants.Participant", "participants.Invitation"}
+REMOVED = "[removed]"
+
+
+def redact_text(text: str, needles: Iterable[str], replacement: str = REMOVED) -> str:
+    """`text` with every needle replaced, ignoring case."""
+    for needle in needles:
+        text = re.sub(re.escape(needle), replacement, text, flags=re.IGNORECASE)
+    return text
+
+
+def _redact_json(value: object, needles: list[str]) -> object:
+    if isinstance(value, str):
+        return redact_text(value, needles)
+    if isinstance(value, list):
+        return [_redact_json(v, needles) for v in value]
+    if isinstance(value, dict):
+        return {redact_text(k, needles): _redact_json(v, needles) for k, v in value.items()}
+    return value
+
+
+def text_columns(model: type[models.Model]) -> list[models.Field]:
+    """The columns of a model that hold free text or JSON."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField | models.JSONField)
+        and not f.primary_key
+        and not f.choices
+    ]
+
+
+def matching_rows(model: type[models.Model], field: models.Field, needle: str) -> models.QuerySet:
+    """Rows of `model` whose `field` contains `needle`, ignoring case (JSON read as text)."""
+    rows = model._base_manager.all()
+    if isinstance(field, models.JSONField):
+        rows = rows.annotate(_as_text=Cast(field.name, models.TextField()))
+        return rows.filter(_as_text__icontains=json.dumps(needle)[1:-1])
+    return rows.filter(**{f"{field.name}__icontains": needle})
+
+
+def redact_everywhere(needles: Iterable[str]) -> int:
+    """Replace the needles in every text column of every model; returns the rows changed."""
+    needles = sorted({n for n in needles if n and len(n) > 2}, key=len, reverse=True)
+    changed = 0
+    for model in apps.get_models():
+        if model._meta.label in OWN_ROWS or not model._meta.managed:
+            continue
+        for field in text_columns(model):
+            for needle in needles:
+                for row in matching_rows(model, field, needle).only("pk", field.name):
+                    value = getattr(row, field.name)
+                    if isinstance(field, models.JSONField):
+                        new = _redact_json(value, needles)
+                    else:
+                        new = redact_text(value, needles)
+                    if new != value:
+                        model._base_manager.filter(pk=row.pk).update(**{field.name: new})
+                        changed += 1
+    return changed
