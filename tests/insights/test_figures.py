@@ -1,0 +1,225 @@
+"""Every figure of the dashboard, checked against the small programme worked out by hand."""
+
+import json
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.insights.stories import NOW, InsightsTestCase, at
+from twoheads.insights.figures import programme_figures, score_bin, summary_dict
+from twoheads.journal.models import Idea
+from twoheads.meetings.models import Meeting, MeetingLog
+from twoheads.pairing.models import Pair
+from twoheads.participants.models import Participant
+from twoheads.programmes.models import Programme
+
+
+class FigureTests(InsightsTestCase):
+    def setUp(self):
+        self.figures = programme_figures(self.programme, NOW)
+
+    def test_it_counts_the_enrolment_funnel(self):
+        """Invited: five people with a role and one open invitation; Omar withdrew; Priya and
+        Margaret have complete profiles; Sam and Nadia were matched but Nadia declined."""
+        self.assertEqual(
+            self.figures.funnel.stages(),
+            [
+                ("invited", 6),
+                ("enrolled", 4),
+                ("profile_complete", 2),
+                ("matched", 4),
+                ("accepted", 3),
+                ("active", 2),
+            ],
+        )
+
+    def test_it_gives_the_match_rate_and_the_score_histogram_of_live_pairs(self):
+        match = self.figures.match
+        self.assertEqual((match.enrolled, match.paired, match.live_pairs), (4, 2, 1))
+        self.assertEqual(match.rate, 0.5)
+        self.assertAlmostEqual(match.mean_score, 0.72)
+        self.assertEqual(match.histogram, (0, 0, 0, 0, 0, 0, 0, 1, 0, 0))
+        self.assertEqual([score_bin(s) for s in (0.0, 0.35, 0.999, 1.0)], [0, 3, 9, 9])
+
+    def test_it_counts_meetings_held_per_pair_by_week(self):
+        """Three meetings were held; the one that did not happen and the cancelled one do not
+        count. The pair is active from the week of 5 January."""
+        weeks = self.figures.meeting_weeks
+        self.assertEqual(self.figures.meetings_held, 3)
+        self.assertEqual(len(weeks), 26)
+        self.assertEqual(weeks[-1].week, date(2026, 3, 16))
+        by_week = {w.week: (w.held, w.pairs) for w in weeks}
+        self.assertEqual(by_week[date(2025, 12, 29)], (0, 0))
+        self.assertEqual(by_week[date(2026, 1, 5)], (0, 1))
+        self.assertEqual(by_week[date(2026, 1, 12)], (1, 1))
+        self.assertEqual(by_week[date(2026, 2, 2)], (1, 1))
+        self.assertEqual(by_week[date(2026, 2, 23)], (1, 1))
+        self.assertEqual(by_week[date(2026, 3, 2)], (0, 1))
+        self.assertEqual(sum(w.held for w in weeks), 3)
+        self.assertEqual(by_week[date(2026, 1, 12)], (1, 1))
+        self.assertEqual(weeks[0].per_pair, None)
+        # Four weeks from 23 February: one meeting, one pair.
+        self.assertEqual(self.figures.recent_meetings_per_pair, 1.0)
+
+    def test_it_stops_counting_a_pair_after_the_week_it_ended(self):
+        self.pair.status = Pair.Status.ENDED
+        self.pair.ended_at = at("2026-02-11")
+        self.pair.save()
+        by_week = {w.week: w.pairs for w in programme_figures(self.programme, NOW).meeting_weeks}
+        self.assertEqual(by_week[date(2026, 2, 9)], 1)
+        self.assertEqual(by_week[date(2026, 2, 16)], 0)
+
+    def test_it_averages_feedback_per_dimension_in_each_direction(self):
+        """Priya rated 5/5/5/5, 5/4/5/4, 3/2/3/2; Margaret 4/4/4/4, 4/5/3/4, 2/2/2/2."""
+        mentors, mentees = self.figures.feedback
+        self.assertEqual(
+            (mentors.side, mentors.count, mentees.side, mentees.count), ("mentor", 3, "mentee", 3)
+        )
+        expected_mentors = [13 / 3, 11 / 3, 13 / 3, 11 / 3]
+        expected_mentees = [10 / 3, 11 / 3, 3.0, 10 / 3]
+        for (name, value), want in zip(mentors.dimensions(), expected_mentors, strict=True):
+            self.assertAlmostEqual(value, want, msg=name)
+        for (name, value), want in zip(mentees.dimensions(), expected_mentees, strict=True):
+            self.assertAlmostEqual(value, want, msg=name)
+
+    def test_it_follows_check_ins_by_month_leaving_out_exit_surveys(self):
+        months = [
+            (m.month, m.count, m.relationship, m.openness, m.benefit) for m in self.figures.checkins
+        ]
+        self.assertEqual(
+            months,
+            [(date(2026, 2, 1), 2, 3.0, 4.0, 4.0), (date(2026, 3, 1), 1, 3.0, 3.0, 3.0)],
+        )
+
+    def test_it_measures_the_knowledge_flowing_each_way(self):
+        down, up = self.figures.knowledge
+        self.assertEqual((down.direction, down.shared, down.adopted), ("mentor_to_mentee", 3, 1))
+        self.assertEqual((up.direction, up.shared, up.adopted), ("mentee_to_mentor", 2, 1))
+        self.assertEqual(
+            dict(down.by_state),
+            {"shared": 1, "understood": 0, "trying": 1, "adopted": 1, "parked": 0},
+        )
+        self.assertEqual(dict(up.by_state)["parked"], 1)
+
+    def test_it_follows_goals_on_both_sides(self):
+        mentors, mentees = self.figures.goals
+        self.assertEqual((mentors.goals, mentors.average_progress, mentors.done), (2, 70.0, 1))
+        self.assertEqual((mentees.goals, mentees.average_progress, mentees.done), (1, 60.0, 0))
+
+    def test_it_counts_confirmed_guard_flags_by_kind_for_this_programme_only(self):
+        self.assertEqual(self.figures.guard_flags, (("email", 2), ("financial_figure", 2)))
+        self.assertEqual(self.figures.guard_flag_total, 4)
+
+    def test_it_finds_the_pairs_at_risk_with_their_next_step(self):
+        """Priya and Margaret last met 23 days ago (the programme nudges after 21) with nothing
+        planned, and their last meeting averaged 2.25 against 4.375 before. Sam and Nadia
+        wait for new partners after Nadia declined."""
+        drifting, declined = self.figures.at_risk
+        self.assertEqual(drifting.pair_id, self.pair.pk)
+        self.assertEqual(drifting.reasons, ("no_meeting", "falling_ratings"))
+        self.assertEqual(drifting.idle_days, 23)
+        self.assertEqual(drifting.last_meeting, at("2026-02-25"))
+        self.assertAlmostEqual(drifting.recent_rating, 2.25)
+        self.assertAlmostEqual(drifting.earlier_rating, 4.375)
+        self.assertIn("each partner", drifting.next_step)
+        self.assertEqual(declined.pair_id, self.declined.pk)
+        self.assertEqual(declined.reasons, ("declined",))
+        self.assertEqual(
+            declined.waiting, ((self.p_nadia.pk, "Nadia Novak"), (self.p_sam.pk, "Sam Okafor"))
+        )
+        self.assertIn("new partner", declined.next_step)
+
+    def test_it_does_not_flag_a_pair_with_a_meeting_planned_or_a_rematched_person(self):
+        Meeting.objects.create(pair=self.pair, starts_at=at("2026-03-25"))
+        Pair.objects.create(
+            programme=self.programme, mentor=self.p_sam, mentee=self.p_margaret, status="proposed"
+        )
+        at_risk = {p.pair_id: p for p in programme_figures(self.programme, NOW).at_risk}
+        self.assertEqual(at_risk[self.pair.pk].reasons, ("falling_ratings",))
+        self.assertEqual(at_risk[self.declined.pk].waiting, ((self.p_nadia.pk, "Nadia Novak"),))
+
+    def test_it_flags_a_pair_that_never_met_from_the_day_it_started(self):
+        self.programme.no_meeting_days = 7
+        self.programme.save()
+        Meeting.objects.filter(pair=self.pair).delete()
+        (risk,) = [
+            p for p in programme_figures(self.programme, NOW).at_risk if p.pair_id == self.pair.pk
+        ]
+        self.assertEqual(
+            (risk.reasons, risk.idle_days, risk.last_meeting), (("no_meeting",), 74, None)
+        )
+
+    def test_it_gives_a_plain_summary_for_the_api(self):
+        summary = summary_dict(self.figures)
+        self.assertEqual(summary["funnel"]["invited"], 6)
+        self.assertEqual(summary["match"]["rate"], 0.5)
+        self.assertEqual(
+            summary["match"]["score_histogram"][7], {"from": 0.7, "to": 0.8, "pairs": 1}
+        )
+        self.assertEqual(summary["meetings"]["held"], 3)
+        self.assertEqual(summary["feedback"]["mentee"]["learned"], 3.0)
+        self.assertEqual(summary["knowledge_flow"]["mentee_to_mentor"]["adopted"], 1)
+        self.assertEqual(summary["goals"]["mentor"]["average_progress"], 70.0)
+        self.assertEqual(summary["guard_flags"], {"email": 2, "financial_figure": 2})
+        self.assertEqual(
+            summary["at_risk"],
+            {"pairs": 2, "by_reason": {"no_meeting": 1, "falling_ratings": 1, "declined": 1}},
+        )
+        self.assertEqual(summary["checkins"][0]["month"], "2026-02-01")
+        json.dumps(summary)  # plain data all the way down
+
+
+class EmptyProgrammeTests(InsightsTestCase):
+    def test_it_gives_zeros_and_no_rates_for_a_programme_with_nobody(self):
+        empty = Programme.objects.create(organisation=self.acme, name="Next cycle")
+        figures = programme_figures(empty, NOW)
+        self.assertEqual([n for _s, n in figures.funnel.stages()], [0] * 6)
+        self.assertIsNone(figures.match.rate)
+        self.assertIsNone(figures.match.mean_score)
+        self.assertEqual(figures.meetings_held, 0)
+        self.assertTrue(all(w.per_pair is None for w in figures.meeting_weeks))
+        self.assertEqual([r.count for r in figures.feedback], [0, 0])
+        self.assertIsNone(figures.feedback[0].listened)
+        self.assertEqual((figures.checkins, figures.guard_flags, figures.at_risk), ((), (), ()))
+        self.assertEqual([g.average_progress for g in figures.goals], [None, None])
+        self.assertIsNone(summary_dict(figures)["match"]["rate"])
+
+
+def grow(programme: Programme, pairs: int, start: int = 0) -> None:
+    """Add `pairs` active pairs, each with two held meetings, feedback, an idea and a goal."""
+    for i in range(start, start + pairs):
+        mentor = Participant.objects.create(
+            programme=programme, external_id=f"m{i}", name=f"M{i}", role="mentor"
+        )
+        mentee = Participant.objects.create(
+            programme=programme, external_id=f"e{i}", name=f"E{i}", role="mentee"
+        )
+        pair = Pair.objects.create(
+            programme=programme, mentor=mentor, mentee=mentee, status="active", score=0.5
+        )
+        for day in ("2026-02-02", "2026-03-02"):
+            meeting = Meeting.objects.create(pair=pair, starts_at=at(day))
+            MeetingLog.objects.create(meeting=meeting, held=True, duration_minutes=45)
+        Idea.objects.create(pair=pair, shared_by=mentee, shared_with=mentor, title="x")
+        pair.goals.create(owner=mentor, title="y", progress=10)
+
+
+class QueryCountTests(InsightsTestCase):
+    def count(self, programme: Programme) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            programme_figures(programme, NOW)
+        return len(queries)
+
+    def test_it_reads_the_figures_in_the_same_few_queries_for_3_or_30_pairs(self):
+        programme = Programme.objects.create(organisation=self.acme, name="Scale", status="active")
+        grow(programme, 3)
+        small = self.count(programme)
+        grow(programme, 27, start=3)
+        self.assertEqual(self.count(programme), small)
+        self.assertLessEqual(small, 20)
+        with self.assertNumQueries(small):
+            figures = programme_figures(programme, NOW)
+        self.assertEqual(figures.meetings_held, 60)
+        self.assertEqual(figures.knowledge[1].shared, 30)
+        self.assertEqual(figures.goals[0].goals, 30)

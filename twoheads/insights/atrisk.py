@@ -1,0 +1,251 @@
+"""Pairs drifting apart, found in the database in two queries, and the manager's one-click nudge.
+
+A pair is at risk when it has not met for the programme's `no_meeting_days` and has nothing
+planned, when its feedback of the last four weeks is clearly lower than before, or when a
+match was declined and a partner still waits for someone new.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Avg, Exists, ExpressionWrapper, F, FloatField, Max, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from twoheads.accounts.models import User, audit
+from twoheads.meetings.models import Meeting
+from twoheads.pairing.models import Pair
+from twoheads.participants.models import Participant
+from twoheads.programmes.models import Programme
+
+REASONS = ("no_meeting", "falling_ratings", "declined")
+REASON_LABELS = {
+    "no_meeting": gettext_lazy("No meeting for a while"),
+    "falling_ratings": gettext_lazy("Falling ratings"),
+    "declined": gettext_lazy("Declined, waiting for a new partner"),
+}
+NEXT_STEPS = {
+    "declined": gettext_lazy("Find a new partner for whoever is waiting."),
+    "falling_ratings": gettext_lazy(
+        "Talk to each partner on their own about how it is going, and whether to carry on."
+    ),
+    "no_meeting": gettext_lazy("Nudge them to plan their next meeting."),
+}
+RECENT_DAYS = 28
+# On the 1-5 scale: a drop smaller than this is noise, not a trend.
+FALLING_BY = 0.5
+LIVE = (Pair.Status.PROPOSED, Pair.Status.ACTIVE)
+
+
+@dataclass(frozen=True)
+class AtRiskPair:
+    pair_id: int
+    mentor_id: int
+    mentee_id: int
+    mentor: str
+    mentee: str
+    reasons: tuple[str, ...]
+    last_meeting: datetime | None = None
+    idle_days: int | None = None
+    recent_rating: float | None = None
+    earlier_rating: float | None = None
+    waiting: tuple[tuple[int, str], ...] = ()  # (participant id, name) needing a new partner
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(REASON_LABELS[r]) for r in self.reasons]
+
+    @property
+    def next_step(self) -> str:
+        """The step for the most serious reason: a rematch before a talk before a nudge."""
+        first = next(r for r in ("declined", "falling_ratings", "no_meeting") if r in self.reasons)
+        return str(NEXT_STEPS[first])
+
+
+def _rating() -> ExpressionWrapper:
+    """One feedback's average over its four dimensions."""
+    names = ("listened", "was_listened_to", "learned", "will_act")
+    total = sum(
+        (F(f"meetings__feedback__{name}") for name in names[1:]),
+        F(f"meetings__feedback__{names[0]}"),
+    )
+    return ExpressionWrapper(total / 4.0, output_field=FloatField())
+
+
+def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]:
+    """Active pairs with no recent meeting and nothing planned, or with falling ratings."""
+    cut = now - timedelta(days=RECENT_DAYS)
+    upcoming = Meeting.objects.filter(
+        pair=OuterRef("pk"), status=Meeting.Status.SCHEDULED, starts_at__gt=now
+    )
+    idle = Q(pk__in=[])
+    if programme.no_meeting_days:
+        quiet_since = now - timedelta(days=programme.no_meeting_days)
+        idle = Q(since__lt=quiet_since, has_upcoming=False)
+    rows = (
+        Pair.objects.filter(pairs, programme=programme, status=Pair.Status.ACTIVE)
+        .annotate(
+            last_held=Max(
+                "meetings__starts_at",
+                filter=Q(meetings__log__held=True, meetings__starts_at__lte=now),
+            ),
+            since=Coalesce("last_held", "activated_at", "created_at"),
+            has_upcoming=Exists(upcoming),
+            recent=Avg(_rating(), filter=Q(meetings__starts_at__gte=cut)),
+            earlier=Avg(_rating(), filter=Q(meetings__starts_at__lt=cut)),
+        )
+        .filter(idle | Q(recent__lt=F("earlier") - FALLING_BY))
+        .values(
+            "pk",
+            "mentor_id",
+            "mentee_id",
+            "mentor__name",
+            "mentee__name",
+            "last_held",
+            "since",
+            "has_upcoming",
+            "recent",
+            "earlier",
+        )
+    )
+    found = []
+    for row in rows:
+        idle_days = (now - row["since"]).days
+        reasons = []
+        if (
+            programme.no_meeting_days
+            and idle_days >= programme.no_meeting_days
+            and not row["has_upcoming"]
+        ):
+            reasons.append("no_meeting")
+        recent, earlier = row["recent"], row["earlier"]
+        if recent is not None and earlier is not None and recent < earlier - FALLING_BY:
+            reasons.append("falling_ratings")
+        found.append(
+            AtRiskPair(
+                pair_id=row["pk"],
+                mentor_id=row["mentor_id"],
+                mentee_id=row["mentee_id"],
+                mentor=row["mentor__name"],
+                mentee=row["mentee__name"],
+                reasons=tuple(reasons),
+                last_meeting=row["last_held"],
+                idle_days=idle_days,
+                recent_rating=row["recent"],
+                earlier_rating=row["earlier"],
+            )
+        )
+    return found
+
+
+def _declined(programme: Programme, pairs: Q) -> list[AtRiskPair]:
+    """Declined pairs where a partner still in the programme has no live pair since."""
+    active = Participant.Status.ACTIVE
+    rows = (
+        Pair.objects.filter(pairs, programme=programme, status=Pair.Status.DECLINED)
+        .annotate(
+            mentor_free=~Exists(Pair.objects.filter(mentor=OuterRef("mentor"), status__in=LIVE)),
+            mentee_free=~Exists(Pair.objects.filter(mentee=OuterRef("mentee"), status__in=LIVE)),
+        )
+        .filter(
+            Q(mentor_free=True, mentor__status=active) | Q(mentee_free=True, mentee__status=active)
+        )
+        .values(
+            "pk",
+            "mentor_id",
+            "mentee_id",
+            "mentor__name",
+            "mentee__name",
+            "mentor_free",
+            "mentee_free",
+            "mentor__status",
+            "mentee__status",
+        )
+        .order_by("-created_at")
+    )
+    found, seen = [], set()
+    for row in rows:
+        waiting = tuple(
+            (row[f"{side}_id"], row[f"{side}__name"])
+            for side in ("mentee", "mentor")
+            if row[f"{side}_free"]
+            and row[f"{side}__status"] == active
+            and row[f"{side}_id"] not in seen
+        )
+        if not waiting:
+            continue  # an older decline of someone already listed
+        seen.update(pk for pk, _name in waiting)
+        found.append(
+            AtRiskPair(
+                pair_id=row["pk"],
+                mentor_id=row["mentor_id"],
+                mentee_id=row["mentee_id"],
+                mentor=row["mentor__name"],
+                mentee=row["mentee__name"],
+                reasons=("declined",),
+                waiting=waiting,
+            )
+        )
+    return found
+
+
+def at_risk_pairs(
+    programme: Programme, now: datetime | None = None, *, pair_ids: list[int] | None = None
+) -> list[AtRiskPair]:
+    """Every at-risk pair of the programme (or of `pair_ids`), the most reasons first."""
+    now = now or timezone.now()
+    pairs = Q(pk__in=pair_ids) if pair_ids is not None else Q()
+    found = _declined(programme, pairs) + _drifting(programme, now, pairs)
+    return sorted(found, key=lambda p: (-len(p.reasons), -(p.idle_days or 0), p.pair_id))
+
+
+def _recipients(pair: Pair, risk: AtRiskPair) -> list[tuple[Participant, Participant]]:
+    """(person, partner) for everyone the nudge goes to: those waiting, or both partners."""
+    people = [pair.mentor, pair.mentee]
+    if risk.reasons == ("declined",):
+        waiting = {pk for pk, _name in risk.waiting}
+        people = [p for p in people if p.pk in waiting]
+    return [(p, pair.partner_of(p)) for p in people]
+
+
+def nudge_pair(pair: Pair, actor: User, now: datetime | None = None) -> int:
+    """Email the pair about what puts them at risk; returns how many people were emailed.
+
+    A pair that is no longer at risk gets nothing. Every nudge goes into the audit log.
+    """
+    found = at_risk_pairs(pair.programme, now, pair_ids=[pair.pk])
+    if not found:
+        return 0
+    risk = found[0]
+    sent = 0
+    for person, partner in _recipients(pair, risk):
+        address = person.user.email if person.user else person.email
+        if not address:
+            continue
+        body = render_to_string(
+            "insights/email/nudge.txt",
+            {
+                "person": person,
+                "partner": partner,
+                "risk": risk,
+                "programme": pair.programme,
+                "pair_url": settings.SITE_URL + reverse("pair_detail", args=[pair.pk]),
+            },
+        )
+        subject = _("Two Heads: a note from your programme manager")
+        sent += send_mail(subject, body, None, [address])
+    audit(
+        actor,
+        "insights.nudge",
+        pair,
+        organisation=pair.programme.organisation,
+        reasons=list(risk.reasons),
+        emailed=sent,
+    )
+    return sent

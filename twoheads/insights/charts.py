@@ -1,0 +1,246 @@
+"""Small server-rendered SVG charts: accessible (a title, a description, axis labels), plain
+enough to print in black and white (values are written next to the marks, series differ by
+dash and marker as well as colour).
+
+Each function takes labels and numbers and returns the markup of one <svg>; the page puts the
+chart's data table next to it.
+"""
+
+from collections.abc import Sequence
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+WIDTH = 640
+COLOURS = ("#1f4e8c", "#d9822b", "#2e7d4f", "#8e3b8e")
+DASHES = ("", "6 4", "2 3", "10 3 2 3")
+MARKERS = ("circle", "square", "diamond", "triangle")
+
+Series = tuple[str, Sequence[float | None]]
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "n/a"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.{digits}f}"
+
+
+def _svg(key: str, title: str, desc: str, height: int, body: list[str]) -> SafeString:
+    head = (
+        f'<svg class="chart" role="img" aria-labelledby="{key}-title {key}-desc" '
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">'
+        f'<title id="{key}-title">{escape(title)}</title>'
+        f'<desc id="{key}-desc">{escape(desc)}</desc>'
+    )
+    return mark_safe(head + "".join(body) + "</svg>")  # every text part is escaped above
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", **attrs: str) -> str:
+    extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
+
+
+def _nice_max(value: float) -> float:
+    """A round number at or above `value`, for the end of an axis."""
+    if value <= 0:
+        return 1.0
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if value <= step:
+            return float(step)
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    return float(-(-value // magnitude) * magnitude)
+
+
+def _legend(series: Sequence[Series], y: float, line: bool = False) -> list[str]:
+    if len(series) < 2:
+        return []
+    parts, x = [], 10.0
+    for i, (name, _values) in enumerate(series):
+        colour = COLOURS[i % len(COLOURS)]
+        if line:
+            dash = DASHES[i % len(DASHES)]
+            parts.append(
+                f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{colour}" '
+                f'stroke-width="2.5" stroke-dasharray="{dash}"/>'
+            )
+        else:
+            parts.append(f'<rect x="{x}" y="{y - 10}" width="14" height="10" fill="{colour}"/>')
+        parts.append(_text(x + 28, y, name))
+        x += 40 + 7.5 * len(name)
+    return parts
+
+
+def bar_chart(
+    key: str,
+    title: str,
+    desc: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    axis_label: str,
+    max_value: float | None = None,
+) -> SafeString:
+    """Horizontal bars, one group per label and one bar per series, values written at the end."""
+    left, right, bar = 190, 60, 16
+    legend = 24 if len(series) > 1 else 0
+    group = bar * len(series) + 10
+    top = 10 + legend
+    height = top + group * max(1, len(labels)) + 44
+    values = [v for _name, vals in series for v in vals if v is not None]
+    top_value = max_value or _nice_max(max(values, default=0))
+    span = WIDTH - left - right
+    body = _legend(series, 16)
+    for row, label in enumerate(labels):
+        y0 = top + row * group
+        body.append(_text(left - 8, y0 + group / 2 + 2, label, "end"))
+        for i, (_name, vals) in enumerate(series):
+            value = vals[row]
+            y = y0 + i * bar
+            size = 0 if value is None else span * min(1.0, value / top_value)
+            body.append(
+                f'<rect x="{left}" y="{y:.1f}" width="{size:.1f}" height="{bar - 3}" '
+                f'fill="{COLOURS[i % len(COLOURS)]}"/>'
+            )
+            body.append(_text(left + size + 4, y + bar - 5, _fmt(value, 2)))
+    axis_y = top + group * max(1, len(labels)) + 4
+    body.append(
+        f'<line x1="{left}" y1="{axis_y}" x2="{left + span}" y2="{axis_y}" stroke="#555"/>'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{axis_y}" stroke="#555"/>'
+    )
+    for tick in (0, top_value / 2, top_value):
+        x = left + span * tick / top_value
+        body.append(_text(x, axis_y + 14, _fmt(tick), "middle"))
+    body.append(_text(left + span / 2, axis_y + 34, axis_label, "middle", font_weight="bold"))
+    if not values or not any(values):
+        body.append(_text(left + span / 2, top + 16, _("No data yet"), "middle"))
+    return _svg(key, title, desc, height, body)
+
+
+def histogram(
+    key: str,
+    title: str,
+    desc: str,
+    bins: Sequence[str],
+    counts: Sequence[int],
+    *,
+    x_label: str,
+    y_label: str,
+) -> SafeString:
+    """Vertical bars of counts per bin, with the count written above each bar."""
+    left, bottom, top, height = 56, 58, 16, 260
+    span_x, span_y = WIDTH - left - 16, height - top - bottom
+    top_value = _nice_max(max(counts, default=0))
+    width = span_x / max(1, len(bins))
+    base = top + span_y
+    body = [
+        f'<line x1="{left}" y1="{base}" x2="{left + span_x}" y2="{base}" stroke="#555"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base}" stroke="#555"/>',
+    ]
+    for tick in (0, top_value / 2, top_value):
+        y = base - span_y * tick / top_value
+        body.append(_text(left - 6, y + 4, _fmt(tick), "end"))
+    for i, (label, count) in enumerate(zip(bins, counts, strict=True)):
+        x = left + i * width
+        size = span_y * count / top_value
+        body.append(
+            f'<rect x="{x + 2:.1f}" y="{base - size:.1f}" width="{width - 4:.1f}" '
+            f'height="{size:.1f}" fill="{COLOURS[0]}"/>'
+        )
+        body.append(_text(x + width / 2, base - size - 4, _fmt(count), "middle"))
+        body.append(_text(x + width / 2, base + 16, label, "middle", font_size="10"))
+    body.append(_text(left + span_x / 2, height - 12, x_label, "middle", font_weight="bold"))
+    body.append(
+        _text(
+            14,
+            top + span_y / 2,
+            y_label,
+            "middle",
+            font_weight="bold",
+            transform=f"rotate(-90 14 {top + span_y / 2:.1f})",
+        )
+    )
+    if not any(counts):
+        body.append(_text(left + span_x / 2, top + span_y / 2, _("No data yet"), "middle"))
+    return _svg(key, title, desc, height, body)
+
+
+def _marker(kind: str, x: float, y: float, colour: str) -> str:
+    if kind == "square":
+        return f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{colour}"/>'
+    if kind == "diamond":
+        points = f"{x:.1f},{y - 4.5:.1f} {x + 4.5:.1f},{y:.1f} "
+        points += f"{x:.1f},{y + 4.5:.1f} {x - 4.5:.1f},{y:.1f}"
+        return f'<polygon points="{points}" fill="{colour}"/>'
+    if kind == "triangle":
+        points = f"{x:.1f},{y - 4.5:.1f} {x + 4.5:.1f},{y + 3.5:.1f} {x - 4.5:.1f},{y + 3.5:.1f}"
+        return f'<polygon points="{points}" fill="{colour}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
+
+
+def line_chart(
+    key: str,
+    title: str,
+    desc: str,
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    x_label: str,
+    y_label: str,
+    y_max: float | None = None,
+) -> SafeString:
+    """Lines over time; a missing value breaks the line rather than inventing a zero."""
+    legend = 24 if len(series) > 1 else 0
+    left, bottom, top, height = 56, 58, 16 + legend, 280 + legend
+    span_x, span_y = WIDTH - left - 20, height - top - bottom
+    values = [v for _name, vals in series for v in vals if v is not None]
+    top_value = y_max or _nice_max(max(values, default=0))
+    base = top + span_y
+    step = span_x / max(1, len(x_labels) - 1)
+    body = _legend(series, 16, line=True)
+    body.append(
+        f'<line x1="{left}" y1="{base}" x2="{left + span_x}" y2="{base}" stroke="#555"/>'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base}" stroke="#555"/>'
+    )
+    for tick in (0, top_value / 2, top_value):
+        y = base - span_y * tick / top_value
+        body.append(_text(left - 6, y + 4, _fmt(tick), "end"))
+    every = max(1, -(-len(x_labels) // 8))
+    for i, label in enumerate(x_labels):
+        if i % every == 0 or i == len(x_labels) - 1:
+            body.append(_text(left + i * step, base + 16, label, "middle", font_size="10"))
+    for n, (_name, vals) in enumerate(series):
+        colour, dash = COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)]
+        points = [
+            (left + i * step, base - span_y * min(1.0, v / top_value)) if v is not None else None
+            for i, v in enumerate(vals)
+        ]
+        segment: list[str] = []
+        for point in [*points, None]:
+            if point is None:
+                if len(segment) > 1:
+                    body.append(
+                        f'<polyline points="{" ".join(segment)}" fill="none" stroke="{colour}" '
+                        f'stroke-width="2.5" stroke-dasharray="{dash}"/>'
+                    )
+                segment = []
+                continue
+            segment.append(f"{point[0]:.1f},{point[1]:.1f}")
+            body.append(_marker(MARKERS[n % len(MARKERS)], point[0], point[1], colour))
+    body.append(_text(left + span_x / 2, height - 12, x_label, "middle", font_weight="bold"))
+    body.append(
+        _text(
+            14,
+            top + span_y / 2,
+            y_label,
+            "middle",
+            font_weight="bold",
+            transform=f"rotate(-90 14 {top + span_y / 2:.1f})",
+        )
+    )
+    if not values:
+        body.append(_text(left + span_x / 2, top + span_y / 2, _("No data yet"), "middle"))
+    return _svg(key, title, desc, height, body)

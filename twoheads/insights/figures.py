@@ -1,0 +1,453 @@
+"""The one module of programme figures: the dashboard, the exports and the API's summary read it.
+
+Every figure is an aggregate computed in the database (counts, averages, grouped by week or
+month) in a fixed number of queries, whatever the programme's size. Nothing here reads the text
+of a journal entry, an idea, a goal or an agenda: only counts, dates, ratings and states.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, DateField, Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from twoheads.guard.checks import confirmation_counts
+from twoheads.journal.models import CheckIn, Feedback, Goal, Idea
+from twoheads.meetings.models import Meeting
+from twoheads.pairing.models import Pair
+from twoheads.participants.models import Invitation, Participant
+from twoheads.programmes.models import Programme
+
+from .atrisk import REASONS, AtRiskPair, at_risk_pairs
+
+WEEKS_SHOWN = 26
+MONTHS_SHOWN = 12
+SCORE_BINS = 10
+SIDES = ("mentor", "mentee")
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """People at each step from invitation to an active pair; each step counts people."""
+
+    invited: int
+    enrolled: int
+    profile_complete: int
+    matched: int
+    accepted: int
+    active: int
+
+    def stages(self) -> list[tuple[str, int]]:
+        return [(name, getattr(self, name)) for name in FUNNEL_STAGES]
+
+
+FUNNEL_STAGES = ("invited", "enrolled", "profile_complete", "matched", "accepted", "active")
+
+
+@dataclass(frozen=True)
+class MatchFigures:
+    """How many enrolled people are in a live pair, and how good the live pairs' scores are."""
+
+    enrolled: int
+    paired: int
+    live_pairs: int
+    mean_score: float | None
+    histogram: tuple[int, ...]  # live pairs per score band of 0.1, from 0-0.1 to 0.9-1
+
+    @property
+    def rate(self) -> float | None:
+        return self.paired / self.enrolled if self.enrolled else None
+
+
+@dataclass(frozen=True)
+class MeetingWeek:
+    """Meetings held in one week, and the pairs that were active that week."""
+
+    week: date
+    held: int
+    pairs: int
+
+    @property
+    def per_pair(self) -> float | None:
+        return self.held / self.pairs if self.pairs else None
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """Average meeting feedback given by one side of the pairs, per dimension (1 to 5)."""
+
+    side: str
+    count: int
+    listened: float | None
+    was_listened_to: float | None
+    learned: float | None
+    will_act: float | None
+
+    def dimensions(self) -> list[tuple[str, float | None]]:
+        return [(name, getattr(self, name)) for name in Feedback.DIMENSIONS]
+
+
+@dataclass(frozen=True)
+class CheckInMonth:
+    month: date
+    count: int
+    relationship: float | None
+    openness: float | None
+    benefit: float | None
+
+
+@dataclass(frozen=True)
+class IdeaFlow:
+    """Ideas shared in one direction and how far they got."""
+
+    direction: str  # "mentor_to_mentee" or "mentee_to_mentor"
+    shared: int
+    by_state: tuple[tuple[str, int], ...]
+
+    @property
+    def adopted(self) -> int:
+        return dict(self.by_state).get(Idea.State.ADOPTED, 0)
+
+
+@dataclass(frozen=True)
+class GoalSide:
+    side: str
+    goals: int
+    average_progress: float | None
+    done: int
+
+
+@dataclass(frozen=True)
+class ProgrammeFigures:
+    programme_id: int
+    programme_name: str
+    as_of: datetime
+    funnel: Funnel
+    match: MatchFigures
+    meetings_held: int
+    meeting_weeks: tuple[MeetingWeek, ...]
+    feedback: tuple[Ratings, Ratings]  # mentors' ratings, then mentees'
+    checkins: tuple[CheckInMonth, ...]
+    knowledge: tuple[IdeaFlow, IdeaFlow]  # mentor -> mentee, then mentee -> mentor
+    goals: tuple[GoalSide, GoalSide]  # mentors' goals, then mentees'
+    guard_flags: tuple[tuple[str, int], ...]
+    at_risk: tuple[AtRiskPair, ...]
+
+    @property
+    def recent_meetings_per_pair(self) -> float | None:
+        """Meetings held in the last four weeks per pair active this week."""
+        recent = self.meeting_weeks[-4:]
+        pairs = recent[-1].pairs if recent else 0
+        return sum(w.held for w in recent) / pairs if pairs else None
+
+    @property
+    def guard_flag_total(self) -> int:
+        return sum(n for _kind, n in self.guard_flags)
+
+
+def programme_figures(programme: Programme, now: datetime | None = None) -> ProgrammeFigures:
+    """Every figure of the programme's dashboard, as of `now`."""
+    now = now or timezone.now()
+    held, weeks = meeting_weeks(programme, now)
+    return ProgrammeFigures(
+        programme_id=programme.pk,
+        programme_name=programme.name,
+        as_of=now,
+        funnel=funnel(programme),
+        match=match_figures(programme),
+        meetings_held=held,
+        meeting_weeks=weeks,
+        feedback=feedback_ratings(programme),
+        checkins=checkin_trend(programme, now),
+        knowledge=knowledge_flow(programme),
+        goals=goal_progress(programme),
+        guard_flags=tuple(sorted(confirmation_counts(programme.pk).items())),
+        at_risk=tuple(at_risk_pairs(programme, now)),
+    )
+
+
+def _in_pair(**pair_filter: Any) -> Q:
+    """Participants who are the mentor or the mentee of a pair matching `pair_filter`."""
+    as_mentor = Pair.objects.filter(mentor=OuterRef("pk"), **pair_filter)
+    as_mentee = Pair.objects.filter(mentee=OuterRef("pk"), **pair_filter)
+    return Q(Exists(as_mentor)) | Q(Exists(as_mentee))
+
+
+def funnel(programme: Programme) -> Funnel:
+    """Invited counts everyone given a role plus invitations not yet accepted; the later steps
+    count enrolled (active, with a role) people only."""
+    people = Participant.objects.filter(programme=programme).exclude(role="")
+    enrolled = Q(status=Participant.Status.ACTIVE)
+    accepted_mentor = Pair.objects.filter(
+        mentor=OuterRef("pk"), mentor_response=Pair.Response.ACCEPTED
+    )
+    accepted_mentee = Pair.objects.filter(
+        mentee=OuterRef("pk"), mentee_response=Pair.Response.ACCEPTED
+    )
+    counts = people.aggregate(
+        given_role=Count("pk"),
+        enrolled=Count("pk", filter=enrolled),
+        complete=Count("pk", filter=enrolled & Q(pk__in=people.complete().values("pk"))),
+        matched=Count("pk", filter=enrolled & _in_pair()),
+        accepted=Count(
+            "pk", filter=enrolled & (Q(Exists(accepted_mentor)) | Q(Exists(accepted_mentee)))
+        ),
+        active=Count("pk", filter=enrolled & _in_pair(status=Pair.Status.ACTIVE)),
+    )
+    pending = Invitation.objects.filter(programme=programme, accepted_at__isnull=True).count()
+    return Funnel(
+        invited=counts["given_role"] + pending,
+        enrolled=counts["enrolled"],
+        profile_complete=counts["complete"],
+        matched=counts["matched"],
+        accepted=counts["accepted"],
+        active=counts["active"],
+    )
+
+
+def match_figures(programme: Programme) -> MatchFigures:
+    """Match rate: enrolled people in a live (proposed or active) pair over enrolled people."""
+    people = Participant.objects.filter(programme=programme, status=Participant.Status.ACTIVE)
+    counts = people.exclude(role="").aggregate(
+        enrolled=Count("pk"),
+        paired=Count("pk", filter=_in_pair(status__in=LIVE)),
+    )
+    live = Pair.objects.filter(programme=programme, status__in=LIVE)
+    bins = [0] * SCORE_BINS
+    for row in live.values("score").annotate(n=Count("pk")).order_by():
+        bins[score_bin(row["score"])] += row["n"]
+    mean = live.aggregate(mean=Avg("score"))["mean"]
+    return MatchFigures(
+        enrolled=counts["enrolled"],
+        paired=counts["paired"],
+        live_pairs=sum(bins),
+        mean_score=mean,
+        histogram=tuple(bins),
+    )
+
+
+LIVE = (Pair.Status.PROPOSED, Pair.Status.ACTIVE)
+
+
+def score_bin(score: float) -> int:
+    """The band of 0.1 a score falls in; a perfect 1.0 belongs to the top band."""
+    return max(0, min(SCORE_BINS - 1, int(score * SCORE_BINS)))
+
+
+def _week_start(moment: datetime) -> date:
+    day = timezone.localdate(moment)
+    return day - timedelta(days=day.weekday())
+
+
+def _by_week(queryset: Any, field: str) -> dict[date, int]:
+    rows = (
+        queryset.annotate(week=TruncWeek(field, output_field=DateField()))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["week"]: row["n"] for row in rows}
+
+
+def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[MeetingWeek, ...]]:
+    """All meetings held so far, and per week of the last WEEKS_SHOWN: held and active pairs.
+
+    A pair counts as active in a week from the week it started to the week it ended.
+    """
+    this_week = _week_start(now)
+    first = this_week - timedelta(weeks=WEEKS_SHOWN - 1)
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    held = Meeting.objects.filter(pair__programme=programme, log__held=True, starts_at__lte=now)
+    total = held.count()
+    per_week = _by_week(held.filter(starts_at__gte=start), "starts_at")
+    pairs = Pair.objects.filter(
+        programme=programme, status__in=(Pair.Status.ACTIVE, Pair.Status.ENDED)
+    ).annotate(began=Coalesce("activated_at", "created_at"))
+    running = pairs.filter(began__lt=start).exclude(ended_at__lt=start).count()
+    began = _by_week(pairs.filter(began__gte=start, began__lte=now), "began")
+    ended = _by_week(pairs.filter(ended_at__gte=start, ended_at__lte=now), "ended_at")
+    weeks = []
+    for i in range(WEEKS_SHOWN):
+        week = first + timedelta(weeks=i)
+        running += began.get(week, 0)
+        weeks.append(MeetingWeek(week=week, held=per_week.get(week, 0), pairs=running))
+        running -= ended.get(week, 0)
+    return total, tuple(weeks)
+
+
+def _side_filter(side: str, pair_path: str) -> Q:
+    """Rows written by the mentor (or the mentee) of the pair at `pair_path`."""
+    return Q(author=F(f"{pair_path}__{side}__user"))
+
+
+def feedback_ratings(programme: Programme) -> tuple[Ratings, Ratings]:
+    """Average feedback per dimension, as the reverse mentors rate and as the mentees rate."""
+    rows = Feedback.objects.filter(meeting__pair__programme=programme)
+    aggregates: dict[str, Any] = {}
+    for side in SIDES:
+        mine = _side_filter(side, "meeting__pair")
+        aggregates[f"{side}_count"] = Count("pk", filter=mine)
+        for name in Feedback.DIMENSIONS:
+            aggregates[f"{side}_{name}"] = Avg(name, filter=mine)
+    values = rows.aggregate(**aggregates)
+    mentors, mentees = (
+        Ratings(
+            side=side,
+            count=values[f"{side}_count"],
+            **{name: values[f"{side}_{name}"] for name in Feedback.DIMENSIONS},
+        )
+        for side in SIDES
+    )
+    return mentors, mentees
+
+
+def checkin_trend(programme: Programme, now: datetime) -> tuple[CheckInMonth, ...]:
+    """Average check-in answers per month, for the months of the last year that had any."""
+    since = now - timedelta(days=31 * MONTHS_SHOWN)
+    rows = (
+        CheckIn.objects.filter(
+            pair__programme=programme,
+            kind=CheckIn.Kind.CHECKIN,
+            created_at__gte=since,
+            created_at__lte=now,
+        )
+        .annotate(month=TruncMonth("created_at", output_field=DateField()))
+        .values("month")
+        .annotate(
+            n=Count("pk"),
+            relationship=Avg("relationship"),
+            openness=Avg("openness"),
+            benefit=Avg("benefit"),
+        )
+        .order_by("month")
+    )
+    return tuple(
+        CheckInMonth(
+            month=row["month"],
+            count=row["n"],
+            relationship=row["relationship"],
+            openness=row["openness"],
+            benefit=row["benefit"],
+        )
+        for row in rows
+    )
+
+
+def knowledge_flow(programme: Programme) -> tuple[IdeaFlow, IdeaFlow]:
+    """Ideas shared by reverse mentors with mentees, and by mentees with reverse mentors."""
+    rows = (
+        Idea.objects.filter(pair__programme=programme)
+        .values("state")
+        .annotate(
+            from_mentor=Count("pk", filter=Q(shared_by=F("pair__mentor"))),
+            from_mentee=Count("pk", filter=Q(shared_by=F("pair__mentee"))),
+        )
+        .order_by()
+    )
+    counts = {row["state"]: row for row in rows}
+
+    def flow(direction: str, key: str) -> IdeaFlow:
+        by_state = tuple(
+            (state.value, counts[state][key] if state in counts else 0) for state in Idea.State
+        )
+        return IdeaFlow(direction=direction, shared=sum(n for _s, n in by_state), by_state=by_state)
+
+    return flow("mentor_to_mentee", "from_mentor"), flow("mentee_to_mentor", "from_mentee")
+
+
+def goal_progress(programme: Programme) -> tuple[GoalSide, GoalSide]:
+    """Goals each side set, their average progress and how many are done."""
+    aggregates: dict[str, Any] = {}
+    for side in SIDES:
+        mine = Q(owner=F(f"pair__{side}"))
+        aggregates[f"{side}_goals"] = Count("pk", filter=mine)
+        aggregates[f"{side}_progress"] = Avg("progress", filter=mine)
+        aggregates[f"{side}_done"] = Count("pk", filter=mine & Q(progress__gte=100))
+    values = Goal.objects.filter(pair__programme=programme).aggregate(**aggregates)
+    mentors, mentees = (
+        GoalSide(
+            side=side,
+            goals=values[f"{side}_goals"],
+            average_progress=values[f"{side}_progress"],
+            done=values[f"{side}_done"],
+        )
+        for side in SIDES
+    )
+    return mentors, mentees
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def summary_dict(figures: ProgrammeFigures) -> dict[str, Any]:
+    """The figures as plain JSON-able data, for the API's programme summary."""
+    return {
+        "programme": figures.programme_id,
+        "as_of": _plain(figures.as_of),
+        "funnel": dict(figures.funnel.stages()),
+        "match": {
+            "enrolled": figures.match.enrolled,
+            "paired": figures.match.paired,
+            "rate": _plain(figures.match.rate),
+            "live_pairs": figures.match.live_pairs,
+            "mean_score": _plain(figures.match.mean_score),
+            "score_histogram": [
+                {"from": i / SCORE_BINS, "to": (i + 1) / SCORE_BINS, "pairs": n}
+                for i, n in enumerate(figures.match.histogram)
+            ],
+        },
+        "meetings": {
+            "held": figures.meetings_held,
+            "weeks": [
+                {
+                    "week": _plain(w.week),
+                    "held": w.held,
+                    "pairs": w.pairs,
+                    "per_pair": _plain(w.per_pair),
+                }
+                for w in figures.meeting_weeks
+            ],
+        },
+        "feedback": {
+            r.side: {"count": r.count, **{k: _plain(v) for k, v in r.dimensions()}}
+            for r in figures.feedback
+        },
+        "checkins": [
+            {
+                "month": _plain(m.month),
+                "count": m.count,
+                "relationship": _plain(m.relationship),
+                "openness": _plain(m.openness),
+                "benefit": _plain(m.benefit),
+            }
+            for m in figures.checkins
+        ],
+        "knowledge_flow": {
+            f.direction: {"shared": f.shared, "adopted": f.adopted, "by_state": dict(f.by_state)}
+            for f in figures.knowledge
+        },
+        "goals": {
+            g.side: {
+                "goals": g.goals,
+                "average_progress": _plain(g.average_progress),
+                "done": g.done,
+            }
+            for g in figures.goals
+        },
+        "guard_flags": dict(figures.guard_flags),
+        "at_risk": {
+            "pairs": len(figures.at_risk),
+            "by_reason": at_risk_reason_counts(figures.at_risk),
+        },
+    }
+
+
+def at_risk_reason_counts(at_risk: tuple[AtRiskPair, ...]) -> dict[str, int]:
+    return {reason: sum(reason in p.reasons for p in at_risk) for reason in REASONS}

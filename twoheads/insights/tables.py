@@ -1,0 +1,445 @@
+"""The dashboard's tables and charts, built from one `ProgrammeFigures`.
+
+The page shows each chart with its table a click away; the CSV and XLSX exports and the printed
+report write the very same tables, so every number agrees.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from twoheads.guard.detect import KINDS as GUARD_KINDS
+from twoheads.journal.models import CheckIn, Feedback, Goal, Idea
+from twoheads.participants.models import Participant
+
+from . import charts
+from .figures import SCORE_BINS, ProgrammeFigures
+from .progress import ParticipantProgress
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the dashboard: its chart (if it has one) and its data table."""
+
+    table: Table
+    chart: SafeString | None = None
+
+    @property
+    def key(self) -> str:
+        return self.table.key
+
+
+def _r(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def side_label(side: str) -> str:
+    return str(Participant.Role(side).label)
+
+
+def _dimension_label(name: str) -> str:
+    return str(Feedback._meta.get_field(name).verbose_name)
+
+
+def _checkin_label(name: str) -> str:
+    return str(CheckIn._meta.get_field(name).verbose_name)
+
+
+def _funnel(f: ProgrammeFigures) -> Section:
+    labels = {
+        "invited": _("Invited"),
+        "enrolled": _("Enrolled"),
+        "profile_complete": _("Profile complete"),
+        "matched": _("Matched"),
+        "accepted": _("Accepted a match"),
+        "active": _("In an active pair"),
+    }
+    stages = f.funnel.stages()
+    table = Table(
+        "funnel",
+        _("Enrolment funnel"),
+        (_("Step"), _("People"), _("% of invited")),
+        tuple((labels[name], n, _pct(n, f.funnel.invited)) for name, n in stages),
+    )
+    chart = charts.bar_chart(
+        "chart-funnel",
+        table.title,
+        _("People at each step: %(steps)s.")
+        % {"steps": "; ".join(f"{labels[name]} {n}" for name, n in stages)},
+        [labels[name] for name, _n in stages],
+        [(_("People"), [n for _name, n in stages])],
+        axis_label=_("People"),
+    )
+    return Section(table, chart)
+
+
+def _match(f: ProgrammeFigures) -> Section:
+    m = f.match
+    rows = (
+        (_("Enrolled people"), m.enrolled),
+        (_("People in a live pair"), m.paired),
+        (_("Match rate (%)"), _r(100 * m.rate, 1) if m.rate is not None else None),
+        (_("Live pairs"), m.live_pairs),
+        (_("Average score of live pairs"), _r(m.mean_score)),
+    )
+    return Section(Table("match", _("Matching"), (_("Measure"), _("Value")), rows))
+
+
+def _scores(f: ProgrammeFigures) -> Section:
+    bins = [f"{i / SCORE_BINS:.1f} to {(i + 1) / SCORE_BINS:.1f}" for i in range(SCORE_BINS)]
+    table = Table(
+        "scores",
+        _("Scores of live pairs"),
+        (_("Score"), _("Pairs")),
+        tuple(zip(bins, f.match.histogram, strict=True)),
+    )
+    chart = charts.histogram(
+        "chart-scores",
+        table.title,
+        _("How many live pairs have a match score in each band of 0.1; %(n)s pairs in all.")
+        % {"n": f.match.live_pairs},
+        bins,
+        f.match.histogram,
+        x_label=_("Match score"),
+        y_label=_("Pairs"),
+    )
+    return Section(table, chart)
+
+
+def _date(value: Any) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _meetings(f: ProgrammeFigures) -> Section:
+    weeks = f.meeting_weeks
+    table = Table(
+        "meetings",
+        _("Meetings per pair over time"),
+        (_("Week starting"), _("Meetings held"), _("Active pairs"), _("Meetings per pair")),
+        tuple((w.week.isoformat(), w.held, w.pairs, _r(w.per_pair)) for w in weeks),
+    )
+    chart = charts.line_chart(
+        "chart-meetings",
+        table.title,
+        _(
+            "Meetings held per active pair in each of the last %(weeks)s weeks; "
+            "%(held)s meetings held since the start."
+        )
+        % {"weeks": len(weeks), "held": f.meetings_held},
+        [w.week.strftime("%d %b") for w in weeks],
+        [(_("Meetings per pair"), [w.per_pair for w in weeks])],
+        x_label=_("Week starting"),
+        y_label=_("Meetings per pair"),
+    )
+    return Section(table, chart)
+
+
+def _feedback(f: ProgrammeFigures) -> Section:
+    mentors, mentees = f.feedback
+    names = list(Feedback.DIMENSIONS)
+    headers = (_("Dimension"), _("As %(side)s rate") % {"side": side_label("mentor")})
+    headers += (_("As %(side)s rate") % {"side": side_label("mentee")},)
+    rows = [
+        (_dimension_label(name), _r(getattr(mentors, name)), _r(getattr(mentees, name)))
+        for name in names
+    ]
+    rows.append((_("Ratings given"), mentors.count, mentees.count))
+    table = Table("feedback", _("Meeting feedback in each direction"), headers, tuple(rows))
+    chart = charts.bar_chart(
+        "chart-feedback",
+        table.title,
+        _(
+            "Average rating from 1 to 5 of each feedback question, as reverse mentors rate "
+            "(%(mentors)s ratings) and as mentees rate (%(mentees)s ratings)."
+        )
+        % {"mentors": mentors.count, "mentees": mentees.count},
+        [_dimension_label(name) for name in names],
+        [
+            (side_label("mentor"), [getattr(mentors, n) for n in names]),
+            (side_label("mentee"), [getattr(mentees, n) for n in names]),
+        ],
+        axis_label=_("Average rating (1 to 5)"),
+        max_value=5,
+    )
+    return Section(table, chart)
+
+
+def _checkins(f: ProgrammeFigures) -> Section:
+    names = ("relationship", "openness", "benefit")
+    table = Table(
+        "checkins",
+        _("Check-in trend"),
+        (_("Month"), _("Check-ins"), *(_checkin_label(n) for n in names)),
+        tuple(
+            (m.month.strftime("%Y-%m"), m.count, *(_r(getattr(m, n)) for n in names))
+            for m in f.checkins
+        ),
+    )
+    chart = charts.line_chart(
+        "chart-checkins",
+        table.title,
+        _("Average check-in answers from 1 to 5 per month, over %(n)s months with check-ins.")
+        % {"n": len(f.checkins)},
+        [m.month.strftime("%b %Y") for m in f.checkins],
+        [(_checkin_label(n), [getattr(m, n) for m in f.checkins]) for n in names],
+        x_label=_("Month"),
+        y_label=_("Average answer (1 to 5)"),
+        y_max=5,
+    )
+    return Section(table, chart)
+
+
+def _knowledge(f: ProgrammeFigures) -> Section:
+    down, up = f.knowledge
+    mentor, mentee = side_label("mentor"), side_label("mentee")
+    to_mentee = _("%(a)s → %(b)s") % {"a": mentor, "b": mentee}
+    to_mentor = _("%(a)s → %(b)s") % {"a": mentee, "b": mentor}
+    states = [Idea.State(value) for value, _n in down.by_state]
+    rows = [
+        (str(state.label), a, b)
+        for state, (_s1, a), (_s2, b) in zip(states, down.by_state, up.by_state, strict=True)
+    ]
+    rows.append((_("All ideas shared"), down.shared, up.shared))
+    table = Table(
+        "knowledge", _("Knowledge flow"), (_("Idea state"), to_mentee, to_mentor), tuple(rows)
+    )
+    chart = charts.bar_chart(
+        "chart-knowledge",
+        table.title,
+        _(
+            "Ideas shared each way and how far they got: %(down)s shared by reverse mentors "
+            "(%(down_adopted)s adopted), %(up)s shared by mentees (%(up_adopted)s adopted)."
+        )
+        % {
+            "down": down.shared,
+            "down_adopted": down.adopted,
+            "up": up.shared,
+            "up_adopted": up.adopted,
+        },
+        [_("Shared"), *(str(s.label) for s in states)],
+        [
+            (to_mentee, [down.shared, *(n for _s, n in down.by_state)]),
+            (to_mentor, [up.shared, *(n for _s, n in up.by_state)]),
+        ],
+        axis_label=_("Ideas"),
+    )
+    return Section(table, chart)
+
+
+def _goals(f: ProgrammeFigures) -> Section:
+    table = Table(
+        "goals",
+        _("Goals on both sides"),
+        (_("Side"), _("Goals"), _("Average progress (%)"), _("Done")),
+        tuple((side_label(g.side), g.goals, _r(g.average_progress, 1), g.done) for g in f.goals),
+    )
+    chart = charts.bar_chart(
+        "chart-goals",
+        table.title,
+        _("Average progress of the goals each side set, in percent."),
+        [side_label(g.side) for g in f.goals],
+        [(_("Average progress (%)"), [g.average_progress for g in f.goals])],
+        axis_label=_("Average progress (%)"),
+        max_value=100,
+    )
+    return Section(table, chart)
+
+
+def _guard(f: ProgrammeFigures) -> Section:
+    rows = tuple((_(GUARD_KINDS.get(kind, kind)), n) for kind, n in f.guard_flags)
+    table = Table(
+        "guard",
+        _("Confidentiality flags confirmed"),
+        (_("Kind of flag"), _("Times shared after a warning")),
+        (*rows, (_("All flags"), f.guard_flag_total)),
+    )
+    return Section(table)
+
+
+def _at_risk(f: ProgrammeFigures) -> Section:
+    rows = tuple(
+        (
+            p.mentor,
+            p.mentee,
+            "; ".join(p.reason_labels),
+            _date(timezone.localtime(p.last_meeting)) if p.last_meeting else None,
+            p.idle_days,
+            _r(p.recent_rating),
+            _r(p.earlier_rating),
+            p.next_step,
+        )
+        for p in f.at_risk
+    )
+    table = Table(
+        "at_risk",
+        _("Pairs at risk"),
+        (
+            side_label("mentor"),
+            side_label("mentee"),
+            _("Why"),
+            _("Last meeting"),
+            _("Days since"),
+            _("Recent rating"),
+            _("Earlier rating"),
+            _("Suggested next step"),
+        ),
+        rows,
+    )
+    return Section(table)
+
+
+BUILDERS = (
+    _funnel,
+    _match,
+    _scores,
+    _meetings,
+    _feedback,
+    _checkins,
+    _knowledge,
+    _goals,
+    _guard,
+    _at_risk,
+)
+
+
+def dashboard_sections(figures: ProgrammeFigures) -> dict[str, Section]:
+    """Every section of the dashboard, by key, in the order the page shows them."""
+    return {section.key: section for section in (build(figures) for build in BUILDERS)}
+
+
+def dashboard_tables(figures: ProgrammeFigures) -> list[Table]:
+    """Every table of the dashboard, as the exports write them."""
+    return [section.table for section in dashboard_sections(figures).values()]
+
+
+def _mean(ratings: Any) -> float | None:
+    known = [v for _name, v in ratings.dimensions() if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def comparison_table(a: ProgrammeFigures, b: ProgrammeFigures) -> Table:
+    """Two programmes side by side on the dashboard's headline measures."""
+    mentor, mentee = side_label("mentor"), side_label("mentee")
+
+    def measures(f: ProgrammeFigures) -> list[tuple[str, Cell]]:
+        down, up = f.knowledge
+        goals_mentor, goals_mentee = f.goals
+        return [
+            *((str(row[0]), row[1]) for row in _funnel(f).table.rows),
+            (_("Match rate (%)"), _r(100 * f.match.rate, 1) if f.match.rate is not None else None),
+            (_("Average score of live pairs"), _r(f.match.mean_score)),
+            (_("Meetings held"), f.meetings_held),
+            (_("Meetings per pair, last four weeks"), _r(f.recent_meetings_per_pair)),
+            (_("Average feedback as %(side)s rate") % {"side": mentor}, _r(_mean(f.feedback[0]))),
+            (_("Average feedback as %(side)s rate") % {"side": mentee}, _r(_mean(f.feedback[1]))),
+            (_("Ideas shared by %(side)s") % {"side": mentor}, down.shared),
+            (_("Ideas shared by %(side)s, adopted") % {"side": mentor}, down.adopted),
+            (_("Ideas shared by %(side)s") % {"side": mentee}, up.shared),
+            (_("Ideas shared by %(side)s, adopted") % {"side": mentee}, up.adopted),
+            (
+                _("Goal progress of %(side)s (%%)") % {"side": mentor},
+                _r(goals_mentor.average_progress, 1),
+            ),
+            (
+                _("Goal progress of %(side)s (%%)") % {"side": mentee},
+                _r(goals_mentee.average_progress, 1),
+            ),
+            (_("Confidentiality flags confirmed"), f.guard_flag_total),
+            (_("Pairs at risk"), len(f.at_risk)),
+        ]
+
+    left, right = measures(a), measures(b)
+    rows = tuple((label, x, y) for (label, x), (_l, y) in zip(left, right, strict=True))
+    return Table(
+        "comparison",
+        _("Programmes side by side"),
+        (_("Measure"), a.programme_name, b.programme_name),
+        rows,
+    )
+
+
+def progress_sections(progress: ParticipantProgress) -> dict[str, Section]:
+    """The participant progress page's charts and tables."""
+    months = progress.meeting_months
+    meetings = Table(
+        "meetings",
+        _("Meetings held each month"),
+        (_("Month"), _("Meetings held")),
+        tuple((m.month.strftime("%Y-%m"), m.held) for m in months),
+    )
+    meetings_chart = charts.histogram(
+        "chart-my-meetings",
+        meetings.title,
+        _("Your meetings held per month; %(n)s in all.") % {"n": progress.meetings_held},
+        [m.month.strftime("%b %Y") for m in months],
+        [m.held for m in months],
+        x_label=_("Month"),
+        y_label=_("Meetings held"),
+    )
+    received = dict(progress.ideas_received)
+    ideas = Table(
+        "ideas",
+        _("Ideas each way"),
+        (_("Idea state"), _("You shared"), _("Shared with you")),
+        (
+            *((str(Idea.State(s).label), n, received[s]) for s, n in progress.ideas_shared),
+            (_("All ideas"), progress.shared_total, progress.received_total),
+        ),
+    )
+    goals = Table(
+        "goals",
+        _("Your goals"),
+        (_("Goal"), _("Kind"), _("Progress (%)"), _("Last updated")),
+        tuple(
+            (
+                g.title,
+                str(Goal.Kind(g.kind).label),
+                g.progress,
+                _date(timezone.localtime(g.progressed_at)),
+            )
+            for g in progress.goals
+        ),
+    )
+    names = list(Feedback.DIMENSIONS)
+    feedback = Table(
+        "feedback",
+        _("Feedback from your partners over time"),
+        (_("Month"), _("Ratings"), *(_dimension_label(n) for n in names)),
+        tuple(
+            (m.month.strftime("%Y-%m"), m.count, *(_r(getattr(m, n)) for n in names))
+            for m in progress.feedback
+        ),
+    )
+    feedback_chart = charts.line_chart(
+        "chart-my-feedback",
+        feedback.title,
+        _("The average of your partners' ratings from 1 to 5, per month."),
+        [m.month.strftime("%b %Y") for m in progress.feedback],
+        [(_("Average rating"), [m.average for m in progress.feedback])],
+        x_label=_("Month"),
+        y_label=_("Average rating (1 to 5)"),
+        y_max=5,
+    )
+    return {
+        "meetings": Section(meetings, meetings_chart),
+        "ideas": Section(ideas),
+        "goals": Section(goals),
+        "feedback": Section(feedback, feedback_chart),
+    }

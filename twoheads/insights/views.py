@@ -1,0 +1,182 @@
+"""Insight pages: a programme's dashboard, at-risk pairs, exports, the report, the comparison of
+two programmes, and a participant's own progress. Managers see figures, never a pair's words."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from twoheads.accounts.models import audit
+from twoheads.participants.models import Participant
+from twoheads.programmes.models import Programme
+
+from . import exports, report
+from .atrisk import REASON_LABELS, REASONS, nudge_pair
+from .figures import at_risk_reason_counts, programme_figures
+from .forms import CompareForm
+from .progress import participant_progress
+from .tables import comparison_table, dashboard_sections, dashboard_tables, progress_sections
+
+AT_RISK_ON_DASHBOARD = 10
+AT_RISK_PAGE = 50
+
+
+def _programme(request: HttpRequest, slug: str) -> Programme:
+    return get_object_or_404(Programme.objects.managed_by(request.user), slug=slug)
+
+
+@login_required
+def programme_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    figures = programme_figures(programme)
+    return render(
+        request,
+        "insights/dashboard.html",
+        {
+            "programme": programme,
+            "figures": figures,
+            "sections": dashboard_sections(figures),
+            "at_risk": figures.at_risk[:AT_RISK_ON_DASHBOARD],
+        },
+    )
+
+
+@login_required
+def programme_at_risk(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    figures = programme_figures(programme)
+    page = Paginator(figures.at_risk, AT_RISK_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "insights/at_risk.html", {"programme": programme, "figures": figures, "page": page}
+    )
+
+
+@require_POST
+@login_required
+def programme_nudge(request: HttpRequest, slug: str, pair: int) -> HttpResponse:
+    programme = _programme(request, slug)
+    found = get_object_or_404(
+        programme.pairs.select_related("mentor__user", "mentee__user"), pk=pair
+    )
+    found.programme = programme
+    sent = nudge_pair(found, request.user)
+    if sent:
+        messages.success(request, _("Nudge sent to %(pair)s.") % {"pair": found})
+    else:
+        messages.info(
+            request, _("%(pair)s is no longer at risk; nothing was sent.") % {"pair": found}
+        )
+    back = request.POST.get("next")
+    if back == "at_risk":
+        return redirect("programme_at_risk", slug)
+    return redirect("programme_dashboard", slug)
+
+
+def _export_audit(request: HttpRequest, programme: Programme, fmt: str, tables: list[str]) -> None:
+    audit(
+        request.user,
+        "insights.export",
+        programme,
+        organisation=programme.organisation,
+        format=fmt,
+        tables=tables,
+    )
+
+
+def _filename(programme: Programme, name: str) -> str:
+    return f"{programme.slug}-{name}-{timezone.localdate():%Y%m%d}"
+
+
+@login_required
+def programme_export_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    tables = {t.key: t for t in dashboard_tables(programme_figures(programme))}
+    if table not in tables:
+        raise Http404("no such table")
+    _export_audit(request, programme, "csv", [table])
+    response = HttpResponse(
+        exports.table_csv(tables[table]), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(programme, table)}.csv"'
+    return response
+
+
+@login_required
+def programme_export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    tables = dashboard_tables(programme_figures(programme))
+    _export_audit(request, programme, "xlsx", [t.key for t in tables])
+    response = HttpResponse(
+        exports.tables_xlsx(tables),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = _filename(programme, "dashboard")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def _report_context(programme: Programme) -> dict[str, object]:
+    figures = programme_figures(programme)
+    counts = at_risk_reason_counts(figures.at_risk)
+    return {
+        "programme": programme,
+        "figures": figures,
+        "sections": dashboard_sections(figures),
+        "at_risk_reasons": [(REASON_LABELS[r], counts[r]) for r in REASONS],
+    }
+
+
+@login_required
+def programme_report(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    return render(request, "insights/report.html", _report_context(programme))
+
+
+@login_required
+def programme_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug)
+    html = render_to_string("insights/report_pdf.html", _report_context(programme), request)
+    _export_audit(request, programme, "pdf", ["report"])
+    response = HttpResponse(report.pdf_from_html(html), content_type="application/pdf")
+    name = _filename(programme, "report")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+def programme_compare(request: HttpRequest) -> HttpResponse:
+    managed = Programme.objects.managed_by(request.user)
+    if not managed.exists():
+        raise Http404("no programmes to compare")
+    chosen = [request.GET.get(key) for key in ("a", "b")]
+    pair = [get_object_or_404(managed, slug=slug) for slug in chosen if slug]
+    form = CompareForm(request.GET or None, user=request.user)
+    table = None
+    if len(pair) == 2:
+        table = comparison_table(programme_figures(pair[0]), programme_figures(pair[1]))
+    return render(
+        request, "insights/compare.html", {"form": form, "table": table, "programmes": pair}
+    )
+
+
+@login_required
+def my_progress(request: HttpRequest, slug: str) -> HttpResponse:
+    participant = get_object_or_404(
+        Participant.objects.select_related("programme"), programme__slug=slug, user=request.user
+    )
+    progress = participant_progress(participant)
+    return render(
+        request,
+        "insights/my_progress.html",
+        {
+            "participant": participant,
+            "programme": participant.programme,
+            "progress": progress,
+            "sections": progress_sections(progress),
+        },
+    )
