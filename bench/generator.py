@@ -10,8 +10,15 @@ SKILLS = 2000
 INTERESTS = 150
 DEPARTMENTS = 24
 SITES = 8
-ZONES = ("Europe/London", "Europe/London", "Europe/London", "Europe/Berlin",
-         "America/New_York", "Asia/Kolkata", "Asia/Singapore")  # fmt: skip
+ZONES = (
+    "Europe/London",
+    "Europe/London",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+)
 LANGUAGES = ("en", "de", "fr", "hi", "es")
 STYLE_QUESTIONS = ("pace", "structure", "directness")
 
@@ -37,8 +44,11 @@ def _managers(rng: np.random.Generator, count: int) -> list[Person]:
     out = [Person(id="ceo", name="Chief Executive", level=12)]
     for i in range(1, count):
         parent = out[int(rng.integers(0, max(1, i // 4)))] if i > 1 else out[0]
-        out.append(Person(id=f"boss{i}", manager_id=parent.id, level=10,
-                          department=f"Dept {i % DEPARTMENTS}"))  # fmt: skip
+        out.append(
+            Person(
+                id=f"boss{i}", manager_id=parent.id, level=10, department=f"Dept {i % DEPARTMENTS}"
+            )
+        )
     return out
 
 
@@ -54,7 +64,9 @@ def _person(
     zone = ZONES[int(rng.integers(0, len(ZONES)))]
     extra = LANGUAGES[int(rng.integers(1, len(LANGUAGES)))]
     return Person(
-        id=f"p{i}", name=f"Person {i}", role=role,
+        id=f"p{i}",
+        name=f"Person {i}",
+        role=role,
         department=f"Dept {int(rng.integers(0, DEPARTMENTS))}",
         site=f"Site {int(rng.integers(0, SITES))}",
         manager_id=managers[int(rng.integers(0, len(managers)))],
@@ -66,4 +78,4 @@ def _person(
         interests=frozenset(f"interest {t}" for t in _zipf(rng, INTERESTS, 4, 0.8).tolist()),
         capacity=int(rng.choice([1, 1, 1, 2])) if junior else 1,
         style=tuple((q, int(rng.integers(1, 6))) for q in STYLE_QUESTIONS),
-    )  # fmt: skip
+    )

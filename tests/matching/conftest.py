@@ -23,21 +23,29 @@ def mentee(pid: str, name: str, **fields: object) -> Person:
 def priya() -> Person:
     """Priya, a junior analyst who offers generative AI tools and wants to learn negotiation."""
     return mentor(
-        "priya", "Priya", department="Digital", site="Leeds",
+        "priya",
+        "Priya",
+        department="Digital",
+        site="Leeds",
         offers=(("generative AI tools", 3), ("social media strategy", 2)),
-        wants=(("negotiation", 3),), interests=frozenset({"cycling", "sustainability"}),
-    )  # fmt: skip
+        wants=(("negotiation", 3),),
+        interests=frozenset({"cycling", "sustainability"}),
+    )
 
 
 @pytest.fixture
 def margaret() -> Person:
     """Margaret, a finance director who negotiates and wants to understand GenAI."""
     return mentee(
-        "margaret", "Margaret", level=8, department="Finance", site="London",
+        "margaret",
+        "Margaret",
+        level=8,
+        department="Finance",
+        site="London",
         offers=(("negotiation", 3), ("budgeting", 2)),
         wants=(("GenAI", 3), ("Social-Media Strategy", 1)),
         interests=frozenset({"cycling", "opera"}),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

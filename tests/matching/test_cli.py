@@ -33,8 +33,13 @@ def test_it_writes_json(files: tuple[Path, Path], tmp_path: Path) -> None:
     assert main([str(files[0]), "--rules", str(files[1]), "-o", str(out)]) == 0
     data = json.loads(out.read_text())
     assert [(p["mentor"], p["mentee"]) for p in data["pairs"]] == [("priya", "margaret")]
-    assert set(data["pairs"][0]["components"]) == {"teach", "learn", "benefit", "compatibility",
-                                                   "reach"}  # fmt: skip
+    assert set(data["pairs"][0]["components"]) == {
+        "teach",
+        "learn",
+        "benefit",
+        "compatibility",
+        "reach",
+    }
     assert {u["id"]: u["reason"] for u in data["unmatched"]}["wei"] == (
         "No mentor offers any of: Mandarin."
     )

@@ -134,8 +134,12 @@ def test_time_zones_are_compared_in_utc(rules: Rules) -> None:
     ]
     check = check_pair(people, rules, "kiri", "jo")
     assert any("shared" not in r and "a week when both" in r for r in check.broken_rules)
-    same = check_pair([people[0], dataclasses.replace(people[1], timezone="Pacific/Auckland")],
-                      rules, "kiri", "jo")  # fmt: skip
+    same = check_pair(
+        [people[0], dataclasses.replace(people[1], timezone="Pacific/Auckland")],
+        rules,
+        "kiri",
+        "jo",
+    )
     assert same.allowed
 
 
@@ -149,8 +153,9 @@ def test_traditional_programmes_put_the_senior_person_as_mentor(rules: Rules) ->
     assert len(match(people, traditional).pairs) == 1
 
 
-def test_suggest_ranks_partners_for_one_person(priya: Person, margaret: Person,
-                                               rules: Rules) -> None:  # fmt: skip
+def test_suggest_ranks_partners_for_one_person(
+    priya: Person, margaret: Person, rules: Rules
+) -> None:
     other = dataclasses.replace(margaret, id="george", name="George", interests=frozenset())
     found = suggest([priya, margaret, other], rules, "priya", k=5)
     assert [s.partner for s in found] == ["margaret", "george"]
@@ -180,5 +185,14 @@ def test_the_json_has_the_published_shape(priya: Person, margaret: Person, rules
     data = match([priya, margaret], rules).to_json()
     assert set(data) == {"pairs", "unmatched", "summary"}
     assert {"mentor", "mentee", "score", "components", "explanation"} <= set(data["pairs"][0])
-    assert {"mentors", "mentees", "pairs", "matched_mentees", "total_score", "min_score",
-            "upper_bound", "optimal", "seconds"} <= set(data["summary"])  # fmt: skip
+    assert {
+        "mentors",
+        "mentees",
+        "pairs",
+        "matched_mentees",
+        "total_score",
+        "min_score",
+        "upper_bound",
+        "optimal",
+        "seconds",
+    } <= set(data["summary"])

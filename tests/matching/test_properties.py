@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from twoheads.matching import engine
-from twoheads.matching import MatchResult, Person, Rules, check_pair, match
+from twoheads.matching import MatchResult, Person, Rules, check_pair, engine, match
 
 SKILLS = ("ai", "law", "sql", "sales")
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -28,18 +27,28 @@ def pools(draw: st.DrawFn, max_side: int = 5, max_capacity: int = 2) -> list[Per
         role = "mentor" if i < n_m else "mentee"
         earlier = [p.id for p in people]
         manager = draw(st.sampled_from([None, *earlier])) if earlier else None
-        skills = st.lists(st.tuples(st.sampled_from(SKILLS), st.integers(1, 3)), max_size=3,
-                          unique_by=lambda s: s[0])  # fmt: skip
-        people.append(Person(
-            id=f"{role[2]}{i}", name=f"{role.title()} {i}", role=role, manager_id=manager,
-            level=draw(st.integers(0, 4) if role == "mentor" else st.integers(3, 8)),
-            department=draw(st.sampled_from(["A", "B", ""])),
-            offers=tuple(draw(skills)), wants=tuple(draw(skills)),
-            interests=frozenset(draw(st.lists(st.sampled_from("wxyz"), max_size=2))),
-            capacity=draw(st.integers(1, max_capacity)),
-            exclude=frozenset(draw(st.lists(st.sampled_from([f"t{j}" for j in range(9)]),
-                                            max_size=1))),
-        ))  # fmt: skip
+        skills = st.lists(
+            st.tuples(st.sampled_from(SKILLS), st.integers(1, 3)),
+            max_size=3,
+            unique_by=lambda s: s[0],
+        )
+        people.append(
+            Person(
+                id=f"{role[2]}{i}",
+                name=f"{role.title()} {i}",
+                role=role,
+                manager_id=manager,
+                level=draw(st.integers(0, 4) if role == "mentor" else st.integers(3, 8)),
+                department=draw(st.sampled_from(["A", "B", ""])),
+                offers=tuple(draw(skills)),
+                wants=tuple(draw(skills)),
+                interests=frozenset(draw(st.lists(st.sampled_from("wxyz"), max_size=2))),
+                capacity=draw(st.integers(1, max_capacity)),
+                exclude=frozenset(
+                    draw(st.lists(st.sampled_from([f"t{j}" for j in range(9)]), max_size=1))
+                ),
+            )
+        )
     return people
 
 
@@ -112,10 +121,11 @@ def test_optimal_equals_brute_force_on_tiny_pools(people: list[Person], rules: R
     if len(allowed) > 12:
         allowed = dict(list(allowed.items())[:12])
         rules = Rules(
-            require_mutual=rules.require_mutual, min_compatibility=rules.min_compatibility,
+            require_mutual=rules.require_mutual,
+            min_compatibility=rules.min_compatibility,
             min_level_gap=rules.min_level_gap,
             blocked=tuple(p for p in valid_pairs(people, rules) if p not in allowed),
-        )  # fmt: skip
+        )
     result = match(people, rules)
     count, total = best_by_brute_force(allowed, {p.id: p.capacity for p in people})
     assert result.summary.pairs == count
@@ -163,9 +173,11 @@ def test_stable_mode_has_no_blocking_pair(people: list[Person], rules: Rules, se
         mine = partners[pid]
         return len(mine) < capacity[pid] or score > min(mine) + 1e-6
 
-    blocking = [pair for pair, score in allowed.items()
-                if pair not in matched and would_switch(pair[0], score)
-                and would_switch(pair[1], score)]  # fmt: skip
+    blocking = [
+        pair
+        for pair, score in allowed.items()
+        if pair not in matched and would_switch(pair[0], score) and would_switch(pair[1], score)
+    ]
     assert blocking == []
 
 

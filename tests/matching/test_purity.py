@@ -23,10 +23,11 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_it_never_imports_django() -> None:
     offenders = {
-        str(path.relative_to(ENGINE)): sorted(n for n in imported_modules(path)
-                                              if n.split(".")[0] == "django")
+        str(path.relative_to(ENGINE)): sorted(
+            n for n in imported_modules(path) if n.split(".")[0] == "django"
+        )
         for path in ENGINE.rglob("*.py")
-    }  # fmt: skip
+    }
     assert {k: v for k, v in offenders.items() if v} == {}
 
 

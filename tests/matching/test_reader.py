@@ -30,17 +30,19 @@ def test_it_reads_a_comma_file_with_a_bom() -> None:
 
 
 def test_it_detects_semicolons_and_warns_about_unknown_columns() -> None:
-    text = 'id;role;level;shoe size;style:pace\nm;mentor;1;42;4\n'
+    text = "id;role;level;shoe size;style:pace\nm;mentor;1;42;4\n"
     (person,), warnings = read_people(text.encode(), "people.csv")
     assert person.style == (("pace", 4),)
     assert warnings == ['people.csv: unknown column "shoe size" was ignored']
 
 
 def test_it_collects_every_error_of_a_file() -> None:
-    text = (HEADER + "\n"
-            "a,Ann,mentor,senior,,Mars/Olympus,ai:5,,mun 9-12\n"
-            "b,Bob,boss,3,,,,,\n"
-            "c,Cy,mentee,,,,,,\n")  # fmt: skip
+    text = (
+        HEADER + "\n"
+        "a,Ann,mentor,senior,,Mars/Olympus,ai:5,,mun 9-12\n"
+        "b,Bob,boss,3,,,,,\n"
+        "c,Cy,mentee,,,,,,\n"
+    )
     assert problems(text) == [
         'people.csv row 2, column "level": "senior" is not a whole number',
         'people.csv row 2, column "timezone": "Mars/Olympus" is not an IANA time zone '
@@ -122,7 +124,8 @@ def test_it_reads_json_lists() -> None:
 def test_the_importer_gets_rows_with_their_status() -> None:
     text = "id,role,level,status\na,mentor,2,leaver\nb,mentee,7,\n"
     rows, _ = read_rows(text.encode(), "people.csv")
-    assert [(r.row, r.person.id, r.status) for r in rows] == [(2, "a", "leaver"), (3, "b", "active")]
+    found = [(r.row, r.person.id, r.status) for r in rows]
+    assert found == [(2, "a", "leaver"), (3, "b", "active")]
     people, _ = read_people(text.encode(), "people.csv")
     assert [p.role for p in people] == ["", "mentee"]
     assert problems("id,status\na,retired\n") == [

@@ -16,8 +16,11 @@ def test_it_reads_every_key() -> None:
     )
     assert rules.type == "traditional" and rules.min_level_gap == 1
     assert rules.weights == Weights(benefit=1.0, compatibility=1.0, reach=0.0)
-    assert rules.alias_map == {"GenAI": "Generative AI", "gen ai": "Generative AI",
-                               "ML": "machine learning"}  # fmt: skip
+    assert rules.alias_map == {
+        "GenAI": "Generative AI",
+        "gen ai": "Generative AI",
+        "ML": "machine learning",
+    }
 
 
 def test_an_empty_file_gives_the_defaults() -> None:
@@ -28,13 +31,13 @@ def test_an_empty_file_gives_the_defaults() -> None:
     ("text", "message"),
     [
         ("min_gap = 2", 'rules has an unknown key "min_gap"'),
-        ('type = "sideways"', "rules key \"type\" = 'sideways' must be \"reverse\" or"),
+        ('type = "sideways"', 'rules key "type" = \'sideways\' must be "reverse" or'),
         ('require_mutual = "yes"', "key \"require_mutual\" = 'yes' must be true or false"),
         ("min_compatibility = 2", 'key "min_compatibility" = 2 must be between 0 and 1'),
         ("min_level_gap = 1.5", 'key "min_level_gap" = 1.5 must be a whole number'),
         ("[weights]\nfun = 1", 'unknown key "weights.fun"'),
         ("[weights]\nreach = -1", 'key "weights.reach" = -1 must be a number, zero or more'),
-        ("locked = [[\"a\"]]", 'must be a list of ["mentor id", "mentee id"] pairs'),
+        ('locked = [["a"]]', 'must be a list of ["mentor id", "mentee id"] pairs'),
         ("type = ", "rules is not valid TOML"),
     ],
 )

@@ -51,8 +51,11 @@ def skill_blocks(
     else:
         wants, offers = pool.offers_m[rows], pool.wants_m[rows]
         teach_t, learn_t = pool.wants_e_t[:, cols], pool.offers_e_t[:, cols]
-    step = min(_rows_per_block(wants, offers, teach_t, learn_t),
-               max(1, DENSE_CELLS // max(len(cols), 1)), max(len(rows), 1))  # fmt: skip
+    step = min(
+        _rows_per_block(wants, offers, teach_t, learn_t),
+        max(1, DENSE_CELLS // max(len(cols), 1)),
+        max(len(rows), 1),
+    )
     dense = np.zeros((step, len(cols)), np.float64)
     mutual = pool.rules.require_mutual
     for start in range(0, len(rows), step):
@@ -99,9 +102,12 @@ def _rows_per_block(*mats: sp.csr_matrix) -> int:
 
 
 def valid_pairs(
-    pool: Pool, mentor_local: IntArray, mentee_local: IntArray, teach: FloatArray,
+    pool: Pool,
+    mentor_local: IntArray,
+    mentee_local: IntArray,
+    teach: FloatArray,
     learn: FloatArray,
-) -> Scored:  # fmt: skip
+) -> Scored:
     """Evaluate shared-skill pairs in chunks and keep those that break no hard rule."""
     if pool.rules.require_mutual:
         keep = (teach > 0) & (learn > 0)
@@ -179,8 +185,8 @@ class _MentorTops:
             self.compact()
 
     def compact(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-        joined = [np.concatenate(c) if self.parts else np.zeros(0, np.int64)
-                  for c in zip(*self.parts, strict=True)] or [np.zeros(0, np.int64)] * 4  # fmt: skip
+        empty = np.zeros(0, np.int64)
+        joined = [np.concatenate(c) for c in zip(*self.parts, strict=True)] or [empty] * 4
         mentor, mentee, key, score = joined
         keep = top_per_group(mentor, key, self.limits)
         mentor, mentee, key, score = mentor[keep], mentee[keep], key[keep], score[keep]
@@ -224,15 +230,19 @@ def generate(pool: Pool, k: int, seed: int, progress: Progress | None = None) ->
     tm, te, _, ts = mentor_tops.compact()
     kth_m = np.full(n_m, NONE, np.int64)
     _record_kth(kth_m, tm, ts, valid_m, mentor_tops.limits)
-    em = [np.concatenate([p[i] for p in keep_e]) if keep_e else np.zeros(0, np.int64)
-          for i in range(3)]  # fmt: skip
+    em = [
+        np.concatenate([p[i] for p in keep_e]) if keep_e else np.zeros(0, np.int64)
+        for i in range(3)
+    ]
     mentor, mentee, score_int = union_pairs(n_e, (em[0], em[1], em[2]), (tm, te, ts))
     return Candidates(mentor, mentee, score_int, kth_m, kth_e, valid_m, valid_e)
 
 
 def _local(pool: Pool, scored: Scored) -> tuple[IntArray, IntArray]:
-    return (np.searchsorted(pool.mentors, scored.mentor),
-            np.searchsorted(pool.mentees, scored.mentee))  # fmt: skip
+    return (
+        np.searchsorted(pool.mentors, scored.mentor),
+        np.searchsorted(pool.mentees, scored.mentee),
+    )
 
 
 def _record_kth(

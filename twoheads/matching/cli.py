@@ -11,9 +11,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from twoheads.matching.candidates import Progress, generate
 from twoheads.matching.engine import MODES, match
 from twoheads.matching.model import MatchInputError, MatchResult
-from twoheads.matching.candidates import Progress, generate
 from twoheads.matching.pool import Pool, compile_pool
 from twoheads.matching.reader import read_people, read_rules
 
@@ -27,8 +27,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("people", help="people file: .csv, .xlsx or .json")
     p.add_argument("--rules", help="programme rules (.toml)")
     p.add_argument("--mode", choices=MODES, default="optimal")
-    p.add_argument("--top", type=int, default=None, help="suggestions per person (suggest) "
-                   "or preference list length (stable)")  # fmt: skip
+    p.add_argument(
+        "--top",
+        type=int,
+        default=None,
+        help="suggestions per person (suggest) or preference list length (stable)",
+    )
     p.add_argument("--fairness", action="store_true", help="maximise the lowest score first")
     p.add_argument("--seed", type=int, default=0, help="tie-break seed")
     p.add_argument("-o", "--output", help="write .json or .csv here instead of a table")
@@ -47,9 +51,14 @@ def main(argv: list[str] | None = None) -> int:
         rules = read_rules(args.rules) if args.rules else read_rules(None)
         pool = compile_pool(people, rules)
         result = match(
-            pool, mode=args.mode, fairness=args.fairness, seed=args.seed, top_k=args.top,
-            time_limit=args.time_limit, progress=_progress(len(people)),
-        )  # fmt: skip
+            pool,
+            mode=args.mode,
+            fairness=args.fairness,
+            seed=args.seed,
+            top_k=args.top,
+            time_limit=args.time_limit,
+            progress=_progress(len(people)),
+        )
     except MatchInputError as exc:
         return _fail(str(exc))
     for warning in warnings:
@@ -98,17 +107,53 @@ def _render(result: MatchResult, suffix: str) -> str:
         return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["kind", "mentor", "mentee", "score", "teach", "learn", "benefit",
-                     "compatibility", "reach", "explanation", "id", "role", "reason"])  # fmt: skip
+    writer.writerow(
+        [
+            "kind",
+            "mentor",
+            "mentee",
+            "score",
+            "teach",
+            "learn",
+            "benefit",
+            "compatibility",
+            "reach",
+            "explanation",
+            "id",
+            "role",
+            "reason",
+        ]
+    )
     for p in result.pairs:
         c = p.components
-        writer.writerow(["pair", p.mentor, p.mentee, f"{p.score:.6f}",
-                         *(f"{c[k]:.6f}" for k in ("teach", "learn", "benefit",
-                                                   "compatibility", "reach")),
-                         p.explanation, "", "", ""])  # fmt: skip
+        writer.writerow(
+            [
+                "pair",
+                p.mentor,
+                p.mentee,
+                f"{p.score:.6f}",
+                *(f"{c[k]:.6f}" for k in ("teach", "learn", "benefit", "compatibility", "reach")),
+                p.explanation,
+                "",
+                "",
+                "",
+            ]
+        )
     for s in result.suggestions:
-        writer.writerow(["suggestion", s.person, s.partner, f"{s.score:.6f}", "", "", "", "", "", s.explanation, s.person,
-                         str(s.rank), ""])  # fmt: skip
+        blanks = [""] * 5
+        writer.writerow(
+            [
+                "suggestion",
+                s.person,
+                s.partner,
+                f"{s.score:.6f}",
+                *blanks,
+                s.explanation,
+                s.person,
+                str(s.rank),
+                "",
+            ]
+        )
     for u in result.unmatched:
         writer.writerow(["unmatched", "", "", "", "", "", "", "", "", "", u.id, u.role, u.reason])
     return out.getvalue()
@@ -121,8 +166,9 @@ def _candidates_csv(pool: Pool, seed: int) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["mentor", "mentee", "score"])
-    for m, e, s in zip(cands.mentor.tolist(), cands.mentee.tolist(), cands.score_int.tolist(),
-                       strict=True):  # fmt: skip
+    for m, e, s in zip(
+        cands.mentor.tolist(), cands.mentee.tolist(), cands.score_int.tolist(), strict=True
+    ):
         mentor, mentee = pool.people[pool.mentors[m]].id, pool.people[pool.mentees[e]].id
         writer.writerow([mentor, mentee, f"{s / 1_000_000:.6f}"])
     return out.getvalue()
@@ -146,5 +192,7 @@ def _one_line(result: MatchResult) -> str:
     s = result.summary
     proof = "proven optimal" if s.optimal else f"upper bound {s.upper_bound:.3f}"
     stable = "" if result.stable is None else (", stable" if result.stable else ", NOT stable")
-    return (f"{s.pairs} pairs, {s.matched_mentees}/{s.mentees} mentees matched, total score "
-            f"{s.total_score:.3f} ({proof}{stable}) in {s.seconds:.1f} s")  # fmt: skip
+    return (
+        f"{s.pairs} pairs, {s.matched_mentees}/{s.mentees} mentees matched, total score "
+        f"{s.total_score:.3f} ({proof}{stable}) in {s.seconds:.1f} s"
+    )

@@ -28,7 +28,6 @@ from twoheads.matching.model import (
     Rules,
     Suggestion,
     Summary,
-    Unmatched,
 )
 from twoheads.matching.pool import IntArray, Pool, compile_pool
 from twoheads.matching.scoring import SCALE, Scored, evaluate
@@ -251,34 +250,51 @@ class _Run:
         return out
 
     def _result(
-        self, mentor: IntArray, mentee: IntArray, cands: Candidates, certified: bool,
-        bound: float, mode: str, is_stable: bool | None = None,
-    ) -> MatchResult:  # fmt: skip
+        self,
+        mentor: IntArray,
+        mentee: IntArray,
+        cands: Candidates,
+        certified: bool,
+        bound: float,
+        mode: str,
+        is_stable: bool | None = None,
+    ) -> MatchResult:
         self._tell(0.95, "writing explanations")
         scored = evaluate(self.pool, self.pool.mentors[mentor], self.pool.mentees[mentee])
         order = np.lexsort((scored.mentee, scored.mentor))
         pairs = [_pair(self.pool, scored, int(i), locked=False) for i in order]
-        pairs += [_pair(self.pool, self.locked, i, locked=True) for i in range(len(self.locked.mentor))]
+        locked = self.locked
+        pairs += [_pair(self.pool, locked, i, locked=True) for i in range(len(locked.mentor))]
         unmatched = reasons.unmatched(self.pool, pairs, self.seed)
         summary = self._summary(tuple(pairs), cands, certified, bound, mode)
         self._tell(1.0, "done")
-        return MatchResult(pairs=tuple(pairs), unmatched=unmatched, summary=summary,
-                           stable=is_stable)  # fmt: skip
+        return MatchResult(
+            pairs=tuple(pairs), unmatched=unmatched, summary=summary, stable=is_stable
+        )
 
     def _summary(
-        self, pairs: tuple[PairResult, ...], cands: Candidates, certified: bool, bound: float,
+        self,
+        pairs: tuple[PairResult, ...],
+        cands: Candidates,
+        certified: bool,
+        bound: float,
         mode: str,
-    ) -> Summary:  # fmt: skip
+    ) -> Summary:
         total = float(sum(p.score for p in pairs))
         locked_total = float(sum(p.score for p in pairs if p.locked))
         return Summary(
-            mentors=self.n_m, mentees=self.n_e, pairs=len(pairs),
-            matched_mentees=len({p.mentee for p in pairs}), total_score=total,
+            mentors=self.n_m,
+            mentees=self.n_e,
+            pairs=len(pairs),
+            matched_mentees=len({p.mentee for p in pairs}),
+            total_score=total,
             min_score=min((p.score for p in pairs), default=0.0),
             upper_bound=total if certified else max(total, bound + locked_total),
-            optimal=certified, seconds=time.perf_counter() - self.started,
-            candidates=cands.size, mode=mode,
-        )  # fmt: skip
+            optimal=certified,
+            seconds=time.perf_counter() - self.started,
+            candidates=cands.size,
+            mode=mode,
+        )
 
 
 def _upper_bound(cands: Candidates, cap_e: IntArray) -> float:
@@ -317,27 +333,41 @@ def _pair(pool: Pool, scored: Scored, i: int, *, locked: bool) -> PairResult:
         if broken:
             text += " It breaks: " + "; ".join(broken) + "."
     return PairResult(
-        mentor=pool.people[m].id, mentee=pool.people[e].id, score=float(scored.score[i]),
-        components=scored.components(i), explanation=text, teaches=teaches,
-        learns=learns, shared_interests=explain.shared_interests(pool, m, e),
-        overlap_hours=float(scored.overlap_hours[i]), locked=locked, broken_rules=broken,
-    )  # fmt: skip
+        mentor=pool.people[m].id,
+        mentee=pool.people[e].id,
+        score=float(scored.score[i]),
+        components=scored.components(i),
+        explanation=text,
+        teaches=teaches,
+        learns=learns,
+        shared_interests=explain.shared_interests(pool, m, e),
+        overlap_hours=float(scored.overlap_hours[i]),
+        locked=locked,
+        broken_rules=broken,
+    )
 
 
 def _suggestion(pool: Pool, scored: Scored, i: int, side: str, rank: int) -> Suggestion:
     m, e = int(scored.mentor[i]), int(scored.mentee[i])
     person, partner = (e, m) if side == "mentee" else (m, e)
     return Suggestion(
-        person=pool.people[person].id, partner=pool.people[partner].id, rank=rank,
-        score=float(scored.score[i]), components=scored.components(i),
+        person=pool.people[person].id,
+        partner=pool.people[partner].id,
+        rank=rank,
+        score=float(scored.score[i]),
+        components=scored.components(i),
         explanation=explain.pair_text(pool, scored, i),
-    )  # fmt: skip
+    )
 
 
 def suggest(
-    people: Sequence[Person] | Pool, rules: Rules | None, person_id: str, k: int = 10,
-    *, seed: int = 0,
-) -> tuple[Suggestion, ...]:  # fmt: skip
+    people: Sequence[Person] | Pool,
+    rules: Rules | None,
+    person_id: str,
+    k: int = 10,
+    *,
+    seed: int = 0,
+) -> tuple[Suggestion, ...]:
     """The top k partners for one participant, best first.
 
     Pass a compiled Pool (see `compile_pool`) to answer many requests against one pool fast.
@@ -367,7 +397,10 @@ def check_pair(
     m, e = _position(pool, mentor_id, "mentor"), _position(pool, mentee_id, "mentee")
     scored = evaluate(pool, np.array([m]), np.array([e]))
     return PairCheck(
-        mentor=mentor_id, mentee=mentee_id, score=float(scored.score[0]),
-        components=scored.components(0), explanation=explain.pair_text(pool, scored, 0),
+        mentor=mentor_id,
+        mentee=mentee_id,
+        score=float(scored.score[0]),
+        components=scored.components(0),
+        explanation=explain.pair_text(pool, scored, 0),
         broken_rules=explain.broken_text(pool, scored, 0),
-    )  # fmt: skip
+    )

@@ -34,9 +34,12 @@ def shared_interests(pool: Pool, mentor: int, mentee: int) -> tuple[str, ...]:
 
 
 def pair_text(
-    pool: Pool, scored: Scored, i: int, teaches: tuple[Skill, ...] | None = None,
+    pool: Pool,
+    scored: Scored,
+    i: int,
+    teaches: tuple[Skill, ...] | None = None,
     learns: tuple[Skill, ...] | None = None,
-) -> str:  # fmt: skip
+) -> str:
     """The explanation shown with a pair."""
     m, e = int(scored.mentor[i]), int(scored.mentee[i])
     mentor, mentee = pool.people[m], pool.people[e]
@@ -44,10 +47,12 @@ def pair_text(
     learns = flows(pool, e, m) if learns is None else learns
     parts = [
         f"{mentor.label} can teach {mentee.label}: {skill_list(teaches)}."
-        if teaches else f"{mentor.label} offers nothing {mentee.label} asked for.",
+        if teaches
+        else f"{mentor.label} offers nothing {mentee.label} asked for.",
         f"{mentee.label} can teach {mentor.label}: {skill_list(learns)}."
-        if learns else f"{mentee.label} offers nothing {mentor.label} asked for.",
-    ]  # fmt: skip
+        if learns
+        else f"{mentee.label} offers nothing {mentor.label} asked for.",
+    ]
     interests = shared_interests(pool, m, e)
     if interests:
         parts.append(f"Shared interests: {', '.join(interests)}.")
@@ -165,10 +170,16 @@ def _excluded(pool: Pool, s: Scored, i: int, m: int, e: int) -> str:
 
 
 _RULE_WORDS = {
-    "mutual": _mutual, "level": _level, "reporting_line": _line,
-    "organisation": _organisation, "department": _department, "language": _language,
-    "overlap": _overlap, "compatibility": _compatibility, "excluded": _excluded,
-}  # fmt: skip
+    "mutual": _mutual,
+    "level": _level,
+    "reporting_line": _line,
+    "organisation": _organisation,
+    "department": _department,
+    "language": _language,
+    "overlap": _overlap,
+    "compatibility": _compatibility,
+    "excluded": _excluded,
+}
 
 _RULE_COUNT_WORDS = {
     "level": "fail the level-gap rule",

@@ -98,22 +98,39 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
     availability = _availability(people)
     week, table = _week_table(availability)
     return Pool(
-        people=people, rules=rules, index=index, mentors=mentors, mentees=mentees,
+        people=people,
+        rules=rules,
+        index=index,
+        mentors=mentors,
+        mentees=mentees,
         level=np.array([np.nan if p.level is None else p.level for p in people], dtype=float),
         organisation=_codes([p.organisation for p in people]),
         department=_codes([p.department for p in people]),
         site=_codes([p.site for p in people]),
-        languages=languages, interests=interests, interest_count=interest_count,
-        availability=availability, week=week, overlap_table=table, style=_style(people),
-        offers=offers, wants=wants, depth=depth, paths=paths,
+        languages=languages,
+        interests=interests,
+        interest_count=interest_count,
+        availability=availability,
+        week=week,
+        overlap_table=table,
+        style=_style(people),
+        offers=offers,
+        wants=wants,
+        depth=depth,
+        paths=paths,
         capacity=np.array([p.capacity for p in people], dtype=np.int64),
         forbidden=_forbidden(people, index, rules, roles),
-        skill_names=skills, interest_names=interest_names,
-        offers_m=offers[mentors], wants_m=wants[mentors],
-        offers_e=offers[mentees], wants_e=wants[mentees],
-        offers_m_t=_transpose(offers[mentors]), wants_m_t=_transpose(wants[mentors]),
-        offers_e_t=_transpose(offers[mentees]), wants_e_t=_transpose(wants[mentees]),
-    )  # fmt: skip
+        skill_names=skills,
+        interest_names=interest_names,
+        offers_m=offers[mentors],
+        wants_m=wants[mentors],
+        offers_e=offers[mentees],
+        wants_e=wants[mentees],
+        offers_m_t=_transpose(offers[mentors]),
+        wants_m_t=_transpose(wants[mentors]),
+        offers_e_t=_transpose(offers[mentees]),
+        wants_e_t=_transpose(wants[mentees]),
+    )
 
 
 def _transpose(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -126,8 +143,10 @@ def _index(people: tuple[Person, ...]) -> dict[str, int]:
     index: dict[str, int] = {}
     for pos, person in enumerate(people):
         if person.id in index:
-            raise MatchInputError(f'person "{person.id}" appears twice (positions '
-                                  f"{index[person.id] + 1} and {pos + 1})")  # fmt: skip
+            raise MatchInputError(
+                f'person "{person.id}" appears twice (positions '
+                f"{index[person.id] + 1} and {pos + 1})"
+            )
         index[person.id] = pos
     return index
 
@@ -135,14 +154,18 @@ def _index(people: tuple[Person, ...]) -> dict[str, int]:
 def _check_people(people: tuple[Person, ...]) -> None:
     for person in people:
         if person.role not in ("mentor", "mentee", ""):
-            raise MatchInputError(f'person "{person.id}", field "role": "{person.role}" is not '
-                                  '"mentor", "mentee" or empty')  # fmt: skip
+            raise MatchInputError(
+                f'person "{person.id}", field "role": "{person.role}" is not '
+                '"mentor", "mentee" or empty'
+            )
         if person.role and person.level is None:
-            raise MatchInputError(f'person "{person.id}", field "level": a {person.role} '
-                                  "needs a level")  # fmt: skip
+            raise MatchInputError(
+                f'person "{person.id}", field "level": a {person.role} needs a level'
+            )
         if person.capacity < 0:
-            raise MatchInputError(f'person "{person.id}", field "capacity": '
-                                  f"{person.capacity} is negative")  # fmt: skip
+            raise MatchInputError(
+                f'person "{person.id}", field "capacity": {person.capacity} is negative'
+            )
 
 
 def _codes(values: list[str]) -> IntArray:
@@ -236,7 +259,7 @@ def _week_table(availability: WordArray) -> tuple[IntArray, FloatArray | None]:
         return week, None
     both = patterns[:, None, :] & patterns[None, :, :]
     slots = np.bitwise_count(both).sum(axis=2, dtype=np.int64)
-    return week, slots * (SLOT_MINUTES / 60.0)
+    return week.astype(np.int64), (slots * (SLOT_MINUTES / 60.0)).astype(np.float64)
 
 
 @lru_cache(maxsize=4096)
@@ -274,8 +297,9 @@ def _style(people: tuple[Person, ...]) -> FloatArray:
 
 def _org_chart(people: tuple[Person, ...], index: dict[str, int]) -> tuple[IntArray, IntArray]:
     """Depth of each person and their chain of managers from the top (padded with -1)."""
-    parent = np.array([index.get(p.manager_id, -1) if p.manager_id else -1 for p in people],
-                      dtype=np.int64)  # fmt: skip
+    parent = np.array(
+        [index.get(p.manager_id, -1) if p.manager_id else -1 for p in people], dtype=np.int64
+    )
     depth = _depths(parent, people)
     width = int(depth.max(initial=0)) + 2
     paths = np.full((len(people), width), -1, dtype=np.int64)

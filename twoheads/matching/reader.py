@@ -22,10 +22,27 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from twoheads.matching.model import InputProblem, MatchInputError, Person, Rules, Weights
 
 COLUMNS = (
-    "id", "name", "email", "role", "organisation", "department", "site", "manager_id", "level",
-    "timezone", "languages", "offers", "wants", "interests", "availability", "capacity",
-    "exclude", "past_partners", "ranking", "status",
-)  # fmt: skip
+    "id",
+    "name",
+    "email",
+    "role",
+    "organisation",
+    "department",
+    "site",
+    "manager_id",
+    "level",
+    "timezone",
+    "languages",
+    "offers",
+    "wants",
+    "interests",
+    "availability",
+    "capacity",
+    "exclude",
+    "past_partners",
+    "ranking",
+    "status",
+)
 STYLE_PREFIX = "style:"
 ROLES = ("mentor", "mentee", "")
 STATUSES = ("active", "leaver", "on_leave")
@@ -67,14 +84,14 @@ class _Problems:
                 column=column,
                 value=value,
                 expected=expected,
-            )  # fmt: skip
+            )
         )
 
     def whole_file(self, expected: str) -> None:
         self.items.append(
             InputProblem(
                 message=f"{self.filename} {expected}", file=self.filename, expected=expected
-            )  # fmt: skip
+            )
         )
 
     def raise_if_any(self) -> None:
@@ -454,9 +471,11 @@ def _check_managers(
     for cycle in _manager_cycles({pid: r.person.manager_id for pid, r in by_id.items()}):
         names = " -> ".join(f"{by_id[p].person.label} ({p})" for p in [*cycle, cycle[0]])
         problems.add(
-            by_id[cycle[0]].row, "manager_id", by_id[cycle[0]].person.manager_id or "",
+            by_id[cycle[0]].row,
+            "manager_id",
+            by_id[cycle[0]].person.manager_id or "",
             f"makes a manager cycle: {names}",
-        )  # fmt: skip
+        )
 
 
 def _manager_cycles(managers: Mapping[str, str | None]) -> list[list[str]]:
@@ -480,9 +499,18 @@ def _manager_cycles(managers: Mapping[str, str | None]) -> list[list[str]]:
 
 
 RULE_KEYS = (
-    "type", "min_level_gap", "require_mutual", "min_compatibility", "min_overlap_hours",
-    "cross_organisation", "allow_same_department", "weights", "aliases", "locked", "blocked",
-)  # fmt: skip
+    "type",
+    "min_level_gap",
+    "require_mutual",
+    "min_compatibility",
+    "min_overlap_hours",
+    "cross_organisation",
+    "allow_same_department",
+    "weights",
+    "aliases",
+    "locked",
+    "blocked",
+)
 WEIGHT_KEYS = ("benefit", "compatibility", "reach")
 
 
@@ -544,7 +572,8 @@ def _rule_value(key: str, value: Any, problems: _Problems) -> Any:
     if key == "type":
         if value in ("reverse", "traditional"):
             return value
-        return _bad_rule(problems, key, value, 'must be "reverse" or "traditional"')
+        _bad_rule(problems, key, value, 'must be "reverse" or "traditional"')
+        return None
     if key == "weights":
         return _weights(value, problems)
     if key == "aliases":
@@ -553,11 +582,15 @@ def _rule_value(key: str, value: Any, problems: _Problems) -> Any:
         return _pairs(key, value, problems)
     kinds = _RULE_TYPES[key]
     if isinstance(value, bool) != (bool in kinds) or not isinstance(value, kinds):
-        return _bad_rule(problems, key, value, f"must be {_kind_words(kinds)}")
-    if key == "min_compatibility" and not 0 <= value <= 1:
-        return _bad_rule(problems, key, value, "must be between 0 and 1")
-    if key in ("min_overlap_hours", "min_level_gap") and value < 0:
-        return _bad_rule(problems, key, value, "must not be negative")
+        _bad_rule(problems, key, value, f"must be {_kind_words(kinds)}")
+        return None
+    number = float(value) if isinstance(value, int | float) else 0.0
+    if key == "min_compatibility" and not 0 <= number <= 1:
+        _bad_rule(problems, key, value, "must be between 0 and 1")
+        return None
+    if key in ("min_overlap_hours", "min_level_gap") and number < 0:
+        _bad_rule(problems, key, value, "must not be negative")
+        return None
     return value
 
 
@@ -573,9 +606,8 @@ def _bad_rule(problems: _Problems, key: str, value: Any, expected: str) -> None:
 
 def _weights(value: Any, problems: _Problems) -> Weights | None:
     if not isinstance(value, dict):
-        return _bad_rule(
-            problems, "weights", value, "must be a table of benefit, compatibility, reach"
-        )
+        _bad_rule(problems, "weights", value, "must be a table of benefit, compatibility, reach")
+        return None
     unknown = [k for k in value if k not in WEIGHT_KEYS]
     for key in unknown:
         problems.whole_file(f'has an unknown key "weights.{key}"; known: {", ".join(WEIGHT_KEYS)}')
@@ -587,14 +619,16 @@ def _weights(value: Any, problems: _Problems) -> Weights | None:
         else:
             good[key] = float(weight)
     if not unknown and len(good) == 3 and sum(good.values()) <= 0:
-        return _bad_rule(problems, "weights", value, "must not all be zero")
+        _bad_rule(problems, "weights", value, "must not all be zero")
+        return None
     return Weights(**good) if len(good) == 3 and not unknown else None
 
 
 def _aliases(value: Any, problems: _Problems) -> dict[str, str] | None:
     """Either alias = "canonical" or canonical = ["alias", ...]."""
     if not isinstance(value, dict):
-        return _bad_rule(problems, "aliases", value, "must be a table")
+        _bad_rule(problems, "aliases", value, "must be a table")
+        return None
     out: dict[str, str] = {}
     for key, target in value.items():
         if isinstance(target, str):
@@ -611,5 +645,6 @@ def _pairs(key: str, value: Any, problems: _Problems) -> tuple[tuple[str, str], 
         isinstance(p, list) and len(p) == 2 and all(isinstance(i, str) for i in p) for p in value
     )
     if not ok:
-        return _bad_rule(problems, key, value, 'must be a list of ["mentor id", "mentee id"] pairs')
+        _bad_rule(problems, key, value, 'must be a list of ["mentor id", "mentee id"] pairs')
+        return None
     return tuple((p[0], p[1]) for p in value)

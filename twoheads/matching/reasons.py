@@ -78,9 +78,14 @@ class _Stats:
         self.best_key = -1
 
     def add(
-        self, pool: Pool, mentor_l: IntArray, mentee_l: IntArray, teach: np.ndarray,
-        learn: np.ndarray, seed: int,
-    ) -> None:  # fmt: skip
+        self,
+        pool: Pool,
+        mentor_l: IntArray,
+        mentee_l: IntArray,
+        teach: np.ndarray,
+        learn: np.ndarray,
+        seed: int,
+    ) -> None:
         mutual = (teach > 0) & (learn > 0) if pool.rules.require_mutual else teach + learn > 0
         self.mutual += int(mutual.sum())
         gm, ge = pool.mentors[mentor_l[mutual]], pool.mentees[mentee_l[mutual]]
@@ -97,9 +102,7 @@ class _Stats:
                 self.best_key = int(key[i])
                 self.best = (int(gm[i]), int(ge[i]), float(scored.score[i]))
 
-    def reason(
-        self, pool: Pool, person: int, role: str, partners: dict[str, list[str]]
-    ) -> str:
+    def reason(self, pool: Pool, person: int, role: str, partners: dict[str, list[str]]) -> str:
         other = "mentor" if role == "mentee" else "mentee"
         gives, takes = ("learn", "teach") if role == "mentee" else ("teach", "learn")
         if pool.capacity[person] == 0:
@@ -112,11 +115,15 @@ class _Stats:
             return f"No {other} offers any of: {wants}."
         if pool.rules.require_mutual and getattr(self, gives) == 0:
             if not offers:
-                return "They listed no skills they offer, and the programme requires mutual benefit."
+                return (
+                    "They listed no skills they offer, and the programme requires mutual benefit."
+                )
             return f"No {other} wants any of what they offer: {offers}."
         if self.mutual == 0:
-            return (f"The {other}s who offer what they want want nothing they offer "
-                    "(the programme requires mutual benefit).")  # fmt: skip
+            return (
+                f"The {other}s who offer what they want want nothing they offer "
+                "(the programme requires mutual benefit)."
+            )
         if self.valid == 0:
             return explain.removed_text(self.broken, self.mutual, other).capitalize() + "."
         return self._taken(pool, role, partners)

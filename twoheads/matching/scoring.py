@@ -20,9 +20,16 @@ FULL_OVERLAP_HOURS = 4.0
 DEPARTMENT_SHARE, SITE_SHARE, CHART_SHARE = 0.4, 0.2, 0.4
 FAR_IN_CHART = 6
 RULES = (
-    "mutual", "level", "reporting_line", "organisation", "department", "language", "overlap",
-    "compatibility", "excluded",
-)  # fmt: skip
+    "mutual",
+    "level",
+    "reporting_line",
+    "organisation",
+    "department",
+    "language",
+    "overlap",
+    "compatibility",
+    "excluded",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,20 +64,28 @@ class Scored:
     def take(self, keep: BoolArray | IntArray) -> Scored:
         """The subset of pairs selected by a mask or positions."""
         return Scored(
-            mentor=self.mentor[keep], mentee=self.mentee[keep], teach=self.teach[keep],
-            learn=self.learn[keep], benefit=self.benefit[keep],
-            compatibility=self.compatibility[keep], reach=self.reach[keep],
-            score=self.score[keep], overlap_hours=self.overlap_hours[keep],
-            distance=self.distance[keep], broken={k: v[keep] for k, v in self.broken.items()},
-        )  # fmt: skip
+            mentor=self.mentor[keep],
+            mentee=self.mentee[keep],
+            teach=self.teach[keep],
+            learn=self.learn[keep],
+            benefit=self.benefit[keep],
+            compatibility=self.compatibility[keep],
+            reach=self.reach[keep],
+            score=self.score[keep],
+            overlap_hours=self.overlap_hours[keep],
+            distance=self.distance[keep],
+            broken={k: v[keep] for k, v in self.broken.items()},
+        )
 
     def components(self, i: int) -> dict[str, float]:
         """The named components of pair i, as shown to people."""
         return {
-            "teach": float(self.teach[i]), "learn": float(self.learn[i]),
-            "benefit": float(self.benefit[i]), "compatibility": float(self.compatibility[i]),
+            "teach": float(self.teach[i]),
+            "learn": float(self.learn[i]),
+            "benefit": float(self.benefit[i]),
+            "compatibility": float(self.compatibility[i]),
             "reach": float(self.reach[i]),
-        }  # fmt: skip
+        }
 
 
 def skill_flow(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[FloatArray, FloatArray]:
@@ -117,11 +132,18 @@ def evaluate(
         "excluded": pool.forbidden_mask(mentor, mentee),
     }
     return Scored(
-        mentor=mentor, mentee=mentee, teach=teach, learn=learn, benefit=benefit,
-        compatibility=compatibility, reach=reach,
+        mentor=mentor,
+        mentee=mentee,
+        teach=teach,
+        learn=learn,
+        benefit=benefit,
+        compatibility=compatibility,
+        reach=reach,
         score=wb * benefit + wc * compatibility + wr * reach,
-        overlap_hours=overlap, distance=distance, broken=broken,
-    )  # fmt: skip
+        overlap_hours=overlap,
+        distance=distance,
+        broken=broken,
+    )
 
 
 def cheap_rules_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
@@ -157,7 +179,7 @@ def _overlap_hours(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray
         return np.asarray(pool.overlap_table[pool.week[mentor], pool.week[mentee]], np.float64)
     both = pool.availability[mentor] & pool.availability[mentee]
     slots = np.bitwise_count(both).sum(axis=1, dtype=np.int64)
-    return slots * (SLOT_MINUTES / 60.0)
+    return np.asarray(slots * (SLOT_MINUTES / 60.0), dtype=np.float64)
 
 
 def _interest(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
@@ -196,4 +218,4 @@ def _reach(pool: Pool, mentor: IntArray, mentee: IntArray, distance: IntArray) -
 
 def _known_apart(codes: IntArray, mentor: IntArray, mentee: IntArray) -> FloatArray:
     a, b = codes[mentor], codes[mentee]
-    return ((a != b) & (a >= 0) & (b >= 0)).astype(float)
+    return np.asarray((a != b) & (a >= 0) & (b >= 0), dtype=np.float64)

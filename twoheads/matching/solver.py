@@ -42,9 +42,11 @@ class Flow:
     def slack(self, mentor: IntArray, mentee: IntArray, score_int: IntArray) -> IntArray:
         """Reduced cost of adding pair arcs; negative means the pair could improve the flow."""
         return np.asarray(
-            self.potential[1 + mentor] - self.potential[1 + self.mentors + mentee]
-            - self.big - score_int
-        )  # fmt: skip
+            self.potential[1 + mentor]
+            - self.potential[1 + self.mentors + mentee]
+            - self.big
+            - score_int
+        )
 
 
 def big_for(cap_m: IntArray, cap_e: IntArray) -> int:
@@ -53,16 +55,21 @@ def big_for(cap_m: IntArray, cap_e: IntArray) -> int:
 
 
 def solve(
-    cap_m: IntArray, cap_e: IntArray, mentor: IntArray, mentee: IntArray, score_int: IntArray,
+    cap_m: IntArray,
+    cap_e: IntArray,
+    mentor: IntArray,
+    mentee: IntArray,
+    score_int: IntArray,
     seed: int = 0,
-) -> Flow:  # fmt: skip
+) -> Flow:
     """Maximum-cardinality, then maximum-score b-matching over the given pairs."""
     n_m, n_e = len(cap_m), len(cap_e)
     big = big_for(cap_m, cap_e)
     source, sink = 0, n_m + n_e + 1
     order = np.random.default_rng(seed).permutation(len(mentor))
-    tails, heads, caps, costs = _arcs(cap_m, cap_e, mentor[order], mentee[order],
-                                      -(big + score_int[order]))  # fmt: skip
+    tails, heads, caps, costs = _arcs(
+        cap_m, cap_e, mentor[order], mentee[order], -(big + score_int[order])
+    )
     total = int(cap_e.sum())
     flow = min_cost_flow.SimpleMinCostFlow()
     # Maximum flow at minimum cost is the same lexicographic optimum as the bonus form,
@@ -91,8 +98,12 @@ def _arcs(
     heads = np.concatenate([1 + n_m + mentee, m_nodes, np.full(n_e, sink), [sink]])
     caps = np.concatenate([np.ones(len(mentor), np.int64), cap_m, cap_e, [total]])
     costs = np.concatenate([cost, np.zeros(n_m + n_e + 1, np.int64)])
-    return (tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64),
-            costs.astype(np.int64))  # fmt: skip
+    return (
+        tails.astype(np.int32),
+        heads.astype(np.int32),
+        caps.astype(np.int64),
+        costs.astype(np.int64),
+    )
 
 
 def _potentials(
@@ -130,9 +141,13 @@ def max_matched(cap_m: IntArray, cap_e: IntArray, mentor: IntArray, mentee: IntA
 
 
 def bottleneck(
-    cap_m: IntArray, cap_e: IntArray, mentor: IntArray, mentee: IntArray, score_int: IntArray,
+    cap_m: IntArray,
+    cap_e: IntArray,
+    mentor: IntArray,
+    mentee: IntArray,
+    score_int: IntArray,
     target: int,
-) -> int:  # fmt: skip
+) -> int:
     """The highest score t such that pairs scoring at least t still match ``target`` pairs."""
     levels = np.unique(score_int)
     low, high = 0, len(levels) - 1

@@ -57,9 +57,7 @@ def _ranked_owners(pool: Pool, owner: IntArray) -> BoolArray:
     return has[owner] if len(owner) else np.zeros(0, bool)
 
 
-def _preferences(
-    pool: Pool, owner: IntArray, other: IntArray, key: IntArray
-) -> IntArray:
+def _preferences(pool: Pool, owner: IntArray, other: IntArray, key: IntArray) -> IntArray:
     """Preference keys; only people who ranked pay for the slow path."""
     pref = key.copy()
     ranked = np.flatnonzero(_ranked_owners(pool, owner))
@@ -69,9 +67,15 @@ def _preferences(
 
 
 def deferred_acceptance(
-    pool: Pool, cap_m: IntArray, cap_e: IntArray, mentor: IntArray, mentee: IntArray,
-    score: IntArray, depth: int, seed: int,
-) -> Outcome:  # fmt: skip
+    pool: Pool,
+    cap_m: IntArray,
+    cap_e: IntArray,
+    mentor: IntArray,
+    mentee: IntArray,
+    score: IntArray,
+    depth: int,
+    seed: int,
+) -> Outcome:
     """Mentees propose down their lists; each mentor keeps its best offers up to capacity."""
     gm, ge = pool.mentors[mentor], pool.mentees[mentee]
     key = sort_key(score, gm, ge, seed)
@@ -90,9 +94,13 @@ def deferred_acceptance(
 
 
 def _propose(
-    cap_m: IntArray, cap_e: IntArray, lists: list[int], prefs: list[int], start: list[int],
+    cap_m: IntArray,
+    cap_e: IntArray,
+    lists: list[int],
+    prefs: list[int],
+    start: list[int],
     seed: int,
-) -> list[list[tuple[int, int]]]:  # fmt: skip
+) -> list[list[tuple[int, int]]]:
     """The proposal loop, kept in plain Python lists for speed."""
     caps_m, caps_e = cap_m.tolist(), cap_e.tolist()
     held: list[list[tuple[int, int]]] = [[] for _ in caps_m]
@@ -119,9 +127,15 @@ def _propose(
 
 
 def no_blocking_pair(
-    cap_m: IntArray, cap_e: IntArray, lists_m: IntArray, lists_e: IntArray, prefs: IntArray,
-    start: IntArray, out_m: IntArray, out_e: IntArray,
-) -> bool:  # fmt: skip
+    cap_m: IntArray,
+    cap_e: IntArray,
+    lists_m: IntArray,
+    lists_e: IntArray,
+    prefs: IntArray,
+    start: IntArray,
+    out_m: IntArray,
+    out_e: IntArray,
+) -> bool:
     """True when no listed pair would both rather be together than with their partners."""
     position = np.arange(len(lists_m)) - start[lists_e]
     n_e = len(cap_e)
