@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twoheads.accounts.models import User, audit
-from twoheads.matching import Suggestion, check_pair
+from twoheads.matching import PairCheck, Suggestion, check_pair
 from twoheads.participants.models import Participant
 
 from . import emails
@@ -89,33 +89,45 @@ def respond_request(req: PairRequest, user: User, accept: bool, reply: str = "")
         counts = live_pair_counts([sender.pk, recipient.pk])
         full = [p for p in (sender, recipient) if counts[p.pk] >= p.capacity]
         if full:
-            note = _("%s already has as many partners as they can take.") % full[0].display_name
-            req.close(PairRequest.Status.CLOSED, note)
-            transaction.on_commit(lambda: emails.request_closed(req))
-            raise PairingError(note)
-        mentor, mentee = (sender, recipient) if sender.is_mentor else (recipient, sender)
-        now = timezone.now()
-        pair = Pair.objects.create(
-            programme=req.programme,
-            mentor=mentor,
-            mentee=mentee,
-            status=Pair.Status.ACTIVE,
-            mentor_response=Pair.Response.ACCEPTED,
-            mentee_response=Pair.Response.ACCEPTED,
-            activated_at=now,
-            score=check.score,
-            components=check.components,
-            explanation=check.explanation,
-            from_request=True,
-        )
-        req.pair = pair
-        req.save(update_fields=["pair"])
-        req.close(PairRequest.Status.ACCEPTED, reply)
-        audit(user, "request.accept", req, organisation=req.programme.organisation, pair=pair.pk)
-        closed = _close_others_at_capacity([sender, recipient], counts, pair)
-        transaction.on_commit(lambda: [emails.request_closed(r) for r in [req, *closed]])
-        transaction.on_commit(lambda: emails.pair_active(pair))
+            # Closed for good (committed), then refused: a full person cannot take it up.
+            refusal = _("%s already has as many partners as they can take.") % full[0]
+            req.close(PairRequest.Status.CLOSED, refusal)
+        else:
+            refusal = ""
+            _pair_up(req, user, reply, check, counts)
+    if refusal:
+        emails.request_closed(req)
+        raise PairingError(refusal)
     return req
+
+
+def _pair_up(
+    req: PairRequest, user: User, reply: str, check: PairCheck, counts: dict[int, int]
+) -> Pair:
+    """Inside the locks: create the active pair and close what the new pair fills up."""
+    sender, recipient = req.sender, req.recipient
+    mentor, mentee = (sender, recipient) if sender.is_mentor else (recipient, sender)
+    pair = Pair.objects.create(
+        programme=req.programme,
+        mentor=mentor,
+        mentee=mentee,
+        status=Pair.Status.ACTIVE,
+        mentor_response=Pair.Response.ACCEPTED,
+        mentee_response=Pair.Response.ACCEPTED,
+        activated_at=timezone.now(),
+        score=check.score,
+        components=check.components,
+        explanation=check.explanation,
+        from_request=True,
+    )
+    req.pair = pair
+    req.save(update_fields=["pair"])
+    req.close(PairRequest.Status.ACCEPTED, reply)
+    audit(user, "request.accept", req, organisation=req.programme.organisation, pair=pair.pk)
+    closed = _close_others_at_capacity([sender, recipient], counts, pair)
+    transaction.on_commit(lambda: [emails.request_closed(r) for r in [req, *closed]])
+    transaction.on_commit(lambda: emails.pair_active(pair))
+    return pair
 
 
 def _mentor_mentee(a: Participant, b: Participant) -> tuple[str, str]:
