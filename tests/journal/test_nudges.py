@@ -1,0 +1,93 @@
+"""Nudges keep pairs going without spamming: one digest a day, never the same nudge twice."""
+
+from datetime import timedelta
+from io import StringIO
+
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.base import PersonasTestCase
+from twoheads.journal.models import Goal, NudgePreference, SentNudge
+from twoheads.journal.nudges import due_nudges, send_nudges
+from twoheads.journal.relationship import record_idea
+from twoheads.meetings.models import Meeting, MeetingLog
+
+
+class NudgeTests(PersonasTestCase):
+    def setUp(self):
+        self.start = timezone.now()
+        self.pair.activated_at = self.start - timedelta(days=40)
+        self.pair.save()
+
+    def kinds(self, user, now):
+        return sorted({n.kind for n in due_nudges(user, now)})
+
+    def test_a_pair_that_has_not_met_for_the_programmes_days_is_nudged(self):
+        self.assertIn("no_meeting", self.kinds(self.priya, self.start))
+        Meeting.objects.create(pair=self.pair, starts_at=self.start + timedelta(days=2))
+        self.assertNotIn("no_meeting", self.kinds(self.priya, self.start))
+
+    def test_feedback_goal_idea_and_checkin_nudges(self):
+        meeting = Meeting.objects.create(pair=self.pair, starts_at=self.start - timedelta(days=1))
+        MeetingLog.objects.create(meeting=meeting, held=True, duration_minutes=45)
+        Goal.objects.create(
+            pair=self.pair,
+            owner=self.p_priya,
+            title="Speak up",
+            progressed_at=self.start - timedelta(days=31),
+        )
+        idea = record_idea(self.pair, self.priya, shared_by=self.p_priya, title="Shorts")
+        idea.move("parked", actor=self.margaret, note="later")
+        later = self.start + timedelta(days=31)
+        Meeting.objects.create(pair=self.pair, starts_at=later + timedelta(days=1))
+        self.assertEqual(self.kinds(self.priya, later), ["checkin", "goal_stale", "idea_revisit"])
+        self.assertEqual(self.kinds(self.priya, self.start), ["checkin", "feedback", "goal_stale"])
+        self.assertNotIn("goal_stale", self.kinds(self.margaret, later))
+
+    def test_running_twice_sends_nothing_twice(self):
+        summary = send_nudges(self.start)
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertIn("Sent 2 digest(s)", summary)
+        self.assertIn("have not met for 40 days", mail.outbox[0].body)
+        send_nudges(self.start)
+        send_nudges(self.start + timedelta(days=1))
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertEqual(SentNudge.objects.filter(user=self.priya, kind="no_meeting").count(), 1)
+
+    def test_at_most_one_digest_a_day_and_new_nudges_wait_for_tomorrow(self):
+        send_nudges(self.start)
+        meeting = Meeting.objects.create(pair=self.pair, starts_at=self.start - timedelta(hours=3))
+        MeetingLog.objects.create(meeting=meeting, held=True, duration_minutes=45)
+        summary = send_nudges(self.start + timedelta(minutes=5))
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertIn("2 person(s) already had today's digest", summary)
+        send_nudges(self.start + timedelta(days=1))
+        self.assertEqual(len(mail.outbox), 4)
+        self.assertIn("How did your meeting", mail.outbox[-1].body)
+
+    def test_a_muted_kind_is_not_emailed_but_still_listed_at_home(self):
+        NudgePreference.objects.create(user=self.priya, muted=["no_meeting", "checkin"])
+        send_nudges(self.start)
+        self.assertEqual([m.to for m in mail.outbox], [["margaret@acme.test"]])
+        self.client.force_login(self.priya)
+        self.assertContains(self.client.get(reverse("home")), "have not met for 40 days")
+
+    def test_people_choose_their_reminders_on_a_settings_page(self):
+        self.client.force_login(self.priya)
+        self.client.post(reverse("nudge_settings"), {"wanted": ["feedback", "goal_stale"]})
+        self.assertEqual(
+            sorted(NudgePreference.muted_for(self.priya)), ["checkin", "idea_revisit", "no_meeting"]
+        )
+
+    def test_the_command_prints_a_one_line_summary(self):
+        out = StringIO()
+        call_command("send_nudges", stdout=out)
+        self.assertEqual(len(out.getvalue().strip().splitlines()), 1)
+        self.assertIn("Sent 2 digest(s) with", out.getvalue())
+
+    def test_people_outside_active_pairs_get_nothing(self):
+        send_nudges(self.start)
+        recipients = {m.to[0] for m in mail.outbox}
+        self.assertEqual(recipients, {"priya@acme.test", "margaret@acme.test"})
