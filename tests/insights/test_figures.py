@@ -6,12 +6,13 @@ from datetime import date
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.insights.stories import NOW, InsightsTestCase, at
+from tests.insights.stories import NOW, SECRET_NOTE, InsightsTestCase, at
 from twoheads.insights.figures import programme_figures, score_bin, summary_dict
 from twoheads.journal.models import Idea
 from twoheads.meetings.models import Meeting, MeetingLog
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
+from twoheads.privacy.models import Concern
 from twoheads.programmes.models import Programme
 
 
@@ -117,7 +118,7 @@ class FigureTests(InsightsTestCase):
         wait for new partners after Nadia declined."""
         drifting, declined = self.figures.at_risk
         self.assertEqual(drifting.pair_id, self.pair.pk)
-        self.assertEqual(drifting.reasons, ("no_meeting", "falling_ratings"))
+        self.assertEqual(drifting.reasons, ("falling_ratings", "no_meeting"))
         self.assertEqual(drifting.idle_days, 23)
         self.assertEqual(drifting.last_meeting, at("2026-02-25"))
         self.assertAlmostEqual(drifting.recent_rating, 2.25)
@@ -150,6 +151,28 @@ class FigureTests(InsightsTestCase):
             (risk.reasons, risk.idle_days, risk.last_meeting), (("no_meeting",), 74, None)
         )
 
+    def test_it_shows_a_pair_with_an_open_concern_only_to_managers_it_reaches(self):
+        """Priya raised a concern: Martin reads concerns; Olivia, an admin, does not while the
+        organisation has a programme manager. The API's summary only counts it."""
+        Concern.objects.create(programme=self.programme, author=self.p_priya, text=SECRET_NOTE)
+        Concern.objects.create(
+            programme=self.programme, author=self.p_sam, text="old", resolved_at=at("2026-03-01")
+        )
+        for_martin = programme_figures(self.programme, NOW, viewer=self.martin)
+        risk = next(p for p in for_martin.at_risk if p.pair_id == self.pair.pk)
+        self.assertEqual(risk.reasons, ("concern", "falling_ratings", "no_meeting"))
+        self.assertEqual(risk.concern_authors, (self.p_priya.pk,))
+        self.assertIn("concern", risk.next_step)
+        self.assertEqual(for_martin.open_concerns, 1)
+        for figures in (
+            programme_figures(self.programme, NOW, viewer=self.olivia),
+            programme_figures(self.programme, NOW),
+        ):
+            risk = next(p for p in figures.at_risk if p.pair_id == self.pair.pk)
+            self.assertEqual(risk.reasons, ("falling_ratings", "no_meeting"))
+            self.assertEqual(figures.open_concerns, 1)
+        self.assertEqual(summary_dict(for_martin)["open_concerns"], 1)
+
     def test_it_gives_a_plain_summary_for_the_api(self):
         summary = summary_dict(self.figures)
         self.assertEqual(summary["funnel"]["invited"], 6)
@@ -164,7 +187,10 @@ class FigureTests(InsightsTestCase):
         self.assertEqual(summary["guard_flags"], {"email": 2, "financial_figure": 2})
         self.assertEqual(
             summary["at_risk"],
-            {"pairs": 2, "by_reason": {"no_meeting": 1, "falling_ratings": 1, "declined": 1}},
+            {
+                "pairs": 2,
+                "by_reason": {"concern": 0, "declined": 1, "falling_ratings": 1, "no_meeting": 1},
+            },
         )
         self.assertEqual(summary["checkins"][0]["month"], "2026-02-01")
         json.dumps(summary)  # plain data all the way down

@@ -1,11 +1,12 @@
-"""Pairs drifting apart, found in the database in two queries, and the manager's one-click nudge.
+"""Pairs drifting apart, found in the database in a few queries, and the manager's one-click nudge.
 
 A pair is at risk when it has not met for the programme's `no_meeting_days` and has nothing
-planned, when its feedback of the last four weeks is clearly lower than before, or when a
-match was declined and a partner still waits for someone new.
+planned, when its feedback of the last four weeks is clearly lower than before, when a match
+was declined and a partner still waits for someone new, or when one of them raised a concern
+that is still open (shown only to the managers the concern reaches).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -22,15 +23,20 @@ from twoheads.accounts.models import User, audit
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
+from twoheads.privacy.models import Concern
 from twoheads.programmes.models import Programme
 
-REASONS = ("no_meeting", "falling_ratings", "declined")
+REASONS = ("concern", "declined", "falling_ratings", "no_meeting")
 REASON_LABELS = {
+    "concern": gettext_lazy("A concern raised"),
     "no_meeting": gettext_lazy("No meeting for a while"),
     "falling_ratings": gettext_lazy("Falling ratings"),
     "declined": gettext_lazy("Declined, waiting for a new partner"),
 }
 NEXT_STEPS = {
+    "concern": gettext_lazy(
+        "Read the open concern and talk in private with the person who raised it."
+    ),
     "declined": gettext_lazy("Find a new partner for whoever is waiting."),
     "falling_ratings": gettext_lazy(
         "Talk to each partner on their own about how it is going, and whether to carry on."
@@ -56,6 +62,7 @@ class AtRiskPair:
     recent_rating: float | None = None
     earlier_rating: float | None = None
     waiting: tuple[tuple[int, str], ...] = ()  # (participant id, name) needing a new partner
+    concern_authors: tuple[int, ...] = ()  # participants with an open concern the viewer reads
 
     @property
     def reason_labels(self) -> list[str]:
@@ -64,7 +71,7 @@ class AtRiskPair:
     @property
     def next_step(self) -> str:
         """The step for the most serious reason: a rematch before a talk before a nudge."""
-        first = next(r for r in ("declined", "falling_ratings", "no_meeting") if r in self.reasons)
+        first = next(r for r in REASONS if r in self.reasons)
         return str(NEXT_STEPS[first])
 
 
@@ -134,7 +141,7 @@ def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]
                 mentee_id=row["mentee_id"],
                 mentor=row["mentor__name"],
                 mentee=row["mentee__name"],
-                reasons=tuple(reasons),
+                reasons=tuple(r for r in REASONS if r in reasons),
                 last_meeting=row["last_held"],
                 idle_days=idle_days,
                 recent_rating=row["recent"],
@@ -195,14 +202,73 @@ def _declined(programme: Programme, pairs: Q) -> list[AtRiskPair]:
     return found
 
 
+def _concerns(programme: Programme, viewer: User, pairs: Q) -> list[AtRiskPair]:
+    """Active pairs where someone raised a concern still open that the viewer may read.
+
+    A concern never shows against a pair to anyone it must not reach (the author's line or
+    partner), so this needs the viewer; without one only the programme's count is given.
+    """
+    readable = Concern.objects.readable_by(viewer).filter(programme=programme, resolved_at=None)
+    authors = set(readable.values_list("author_id", flat=True)) - {None}
+    if not authors:
+        return []
+    rows = (
+        Pair.objects.filter(pairs, programme=programme, status=Pair.Status.ACTIVE)
+        .filter(Q(mentor_id__in=authors) | Q(mentee_id__in=authors))
+        .values("pk", "mentor_id", "mentee_id", "mentor__name", "mentee__name")
+    )
+    return [
+        AtRiskPair(
+            pair_id=row["pk"],
+            mentor_id=row["mentor_id"],
+            mentee_id=row["mentee_id"],
+            mentor=row["mentor__name"],
+            mentee=row["mentee__name"],
+            reasons=("concern",),
+            concern_authors=tuple(
+                pk for pk in (row["mentor_id"], row["mentee_id"]) if pk in authors
+            ),
+        )
+        for row in rows
+    ]
+
+
+def _merge(found: list[AtRiskPair]) -> list[AtRiskPair]:
+    """One row per pair, with every reason it has, in the order of REASONS."""
+    merged: dict[int, AtRiskPair] = {}
+    for risk in found:
+        kept = merged.get(risk.pair_id)
+        if kept is None:
+            merged[risk.pair_id] = risk
+            continue
+        reasons = set(kept.reasons) | set(risk.reasons)
+        base = risk if risk.idle_days is not None else kept
+        merged[risk.pair_id] = replace(
+            base,
+            reasons=tuple(r for r in REASONS if r in reasons),
+            waiting=kept.waiting or risk.waiting,
+            concern_authors=kept.concern_authors or risk.concern_authors,
+        )
+    return list(merged.values())
+
+
 def at_risk_pairs(
-    programme: Programme, now: datetime | None = None, *, pair_ids: list[int] | None = None
+    programme: Programme,
+    now: datetime | None = None,
+    *,
+    viewer: User | None = None,
+    pair_ids: list[int] | None = None,
 ) -> list[AtRiskPair]:
-    """Every at-risk pair of the programme (or of `pair_ids`), the most reasons first."""
+    """Every at-risk pair of the programme (or of `pair_ids`), the most reasons first.
+
+    Pairs with an open concern are included only for a `viewer` the concern reaches.
+    """
     now = now or timezone.now()
     pairs = Q(pk__in=pair_ids) if pair_ids is not None else Q()
     found = _declined(programme, pairs) + _drifting(programme, now, pairs)
-    return sorted(found, key=lambda p: (-len(p.reasons), -(p.idle_days or 0), p.pair_id))
+    if viewer is not None:
+        found += _concerns(programme, viewer, pairs)
+    return sorted(_merge(found), key=lambda p: (-len(p.reasons), -(p.idle_days or 0), p.pair_id))
 
 
 def _recipients(pair: Pair, risk: AtRiskPair) -> list[tuple[Participant, Participant]]:
@@ -211,6 +277,9 @@ def _recipients(pair: Pair, risk: AtRiskPair) -> list[tuple[Participant, Partici
     if risk.reasons == ("declined",):
         waiting = {pk for pk, _name in risk.waiting}
         people = [p for p in people if p.pk in waiting]
+    elif risk.reasons == ("concern",):
+        # Only the author hears from the manager; the partner learns nothing of a concern.
+        people = [p for p in people if p.pk in risk.concern_authors]
     return [(p, pair.partner_of(p)) for p in people]
 
 
@@ -219,7 +288,7 @@ def nudge_pair(pair: Pair, actor: User, now: datetime | None = None) -> int:
 
     A pair that is no longer at risk gets nothing. Every nudge goes into the audit log.
     """
-    found = at_risk_pairs(pair.programme, now, pair_ids=[pair.pk])
+    found = at_risk_pairs(pair.programme, now, viewer=actor, pair_ids=[pair.pk])
     if not found:
         return 0
     risk = found[0]

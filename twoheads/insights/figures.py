@@ -13,11 +13,13 @@ from django.db.models import Avg, Count, DateField, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 
+from twoheads.accounts.models import User
 from twoheads.guard.checks import confirmation_counts
 from twoheads.journal.models import CheckIn, Feedback, Goal, Idea
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Invitation, Participant
+from twoheads.privacy.models import Concern
 from twoheads.programmes.models import Programme
 
 from .atrisk import REASONS, AtRiskPair, at_risk_pairs
@@ -133,6 +135,7 @@ class ProgrammeFigures:
     knowledge: tuple[IdeaFlow, IdeaFlow]  # mentor -> mentee, then mentee -> mentor
     goals: tuple[GoalSide, GoalSide]  # mentors' goals, then mentees'
     guard_flags: tuple[tuple[str, int], ...]
+    open_concerns: int
     at_risk: tuple[AtRiskPair, ...]
 
     @property
@@ -147,8 +150,14 @@ class ProgrammeFigures:
         return sum(n for _kind, n in self.guard_flags)
 
 
-def programme_figures(programme: Programme, now: datetime | None = None) -> ProgrammeFigures:
-    """Every figure of the programme's dashboard, as of `now`."""
+def programme_figures(
+    programme: Programme, now: datetime | None = None, *, viewer: User | None = None
+) -> ProgrammeFigures:
+    """Every figure of the programme's dashboard, as of `now`.
+
+    With a `viewer`, pairs with an open concern that reaches the viewer join the at-risk pairs;
+    without one (the API's summary), concerns are only counted.
+    """
     now = now or timezone.now()
     held, weeks = meeting_weeks(programme, now)
     return ProgrammeFigures(
@@ -164,7 +173,8 @@ def programme_figures(programme: Programme, now: datetime | None = None) -> Prog
         knowledge=knowledge_flow(programme),
         goals=goal_progress(programme),
         guard_flags=tuple(sorted(confirmation_counts(programme.pk).items())),
-        at_risk=tuple(at_risk_pairs(programme, now)),
+        open_concerns=Concern.objects.open_for_programme(programme).count(),
+        at_risk=tuple(at_risk_pairs(programme, now, viewer=viewer)),
     )
 
 
@@ -442,6 +452,7 @@ def summary_dict(figures: ProgrammeFigures) -> dict[str, Any]:
             for g in figures.goals
         },
         "guard_flags": dict(figures.guard_flags),
+        "open_concerns": figures.open_concerns,
         "at_risk": {
             "pairs": len(figures.at_risk),
             "by_reason": at_risk_reason_counts(figures.at_risk),

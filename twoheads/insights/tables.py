@@ -90,7 +90,7 @@ def _funnel(f: ProgrammeFigures) -> Section:
     return Section(table, chart)
 
 
-def _match(f: ProgrammeFigures) -> Section:
+def _headline(f: ProgrammeFigures) -> Section:
     m = f.match
     rows = (
         (_("Enrolled people"), m.enrolled),
@@ -98,8 +98,14 @@ def _match(f: ProgrammeFigures) -> Section:
         (_("Match rate (%)"), _r(100 * m.rate, 1) if m.rate is not None else None),
         (_("Live pairs"), m.live_pairs),
         (_("Average score of live pairs"), _r(m.mean_score)),
+        (_("Meetings held"), f.meetings_held),
+        (_("Meetings per pair, last four weeks"), _r(f.recent_meetings_per_pair)),
+        (_("Ideas adopted"), sum(flow.adopted for flow in f.knowledge)),
+        (_("Pairs at risk"), len(f.at_risk)),
+        (_("Open concerns"), f.open_concerns),
+        (_("Confidentiality flags confirmed"), f.guard_flag_total),
     )
-    return Section(Table("match", _("Matching"), (_("Measure"), _("Value")), rows))
+    return Section(Table("headline", _("At a glance"), (_("Measure"), _("Value")), rows))
 
 
 def _scores(f: ProgrammeFigures) -> Section:
@@ -306,8 +312,8 @@ def _at_risk(f: ProgrammeFigures) -> Section:
 
 
 BUILDERS = (
+    _headline,
     _funnel,
-    _match,
     _scores,
     _meetings,
     _feedback,
@@ -362,6 +368,7 @@ def comparison_table(a: ProgrammeFigures, b: ProgrammeFigures) -> Table:
                 _r(goals_mentee.average_progress, 1),
             ),
             (_("Confidentiality flags confirmed"), f.guard_flag_total),
+            (_("Open concerns"), f.open_concerns),
             (_("Pairs at risk"), len(f.at_risk)),
         ]
 

@@ -33,7 +33,7 @@ def _programme(request: HttpRequest, slug: str) -> Programme:
 @login_required
 def programme_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    figures = programme_figures(programme)
+    figures = programme_figures(programme, viewer=request.user)
     return render(
         request,
         "insights/dashboard.html",
@@ -49,7 +49,7 @@ def programme_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def programme_at_risk(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    figures = programme_figures(programme)
+    figures = programme_figures(programme, viewer=request.user)
     page = Paginator(figures.at_risk, AT_RISK_PAGE).get_page(request.GET.get("page"))
     return render(
         request, "insights/at_risk.html", {"programme": programme, "figures": figures, "page": page}
@@ -95,7 +95,7 @@ def _filename(programme: Programme, name: str) -> str:
 @login_required
 def programme_export_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     programme = _programme(request, slug)
-    tables = {t.key: t for t in dashboard_tables(programme_figures(programme))}
+    tables = {t.key: t for t in dashboard_tables(programme_figures(programme, viewer=request.user))}
     if table not in tables:
         raise Http404("no such table")
     _export_audit(request, programme, "csv", [table])
@@ -109,7 +109,7 @@ def programme_export_csv(request: HttpRequest, slug: str, table: str) -> HttpRes
 @login_required
 def programme_export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    tables = dashboard_tables(programme_figures(programme))
+    tables = dashboard_tables(programme_figures(programme, viewer=request.user))
     _export_audit(request, programme, "xlsx", [t.key for t in tables])
     response = HttpResponse(
         exports.tables_xlsx(tables),
@@ -120,8 +120,8 @@ def programme_export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _report_context(programme: Programme) -> dict[str, object]:
-    figures = programme_figures(programme)
+def _report_context(request: HttpRequest, programme: Programme) -> dict[str, object]:
+    figures = programme_figures(programme, viewer=request.user)
     counts = at_risk_reason_counts(figures.at_risk)
     return {
         "programme": programme,
@@ -134,13 +134,13 @@ def _report_context(programme: Programme) -> dict[str, object]:
 @login_required
 def programme_report(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    return render(request, "insights/report.html", _report_context(programme))
+    return render(request, "insights/report.html", _report_context(request, programme))
 
 
 @login_required
 def programme_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    html = render_to_string("insights/report_pdf.html", _report_context(programme), request)
+    html = render_to_string("insights/report_pdf.html", _report_context(request, programme), request)
     _export_audit(request, programme, "pdf", ["report"])
     response = HttpResponse(report.pdf_from_html(html), content_type="application/pdf")
     name = _filename(programme, "report")
@@ -158,7 +158,8 @@ def programme_compare(request: HttpRequest) -> HttpResponse:
     form = CompareForm(request.GET or None, user=request.user)
     table = None
     if len(pair) == 2:
-        table = comparison_table(programme_figures(pair[0]), programme_figures(pair[1]))
+        figures = [programme_figures(p, viewer=request.user) for p in pair]
+        table = comparison_table(*figures)
     return render(
         request, "insights/compare.html", {"form": form, "table": table, "programmes": pair}
     )

@@ -1,0 +1,165 @@
+"""The dashboard and the at-risk pairs: managers of the programme only, figures never words."""
+
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.insights.stories import SECRET_AGENDA, SECRET_IDEA, SECRET_NOTE, InsightsTestCase
+from tests.insights.test_figures import grow
+from twoheads.accounts.models import AuditEvent
+from twoheads.programmes.models import Programme
+
+
+class DashboardTests(InsightsTestCase):
+    def url(self, name: str = "programme_dashboard", *args: object) -> str:
+        return reverse(name, args=[self.programme.slug, *args])
+
+    def test_it_shows_martin_every_section_with_accessible_charts(self):
+        self.client.force_login(self.martin)
+        r = self.client.get(self.url())
+        self.assertEqual(r.status_code, 200)
+        html = r.content.decode()
+        for title in (
+            "Enrolment funnel",
+            "Scores of live pairs",
+            "Meetings per pair over time",
+            "Meeting feedback in each direction",
+            "Check-in trend",
+            "Knowledge flow",
+            "Goals on both sides",
+            "Confidentiality flags confirmed",
+            "Pairs at risk",
+        ):
+            self.assertIn(title, html)
+        self.assertEqual(html.count('role="img"'), 7)
+        self.assertIn('aria-labelledby="chart-funnel-title chart-funnel-desc"', html)
+        self.assertIn('<title id="chart-funnel-title">Enrolment funnel</title>', html)
+        self.assertIn("<details><summary>Data table: Enrolment funnel</summary>", html)
+        self.assertIn('<th scope="col">% of invited</th>', html)
+        self.assertContains(r, reverse("programme_dashboard", args=[self.programme.slug]))
+
+    def test_it_never_shows_what_a_pair_wrote(self):
+        """A journal note, an idea's title and a meeting agenda stay out of every page."""
+        self.client.force_login(self.martin)
+        for url in (
+            self.url(),
+            self.url("programme_at_risk"),
+            self.url("programme_report"),
+            self.url("programme_export_csv", "knowledge"),
+        ):
+            r = self.client.get(url)
+            self.assertEqual(r.status_code, 200, url)
+            for text in (SECRET_NOTE, SECRET_IDEA, SECRET_AGENDA):
+                self.assertNotIn(text, r.content.decode(), url)
+
+    def test_it_lists_the_pairs_at_risk_with_a_next_step_and_a_rematch_link(self):
+        self.client.force_login(self.martin)
+        r = self.client.get(self.url())
+        self.assertContains(r, "Priya Patel &amp; Margaret Hughes")
+        self.assertContains(r, "No meeting for a while")
+        self.assertContains(r, "Declined, waiting for a new partner")
+        self.assertContains(r, "Find a new partner for whoever is waiting.")
+        self.assertContains(r, reverse("rematch", args=[self.programme.slug, self.p_nadia.pk]))
+        self.assertContains(r, self.url("programme_nudge", self.pair.pk))
+        r = self.client.get(self.url("programme_at_risk"))
+        self.assertContains(r, "2 pairs at risk")
+
+    def test_it_lets_olivia_the_organisation_admin_see_it(self):
+        self.client.force_login(self.olivia)
+        self.assertEqual(self.client.get(self.url()).status_code, 200)
+
+    def test_it_hides_the_dashboard_from_everyone_else(self):
+        """Greta manages Globex, Priya takes part: both get 404 on every insight of Acme's."""
+        urls = [
+            self.url(),
+            self.url("programme_at_risk"),
+            self.url("programme_report"),
+            self.url("programme_report_pdf"),
+            self.url("programme_export_xlsx"),
+            self.url("programme_export_csv", "funnel"),
+            reverse("programme_compare")
+            + f"?a={self.programme.slug}&b={self.globex_programme.slug}",
+        ]
+        for user in (self.greta, self.priya):
+            self.client.force_login(user)
+            for url in urls:
+                self.assertEqual(self.client.get(url).status_code, 404, (user, url))
+            r = self.client.post(self.url("programme_nudge", self.pair.pk))
+            self.assertEqual(r.status_code, 404)
+        self.assertEqual(len(mail.outbox), 0)
+        self.assertFalse(AuditEvent.objects.filter(action__startswith="insights.").exists())
+
+    def test_it_sends_strangers_to_sign_in(self):
+        for url in (self.url(), self.url("programme_export_xlsx"), reverse("programme_compare")):
+            r = self.client.get(url)
+            self.assertEqual(r.status_code, 302)
+            self.assertIn(reverse("login"), r["Location"])
+
+    def test_it_renders_an_empty_programme_sensibly(self):
+        empty = Programme.objects.create(organisation=self.acme, name="Next cycle")
+        self.client.force_login(self.martin)
+        r = self.client.get(reverse("programme_dashboard", args=[empty.slug]))
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "No data yet")
+        self.assertContains(r, "No pair is at risk")
+        self.assertContains(r, "n/a")
+
+    def test_it_renders_in_the_same_number_of_queries_for_3_or_30_pairs(self):
+        programme = Programme.objects.create(organisation=self.acme, name="Scale", status="active")
+        url = reverse("programme_dashboard", args=[programme.slug])
+        self.client.force_login(self.martin)
+        grow(programme, 3)
+        self.client.get(url)  # warm the session
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            return len(queries)
+
+        small = count()
+        grow(programme, 27, start=3)
+        self.assertEqual(count(), small)
+        self.assertLessEqual(small, 30)
+
+
+class NudgeTests(InsightsTestCase):
+    def nudge(self, pair) -> object:
+        return self.client.post(
+            reverse("programme_nudge", args=[self.programme.slug, pair.pk]), {"next": "at_risk"}
+        )
+
+    def test_it_nudges_a_drifting_pair_by_email_and_audits_it(self):
+        self.client.force_login(self.martin)
+        r = self.nudge(self.pair)
+        self.assertRedirects(r, reverse("programme_at_risk", args=[self.programme.slug]))
+        self.assertEqual(
+            sorted(m.to[0] for m in mail.outbox), ["margaret@acme.test", "priya@acme.test"]
+        )
+        to_priya = next(m for m in mail.outbox if m.to == ["priya@acme.test"])
+        self.assertIn("You and Margaret Hughes have not met for", to_priya.body)
+        self.assertIn(f"/pairs/{self.pair.pk}/", to_priya.body)
+        event = AuditEvent.objects.get(action="insights.nudge")
+        self.assertEqual(event.actor, self.martin)
+        self.assertEqual(event.details["emailed"], 2)
+        self.assertIn("no_meeting", event.details["reasons"])
+
+    def test_it_tells_only_the_people_waiting_after_a_decline(self):
+        self.client.force_login(self.martin)
+        self.nudge(self.declined)
+        self.assertEqual(sorted(m.to[0] for m in mail.outbox), ["nadia@acme.test", "sam@acme.test"])
+        self.assertIn("looking for a new partner", mail.outbox[0].body)
+
+    def test_it_sends_nothing_to_a_pair_no_longer_at_risk(self):
+        self.programme.no_meeting_days = 0
+        self.programme.save()
+        self.client.force_login(self.martin)
+        r = self.client.post(reverse("programme_nudge", args=[self.programme.slug, self.pair.pk]))
+        self.assertRedirects(r, reverse("programme_dashboard", args=[self.programme.slug]))
+        self.assertEqual(len(mail.outbox), 0)
+        self.assertFalse(AuditEvent.objects.filter(action="insights.nudge").exists())
+
+    def test_it_nudges_only_by_post(self):
+        self.client.force_login(self.martin)
+        r = self.client.get(reverse("programme_nudge", args=[self.programme.slug, self.pair.pk]))
+        self.assertEqual(r.status_code, 405)
