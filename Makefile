@@ -44,7 +44,9 @@ demo: $(VENV)/.installed
 	@echo
 	@echo "Two Heads is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@DJANGO_DEBUG=1 $(BIN)/twoheads demo_logins
-	@DJANGO_DEBUG=1 $(BIN)/twoheads runserver $(HOST):$(PORT) --skip-checks
+	@DJANGO_DEBUG=1 $(BIN)/twoheads db_worker >var/worker.log 2>&1 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DJANGO_DEBUG=1 $(BIN)/twoheads runserver $(HOST):$(PORT) --skip-checks
 
 serve: demo
 

@@ -6,4 +6,6 @@ DEMO_LOGINS = [
     ("Programme manager", "helen.carter@northwind.example"),
     ("Junior reverse mentor", "aisha.khan@northwind.example"),
     ("Senior mentee", "richard.hale@northwind.example"),
+    ("Organisation admin", "samir.rahman@northwind.example"),
+    ("Partner's manager", "grace.obi@harbourhealth.example"),
 ]
