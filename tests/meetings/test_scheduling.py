@@ -182,3 +182,34 @@ class LoggingTests(PersonasTestCase):
         )
         self.assertContains(response, "cannot be in the future")
         self.assertEqual(MeetingLog.objects.count(), 1)
+
+
+class MeetingPageTests(PersonasTestCase):
+    def test_a_past_unlogged_meeting_offers_the_log_form_and_no_changes(self):
+        meeting = Meeting.objects.create(
+            pair=self.pair, starts_at=timezone.now() - timedelta(hours=1)
+        )
+        self.client.force_login(self.priya)
+        page = self.client.get(meeting.get_absolute_url())
+        self.assertContains(page, "Log the meeting")
+        self.assertNotContains(page, reverse("meeting_reschedule", args=[meeting.pk]))
+
+    def test_a_logged_meeting_offers_feedback_and_no_second_log(self):
+        meeting = Meeting.objects.create(
+            pair=self.pair, starts_at=timezone.now() - timedelta(hours=1)
+        )
+        log_meeting(meeting, self.priya, held=True, duration_minutes=30)
+        self.client.force_login(self.margaret)
+        page = self.client.get(meeting.get_absolute_url())
+        self.assertContains(page, reverse("feedback_create", args=[meeting.pk]))
+        self.assertNotContains(page, "Log the meeting")
+        self.assertContains(page, "30 minutes")
+
+    def test_a_partner_downloads_the_invitation_file(self):
+        meeting = schedule_meeting(
+            self.pair, self.priya, starts_at=timezone.now() + timedelta(days=1)
+        )
+        self.client.force_login(self.margaret)
+        response = self.client.get(reverse("meeting_ics", args=[meeting.pk]))
+        self.assertTrue(response["Content-Type"].startswith("text/calendar"))
+        self.assertIn(meeting.uid, response.content.decode())

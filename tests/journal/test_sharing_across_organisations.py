@@ -1,0 +1,99 @@
+"""Text going to a partner in another organisation passes the confidentiality guard first."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.base import PersonasTestCase
+from twoheads.guard.models import GuardConfirmation
+from twoheads.journal.models import Idea, JournalEntry
+from twoheads.meetings.models import Meeting
+from twoheads.pairing.models import Pair
+from twoheads.participants.models import Participant
+
+FLAGGED = "Project Falcon will cut costs; write to cfo@acme.test for the numbers."
+
+
+class CrossOrganisationSharingTests(PersonasTestCase):
+    def setUp(self):
+        self.acme.confidential_terms = "Project Falcon"
+        self.acme.save()
+        self.programme.cross_organisation = True
+        self.programme.save()
+        self.programme.partners.add(self.globex)
+        self.p_gus_here = Participant.objects.create(
+            programme=self.programme,
+            user=self.gus,
+            external_id="G900",
+            name="Gus Gruber",
+            email="gus@globex.test",
+            role="mentor",
+            level=2,
+            organisation=self.globex,
+        )
+        self.cross = Pair.objects.create(
+            programme=self.programme,
+            mentor=self.p_gus_here,
+            mentee=self.p_margaret,
+            status=Pair.Status.ACTIVE,
+        )
+        self.client.force_login(self.margaret)
+
+    def share_note(self, text, **extra):
+        return self.client.post(
+            reverse("journal_new", args=[self.cross.pk]),
+            {"title": "Notes", "text": text, "share": "on", **extra},
+        )
+
+    def test_a_flagged_note_is_held_back_with_the_findings_highlighted(self):
+        response = self.share_note(FLAGGED)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Check before you share")
+        self.assertContains(response, "<mark")
+        self.assertContains(response, "Project Falcon</mark>")
+        self.assertFalse(JournalEntry.objects.exists())
+
+    def test_editing_the_flags_out_lets_it_through(self):
+        self.share_note(FLAGGED)
+        self.share_note("A cost programme is under way; happy to talk about the approach.")
+        entry = JournalEntry.objects.get()
+        self.assertTrue(entry.is_shared)
+        self.assertFalse(GuardConfirmation.objects.exists())
+
+    def test_confirming_with_a_reason_shares_it_and_keeps_the_confirmation(self):
+        self.share_note(FLAGGED, guard_reason="Falcon was announced publicly last week")
+        self.assertTrue(JournalEntry.objects.get().is_shared)
+        confirmation = GuardConfirmation.objects.get()
+        self.assertEqual(confirmation.content_kind, "journal_entry")
+        self.assertEqual(confirmation.pair, self.cross)
+        self.assertIn("confidential_term", confirmation.kinds)
+
+    def test_a_private_note_is_not_checked(self):
+        self.client.post(
+            reverse("journal_new", args=[self.cross.pk]), {"title": "Mine", "text": FLAGGED}
+        )
+        self.assertFalse(JournalEntry.objects.get().is_shared)
+
+    def test_ideas_and_meeting_agendas_are_checked_too(self):
+        self.client.post(
+            reverse("idea_new", args=[self.cross.pk]),
+            {"title": "Run Project Falcon like a startup", "direction": "mine"},
+        )
+        self.assertFalse(Idea.objects.exists())
+        when = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+        response = self.client.post(
+            reverse("meeting_schedule", args=[self.cross.pk]),
+            {"starts_at": when, "duration_minutes": 60, "mode": "online", "agenda": FLAGGED},
+        )
+        self.assertContains(response, "Check before you share")
+        self.assertFalse(Meeting.objects.exists())
+
+    def test_inside_one_organisation_nothing_is_flagged(self):
+        self.client.force_login(self.priya)
+        self.client.post(
+            reverse("journal_new", args=[self.pair.pk]),
+            {"title": "Notes", "text": FLAGGED, "share": "on"},
+        )
+        self.assertTrue(JournalEntry.objects.get().is_shared)
+        self.assertFalse(GuardConfirmation.objects.exists())
