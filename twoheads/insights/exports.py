@@ -30,7 +30,7 @@ def table_csv(table: Table) -> str:
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip() or "Sheet"
+    base = " ".join(re.sub(r"[\[\]:*?/\\]", " ", title).split())[:31].strip() or "Sheet"
     name, n = base, 2
     while name.lower() in used:
         suffix = f" {n}"

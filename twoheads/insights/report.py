@@ -1,23 +1,21 @@
-"""The printable report as a PDF, drawn by WeasyPrint from the report's HTML (no browser)."""
+"""The printable report as a PDF, drawn by WeasyPrint from the report's HTML (no browser).
+
+The report's HTML carries its stylesheet inline and its charts as inline SVG, so drawing it
+fetches nothing, from the network or the disk.
+"""
 
 from pathlib import Path
-from typing import Any
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 
 
-def _static_only(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Serve the report's own stylesheet from disk; fetch nothing from the network."""
-    prefix = "file://" + settings.STATIC_URL
-    path = url.removeprefix(prefix).removeprefix(settings.STATIC_URL)
-    found = finders.find(path) if url.startswith((prefix, settings.STATIC_URL)) else None
-    if not found:
-        raise ValueError(f"the report only loads its own static files, not {url}")
-    return {"string": Path(found).read_bytes(), "mime_type": "text/css"}
+def stylesheet() -> str:
+    """The site's one stylesheet, whose print rules lay the report out on paper."""
+    found = finders.find("css/site.css")
+    return Path(found).read_text(encoding="utf-8") if found else ""
 
 
 def pdf_from_html(html: str) -> bytes:
     import weasyprint  # imported here so the web app starts without it
 
-    return weasyprint.HTML(string=html, base_url="/", url_fetcher=_static_only).write_pdf()
+    return weasyprint.HTML(string=html).write_pdf()

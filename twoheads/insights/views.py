@@ -140,7 +140,8 @@ def programme_report(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def programme_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    html = render_to_string("insights/report_pdf.html", _report_context(request, programme), request)
+    context = {**_report_context(request, programme), "stylesheet": report.stylesheet()}
+    html = render_to_string("insights/report_pdf.html", context, request)
     _export_audit(request, programme, "pdf", ["report"])
     response = HttpResponse(report.pdf_from_html(html), content_type="application/pdf")
     name = _filename(programme, "report")
