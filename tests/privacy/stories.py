@@ -33,6 +33,7 @@ PHRASES = {
     "guard_reason": "Guard reason: the number is on our public website",
     "department": "Applied Data Guild",
     "skill": "Prompt Craftsmanship",
+    "interest": "urban beekeeping",
 }
 
 
@@ -76,6 +77,7 @@ class PrivacyStory(PersonasTestCase):
         cls.p_priya.manager = cls.p_lewis
         cls.p_priya.department = PHRASES["department"]
         cls.p_priya.bio = "I build small tools with language models."
+        cls.p_priya.interests = [PHRASES["interest"]]
         cls.p_priya.save()
         skill = Skill.objects.create(programme=cls.programme, name=PHRASES["skill"])
         ParticipantSkill.objects.create(participant=cls.p_priya, skill=skill, kind="offer", level=3)
