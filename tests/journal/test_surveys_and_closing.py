@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.base import PersonasTestCase
 from twoheads.accounts.models import AuditEvent
 from twoheads.journal.checkins import checkin_due, exit_survey_due, latest_checkin_date
-from twoheads.journal.closing import close_pair
+from twoheads.journal.closing import close_pair, close_programme_pairs
 from twoheads.journal.models import CheckIn, Goal, Idea
 from twoheads.journal.relationship import record_idea
 from twoheads.meetings.models import Meeting
@@ -122,3 +122,14 @@ class ClosingTests(PersonasTestCase):
             reverse("idea_new", args=[self.pair.pk]), {"title": "Late idea", "direction": "mine"}
         )
         self.assertFalse(Idea.objects.filter(title="Late idea").exists())
+
+
+class ProgrammeEndTests(PersonasTestCase):
+    def test_the_end_of_the_programme_closes_every_live_pair_with_the_same_reason(self):
+        other = Pair.objects.create(
+            programme=self.programme, mentor=self.p_sam, mentee=self.p_margaret, status="active"
+        )
+        self.assertEqual(close_programme_pairs(self.programme, self.martin), 2)
+        for pair in (self.pair, other):
+            pair.refresh_from_db()
+            self.assertEqual((pair.status, pair.end_reason), ("ended", "The programme has ended."))

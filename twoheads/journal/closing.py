@@ -14,6 +14,7 @@ from twoheads.accounts.models import User, audit
 from twoheads.meetings.models import Meeting
 from twoheads.meetings.scheduling import cancel_meeting
 from twoheads.pairing.models import Pair
+from twoheads.programmes.models import Programme
 
 
 def _end(pair: Pair, actor: User | None, reason: str) -> None:
@@ -60,3 +61,16 @@ def invite_to_exit_survey(pair: Pair) -> int:
         subject = _("Your mentoring has closed: three questions")
         sent += send_mail(subject, body, None, [person.user.email])
     return sent
+
+
+def close_programme_pairs(programme: Programme, actor: User | None, reason: str = "") -> int:
+    """Close every live pair of a programme that has come to its end; returns how many."""
+    reason = reason.strip() or _("The programme has ended.")
+    pairs = Pair.objects.filter(
+        programme=programme, status__in=[Pair.Status.PROPOSED, Pair.Status.ACTIVE]
+    )
+    closed = 0
+    for pair in pairs.select_related("programme", "mentor__user", "mentee__user"):
+        close_pair(pair, actor, reason)
+        closed += 1
+    return closed
