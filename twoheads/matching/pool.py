@@ -44,11 +44,11 @@ class Pool:
     interests: WordArray
     interest_count: IntArray
     availability: WordArray
-    style: FloatArray
+    style: npt.NDArray[np.float32]
     offers: sp.csr_matrix
     wants: sp.csr_matrix
     depth: IntArray
-    paths: IntArray
+    paths: npt.NDArray[np.int32]
     week: IntArray
     overlap_table: FloatArray | None
     capacity: IntArray
@@ -285,9 +285,9 @@ def _utc_offset_minutes(timezone: str) -> int:
     return int(delta.total_seconds() // 60) if delta else 0
 
 
-def _style(people: tuple[Person, ...]) -> FloatArray:
+def _style(people: tuple[Person, ...]) -> npt.NDArray[np.float32]:
     questions = sorted({q for p in people for q, _ in p.style})
-    table = np.full((len(people), max(len(questions), 1)), np.nan)
+    table = np.full((len(people), max(len(questions), 1)), np.nan, dtype=np.float32)
     where = {q: i for i, q in enumerate(questions)}
     for row, person in enumerate(people):
         for question, value in person.style:
@@ -295,14 +295,17 @@ def _style(people: tuple[Person, ...]) -> FloatArray:
     return table
 
 
-def _org_chart(people: tuple[Person, ...], index: dict[str, int]) -> tuple[IntArray, IntArray]:
+def _org_chart(
+    people: tuple[Person, ...], index: dict[str, int]
+) -> tuple[IntArray, npt.NDArray[np.int32]]:
     """Depth of each person and their chain of managers from the top (padded with -1)."""
     parent = np.array(
         [index.get(p.manager_id, -1) if p.manager_id else -1 for p in people], dtype=np.int64
     )
     depth = _depths(parent, people)
     width = int(depth.max(initial=0)) + 2
-    paths = np.full((len(people), width), -1, dtype=np.int64)
+    # int32 halves the memory the reporting-line check reads for every candidate pair.
+    paths = np.full((len(people), width), -1, dtype=np.int32)
     rows = np.arange(len(people))
     node = rows.copy()
     for step in range(width - 1):

@@ -43,13 +43,7 @@ def _side(
     for mentor_l, mentee_l, teach, learn in skill_blocks(
         pool, by=role, rows=rows, cols=np.arange(len(other))
     ):
-        own = mentee_l if role == "mentee" else mentor_l
-        order = np.argsort(own, kind="stable")
-        owners, starts = np.unique(own[order], return_index=True)
-        bounds = [*starts.tolist(), len(order)]
-        for j, r in enumerate(owners.tolist()):
-            pick = order[bounds[j] : bounds[j + 1]]
-            stats[r].add(pool, mentor_l[pick], mentee_l[pick], teach[pick], learn[pick], seed)
+        _tally(pool, role, rows, stats, (mentor_l, mentee_l, teach, learn), seed)
     for r in rows.tolist():
         person = int(side[r])
         text = stats[r].reason(pool, person, role, partners)
@@ -68,6 +62,38 @@ def _flow_counts(pool: Pool, role: str, rows: IntArray) -> tuple[IntArray, IntAr
     return np.diff(teaches.tocsr().indptr), np.diff(taught.tocsr().indptr)
 
 
+Block = tuple[IntArray, IntArray, np.ndarray, np.ndarray]
+
+
+def _tally(
+    pool: Pool, role: str, rows: IntArray, stats: dict[int, _Stats], block: Block, seed: int
+) -> None:
+    """Count, per person in the block, candidates removed by each rule, and the best one left."""
+    mentor_l, mentee_l, teach, learn = block
+    scored = evaluate(pool, pool.mentors[mentor_l], pool.mentees[mentee_l], teach, learn)
+    own = mentee_l if role == "mentee" else mentor_l
+    where = np.searchsorted(rows, own)
+    size = len(rows)
+    mutual = np.bincount(where, minlength=size)
+    broken = {k: np.bincount(where, weights=v, minlength=size) for k, v in scored.broken.items()}
+    valid = scored.valid
+    valid_n = np.bincount(where[valid], minlength=size)
+    key = sort_key(scored.score_int, scored.mentor, scored.mentee, seed)
+    best = np.flatnonzero(valid)[np.lexsort((-key[valid], where[valid]))]
+    owners, first = np.unique(where[best], return_index=True)
+    best_at = dict(zip(owners.tolist(), best[first].tolist(), strict=True))
+    for pos in np.flatnonzero(mutual).tolist():
+        s = stats[int(rows[pos])]
+        s.mutual += int(mutual[pos])
+        s.valid += int(valid_n[pos])
+        for name in s.broken:
+            s.broken[name] += int(broken[name][pos])
+        i = best_at.get(pos)
+        if i is not None and key[i] > s.best_key:
+            s.best_key = int(key[i])
+            s.best = (int(scored.mentor[i]), int(scored.mentee[i]), float(scored.score[i]))
+
+
 class _Stats:
     """What happened to one person's candidates."""
 
@@ -76,31 +102,6 @@ class _Stats:
         self.broken = dict.fromkeys(RULES, 0)
         self.best: tuple[int, int, float] | None = None
         self.best_key = -1
-
-    def add(
-        self,
-        pool: Pool,
-        mentor_l: IntArray,
-        mentee_l: IntArray,
-        teach: np.ndarray,
-        learn: np.ndarray,
-        seed: int,
-    ) -> None:
-        mutual = (teach > 0) & (learn > 0) if pool.rules.require_mutual else teach + learn > 0
-        self.mutual += int(mutual.sum())
-        gm, ge = pool.mentors[mentor_l[mutual]], pool.mentees[mentee_l[mutual]]
-        scored = evaluate(pool, gm, ge, teach[mutual], learn[mutual])
-        for name, mask in scored.broken.items():
-            self.broken[name] += int(mask.sum())
-        valid = scored.valid
-        self.valid += int(valid.sum())
-        if valid.any():
-            key = sort_key(scored.score_int, gm, ge, seed)
-            key = np.where(valid, key, -1)
-            i = int(np.argmax(key))
-            if key[i] > self.best_key:
-                self.best_key = int(key[i])
-                self.best = (int(gm[i]), int(ge[i]), float(scored.score[i]))
 
     def reason(self, pool: Pool, person: int, role: str, partners: dict[str, list[str]]) -> str:
         other = "mentor" if role == "mentee" else "mentee"
