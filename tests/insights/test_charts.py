@@ -1,0 +1,83 @@
+"""The SVG charts: labelled for screen readers, legible on paper, honest about missing data."""
+
+import xml.etree.ElementTree as ET
+
+from django.test import SimpleTestCase
+
+from twoheads.insights import charts
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+class ChartTests(SimpleTestCase):
+    def test_it_labels_a_bar_chart_with_title_description_axis_and_values(self):
+        svg = charts.bar_chart(
+            "c1",
+            "Ratings <both> ways",
+            "Average rating & more.",
+            ["Listened", "Learned"],
+            [("Mentors", [4.5, 3.0]), ("Mentees", [None, 2.25])],
+            axis_label="Average rating",
+            max_value=5,
+        )
+        root = parse(svg)
+        self.assertEqual(root.get("role"), "img")
+        self.assertEqual(root.get("aria-labelledby"), "c1-title c1-desc")
+        self.assertEqual(root.find(f"{SVG}title").text, "Ratings <both> ways")
+        self.assertEqual(root.find(f"{SVG}desc").text, "Average rating & more.")
+        texts = [t.text for t in root.iter(f"{SVG}text")]
+        for expected in (
+            "Listened",
+            "Learned",
+            "Mentors",
+            "Mentees",
+            "Average rating",
+            "4.50",
+            "2.25",
+            "n/a",
+            "5",
+        ):
+            self.assertIn(expected, texts)
+        self.assertNotIn("No data yet", texts)
+
+    def test_it_draws_a_histogram_with_counts_above_the_bars(self):
+        root = parse(
+            charts.histogram(
+                "h", "Scores", "d", ["0.0", "0.1"], [3, 0], x_label="Score", y_label="Pairs"
+            )
+        )
+        texts = [t.text for t in root.iter(f"{SVG}text")]
+        self.assertEqual(len(root.findall(f"{SVG}rect")), 2)
+        self.assertIn("3", texts)
+        self.assertIn("Pairs", texts)
+        self.assertIn("Score", texts)
+
+    def test_it_breaks_a_line_where_a_value_is_missing(self):
+        root = parse(
+            charts.line_chart(
+                "l",
+                "Trend",
+                "d",
+                ["a", "b", "c", "d", "e"],
+                [("One", [1, 2, None, 3, 4]), ("Two", [None, None, 1, None, None])],
+                x_label="Week",
+                y_label="Meetings",
+            )
+        )
+        lines = root.findall(f"{SVG}polyline")
+        self.assertEqual(len(lines), 2)  # two stretches of the first series; a lone point has none
+        self.assertEqual(lines[0].get("stroke-dasharray"), "")
+        self.assertEqual(len(root.findall(f"{SVG}circle")), 4)
+        self.assertEqual(len(root.findall(f"{SVG}rect")), 1)  # the second series' marker
+
+    def test_it_says_when_there_is_nothing_to_draw(self):
+        for svg in (
+            charts.bar_chart("b", "t", "d", ["x"], [("s", [0])], axis_label="a"),
+            charts.histogram("h", "t", "d", ["x"], [0], x_label="a", y_label="b"),
+            charts.line_chart("l", "t", "d", [], [("s", [])], x_label="a", y_label="b"),
+        ):
+            self.assertIn("No data yet", [t.text for t in parse(svg).iter(f"{SVG}text")])

@@ -1,0 +1,101 @@
+"""Two programmes side by side, and each participant's own progress page."""
+
+from django.urls import reverse
+
+from tests.insights.stories import SECRET_NOTE, InsightsTestCase
+from twoheads.accounts.models import Membership
+from twoheads.programmes.models import Programme
+
+
+class CompareTests(InsightsTestCase):
+    def test_it_sets_two_of_martins_programmes_side_by_side(self):
+        spring = Programme.objects.create(organisation=self.acme, name="Spring cycle")
+        self.client.force_login(self.martin)
+        r = self.client.get(
+            reverse("programme_compare"), {"a": self.programme.slug, "b": spring.slug}
+        )
+        self.assertEqual(r.status_code, 200)
+        table = r.context["table"]
+        self.assertEqual(table.headers, ("Measure", "Acme Reverse Mentoring", "Spring cycle"))
+        rows = {row[0]: row[1:] for row in table.rows}
+        self.assertEqual(rows["Invited"], (6, 0))
+        self.assertEqual(rows["Match rate (%)"], (50.0, None))
+        self.assertEqual(rows["Meetings held"], (3, 0))
+        self.assertEqual(rows["Ideas shared by Mentee, adopted"], (1, 0))
+        self.assertEqual(rows["Pairs at risk"], (2, 0))
+        self.assertContains(r, '<th scope="col">Spring cycle</th>')
+
+    def test_it_offers_only_martins_programmes_to_choose_from(self):
+        self.client.force_login(self.martin)
+        r = self.client.get(reverse("programme_compare"))
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "Acme Reverse Mentoring")
+        self.assertNotContains(r, "Globex Exchange")
+        self.assertIsNone(r.context["table"])
+
+    def test_it_refuses_a_programme_the_manager_cannot_see(self):
+        """Greta may compare Globex's programmes, never with Acme's."""
+        Membership.objects.create(
+            user=self.greta, organisation=self.globex, role=Membership.Role.ORG_ADMIN
+        )
+        self.client.force_login(self.greta)
+        url = reverse("programme_compare")
+        r = self.client.get(url, {"a": self.globex_programme.slug, "b": self.programme.slug})
+        self.assertEqual(r.status_code, 404)
+        r = self.client.get(url, {"a": self.globex_programme.slug, "b": self.globex_programme.slug})
+        self.assertEqual(r.status_code, 200)
+
+    def test_it_is_not_for_participants(self):
+        self.client.force_login(self.priya)
+        self.assertEqual(self.client.get(reverse("programme_compare")).status_code, 404)
+
+
+class ProgressTests(InsightsTestCase):
+    def url(self, programme: Programme | None = None) -> str:
+        return reverse("my_progress", args=[(programme or self.programme).slug])
+
+    def test_it_shows_priya_her_own_meetings_ideas_goals_and_feedback(self):
+        self.client.force_login(self.priya)
+        r = self.client.get(self.url())
+        self.assertEqual(r.status_code, 200)
+        progress = r.context["progress"]
+        self.assertEqual(progress.meetings_held, 3)
+        self.assertEqual(
+            [(m.month.month, m.held) for m in progress.meeting_months], [(1, 1), (2, 2)]
+        )
+        self.assertEqual((progress.shared_total, progress.received_total), (3, 2))
+        self.assertEqual(dict(progress.ideas_shared)["adopted"], 1)
+        self.assertEqual(dict(progress.ideas_received)["parked"], 1)
+        self.assertEqual(
+            [(g.kind, g.progress) for g in progress.goals], [("confidence", 40), ("skill", 100)]
+        )
+        # What Margaret rated: 4/4/4/4 in January, then 4/5/3/4 and 2/2/2/2 in February.
+        feedback = [(m.month.month, m.count, m.learned, m.average) for m in progress.feedback]
+        self.assertEqual(feedback, [(1, 1, 4.0, 4.0), (2, 2, 2.5, 3.0)])
+        self.assertContains(r, "confidence goal")
+        self.assertContains(r, 'role="img"')
+        self.assertNotContains(r, SECRET_NOTE)
+
+    def test_it_shows_margaret_what_priya_rated(self):
+        self.client.force_login(self.margaret)
+        progress = self.client.get(self.url()).context["progress"]
+        self.assertEqual([(m.month.month, m.count) for m in progress.feedback], [(1, 1), (2, 2)])
+        self.assertAlmostEqual(progress.feedback[1].average, 3.5)
+        self.assertEqual([g.kind for g in progress.goals], ["listening"])
+
+    def test_it_shows_an_empty_page_to_someone_just_starting(self):
+        self.client.force_login(self.sam)
+        r = self.client.get(self.url())
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "No data yet")
+        self.assertContains(r, "Nothing to show yet.")
+
+    def test_it_is_nobody_elses_business(self):
+        """Martin manages the programme but takes no part; Gus is in Globex's programme."""
+        for user in (self.martin, self.gus):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(self.url()).status_code, 404)
+        self.client.logout()
+        r = self.client.get(self.url())
+        self.assertEqual(r.status_code, 302)
+        self.assertIn(reverse("login"), r["Location"])
