@@ -305,53 +305,69 @@ def _history(
     """Meetings every two or three weeks, with logs, feedback, notes, ideas, goals, check-ins."""
     stop = today - timedelta(days=rng.randint(45, 70)) if quiet else today - timedelta(days=1)
     day = start + timedelta(days=rng.randint(2, 9))
-    held_meetings: list[Meeting] = []
+    meetings: list[Meeting] = []
     while day <= stop:
-        held = rng.random() > 0.1
-        meeting = Meeting.objects.create(
-            pair=pair,
-            organiser=pair.mentor.user,
-            starts_at=_at(day, rng.choice([9, 10, 13, 15])),
-            duration_minutes=rng.choice([30, 45, 60]),
-            mode=rng.choice([Meeting.Mode.ONLINE, Meeting.Mode.IN_PERSON]),
-            agenda="Catch up; one new tool; one question about leading the team.",
+        meetings.append(
+            Meeting(
+                pair=pair,
+                organiser=pair.mentor.user,
+                starts_at=_at(day, rng.choice([9, 10, 13, 15])),
+                duration_minutes=rng.choice([30, 45, 60]),
+                mode=rng.choice([Meeting.Mode.ONLINE, Meeting.Mode.IN_PERSON]),
+                agenda="Catch up; one new tool; one question about leading the team.",
+            )
         )
-        MeetingLog.objects.create(
-            meeting=meeting,
-            held=held,
-            duration_minutes=meeting.duration_minutes if held else None,
-            logged_by=pair.mentor.user,
-            logged_at=meeting.starts_at + timedelta(hours=2),
-        )
-        if held:
-            held_meetings.append(meeting)
-            _feedback(meeting, pair, rng, falling=quiet)
         day += timedelta(days=rng.choice([14, 14, 17, 21]))
     if not quiet:
-        upcoming = _at(today + timedelta(days=rng.randint(2, 12)), rng.choice([10, 14]))
-        Meeting.objects.create(
-            pair=pair,
-            organiser=pair.mentee.user,
-            starts_at=upcoming,
-            duration_minutes=45,
-            mode=Meeting.Mode.ONLINE,
-            link="https://meet.example.com/northwind-mentoring",
-            agenda="Review the ideas we are trying; plan the next month.",
+        meetings.append(
+            Meeting(
+                pair=pair,
+                organiser=pair.mentee.user,
+                starts_at=_at(today + timedelta(days=rng.randint(2, 12)), rng.choice([10, 14])),
+                duration_minutes=45,
+                mode=Meeting.Mode.ONLINE,
+                link="https://meet.example.com/northwind-mentoring",
+                agenda="Review the ideas we are trying; plan the next month.",
+            )
         )
-    _journal(pair, rng, held_meetings, rich)
+    Meeting.objects.bulk_create(meetings)
+    past = [m for m in meetings if m.starts_at.date() <= stop]
+    logs = [
+        MeetingLog(
+            meeting=m,
+            held=rng.random() > 0.1,
+            duration_minutes=m.duration_minutes,
+            logged_by=pair.mentor.user,
+            logged_at=m.starts_at + timedelta(hours=2),
+        )
+        for m in past
+    ]
+    for log in logs:
+        log.duration_minutes = log.duration_minutes if log.held else None
+    MeetingLog.objects.bulk_create(logs)
+    held = [log.meeting for log in logs if log.held]
+    _feedback(held, pair, rng, falling=quiet)
+    _journal(pair, rng, held, rich)
     _ideas(pair, rng, today, rich)
     _goals(pair, rng, start, today, rich)
     _checkins(pair, rng, start, stop)
 
 
-def _feedback(meeting: Meeting, pair: Pair, rng: random.Random, *, falling: bool) -> None:
-    for author in (pair.mentor.user, pair.mentee.user):
-        base = 2 if falling else 4
-        scores = {d: max(1, min(5, base + rng.choice([-1, 0, 0, 1]))) for d in Feedback.DIMENSIONS}
-        feedback = Feedback.objects.create(meeting=meeting, author=author, **scores)
-        Feedback.objects.filter(pk=feedback.pk).update(
-            created_at=meeting.starts_at + timedelta(hours=3)
+def _feedback(meetings: list[Meeting], pair: Pair, rng: random.Random, *, falling: bool) -> None:
+    base = 2 if falling else 4
+    rows = [
+        Feedback(
+            meeting=meeting,
+            author=author,
+            **{d: max(1, min(5, base + rng.choice([-1, 0, 0, 1]))) for d in Feedback.DIMENSIONS},
         )
+        for meeting in meetings
+        for author in (pair.mentor.user, pair.mentee.user)
+    ]
+    Feedback.objects.bulk_create(rows)
+    for row in rows:
+        row.created_at = row.meeting.starts_at + timedelta(hours=3)
+    Feedback.objects.bulk_update(rows, ["created_at"])
 
 
 def _journal(pair: Pair, rng: random.Random, meetings: list[Meeting], rich: bool) -> None:
@@ -530,6 +546,24 @@ def _other_programmes(cast: Cast, seed: int, today: date) -> None:
     for row in rows:
         row["manager_id"] = ""
     _import(enrolling, rows, cast.manager)
+    matching = create_programme(
+        cast.northwind,
+        "Operations Leadership Cohort",
+        created_by=cast.manager,
+        description="Matched, waiting for review: the operations leadership team and new hires.",
+        status=Programme.Status.ENROLLING,
+    )
+    cohort = organisation_rows(
+        organisation=cast.northwind.name,
+        domain="northwind.example",
+        prefix="OL",
+        participants=30,
+        seed=seed + 4,
+    )
+    for row in cohort:
+        row["manager_id"] = ""
+    _import(matching, cohort, cast.manager)
+    engine.execute_run(engine.start_run(matching, cast.manager).pk)
     pilot = create_programme(
         cast.northwind,
         "Spring Pilot 2026",

@@ -1,0 +1,69 @@
+"""The demo tells its story: every lifecycle state, a published match, months of history."""
+
+import io
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from twoheads.accounts.models import User
+from twoheads.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from twoheads.guard.models import GuardConfirmation
+from twoheads.journal.models import Idea
+from twoheads.meetings.models import Meeting
+from twoheads.pairing.models import MatchRun, Pair
+from twoheads.privacy.models import Concern
+from twoheads.programmes.models import Programme
+
+
+class SeedDemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("seed_demo", participants=40, seed=3, stdout=io.StringIO())
+
+    def test_every_demo_login_works(self):
+        for _role, email in DEMO_LOGINS:
+            self.assertTrue(
+                self.client.login(username=email, password=DEMO_PASSWORD), f"{email} cannot sign in"
+            )
+
+    def test_there_is_a_programme_in_every_state_of_the_lifecycle(self):
+        states = set(Programme.objects.values_list("status", flat=True))
+        self.assertEqual(
+            states, {"draft", "enrolling", "active", "closed"} | ({"matching"} & states)
+        )
+        self.assertGreaterEqual(len(states), 4)
+
+    def test_aisha_and_richard_are_an_active_pair_with_an_explanation(self):
+        pair = Pair.objects.get(mentor__name="Aisha Khan", mentee__name="Richard Hale")
+        self.assertEqual(pair.status, Pair.Status.ACTIVE)
+        self.assertIn("Aisha Khan can teach Richard Hale", pair.explanation)
+        self.assertTrue(pair.meetings.filter(log__held=True).exists())
+
+    def test_the_main_match_is_published_from_a_run(self):
+        run = MatchRun.objects.get(programme__name="Northwind Reverse Mentoring 2026")
+        self.assertEqual(run.status, MatchRun.Status.PUBLISHED)
+        self.assertGreater(run.pairs.count(), 10)
+
+    def test_ideas_reach_every_state(self):
+        states = set(Idea.objects.values_list("state", flat=True))
+        self.assertEqual(states, {"shared", "understood", "trying", "adopted", "parked"})
+
+    def test_history_spans_months_with_an_upcoming_meeting_for_aisha(self):
+        pair = Pair.objects.get(mentor__name="Aisha Khan")
+        dates = sorted(pair.meetings.values_list("starts_at", flat=True))
+        self.assertGreater((dates[-1] - dates[0]).days, 120)
+        self.assertTrue(Meeting.objects.upcoming().filter(pair=pair).exists())
+
+    def test_the_story_has_trouble_to_spot(self):
+        self.assertTrue(Concern.objects.exists())
+        self.assertTrue(Pair.objects.filter(status=Pair.Status.DECLINED).exists())
+        self.assertTrue(GuardConfirmation.objects.exists())
+
+    def test_people_have_real_names(self):
+        names = list(User.objects.values_list("name", flat=True))
+        self.assertFalse([n for n in names if not n or any(ch.isdigit() for ch in n)])
+
+    def test_seeding_again_with_if_empty_changes_nothing(self):
+        before = Pair.objects.count()
+        call_command("seed_demo", if_empty=True, stdout=io.StringIO())
+        self.assertEqual(Pair.objects.count(), before)
