@@ -82,7 +82,7 @@ class ProfileTests(PersonasTestCase):
 
     def test_sam_names_his_manager_and_someone_to_avoid(self):
         label = f"{self.p_margaret.name} ({self.p_margaret.external_id})"
-        self.client.post(self.url, profile_data(manager=label, exclude_1=f"Priya Patel (A100)"))
+        self.client.post(self.url, profile_data(manager=label, exclude_1="Priya Patel (A100)"))
         sam = self.sams_profile()
         self.assertEqual(sam.manager, self.p_margaret)
         self.assertEqual(sam.exclude, ["A100"])

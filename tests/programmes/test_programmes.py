@@ -170,7 +170,7 @@ class OutsiderTests(PersonasTestCase):
                 self.assertEqual(response.status_code, 404)
 
     def test_anonymous_visitors_are_sent_to_sign_in(self):
-        for name in ACME_PAGES + ["my_profile"]:
+        for name in [*ACME_PAGES, "my_profile"]:
             with self.subTest(name):
                 response = self.client.get(reverse(name, args=[self.programme.slug]))
                 self.assertEqual(response.status_code, 302)

@@ -12,6 +12,7 @@ as proposed (unapproved) skills, listed in the preview, for a manager to approve
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from twoheads.programmes.models import Programme, Skill
 from .models import Participant, ParticipantSkill
 
 BATCH = 1000
+HEAD_BYTES = 64 * 1024
 # Database columns filled from each file column; `status`, `manager_id` and skills are special.
 PLAIN_COLUMNS = {
     "name": "name",
@@ -126,6 +128,7 @@ class _Plan:
     filename: str
     rows: list[PersonRow] = field(default_factory=list)
     columns: set[str] = field(default_factory=set)
+    has_style: bool = False
     errors: list[InputProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     existing: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -195,6 +198,7 @@ def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
         return plan
     plan.warnings = list(warnings)
     plan.columns = _columns_in(data, plan.filename)
+    plan.has_style = any(c.startswith(engine_reader.STYLE_PREFIX) for c in plan.columns)
     plan.organisations = _organisations(programme)
     plan.catalogue = programme.catalogue_lookup()
     for row in plan.rows:
@@ -227,8 +231,14 @@ def _existing(programme: Programme) -> dict[str, dict[str, Any]]:
 
 
 def _columns_in(data: bytes, filename: str) -> set[str]:
-    """The columns the file has, so that columns it lacks leave stored values alone."""
-    records = engine_reader._records(data, filename, engine_reader._Problems(filename))
+    """The columns the file has, so that columns it lacks leave stored values alone.
+
+    The reader has checked the whole file already; for a CSV the first rows name every column.
+    """
+    head = data
+    if engine_reader._kind(data, filename) == "csv" and len(data) > HEAD_BYTES:
+        head = data[: data.find(b"\n", HEAD_BYTES) + 1 or None]
+    records = engine_reader._records(head, filename, engine_reader._Problems(filename))
     columns: set[str] = set()
     for _num, record in records:
         columns.update(record)
@@ -268,6 +278,7 @@ def _check_row(plan: _Plan, row: PersonRow) -> None:
                 plan.new_skills.setdefault(key, name.strip())
 
 
+@functools.lru_cache(maxsize=4096)
 def _skill_key(name: str) -> str:
     return fold_name(name).replace(" ", "")
 
@@ -310,7 +321,7 @@ def _desired(plan: _Plan, row: PersonRow) -> dict[str, Any]:
         values["organisation_id"] = (
             plan.organisations.get(person.organisation.lower()) or plan.programme.organisation_id
         )
-    if any(c.startswith(engine_reader.STYLE_PREFIX) for c in columns):
+    if plan.has_style:
         values["style"] = dict(person.style)
     if "manager_id" in columns:
         values["manager__external_id"] = person.manager_id
@@ -382,17 +393,12 @@ def _differs(plan: _Plan, current: dict[str, Any], key: str, value: Any) -> bool
 
 
 def _write(plan: _Plan) -> None:
-    programme = plan.programme
     _create_skills(plan)
     now = timezone.now()
     users = _users_by_email(plan)
-    new = [ext for ext in plan.changes if ext not in plan.existing]
-    Participant.objects.bulk_create(
-        (_new_participant(plan, ext, now, users) for ext in new), batch_size=BATCH
-    )
-    _update_participants(plan, now, users)
-    pks = dict(Participant.objects.filter(programme=programme).values_list("external_id", "pk"))
-    _set_managers(plan, pks)
+    pks = {ext: row["pk"] for ext, row in plan.existing.items()}
+    _create_new(plan, now, users, pks)
+    _update_existing(plan, now, users, pks)
     _replace_skills(plan, pks)
 
 
@@ -425,56 +431,59 @@ def _users_by_email(plan: _Plan) -> dict[str, int]:
     return found
 
 
-def _new_participant(plan: _Plan, ext: str, now: Any, users: dict[str, int]) -> Participant:
-    values = {
-        k: v for k, v in plan.changes[ext].items() if k in _MODEL_FIELDS and k != "manager_id"
-    }
+_MODEL_FIELDS = {*PLAIN_COLUMNS.values(), "organisation_id", "style", "status"}
+
+
+def _create_new(plan: _Plan, now: Any, users: dict[str, int], pks: dict[str, int]) -> None:
+    """Create new people managers first, so each row is written once with its manager."""
+    waiting = [ext for ext in plan.changes if ext not in plan.existing]
+    while waiting:
+        ready, later = [], []
+        for ext in waiting:
+            manager = plan.changes[ext].get("manager__external_id")
+            (ready if manager is None or manager in pks else later).append(ext)
+        if not ready:
+            raise RuntimeError("manager cycle among new people")  # the reader rejects these
+        created = Participant.objects.bulk_create(
+            (_new_participant(plan, ext, now, users, pks) for ext in ready), batch_size=BATCH
+        )
+        pks.update((p.external_id, p.pk) for p in created)
+        waiting = later
+
+
+def _new_participant(
+    plan: _Plan, ext: str, now: Any, users: dict[str, int], pks: dict[str, int]
+) -> Participant:
+    values = {k: v for k, v in plan.changes[ext].items() if k in _MODEL_FIELDS}
     values.setdefault("organisation_id", plan.programme.organisation_id)
     values.setdefault("capacity", plan.programme.default_capacity)
-    email = (values.get("email") or "").lower()
+    manager = plan.changes[ext].get("manager__external_id")
     return Participant(
         programme=plan.programme,
         external_id=ext,
-        user_id=users.get(email),
+        user_id=users.get((values.get("email") or "").lower()),
+        manager_id=pks[manager] if manager else None,
         created_at=now,
         updated_at=now,
         **values,
     )
 
 
-_MODEL_FIELDS = {*PLAIN_COLUMNS.values(), "organisation_id", "style", "status"}
-
-
-def _update_participants(plan: _Plan, now: Any, users: dict[str, int]) -> None:
-    changed: list[Participant] = []
-    fields: set[str] = {"updated_at"}
+def _update_existing(plan: _Plan, now: Any, users: dict[str, int], pks: dict[str, int]) -> None:
+    """One UPDATE per changed person, of the changed fields only."""
     for ext, diff in plan.changes.items():
         current = plan.existing.get(ext)
         if current is None:
             continue
         values = {k: v for k, v in diff.items() if k in _MODEL_FIELDS}
-        participant = Participant(pk=current["pk"], updated_at=now)
-        for key in _MODEL_FIELDS:
-            setattr(participant, key, values.get(key, current[key]))
-        if not current["user_id"] and users.get((values.get("email") or "").lower()):
-            participant.user_id = users[values["email"].lower()]
-            fields.add("user_id")
-        else:
-            participant.user_id = current["user_id"]
-        fields.update(values)
-        changed.append(participant)
-    if changed:
-        Participant.objects.bulk_update(changed, sorted(fields), batch_size=BATCH)
-
-
-def _set_managers(plan: _Plan, pks: dict[str, int]) -> None:
-    moved = []
-    for ext, diff in plan.changes.items():
-        if "manager__external_id" not in diff:
-            continue
-        manager = diff["manager__external_id"]
-        moved.append(Participant(pk=pks[ext], manager_id=pks[manager] if manager else None))
-    Participant.objects.bulk_update(moved, ["manager"], batch_size=BATCH)
+        if "manager__external_id" in diff:
+            manager = diff["manager__external_id"]
+            values["manager_id"] = pks[manager] if manager else None
+        user_id = users.get((values.get("email") or "").lower())
+        if user_id and not current["user_id"]:
+            values["user_id"] = user_id
+        if values:
+            Participant.objects.filter(pk=current["pk"]).update(updated_at=now, **values)
 
 
 def _replace_skills(plan: _Plan, pks: dict[str, int]) -> None:

@@ -1,0 +1,207 @@
+"""Martin looks after the people of Acme's programme: filters, reminders, export, commands."""
+
+import csv
+import io
+from io import StringIO
+
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.base import PersonasTestCase
+from twoheads.accounts.models import AuditEvent
+from twoheads.matching import check_pair, read_people
+from twoheads.participants.export import escape_cell, export_csv, export_xlsx
+from twoheads.participants.importer import apply_import
+from twoheads.participants.models import Participant, ParticipantSkill
+from twoheads.programmes.catalogue import seed_catalogue
+from twoheads.programmes.models import Programme
+
+
+class PeopleListTests(PersonasTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        seed_catalogue(cls.programme)
+        genai = cls.programme.find_skill("GenAI")
+        finance = cls.programme.find_skill("Finance")
+        ParticipantSkill.objects.create(participant=cls.p_priya, skill=genai, kind="offer", level=3)
+        ParticipantSkill.objects.create(
+            participant=cls.p_priya, skill=finance, kind="want", level=2
+        )
+        cls.p_priya.availability = [[0, 540, 720]]
+        cls.p_priya.languages = ["en"]
+        cls.p_priya.save()
+
+    def setUp(self) -> None:
+        self.client.force_login(self.martin)
+        self.url = reverse("participant_list", args=[self.programme.slug])
+
+    def test_martin_sees_everyone_with_how_complete_they_are(self):
+        response = self.client.get(self.url)
+        self.assertContains(response, "Priya Patel")
+        self.assertContains(response, "Margaret Hughes")
+        self.assertContains(response, "ready")
+
+    def test_the_filters_pick_people_who_have_not_finished(self):
+        response = self.client.get(self.url, {"profile": "incomplete"})
+        names = [p.name for p in response.context["page"]]
+        self.assertEqual(sorted(names), ["Margaret Hughes", "Sam Okafor"])
+        response = self.client.get(self.url, {"profile": "complete", "role": "mentor"})
+        self.assertEqual([p.name for p in response.context["page"]], ["Priya Patel"])
+        response = self.client.get(self.url, {"role": "mentee"})
+        self.assertEqual([p.name for p in response.context["page"]], ["Margaret Hughes"])
+
+    def test_the_reminder_reaches_only_those_who_have_not_finished(self):
+        self.client.post(reverse("participant_remind", args=[self.programme.slug]))
+        recipients = sorted(m.to[0] for m in mail.outbox)
+        self.assertEqual(recipients, ["margaret@acme.test", "sam@acme.test"])
+        self.assertIn("/me/", mail.outbox[0].body)
+        self.assertTrue(AuditEvent.objects.filter(action="participants.remind").exists())
+
+    def test_the_detail_page_shows_what_is_missing(self):
+        url = reverse("participant_detail", args=[self.programme.slug, self.p_sam.pk])
+        response = self.client.get(url)
+        self.assertContains(response, "skills you can teach")
+
+    def test_martin_cannot_open_a_globex_participant_through_acmes_address(self):
+        url = reverse("participant_detail", args=[self.programme.slug, self.p_gus.pk])
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_priya_cannot_see_the_list_or_send_reminders(self):
+        self.client.force_login(self.priya)
+        self.assertEqual(self.client.get(self.url).status_code, 404)
+        self.client.post(reverse("participant_remind", args=[self.programme.slug]))
+        self.assertEqual(mail.outbox, [])
+
+
+class ExportTests(PersonasTestCase):
+    def test_cells_a_spreadsheet_would_run_are_escaped(self):
+        self.assertEqual(escape_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)")
+        self.assertEqual(escape_cell("+44 20"), "'+44 20")
+        self.assertEqual(escape_cell("@SUM(A1)"), "'@SUM(A1)")
+        self.assertEqual(escape_cell("-lol"), "'-lol")
+        self.assertEqual(escape_cell("-3"), "-3")
+        self.assertEqual(escape_cell("Data"), "Data")
+
+    def test_the_csv_export_is_in_the_import_format_and_safe(self):
+        self.p_sam.department = "=cmd|' /C calc'!A0"
+        self.p_sam.save()
+        rows = list(csv.reader(io.StringIO(export_csv(self.programme).decode("utf-8-sig"))))
+        self.assertEqual(rows[0][:4], ["id", "name", "email", "role"])
+        sam = next(r for r in rows if r[0] == "A101")
+        self.assertTrue(sam[rows[0].index("department")].startswith("'="))
+
+    def test_the_xlsx_export_never_holds_a_formula(self):
+        self.p_sam.name = "=1+1"
+        self.p_sam.save()
+        book = load_workbook(io.BytesIO(export_xlsx(self.programme)))
+        values = [c.value for row in book.active.iter_rows() for c in row]
+        self.assertIn("'=1+1", values)
+        self.assertEqual(
+            [c for row in book.active.iter_rows() for c in row if c.data_type == "f"], []
+        )
+
+    def test_an_export_imports_back_unchanged(self):
+        """Languages are given here: an empty cell means English, the file format's default."""
+        Participant.objects.update(languages=["en", "fr"], interests=["jazz"])
+        Participant.objects.filter(pk=self.p_sam.pk).update(availability=[[2, 570, 720]])
+        data = export_csv(self.programme)
+        result = apply_import(self.programme, data, "export.csv", self.martin)
+        self.assertTrue(result.applied, result.errors)
+        self.assertEqual((result.new, result.updated), (0, 0))
+
+    def test_martin_downloads_both_formats_and_it_is_audited(self):
+        self.client.force_login(self.martin)
+        for fmt in ("csv", "xlsx"):
+            response = self.client.get(
+                reverse("participant_export", args=[self.programme.slug, fmt])
+            )
+            self.assertEqual(response.status_code, 200)
+            self.assertIn(f".{fmt}", response["Content-Disposition"])
+        self.assertEqual(AuditEvent.objects.filter(action="participants.export").count(), 2)
+
+
+class ReportingLineTests(PersonasTestCase):
+    """The org chart imported from HR reaches the engine, which refuses same-line pairs."""
+
+    def test_a_mentor_under_the_mentee_is_never_paired_with_her(self):
+        data = (
+            "id,name,role,level,manager_id,department,offers,wants,availability\n"
+            "C1,Chris Chief,,9,,Board,,,\n"
+            "B1,Bea Boss,mentee,7,C1,Finance,Negotiation:3,GenAI:3,mon 09-12\n"
+            "J1,Jo Junior,mentor,2,B1,Data,GenAI:3,Negotiation:3,mon 09-12\n"
+        ).encode()
+        seed_catalogue(self.programme)
+        self.assertTrue(apply_import(self.programme, data, "hr.csv", self.martin).applied)
+        self.assertEqual(Participant.objects.get(external_id="J1").manager.external_id, "B1")
+        people, _warnings = read_people(export_csv(self.programme), "export.csv")
+        jo = next(p for p in people if p.id == "J1")
+        self.assertEqual(jo.manager_id, "B1")
+        check = check_pair(people, None, "J1", "B1")
+        self.assertFalse(check.allowed)
+        self.assertTrue(
+            any("report" in rule.lower() for rule in check.broken_rules), check.broken_rules
+        )
+
+
+class CommandTests(PersonasTestCase):
+    def run_import(self, path, *args: str) -> tuple[int, str, str]:
+        out, err = StringIO(), StringIO()
+        try:
+            call_command(
+                "import_participants", self.programme.slug, str(path), *args, stdout=out, stderr=err
+            )
+        except SystemExit as exc:
+            return int(exc.code), out.getvalue(), err.getvalue()
+        return 0, out.getvalue(), err.getvalue()
+
+    def test_it_imports_and_ends_with_the_summary_line(self):
+        path = self.write("id,name,role,level\nX1,Xena,mentor,2\nA100,Priya Patel,mentor,3\n")
+        code, out, _err = self.run_import(path)
+        self.assertEqual(code, 0)
+        self.assertEqual(
+            out.strip().splitlines()[-1], "new=1 updated=1 unchanged=0 deactivated=0 errors=0"
+        )
+
+    def test_a_dry_run_writes_nothing(self):
+        path = self.write("id,name,role,level\nX1,Xena,mentor,2\n")
+        code, out, _err = self.run_import(path, "--dry-run")
+        self.assertEqual(code, 0)
+        self.assertIn("new=1", out)
+        self.assertFalse(Participant.objects.filter(external_id="X1").exists())
+
+    def test_it_prints_every_error_and_exits_non_zero(self):
+        path = self.write("id,role,level\nX1,guru,2\nX2,mentor,high\n")
+        code, out, err = self.run_import(path)
+        self.assertEqual(code, 1)
+        self.assertIn("row 2", err)
+        self.assertIn("row 3", err)
+        self.assertTrue(out.strip().endswith("errors=2"))
+
+    def test_create_programme_prints_the_slug_and_seeds_the_catalogue(self):
+        out = StringIO()
+        call_command(
+            "create_programme",
+            "Northwind Pilot",
+            organisation="Northwind",
+            slug="nw-pilot",
+            type="traditional",
+            stdout=out,
+        )
+        self.assertEqual(out.getvalue().strip(), "nw-pilot")
+        programme = Programme.objects.get(slug="nw-pilot")
+        self.assertEqual(
+            (programme.organisation.name, programme.type), ("Northwind", "traditional")
+        )
+        self.assertTrue(programme.skills.exists())
+
+    def write(self, text: str):
+        import tempfile
+        from pathlib import Path
+
+        folder = Path(tempfile.mkdtemp())
+        path = folder / "hr.csv"
+        path.write_text(text)
+        return path
