@@ -195,7 +195,7 @@ def line_chart(
     """Lines over time; a missing value breaks the line rather than inventing a zero."""
     legend = 24 if len(series) > 1 else 0
     left, bottom, top, height = 56, 58, 16 + legend, 280 + legend
-    span_x, span_y = WIDTH - left - 20, height - top - bottom
+    span_x, span_y = WIDTH - left - 36, height - top - bottom
     values = [v for _name, vals in series for v in vals if v is not None]
     top_value = y_max or _nice_max(max(values, default=0))
     base = top + span_y
