@@ -1,8 +1,8 @@
 """Benchmarks of the matching engine against their baselines, each case in its own process.
 
-    python -m bench.engine              # the full set (10k dense baseline, 100k, stable, suggest)
-    python -m bench.engine --quick      # small sizes, under a minute
-    python -m bench.engine --write-docs # also rewrite "## Matching engine" in docs/performance.md
+python -m bench.engine              # the full set (10k dense baseline, 100k, stable, suggest)
+python -m bench.engine --quick      # small sizes, under a minute
+python -m bench.engine --write-docs # also rewrite "## Matching engine" in docs/performance.md
 """
 
 from __future__ import annotations
@@ -45,8 +45,12 @@ def case_optimal(n: int, seed: int) -> Result:
     result = match(people, Rules(), seed=seed)
     s = result.summary
     return {
-        "seconds": time.perf_counter() - start, "pairs": s.pairs, "total": s.total_score,
-        "optimal": s.optimal, "upper_bound": s.upper_bound, "candidates": s.candidates,
+        "seconds": time.perf_counter() - start,
+        "pairs": s.pairs,
+        "total": s.total_score,
+        "optimal": s.optimal,
+        "upper_bound": s.upper_bound,
+        "candidates": s.candidates,
     }
 
 
@@ -71,8 +75,10 @@ def case_dense(n: int, seed: int) -> Result:
     solved = time.perf_counter()
     chosen = weight[rows, cols] > 0
     return {
-        "seconds": solved - start, "solve_seconds": solved - built,
-        "pairs": int(chosen.sum()), "total": float((weight[rows, cols][chosen] - big).sum()),
+        "seconds": solved - start,
+        "solve_seconds": solved - built,
+        "pairs": int(chosen.sum()),
+        "total": float((weight[rows, cols][chosen] - big).sum()),
     }
 
 
@@ -81,8 +87,31 @@ def case_stable(n: int, seed: int, top: int = 50) -> Result:
     people = generator.pool(n, n, seed)
     start = time.perf_counter()
     result = match(people, Rules(), mode="stable", top_k=top, seed=seed)
-    return {"seconds": time.perf_counter() - start, "pairs": result.summary.pairs,
-            "stable": result.stable}
+    return {
+        "seconds": time.perf_counter() - start,
+        "pairs": result.summary.pairs,
+        "stable": result.stable,
+    }
+
+
+def case_stable_core(n: int, seed: int, top: int = 50) -> Result:
+    """Deferred acceptance alone, on random top-`top` lists (scoring is measured elsewhere)."""
+    from twoheads.matching.stable import deferred_acceptance
+
+    rng = np.random.default_rng(seed)
+    mentee = np.repeat(np.arange(n), top)
+    mentor = rng.integers(0, n, n * top)
+    score = rng.integers(0, 1_000_000, n * top)
+    keep = np.unique(mentor * n + mentee, return_index=True)[1]
+    people = [
+        generator.Person(id=f"x{i}", role="mentor" if i < n else "mentee", level=1)
+        for i in range(2 * n)
+    ]
+    pool = compile_pool(people, Rules())
+    caps = np.ones(n, np.int64)
+    start = time.perf_counter()
+    out = deferred_acceptance(pool, caps, caps, mentor[keep], mentee[keep], score[keep], top, seed)
+    return {"seconds": time.perf_counter() - start, "pairs": len(out.mentor), "stable": out.stable}
 
 
 def case_stable_complete(n: int, seed: int) -> Result:
@@ -131,8 +160,10 @@ def case_suggest(n: int, seed: int) -> Result:
     for pid in picks[:5]:
         brute.append(_brute_suggest(pool, pid))
     return {
-        "compile_seconds": compiled, "median_ms": 1000 * statistics.median(times),
-        "max_ms": 1000 * max(times), "brute_median_ms": 1000 * statistics.median(brute),
+        "compile_seconds": compiled,
+        "median_ms": 1000 * statistics.median(times),
+        "max_ms": 1000 * max(times),
+        "brute_median_ms": 1000 * statistics.median(brute),
     }
 
 
@@ -149,20 +180,39 @@ def _brute_suggest(pool: Any, pid: str) -> float:
 
 
 CASES: dict[str, Callable[[int, int], Result]] = {
-    "optimal": case_optimal, "dense": case_dense, "stable": case_stable,
-    "stable_complete": case_stable_complete, "matching_package": case_matching_package,
+    "optimal": case_optimal,
+    "dense": case_dense,
+    "stable": case_stable,
+    "stable_complete": case_stable_complete,
+    "stable_core": case_stable_core,
+    "matching_package": case_matching_package,
     "suggest": case_suggest,
 }
 
 
 def run_case(name: str, n: int, seed: int, timeout: float) -> Result:
     """One case in a fresh process, so its peak memory is its own."""
-    command = [sys.executable, "-m", "bench.engine", "--case", name, "--n", str(n),
-               "--seed", str(seed)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.engine",
+        "--case",
+        name,
+        "--n",
+        str(n),
+        "--seed",
+        str(seed),
+    ]
     print(f"  running {name} at {n:,} x {n:,} ...", file=sys.stderr, flush=True)
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                              check=False, cwd=Path(__file__).resolve().parent.parent)
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
     except subprocess.TimeoutExpired:
         return {"case": name, "n": n, "error": f"did not finish in {timeout:.0f} s"}
     if done.returncode != 0:
@@ -173,12 +223,19 @@ def run_case(name: str, n: int, seed: int, timeout: float) -> Result:
 def plan(args: argparse.Namespace) -> list[tuple[str, int, float]]:
     """The cases to run: (name, size, timeout seconds)."""
     if args.quick:
-        return [("optimal", 1000, 60), ("dense", 1000, 60), ("stable", 2000, 60),
-                ("stable_complete", 200, 60), ("matching_package", 200, 60),
-                ("suggest", 5000, 60)]
+        return [
+            ("optimal", 1000, 60),
+            ("dense", 1000, 60),
+            ("stable", 1000, 60),
+            ("stable_core", 2000, 60),
+            ("stable_complete", 200, 60),
+            ("matching_package", 200, 60),
+            ("suggest", 5000, 60),
+        ]
     out = [("optimal", n, 900) for n in args.optimal] + [("dense", n, 900) for n in args.optimal]
     out += [("optimal", n, 1800) for n in args.big]
     out += [("stable", n, 900) for n in args.stable]
+    out += [("stable_core", n, 900) for n in args.stable]
     for n in args.package:
         out += [("stable_complete", n, 600), ("matching_package", n, args.package_timeout)]
     out += [("suggest", n, 900) for n in args.suggest]
@@ -194,14 +251,18 @@ def machine() -> str:
                 model = line.split(":", 1)[1].strip()
                 break
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores ({model}), {memory:.0f} GB RAM, Python {platform.python_version()}"
+    return (
+        f"{os.cpu_count()} cores ({model}), {memory:.0f} GB RAM, Python {platform.python_version()}"
+    )
 
 
 def table(results: list[Result]) -> list[str]:
     """Rows of the results table, each figure with its baseline ratio where there is one."""
     find = {(r["case"], r["n"]): r for r in results}
-    rows = ["| case | size | time | peak memory | result | baseline | ratio |",
-            "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| case | size | time | peak memory | result | baseline | ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         rows.append(_row(r, find))
     return rows
@@ -220,14 +281,26 @@ def _row(r: Result, find: dict[tuple[str, int], Result]) -> str:
         if base and "solve_seconds" in base:
             same = abs(base["total"] - r["total"]) < 1e-4 * max(r["pairs"], 1)
             result += " (= dense optimum)" if same and base["pairs"] == r["pairs"] else " (DIFFERS)"
-            return (f"| optimal | {size} | {r['seconds']:.1f} s | {mem} | {result} | scipy LSA "
-                    f"solve {base['solve_seconds']:.1f} s | {r['seconds'] / base['solve_seconds']:.2f} |")
+            return (
+                f"| optimal | {size} | {r['seconds']:.1f} s | {mem} | {result} | scipy LSA "
+                f"solve {base['solve_seconds']:.1f} s | {r['seconds'] / base['solve_seconds']:.2f} |"
+            )
         target = 10.0 if n <= 10000 else 120.0
-        return (f"| optimal | {size} | {r['seconds']:.1f} s | {mem} | {result} | target "
-                f"{target:.0f} s | {r['seconds'] / target:.2f} |")
+        return (
+            f"| optimal | {size} | {r['seconds']:.1f} s | {mem} | {result} | target "
+            f"{target:.0f} s | {r['seconds'] / target:.2f} |"
+        )
     if case == "dense":
-        return (f"| dense baseline | {size} | {r['seconds']:.1f} s (solve {r['solve_seconds']:.1f} s)"
-                f" | {mem} | {r['pairs']:,} pairs, total {r['total']:.3f} | | |")
+        return (
+            f"| dense baseline | {size} | {r['seconds']:.1f} s (solve {r['solve_seconds']:.1f} s)"
+            f" | {mem} | {r['pairs']:,} pairs, total {r['total']:.3f} | | |"
+        )
+    if case == "stable_core":
+        return (
+            f"| deferred acceptance alone, random top-50 lists | {size} | {r['seconds']:.2f} s"
+            f" | {mem} | {r['pairs']:,} pairs, stable={r['stable']} | target 10 s | "
+            f"{r['seconds'] / 10:.2f} |"
+        )
     if case in ("stable", "stable_complete"):
         lists = "top-50 lists" if case == "stable" else "complete lists"
         base = find.get(("matching_package", n)) if case == "stable_complete" else None
@@ -235,28 +308,40 @@ def _row(r: Result, find: dict[tuple[str, int], Result]) -> str:
         if case == "stable":
             ratio = f"{r['seconds'] / 10:.2f}"
         elif base and "seconds" in base:
-            label, ratio = f"`matching` {base['seconds']:.1f} s", f"{r['seconds'] / base['seconds']:.3f}"
+            label, ratio = (
+                f"`matching` {base['seconds']:.1f} s",
+                f"{r['seconds'] / base['seconds']:.3f}",
+            )
         elif base:
             label = f"`matching`: {base.get('error')}"
-        return (f"| stable, {lists} | {size} | {r['seconds']:.2f} s | {mem} | {r['pairs']:,} pairs, "
-                f"stable={r['stable']} | {label} | {ratio} |")
+        return (
+            f"| stable, {lists} | {size} | {r['seconds']:.2f} s | {mem} | {r['pairs']:,} pairs, "
+            f"stable={r['stable']} | {label} | {ratio} |"
+        )
     if case == "matching_package":
         return f"| `matching` HR, complete lists | {size} | {r['seconds']:.1f} s | {mem} | {r['pairs']:,} pairs | | |"
-    return (f"| suggest top 10 | pool {size} | median {r['median_ms']:.0f} ms, max {r['max_ms']:.0f} ms"
-            f" (pool compiled once in {r['compile_seconds']:.1f} s) | {mem} | | brute force "
-            f"{r['brute_median_ms']:.0f} ms; target 200 ms | {r['median_ms'] / 200:.2f} |")
+    return (
+        f"| suggest top 10 | pool {size} | median {r['median_ms']:.0f} ms, max {r['max_ms']:.0f} ms"
+        f" (pool compiled once in {r['compile_seconds']:.1f} s) | {mem} | | brute force "
+        f"{r['brute_median_ms']:.0f} ms; target 200 ms | {r['median_ms'] / 200:.2f} |"
+    )
 
 
 def write_docs(lines: list[str], command: str) -> None:
     """Replace only the "## Matching engine" section of docs/performance.md."""
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n"
-    body = "\n".join([
-        SECTION, "",
-        f"Measured {datetime.date.today().isoformat()} on {machine()}, shared with other work.",
-        f"Command: `{command}`. Each case runs in its own process; peak memory is that process's",
-        "maximum resident size (including the generated pool). Ratios are time / baseline.", "",
-        *lines, "",
-    ])
+    body = "\n".join(
+        [
+            SECTION,
+            "",
+            f"Measured {datetime.date.today().isoformat()} on {machine()}, shared with other work.",
+            f"Command: `{command}`. Each case runs in its own process; peak memory is that process's",
+            "maximum resident size (including the generated pool). Ratios are time / baseline.",
+            "",
+            *lines,
+            "",
+        ]
+    )
     start = text.find(SECTION)
     if start < 0:
         text = text.rstrip("\n") + "\n\n" + body

@@ -81,8 +81,8 @@ def deferred_acceptance(
     key = sort_key(score, gm, ge, seed)
     mentee_pref = _preferences(pool, ge, gm, key)
     mentor_pref = _preferences(pool, gm, ge, key)
-    keep = top_per_group(mentee, mentee_pref, np.full(len(cap_e), depth, np.int64))
-    order = keep[np.lexsort((-mentee_pref[keep], mentee[keep]))]
+    # top_per_group returns positions already ordered by mentee, then preference.
+    order = top_per_group(mentee, mentee_pref, np.full(len(cap_e), depth, np.int64))
     lists_m, lists_e, prefs = mentor[order], mentee[order], mentor_pref[order]
     start = np.searchsorted(lists_e, np.arange(len(cap_e) + 1))
     held = _propose(cap_m, cap_e, lists_m.tolist(), prefs.tolist(), start.tolist(), seed)
