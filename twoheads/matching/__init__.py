@@ -14,6 +14,7 @@ from twoheads.matching.model import (
     Unmatched,
     Weights,
 )
+from twoheads.matching.pool import Pool, compile_pool
 from twoheads.matching.reader import PersonRow, read_people, read_rows, read_rules
 from twoheads.matching.skills import fold_skill
 
@@ -25,12 +26,14 @@ __all__ = [
     "PairResult",
     "Person",
     "PersonRow",
+    "Pool",
     "Rules",
     "Suggestion",
     "Summary",
     "Unmatched",
     "Weights",
     "check_pair",
+    "compile_pool",
     "fold_skill",
     "match",
     "read_people",
