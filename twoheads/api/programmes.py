@@ -85,7 +85,7 @@ def set_status(request: HttpRequest, slug: str, payload: StatusIn):
     A step the lifecycle does not allow answers 409 and changes nothing.
     """
     programme = managed_programme(request.auth, slug)
-    old = programme.status
+    old = programme.get_status_display()
     try:
         programme.transition(payload.status)
     except ValidationError as exc:
