@@ -128,11 +128,11 @@ class ReportingLineTests(PersonasTestCase):
 
     def test_a_mentor_under_the_mentee_is_never_paired_with_her(self):
         data = (
-            "id,name,role,level,manager_id,department,offers,wants,availability\n"
-            "C1,Chris Chief,,9,,Board,,,\n"
-            "B1,Bea Boss,mentee,7,C1,Finance,Negotiation:3,GenAI:3,mon 09-12\n"
-            "J1,Jo Junior,mentor,2,B1,Data,GenAI:3,Negotiation:3,mon 09-12\n"
-        ).encode()
+            b"id,name,role,level,manager_id,department,offers,wants,availability\n"
+            b"C1,Chris Chief,,9,,Board,,,\n"
+            b"B1,Bea Boss,mentee,7,C1,Finance,Negotiation:3,GenAI:3,mon 09-12\n"
+            b"J1,Jo Junior,mentor,2,B1,Data,GenAI:3,Negotiation:3,mon 09-12\n"
+        )
         seed_catalogue(self.programme)
         self.assertTrue(apply_import(self.programme, data, "hr.csv", self.martin).applied)
         self.assertEqual(Participant.objects.get(external_id="J1").manager.external_id, "B1")

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def programme_create(request: HttpRequest) -> HttpResponse:
     if not request.user.is_manager:
-        return redirect("home")
+        raise Http404
     form = ProgrammeCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
