@@ -67,3 +67,12 @@ class PublishTests(MatchingTestCase):
         self.assertEqual(self.client.post(self.url).status_code, 404)
         self.run.refresh_from_db()
         self.assertEqual(self.run.status, "done")
+
+    def test_it_stamps_published_pairs_with_the_time_they_were_made(self):
+        from django.utils import timezone
+
+        before = timezone.now()
+        engine.publish_run(self.run, self.martin)
+        made = Pair.objects.get(run=self.run)
+        self.assertGreaterEqual(made.created_at, before.replace(microsecond=0))
+        self.assertLessEqual(made.created_at, timezone.now())

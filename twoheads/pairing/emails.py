@@ -36,11 +36,16 @@ def _msg(subject: str, body: str, to: Participant) -> Message:
     return (subject, body, "", [_address(to)])
 
 
-def enqueue_published(run_id: int) -> None:
-    """Email everyone a published run paired, in the background."""
-    from .tasks import notify_published
+EMAILS_PER_TASK = 500
 
-    notify_published.enqueue(run_id)
+
+def enqueue_published(run_id: int) -> None:
+    """Email everyone a published run paired, in background tasks several workers can share."""
+    from .tasks import notify_pairs
+
+    ids = list(Pair.objects.filter(run_id=run_id).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), EMAILS_PER_TASK):
+        notify_pairs.enqueue(ids[start : start + EMAILS_PER_TASK])
 
 
 def matched_message(pair: Pair, me: Participant) -> Message:

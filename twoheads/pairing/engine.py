@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -573,8 +573,11 @@ def compare_runs(first: MatchRun, second: MatchRun) -> RunComparison:
 # -- Publish ------------------------------------------------------------------------------
 
 
-def publish_run(run: MatchRun, actor: User | None) -> list[Pair]:
-    """Turn a run's proposals into live pairs in one step and email both partners."""
+def publish_run(run: MatchRun, actor: User | None) -> QuerySet[Pair]:
+    """Turn a run's proposals into live pairs in one step and email both partners.
+
+    Returns the new pairs (a queryset: count them with `.count()`).
+    """
     with transaction.atomic():
         locked_run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
         if locked_run.status == MatchRun.Status.PUBLISHED:
@@ -582,20 +585,7 @@ def publish_run(run: MatchRun, actor: User | None) -> list[Pair]:
         if locked_run.status != MatchRun.Status.DONE:
             raise PairingError(_("Only a finished run can be published."))
         programme = locked_run.programme
-        live = set(
-            Pair.objects.filter(programme=programme).live().values_list("mentor_id", "mentee_id")
-        )
-        proposals = locked_run.proposals.exclude(already_live=True).values(
-            "mentor_id", "mentee_id", "score", "components", "explanation"
-        )
-        pairs = Pair.objects.bulk_create(
-            [
-                Pair(programme=programme, run=locked_run, **p)
-                for p in proposals
-                if (p["mentor_id"], p["mentee_id"]) not in live
-            ],
-            batch_size=1000,
-        )
+        created = _copy_proposals_to_pairs(locked_run)
         locked_run.status = MatchRun.Status.PUBLISHED
         locked_run.published_at = timezone.now()
         locked_run.published_by = actor
@@ -608,11 +598,38 @@ def publish_run(run: MatchRun, actor: User | None) -> list[Pair]:
             locked_run,
             organisation=programme.organisation,
             run=locked_run.pk,
-            pairs=len(pairs),
+            pairs=created,
         )
         transaction.on_commit(lambda: emails.enqueue_published(locked_run.pk))
     run.refresh_from_db()
-    return pairs
+    return Pair.objects.filter(run=run)
+
+
+def _copy_proposals_to_pairs(run: MatchRun) -> int:
+    """One INSERT ... SELECT: thousands of pairs without building a model object for each.
+
+    Proposals that are already live pairs (kept from before the run) are left as they are.
+    """
+    pair, proposal = Pair._meta, ProposedPair._meta
+    q = connection.ops.quote_name
+    live = [Pair.Status.PROPOSED, Pair.Status.ACTIVE]
+    sql = f"""
+        INSERT INTO {q(pair.db_table)} (programme_id, run_id, mentor_id, mentee_id, status,
+            score, components, explanation, mentor_response, mentee_response, decline_reason,
+            end_reason, from_request, created_at)
+        SELECT %s, pp.run_id, pp.mentor_id, pp.mentee_id, %s, pp.score, pp.components,
+            pp.explanation, '', '', '', '', %s, %s
+        FROM {q(proposal.db_table)} pp
+        WHERE pp.run_id = %s AND pp.already_live = %s AND NOT EXISTS (
+            SELECT 1 FROM {q(pair.db_table)} p
+            WHERE p.programme_id = %s AND p.mentor_id = pp.mentor_id
+              AND p.mentee_id = pp.mentee_id AND p.status IN (%s, %s))
+    """  # noqa: S608 -- only table names are formatted in, from the models
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [run.programme_id, Pair.Status.PROPOSED, False, now, run.pk, False]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, run.programme_id, *live])
+        return cursor.rowcount
 
 
 # -- Accept, decline, end, rematch --------------------------------------------------------

@@ -178,7 +178,7 @@ class ProposedPair(models.Model):
     def __str__(self) -> str:
         return f"{self.mentor} & {self.mentee} ({self.score:.2f})"
 
-    def component_list(self) -> list[tuple[str, float]]:
+    def component_list(self) -> list[tuple[str, str, str]]:
         """The score's components in a fixed order, for the review's bars."""
         return component_list(self.components)
 
@@ -192,14 +192,17 @@ COMPONENT_LABELS = {
 }
 
 
-def component_list(components: dict[str, float]) -> list[tuple[str, float]]:
-    known = [
-        (str(label), float(components[key]))
-        for key, label in COMPONENT_LABELS.items()
-        if key in components
+def component_list(components: dict[str, float]) -> list[tuple[str, str, str]]:
+    """(label, value for a meter, value to read) for each component, known ones first.
+
+    Formatted here rather than with template filters: a review page shows hundreds of them.
+    """
+    keys = [k for k in COMPONENT_LABELS if k in components]
+    keys += [k for k in components if k not in COMPONENT_LABELS]
+    return [
+        (str(COMPONENT_LABELS.get(k, k)), f"{components[k]:.3f}", f"{components[k]:.2f}")
+        for k in keys
     ]
-    others = [(key, float(v)) for key, v in components.items() if key not in COMPONENT_LABELS]
-    return known + others
 
 
 class UnmatchedResult(models.Model):
@@ -305,7 +308,7 @@ class Pair(models.Model):
     def crosses_organisations(self) -> bool:
         return self.mentor.organisation_id != self.mentee.organisation_id
 
-    def component_list(self) -> list[tuple[str, float]]:
+    def component_list(self) -> list[tuple[str, str, str]]:
         return component_list(self.components)
 
     @property

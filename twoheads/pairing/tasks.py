@@ -3,7 +3,6 @@
 from django.tasks import task
 
 from . import emails
-from .models import Pair
 
 
 @task()
@@ -15,8 +14,6 @@ def run_match(run_id: int) -> str:
 
 
 @task()
-def notify_published(run_id: int) -> int:
-    """Email both partners of every pair a run published."""
-    return emails.pairs_proposed(
-        list(Pair.objects.filter(run_id=run_id).values_list("pk", flat=True))
-    )
+def notify_pairs(pair_ids: list[int]) -> int:
+    """Email both partners of each new pair who they were matched with, why, and what next."""
+    return emails.pairs_proposed(pair_ids)

@@ -100,12 +100,25 @@ def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _review(request: HttpRequest, run: MatchRun) -> dict[str, object]:
-    people = Participant.objects.filter(programme=run.programme)
-    departments = sorted(set(people.exclude(department="").values_list("department", flat=True)))
-    sites = sorted(set(people.exclude(site="").values_list("site", flat=True)))
-    form = ReviewFilterForm(request.GET or None, departments, sites)
-    proposals = run.proposals.select_related("mentor", "mentee")
-    unmatched = run.unmatched.select_related("participant").order_by("participant__name")
+    people = Participant.objects.filter(programme=run.programme).order_by()
+    departments = people.exclude(department="").values_list("department", flat=True)
+    sites = people.exclude(site="").values_list("site", flat=True)
+    form = ReviewFilterForm(
+        request.GET or None,
+        list(departments.distinct().order_by("department")),
+        list(sites.distinct().order_by("site")),
+    )
+    shown = ["name", "external_id", "department", "site", "role"]
+    proposals = run.proposals.select_related("mentor", "mentee").only(
+        "score", "components", "explanation", "locked", "manual", "already_live",
+        "broken_rules", "note", "run_id", "mentor", "mentee",
+        *[f"{side}__{field}" for side in ("mentor", "mentee") for field in shown],
+    )  # fmt: skip
+    unmatched = (
+        run.unmatched.select_related("participant")
+        .only("reason", "run", "participant", *[f"participant__{f}" for f in shown])
+        .order_by("participant__name", "pk")
+    )
     if form.is_valid():
         proposals, unmatched = _filtered(proposals, unmatched, form.cleaned_data)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -187,13 +200,13 @@ def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     run = _run(request, slug, pk)
     if request.method == "POST":
         try:
-            pairs = engine.publish_run(run, request.user)
+            created = engine.publish_run(run, request.user).count()
         except engine.PairingError as exc:
             messages.error(request, str(exc))
             return redirect(run)
         messages.success(
             request,
-            _("%d pairs published; both partners of each pair are being emailed.") % len(pairs),
+            _("%d pairs published; both partners of each pair are being emailed.") % created,
         )
         return redirect("pair_list", slug)
     counts = {
@@ -293,9 +306,13 @@ def manual_pair(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def pair_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    pairs = programme.pairs.select_related("mentor", "mentee").order_by(
-        "status", "mentor__name", "pk"
-    )
+    shown = [f"{side}__{f}" for side in ("mentor", "mentee") for f in ("name", "external_id")]
+    pairs = (
+        programme.pairs.select_related("mentor", "mentee")
+        .only("status", "score", "mentor_response", "mentee_response", "decline_reason",
+              "end_reason", "programme", "mentor", "mentee", *shown)
+        .order_by("status", "mentor__name", "pk")
+    )  # fmt: skip
     status = request.GET.get("status", "live")
     if status == "live":
         pairs = pairs.live()
