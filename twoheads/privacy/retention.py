@@ -80,11 +80,8 @@ def blocked_pairs_for(programme: Programme) -> set[tuple[str, str]]:
     Reads the hashes kept by every organisation taking part, so anonymised programmes still stop
     the same two people from being paired again. Feed it to the engine's `Rules.blocked`.
     """
-    digests = set(
-        PastPairHash.objects.filter(organisation__in=programme.organisations()).values_list(
-            "digest", flat=True
-        )
-    )
+    stored = PastPairHash.objects.filter(organisation__in=programme.organisations())
+    digests = {bytes.fromhex(d) for d in stored.values_list("digest", flat=True)}
     if not digests:
         return set()
     people = list(
@@ -92,14 +89,15 @@ def blocked_pairs_for(programme: Programme) -> set[tuple[str, str]]:
         .exclude(external_id__startswith=ERASED_PREFIX)
         .select_related("programme")
     )
-    keys = {p.pk: identity_key(p) for p in people}
-    mentors = [p for p in people if p.role == Participant.Role.MENTOR]
-    mentees = [p for p in people if p.role == Participant.Role.MENTEE]
+    mentors = [(p.external_id, identity_key(p)) for p in people if p.is_mentor]
+    mentees = [(p.external_id, identity_key(p)) for p in people if p.is_mentee]
+    sha256 = hashlib.sha256
+    # Every mentor-mentee pair is hashed: the digests cannot be looked up any other way.
     return {
-        (m.external_id, e.external_id)
-        for m in mentors
-        for e in mentees
-        if pair_digest(keys[m.pk], keys[e.pk]) in digests
+        (m, e)
+        for m, mk in mentors
+        for e, ek in mentees
+        if sha256(mk + ek if mk < ek else ek + mk).digest() in digests
     }
 
 
