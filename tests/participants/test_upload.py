@@ -1,0 +1,81 @@
+"""Martin uploads the HR file: a preview first, every problem listed, a write only on confirming."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.base import PersonasTestCase
+from twoheads.participants.models import ImportUpload, Participant
+
+GOOD = b"id,name,role,level,department\nX1,Xena,mentor,2,Data\nA100,Priya Patel,mentor,3,Data\n"
+BAD = b"id,name,role,level\nX1,Xena,guru,2\nX2,Yann,mentor,high\n"
+
+
+class UploadTests(PersonasTestCase):
+    def setUp(self) -> None:
+        self.client.force_login(self.martin)
+        self.url = reverse("import_upload", args=[self.programme.slug])
+
+    def upload(self, data: bytes, name: str = "hr.csv"):
+        return self.client.post(self.url, {"file": SimpleUploadedFile(name, data)})
+
+    def test_the_preview_counts_and_writes_nothing(self):
+        response = self.upload(GOOD)
+        self.assertContains(response, "2 rows read")
+        self.assertEqual(response.context["preview"].new, 1)
+        self.assertEqual(response.context["preview"].updated, 1)
+        self.assertFalse(Participant.objects.filter(external_id="X1").exists())
+        self.assertContains(response, "Import 2 rows")
+
+    def test_confirming_writes_every_row(self):
+        self.upload(GOOD)
+        upload = ImportUpload.objects.get()
+        response = self.client.post(
+            reverse("import_confirm", args=[self.programme.slug, upload.pk])
+        )
+        self.assertRedirects(response, reverse("participant_list", args=[self.programme.slug]))
+        self.assertTrue(Participant.objects.filter(external_id="X1").exists())
+        self.assertEqual(Participant.objects.get(external_id="A100").level, 3)
+        upload.refresh_from_db()
+        self.assertIsNotNone(upload.applied_at)
+        self.assertEqual(upload.summary["new"], 1)
+
+    def test_an_upload_is_confirmed_only_once(self):
+        self.upload(GOOD)
+        upload = ImportUpload.objects.get()
+        url = reverse("import_confirm", args=[self.programme.slug, upload.pk])
+        self.client.post(url)
+        self.assertEqual(self.client.post(url).status_code, 404)
+
+    def test_every_error_is_listed_with_row_column_value_and_expectation(self):
+        response = self.upload(BAD)
+        self.assertContains(response, "2 problems")
+        self.assertContains(response, "<td>2</td><td>role</td><td>guru</td>", html=False)
+        self.assertContains(response, "<td>3</td><td>level</td><td>high</td>", html=False)
+        self.assertContains(response, "is not a whole number")
+        self.assertFalse(ImportUpload.objects.exists())
+
+    @override_settings(IMPORT_MAX_BYTES=10)
+    def test_a_file_over_the_limit_is_refused(self):
+        response = self.upload(GOOD)
+        self.assertContains(response, "larger than the limit")
+        self.assertFalse(ImportUpload.objects.exists())
+
+    def test_greta_cannot_confirm_an_acme_upload(self):
+        self.upload(GOOD)
+        upload = ImportUpload.objects.get()
+        self.client.force_login(self.greta)
+        response = self.client.post(
+            reverse("import_confirm", args=[self.programme.slug, upload.pk])
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(Participant.objects.filter(external_id="X1").exists())
+
+    def test_olivia_cannot_confirm_martins_upload(self):
+        self.upload(GOOD)
+        upload = ImportUpload.objects.get()
+        self.client.force_login(self.olivia)
+        response = self.client.post(
+            reverse("import_confirm", args=[self.programme.slug, upload.pk])
+        )
+        self.assertEqual(response.status_code, 404)
