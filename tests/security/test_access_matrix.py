@@ -39,26 +39,26 @@ LOGIN, OK, NOT_FOUND = "login", "ok", 404
 class Row:
     """Who may use one URL pattern, with the arguments that point it at Acme's objects."""
 
-    args: Callable[["AccessMatrixTests"], list[object]]
+    args: Callable[["MatrixFixtures"], list[object]]
     allowed: frozenset[str]
     anonymous: str | int = LOGIN
     method: str = "GET"
     signed_in: str | int | None = None  # one outcome for every signed-in persona
 
 
-def none(_t: "AccessMatrixTests") -> list[object]:
+def none(_t: "MatrixFixtures") -> list[object]:
     return []
 
 
-def slug(t: "AccessMatrixTests") -> list[object]:
+def slug(t: "MatrixFixtures") -> list[object]:
     return [t.programme.slug]
 
 
-def slug_and(attr: str) -> Callable[["AccessMatrixTests"], list[object]]:
+def slug_and(attr: str) -> Callable[["MatrixFixtures"], list[object]]:
     return lambda t: [t.programme.slug, getattr(t, attr).pk]
 
 
-def pk(attr: str) -> Callable[["AccessMatrixTests"], list[object]]:
+def pk(attr: str) -> Callable[["MatrixFixtures"], list[object]]:
     return lambda t: [getattr(t, attr).pk]
 
 
@@ -197,7 +197,9 @@ def url_names() -> set[str]:
     return names
 
 
-class AccessMatrixTests(PersonasTestCase):
+class MatrixFixtures(PersonasTestCase):
+    """The personas, and one object of every kind a page can point at."""
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -258,6 +260,8 @@ class AccessMatrixTests(PersonasTestCase):
             uploaded_by=cls.martin,
         )
 
+
+class AccessMatrixTests(MatrixFixtures):
     def test_every_url_pattern_has_a_row(self) -> None:
         missing = url_names() - set(MATRIX)
         self.assertEqual(missing, set(), "add these pages to the access matrix")
