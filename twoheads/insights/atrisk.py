@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Avg, Exists, ExpressionWrapper, F, FloatField, Max, OuterRef, Q
+from django.db.models import Avg, Exists, ExpressionWrapper, F, FloatField, Max, Min, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from twoheads.accounts.models import User, audit
+from twoheads.journal.models import Feedback
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
@@ -77,24 +78,40 @@ class AtRiskPair:
 
 def _rating() -> ExpressionWrapper:
     """One feedback's average over its four dimensions."""
-    names = ("listened", "was_listened_to", "learned", "will_act")
-    total = sum(
-        (F(f"meetings__feedback__{name}") for name in names[1:]),
-        F(f"meetings__feedback__{names[0]}"),
-    )
+    total = F("listened") + F("was_listened_to") + F("learned") + F("will_act")
     return ExpressionWrapper(total / 4.0, output_field=FloatField())
+
+
+def _falling(programme: Programme, now: datetime, pairs: Q) -> dict[int, tuple[float, float]]:
+    """Active pairs whose last four weeks of feedback average clearly below the time before."""
+    cut = now - timedelta(days=RECENT_DAYS)
+    rows = (
+        Feedback.objects.filter(
+            meeting__pair__in=Pair.objects.filter(
+                pairs, programme=programme, status=Pair.Status.ACTIVE
+            ),
+            meeting__starts_at__lte=now,
+        )
+        .values("meeting__pair")
+        .annotate(
+            recent=Avg(_rating(), filter=Q(meeting__starts_at__gte=cut)),
+            earlier=Avg(_rating(), filter=Q(meeting__starts_at__lt=cut)),
+        )
+        .filter(recent__lt=F("earlier") - FALLING_BY)
+        .order_by()
+    )
+    return {row["meeting__pair"]: (row["recent"], row["earlier"]) for row in rows}
 
 
 def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]:
     """Active pairs with no recent meeting and nothing planned, or with falling ratings."""
-    cut = now - timedelta(days=RECENT_DAYS)
-    upcoming = Meeting.objects.filter(
-        pair=OuterRef("pk"), status=Meeting.Status.SCHEDULED, starts_at__gt=now
-    )
+    falling = _falling(programme, now, pairs)
     idle = Q(pk__in=[])
     if programme.no_meeting_days:
         quiet_since = now - timedelta(days=programme.no_meeting_days)
-        idle = Q(since__lt=quiet_since, has_upcoming=False)
+        idle = Q(since__lte=quiet_since, next_planned__isnull=True)
+    # Aggregates over one join rather than a subquery per pair: the planner's estimate stays
+    # small, and PostgreSQL does not spend seconds compiling the query (JIT).
     rows = (
         Pair.objects.filter(pairs, programme=programme, status=Pair.Status.ACTIVE)
         .annotate(
@@ -102,12 +119,13 @@ def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]
                 "meetings__starts_at",
                 filter=Q(meetings__log__held=True, meetings__starts_at__lte=now),
             ),
+            next_planned=Min(
+                "meetings__starts_at",
+                filter=Q(meetings__status=Meeting.Status.SCHEDULED, meetings__starts_at__gt=now),
+            ),
             since=Coalesce("last_held", "activated_at", "created_at"),
-            has_upcoming=Exists(upcoming),
-            recent=Avg(_rating(), filter=Q(meetings__starts_at__gte=cut)),
-            earlier=Avg(_rating(), filter=Q(meetings__starts_at__lt=cut)),
         )
-        .filter(idle | Q(recent__lt=F("earlier") - FALLING_BY))
+        .filter(idle | Q(pk__in=list(falling)))
         .values(
             "pk",
             "mentor_id",
@@ -116,9 +134,7 @@ def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]
             "mentee__name",
             "last_held",
             "since",
-            "has_upcoming",
-            "recent",
-            "earlier",
+            "next_planned",
         )
     )
     found = []
@@ -128,11 +144,11 @@ def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]
         if (
             programme.no_meeting_days
             and idle_days >= programme.no_meeting_days
-            and not row["has_upcoming"]
+            and row["next_planned"] is None
         ):
             reasons.append("no_meeting")
-        recent, earlier = row["recent"], row["earlier"]
-        if recent is not None and earlier is not None and recent < earlier - FALLING_BY:
+        recent, earlier = falling.get(row["pk"], (None, None))
+        if recent is not None:
             reasons.append("falling_ratings")
         found.append(
             AtRiskPair(
@@ -144,8 +160,8 @@ def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]
                 reasons=tuple(r for r in REASONS if r in reasons),
                 last_meeting=row["last_held"],
                 idle_days=idle_days,
-                recent_rating=row["recent"],
-                earlier_rating=row["earlier"],
+                recent_rating=recent,
+                earlier_rating=earlier,
             )
         )
     return found

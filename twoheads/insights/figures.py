@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, DateField, Exists, F, OuterRef, Q
+from django.db.models import Avg, Count, DateField, F, Q
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -160,12 +160,13 @@ def programme_figures(
     """
     now = now or timezone.now()
     held, weeks = meeting_weeks(programme, now)
+    funnel, match = funnel_and_match(programme)
     return ProgrammeFigures(
         programme_id=programme.pk,
         programme_name=programme.name,
         as_of=now,
-        funnel=funnel(programme),
-        match=match_figures(programme),
+        funnel=funnel,
+        match=match,
         meetings_held=held,
         meeting_weeks=weeks,
         feedback=feedback_ratings(programme),
@@ -178,63 +179,68 @@ def programme_figures(
     )
 
 
-def _in_pair(**pair_filter: Any) -> Q:
-    """Participants who are the mentor or the mentee of a pair matching `pair_filter`."""
-    as_mentor = Pair.objects.filter(mentor=OuterRef("pk"), **pair_filter)
-    as_mentee = Pair.objects.filter(mentee=OuterRef("pk"), **pair_filter)
-    return Q(Exists(as_mentor)) | Q(Exists(as_mentee))
+def _people_in_pairs(programme: Programme) -> dict[str, int]:
+    """Enrolled people in a pair, in an accepted one, in an active one and in a live one.
+
+    Counted from the pairs' side (distinct mentors plus distinct mentees) in one grouped scan
+    of the programme's pairs; a person is only ever a mentor or a mentee.
+    """
+    aggregates: dict[str, Any] = {}
+    for side in SIDES:
+        enrolled = Q(**{f"{side}__status": Participant.Status.ACTIVE}) & ~Q(**{f"{side}__role": ""})
+        steps = {
+            "matched": Q(),
+            "accepted": Q(**{f"{side}_response": Pair.Response.ACCEPTED}),
+            "active": Q(status=Pair.Status.ACTIVE),
+            "paired": Q(status__in=LIVE),
+        }
+        for step, condition in steps.items():
+            aggregates[f"{side}_{step}"] = Count(side, distinct=True, filter=enrolled & condition)
+    counts = Pair.objects.filter(programme=programme).aggregate(**aggregates)
+    return {step: counts[f"mentor_{step}"] + counts[f"mentee_{step}"] for step in steps}
 
 
-def funnel(programme: Programme) -> Funnel:
-    """Invited counts everyone given a role plus invitations not yet accepted; the later steps
-    count enrolled (active, with a role) people only."""
+def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
+    """The enrolment funnel, and the match rate and scores of live pairs.
+
+    Invited counts everyone given a role plus invitations not yet accepted; the later steps
+    count enrolled (active, with a role) people only. The match rate is the share of enrolled
+    people in a live (proposed or active) pair.
+    """
     people = Participant.objects.filter(programme=programme).exclude(role="")
     enrolled = Q(status=Participant.Status.ACTIVE)
-    accepted_mentor = Pair.objects.filter(
-        mentor=OuterRef("pk"), mentor_response=Pair.Response.ACCEPTED
-    )
-    accepted_mentee = Pair.objects.filter(
-        mentee=OuterRef("pk"), mentee_response=Pair.Response.ACCEPTED
-    )
     counts = people.aggregate(
         given_role=Count("pk"),
         enrolled=Count("pk", filter=enrolled),
         complete=Count("pk", filter=enrolled & Q(pk__in=people.complete().values("pk"))),
-        matched=Count("pk", filter=enrolled & _in_pair()),
-        accepted=Count(
-            "pk", filter=enrolled & (Q(Exists(accepted_mentor)) | Q(Exists(accepted_mentee)))
-        ),
-        active=Count("pk", filter=enrolled & _in_pair(status=Pair.Status.ACTIVE)),
     )
     pending = Invitation.objects.filter(programme=programme, accepted_at__isnull=True).count()
-    return Funnel(
+    paired = _people_in_pairs(programme)
+    funnel = Funnel(
         invited=counts["given_role"] + pending,
         enrolled=counts["enrolled"],
         profile_complete=counts["complete"],
-        matched=counts["matched"],
-        accepted=counts["accepted"],
-        active=counts["active"],
+        matched=paired["matched"],
+        accepted=paired["accepted"],
+        active=paired["active"],
     )
+    return funnel, _match(programme, counts["enrolled"], paired["paired"])
 
 
-def match_figures(programme: Programme) -> MatchFigures:
-    """Match rate: enrolled people in a live (proposed or active) pair over enrolled people."""
-    people = Participant.objects.filter(programme=programme, status=Participant.Status.ACTIVE)
-    counts = people.exclude(role="").aggregate(
-        enrolled=Count("pk"),
-        paired=Count("pk", filter=_in_pair(status__in=LIVE)),
-    )
-    live = Pair.objects.filter(programme=programme, status__in=LIVE)
-    bins = [0] * SCORE_BINS
-    for row in live.values("score").annotate(n=Count("pk")).order_by():
-        bins[score_bin(row["score"])] += row["n"]
-    mean = live.aggregate(mean=Avg("score"))["mean"]
+def _match(programme: Programme, enrolled: int, paired: int) -> MatchFigures:
+    bands: dict[str, Any] = {"mean": Avg("score")}
+    for i in range(SCORE_BINS):
+        low = Q(score__gte=i / SCORE_BINS) if i else Q()
+        high = Q(score__lt=(i + 1) / SCORE_BINS) if i < SCORE_BINS - 1 else Q()
+        bands[f"band_{i}"] = Count("pk", filter=low & high)
+    scores = Pair.objects.filter(programme=programme, status__in=LIVE).aggregate(**bands)
+    histogram = tuple(scores[f"band_{i}"] for i in range(SCORE_BINS))
     return MatchFigures(
-        enrolled=counts["enrolled"],
-        paired=counts["paired"],
-        live_pairs=sum(bins),
-        mean_score=mean,
-        histogram=tuple(bins),
+        enrolled=enrolled,
+        paired=paired,
+        live_pairs=sum(histogram),
+        mean_score=scores["mean"],
+        histogram=histogram,
     )
 
 
@@ -268,23 +274,24 @@ def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[Meeti
     """
     this_week = _week_start(now)
     first = this_week - timedelta(weeks=WEEKS_SHOWN - 1)
-    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
-    held = Meeting.objects.filter(pair__programme=programme, log__held=True, starts_at__lte=now)
-    total = held.count()
-    per_week = _by_week(held.filter(starts_at__gte=start), "starts_at")
+    held = _by_week(
+        Meeting.objects.filter(pair__programme=programme, log__held=True, starts_at__lte=now),
+        "starts_at",
+    )
     pairs = Pair.objects.filter(
         programme=programme, status__in=(Pair.Status.ACTIVE, Pair.Status.ENDED)
     ).annotate(began=Coalesce("activated_at", "created_at"))
-    running = pairs.filter(began__lt=start).exclude(ended_at__lt=start).count()
-    began = _by_week(pairs.filter(began__gte=start, began__lte=now), "began")
-    ended = _by_week(pairs.filter(ended_at__gte=start, ended_at__lte=now), "ended_at")
+    began = _by_week(pairs.filter(began__lte=now), "began")
+    ended = _by_week(pairs.filter(ended_at__lte=now), "ended_at")
+    running = sum(n for week, n in began.items() if week < first)
+    running -= sum(n for week, n in ended.items() if week < first)
     weeks = []
     for i in range(WEEKS_SHOWN):
         week = first + timedelta(weeks=i)
         running += began.get(week, 0)
-        weeks.append(MeetingWeek(week=week, held=per_week.get(week, 0), pairs=running))
+        weeks.append(MeetingWeek(week=week, held=held.get(week, 0), pairs=running))
         running -= ended.get(week, 0)
-    return total, tuple(weeks)
+    return sum(held.values()), tuple(weeks)
 
 
 def _side_filter(side: str, pair_path: str) -> Q:
