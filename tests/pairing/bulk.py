@@ -39,6 +39,7 @@ def build_big_run(programme: Programme, pairs: int, unmatched: int = 200) -> Mat
             "matched_mentees": pairs, "mentees_total": pairs, "match_rate": 1.0,
             "total_score": 0.6 * pairs, "average_score": 0.6, "min_score": 0.21,
             "upper_bound": 0.6 * pairs, "optimal": True, "gap": 0.0, "incomplete": 0,
+            "departments": sorted(DEPARTMENTS), "sites": sorted(SITES),
         },
     )  # fmt: skip
     ProposedPair.objects.bulk_create(

@@ -7,6 +7,7 @@ from django.urls import reverse
 from tests.pairing.bulk import build_big_run
 from tests.pairing.stories import MatchingTestCase
 from twoheads.pairing.models import Pair
+from twoheads.pairing.views import PAGE_SIZE
 from twoheads.programmes.models import Programme
 
 MAX_QUERIES = 16
@@ -35,7 +36,7 @@ class PageSpeedTests(MatchingTestCase):
         big, response = self.queries("get", self.big.get_absolute_url())
         self.assertEqual(small, big)
         self.assertLessEqual(big, MAX_QUERIES)
-        self.assertEqual(len(response.context["page"].object_list), 100)
+        self.assertEqual(len(response.context["page"].object_list), PAGE_SIZE)
         self.assertContains(response, "5000 proposed pairs")
         filtered, _r = self.queries(
             "get", self.big.get_absolute_url(), {"department": "Data", "q": "E1", "sort": "score"}

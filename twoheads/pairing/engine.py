@@ -381,8 +381,11 @@ def _summary(result: MatchResult, roster: Roster) -> dict[str, object]:
     incomplete_mentees = sum(p.role == Participant.Role.MENTEE for p in roster.incomplete)
     mentees = s.mentees + incomplete_mentees
     gap = (s.upper_bound - s.total_score) / s.upper_bound if s.upper_bound > 0 else 0.0
+    people = roster.participants.values()
     return {
         **s.to_json(),
+        "departments": sorted({p.department for p in people if p.department}),
+        "sites": sorted({p.site for p in people if p.site}),
         "mentees_total": mentees,
         "incomplete": len(roster.incomplete),
         "match_rate": s.matched_mentees / mentees if mentees else 0.0,

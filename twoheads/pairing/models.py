@@ -94,6 +94,16 @@ class MatchRun(models.Model):
         end = self.finished_at or timezone.now()
         return max(0, int((end - start).total_seconds())) if start else 0
 
+    def departments_and_sites(self) -> tuple[list[str], list[str]]:
+        """The choices for the review's filters: from the summary, else from the people."""
+        if "departments" in self.summary:
+            return list(self.summary["departments"]), list(self.summary["sites"])
+        people = Participant.objects.filter(programme_id=self.programme_id).order_by()
+        return (
+            list(people.exclude(department="").values_list("department", flat=True).distinct()),
+            list(people.exclude(site="").values_list("site", flat=True).distinct()),
+        )
+
     @property
     def progress_percent(self) -> int:
         return round(max(0.0, min(1.0, self.progress)) * 100)
@@ -150,6 +160,64 @@ class MatchRun(models.Model):
         }
 
 
+# What the review shows of each person; everything else stays in the database.
+PEOPLE_SHOWN = ("name", "external_id", "department", "site", "role")
+REVIEW_SORTS = {
+    "-score": ("-score", "-pk"),
+    "score": ("score", "pk"),
+    "mentor": ("mentor__name", "pk"),
+    "mentee": ("mentee__name", "pk"),
+}
+
+
+def _people_shown() -> models.QuerySet[Participant]:
+    return Participant.objects.only(*PEOPLE_SHOWN)
+
+
+class ProposedPairQuerySet(models.QuerySet["ProposedPair"]):
+    def for_review(
+        self,
+        *,
+        q: str = "",
+        department: str = "",
+        site: str = "",
+        min_score: float | None = None,
+        max_score: float | None = None,
+        sort: str = "-score",
+    ) -> "ProposedPairQuerySet":
+        """Search, filter and sort; people come in one extra query per page, never per row."""
+        qs = self
+        if q:
+            qs = qs.filter(Q(mentor__name__icontains=q) | Q(mentee__name__icontains=q))
+        for field, value in (("department", department), ("site", site)):
+            if value:
+                qs = qs.filter(Q(**{f"mentor__{field}": value}) | Q(**{f"mentee__{field}": value}))
+        if min_score is not None:
+            qs = qs.filter(score__gte=min_score)
+        if max_score is not None:
+            qs = qs.filter(score__lte=max_score)
+        return qs.order_by(*REVIEW_SORTS.get(sort, REVIEW_SORTS["-score"])).prefetch_related(
+            models.Prefetch("mentor", queryset=_people_shown()),
+            models.Prefetch("mentee", queryset=_people_shown()),
+        )
+
+
+class UnmatchedQuerySet(models.QuerySet["UnmatchedResult"]):
+    def for_review(
+        self, *, q: str = "", department: str = "", site: str = "", **_ignored: object
+    ) -> "UnmatchedQuerySet":
+        qs = self
+        if q:
+            qs = qs.filter(participant__name__icontains=q)
+        if department:
+            qs = qs.filter(participant__department=department)
+        if site:
+            qs = qs.filter(participant__site=site)
+        return qs.order_by("participant__name", "pk").prefetch_related(
+            models.Prefetch("participant", queryset=_people_shown())
+        )
+
+
 class ProposedPair(models.Model):
     """A pair the engine proposed in a run, before it is published."""
 
@@ -165,6 +233,8 @@ class ProposedPair(models.Model):
     note = models.TextField(blank=True)
     # Already a live pair when the run started; publishing leaves it as it is.
     already_live = models.BooleanField(default=False)
+
+    objects = ProposedPairQuerySet.as_manager()
 
     class Meta:
         ordering = ["-score"]
@@ -211,6 +281,8 @@ class UnmatchedResult(models.Model):
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="unmatched")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     reason = models.TextField()
+
+    objects = UnmatchedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unmatched participant")

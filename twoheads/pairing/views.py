@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from .forms import (
 )
 from .models import MatchRun, Pair, PairRequest, ProposedPair
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 def _programme(request: HttpRequest, slug: str) -> Programme:
@@ -100,60 +100,25 @@ def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _review(request: HttpRequest, run: MatchRun) -> dict[str, object]:
-    people = Participant.objects.filter(programme=run.programme).order_by()
-    departments = people.exclude(department="").values_list("department", flat=True)
-    sites = people.exclude(site="").values_list("site", flat=True)
-    form = ReviewFilterForm(
-        request.GET or None,
-        list(departments.distinct().order_by("department")),
-        list(sites.distinct().order_by("site")),
+    departments, sites = run.departments_and_sites()
+    form = ReviewFilterForm(request.GET or None, sorted(departments), sorted(sites))
+    filters = (
+        {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
+        if form.is_valid()
+        else {}
     )
-    shown = ["name", "external_id", "department", "site", "role"]
-    proposals = run.proposals.select_related("mentor", "mentee").only(
-        "score", "components", "explanation", "locked", "manual", "already_live",
-        "broken_rules", "note", "run_id", "mentor", "mentee",
-        *[f"{side}__{field}" for side in ("mentor", "mentee") for field in shown],
-    )  # fmt: skip
-    unmatched = (
-        run.unmatched.select_related("participant")
-        .only("reason", "run", "participant", *[f"participant__{f}" for f in shown])
-        .order_by("participant__name", "pk")
-    )
-    if form.is_valid():
-        proposals, unmatched = _filtered(proposals, unmatched, form.cleaned_data)
-    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
-    unmatched_page = Paginator(unmatched, PAGE_SIZE).get_page(request.GET.get("upage"))
+    proposals = run.proposals.for_review(**filters)
+    unmatched = run.unmatched.for_review(**filters)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("upage", None)
     return {
         "form": form,
-        "page": page,
-        "unmatched_page": unmatched_page,
+        "page": Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page")),
+        "unmatched_page": Paginator(unmatched, PAGE_SIZE).get_page(request.GET.get("upage")),
         "query": query.urlencode(),
         "summary": run.summary,
     }
-
-
-def _filtered(
-    proposals: QuerySet[ProposedPair], unmatched: QuerySet, data: dict[str, object]
-) -> tuple[QuerySet[ProposedPair], QuerySet]:
-    if q := data.get("q"):
-        proposals = proposals.filter(Q(mentor__name__icontains=q) | Q(mentee__name__icontains=q))
-        unmatched = unmatched.filter(participant__name__icontains=q)
-    for field in ("department", "site"):
-        if value := data.get(field):
-            side = Q(**{f"mentor__{field}": value}) | Q(**{f"mentee__{field}": value})
-            proposals = proposals.filter(side)
-            unmatched = unmatched.filter(**{f"participant__{field}": value})
-    if data.get("min_score") is not None:
-        proposals = proposals.filter(score__gte=data["min_score"])
-    if data.get("max_score") is not None:
-        proposals = proposals.filter(score__lte=data["max_score"])
-    order = {"score": "score", "mentor": "mentor__name", "mentee": "mentee__name"}
-    sort = str(data.get("sort") or "-score")
-    proposals = proposals.order_by(order.get(sort, "-score"), "pk")
-    return proposals, unmatched
 
 
 @login_required
