@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -191,15 +191,15 @@ def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
             % {"limit": limit, "mb": round(limit / 1024 / 1024, 1)},
         )
         return plan
-    plan.existing = _existing(programme)
+    plan.columns = _columns_in(data, plan.filename)
+    plan.has_style = _has_style(plan.columns)
+    plan.existing = _existing(programme, plan.columns)
     try:
         plan.rows, warnings = read_rows(data, plan.filename, known_ids=plan.existing)
     except MatchInputError as exc:
         plan.errors.extend(exc.errors)
         return plan
     plan.warnings = list(warnings)
-    plan.columns = _columns_in(data, plan.filename)
-    plan.has_style = any(c.startswith(engine_reader.STYLE_PREFIX) for c in plan.columns)
     plan.organisations = _organisations(programme)
     plan.catalogue = programme.catalogue_lookup()
     for row in plan.rows:
@@ -211,10 +211,15 @@ def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
     return plan
 
 
-def _existing(programme: Programme) -> dict[str, dict[str, Any]]:
-    """Every stored participant of the programme by external id, with their skills."""
-    fields = ["pk", "external_id", "status", "user_id", "organisation_id", "manager__external_id"]
-    fields += [*PLAIN_COLUMNS.values(), "style"]
+def _existing(programme: Programme, columns: set[str]) -> dict[str, dict[str, Any]]:
+    """Every stored participant of the programme by external id, with what the file may change.
+
+    Only the columns in the file are loaded: decoding every JSON field of 50,000 people costs
+    more than the rest of a preview.
+    """
+    fields = ["pk", "external_id", "name", "status", "user_id", "organisation_id"]
+    fields += ["manager__external_id", "style"] if _has_style(columns) else ["manager__external_id"]
+    fields += [attr for column, attr in PLAIN_COLUMNS.items() if column in columns]
     rows = {
         r["external_id"]: r
         for r in Participant.objects.filter(programme=programme).values(*fields).iterator(5000)
@@ -222,6 +227,8 @@ def _existing(programme: Programme) -> dict[str, dict[str, Any]]:
     by_pk = {r["pk"]: r for r in rows.values()}
     for r in rows.values():
         r["offers"], r["wants"] = {}, {}
+    if not columns & {"offers", "wants"}:
+        return rows
     skills = ParticipantSkill.objects.filter(participant__programme=programme).values_list(
         "participant_id", "skill_id", "kind", "level"
     )
@@ -229,6 +236,10 @@ def _existing(programme: Programme) -> dict[str, dict[str, Any]]:
         key = "offers" if kind == ParticipantSkill.Kind.OFFER else "wants"
         by_pk[participant_id][key][skill_id] = level
     return rows
+
+
+def _has_style(columns: set[str]) -> bool:
+    return any(c.startswith(engine_reader.STYLE_PREFIX) for c in columns)
 
 
 def _columns_in(data: bytes, filename: str) -> set[str]:
@@ -426,56 +437,62 @@ _MODEL_FIELDS = {*PLAIN_COLUMNS.values(), "organisation_id", "style", "status"}
 
 
 def _create_new(plan: _Plan, now: Any, users: dict[str, int], pks: dict[str, int]) -> None:
-    """Insert new people in bulk, then point each at their manager."""
-    new = [ext for ext in plan.changes if ext not in plan.existing]
-    if not new:
-        return
-    _insert(Participant, (_new_participant(plan, ext, now, users) for ext in new))
-    stored = Participant.objects.filter(programme=plan.programme)
-    pks.update(stored.values_list("external_id", "pk").iterator(5000))
-    managed = [
-        (pks[manager], pks[ext])
-        for ext in new
-        if (manager := plan.changes[ext].get("manager__external_id"))
-    ]
-    table = connection.ops.quote_name(Participant._meta.db_table)
-    with connection.cursor() as cursor:
-        for chunk in _chunks(managed, 5000):
-            cursor.executemany(f"UPDATE {table} SET manager_id = %s WHERE id = %s", chunk)  # noqa: S608
+    """Insert new people in waves, managers before their reports, each row written once."""
+    waiting = [ext for ext in plan.changes if ext not in plan.existing]
+    while waiting:
+        ready, later = [], []
+        for ext in waiting:
+            manager = plan.changes[ext].get("manager__external_id")
+            (ready if manager is None or manager in pks else later).append(ext)
+        if not ready:
+            raise RuntimeError("manager cycle among new people")  # the reader rejects these
+        _insert(Participant, [_new_participant(plan, ext, now, users, pks) for ext in ready])
+        stored = Participant.objects.filter(programme=plan.programme)
+        for chunk in _chunks(ready, 500):
+            pks.update(stored.filter(external_id__in=chunk).values_list("external_id", "pk"))
+        waiting = later
 
 
-def _new_participant(plan: _Plan, ext: str, now: Any, users: dict[str, int]) -> dict[str, Any]:
+def _new_participant(
+    plan: _Plan, ext: str, now: Any, users: dict[str, int], pks: dict[str, int]
+) -> dict[str, Any]:
     values = {k: v for k, v in plan.changes[ext].items() if k in _MODEL_FIELDS}
     values.setdefault("organisation_id", plan.programme.organisation_id)
     values.setdefault("capacity", plan.programme.default_capacity)
+    manager = plan.changes[ext].get("manager__external_id")
     values.update(
         programme_id=plan.programme.pk,
         external_id=ext,
         user_id=users.get((values.get("email") or "").lower()),
+        manager_id=pks[manager] if manager else None,
         created_at=now,
         updated_at=now,
     )
     return values
 
 
-def _insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
+def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """INSERT rows given as {attname: value}, with the model's defaults for the rest.
 
     Building and compiling a model instance per row costs more than the database does at tens
-    of thousands of rows, so values go straight to the driver, prepared by each field.
+    of thousands of rows, so values go straight to the driver, prepared by each field, many
+    rows to a statement.
     """
+    if not rows:
+        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
     prepared = (models.JSONField, models.DateTimeField)
     prep = {f.attname: f for f in fields if isinstance(f, prepared)}
     names = [f.attname for f in fields]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - names from the model
-        f"({', '.join(quote(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-
     db = transaction.get_connection()
+    quote = db.ops.quote_name
+    per = max(1, min(500, db.ops.bulk_batch_size(fields, rows), 60000 // len(fields)))
+    head = (
+        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - names from the model
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
+    )
+    one = f"({', '.join(['%s'] * len(fields))})"
     memo: dict[tuple[str, Any], Any] = {}
 
     def value(row: dict[str, Any], name: str) -> Any:
@@ -490,9 +507,10 @@ def _insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
             return memo[key]
         return field.get_db_prep_save(raw, db)
 
-    with connection.cursor() as cursor:
-        for chunk in _chunks(rows, 5000):
-            cursor.executemany(sql, [[value(row, name) for name in names] for row in chunk])
+    with db.cursor() as cursor:
+        for chunk in _chunks(rows, per):
+            params = [value(row, name) for row in chunk for name in names]
+            cursor.execute(head + ", ".join([one] * len(chunk)), params)
 
 
 def _update_existing(plan: _Plan, now: Any, users: dict[str, int], pks: dict[str, int]) -> None:
