@@ -141,3 +141,17 @@ class RematchTests(MatchingTestCase):
             self.assertEqual(r.status_code, 404)
         self.pair.refresh_from_db()
         self.assertEqual(self.pair.status, "active")
+
+
+class DeclinedPairsTests(MatchingTestCase):
+    def test_the_manager_sees_declined_pairs_with_rematch_suggestions(self):
+        declined = Pair.objects.create(
+            programme=self.programme, mentor=self.p_sam, mentee=self.p_mei,
+            status="declined", decline_reason="Clash of diaries",
+        )  # fmt: skip
+        self.client.force_login(self.martin)
+        r = self.client.get(reverse("pair_list", args=[self.programme.slug]))
+        self.assertContains(r, "Clash of diaries")
+        self.assertContains(r, reverse("rematch", args=[self.programme.slug, declined.mentee_id]))
+        page = self.client.get(reverse("rematch", args=[self.programme.slug, self.p_mei.pk]))
+        self.assertContains(page, "A new partner for Mei Lin")

@@ -284,10 +284,21 @@ def pair_list(request: HttpRequest, slug: str) -> HttpResponse:
     elif status in Pair.Status.values:
         pairs = pairs.filter(status=status)
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    freed = (
+        programme.pairs.filter(status__in=[Pair.Status.DECLINED, Pair.Status.ENDED])
+        .select_related("mentor", "mentee")
+        .order_by("-ended_at", "-pk")[:10]
+    )
     return render(
         request,
         "pairing/pair_list.html",
-        {"programme": programme, "page": page, "status": status, "statuses": Pair.Status.choices},
+        {
+            "programme": programme,
+            "page": page,
+            "status": status,
+            "statuses": Pair.Status.choices,
+            "freed": freed,
+        },
     )
 
 
