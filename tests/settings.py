@@ -9,7 +9,11 @@ os.environ.setdefault("TWOHEADS_DATA_DIR", os.path.join(tempfile.gettempdir(), "
 from twoheads.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Email goes straight to Django's in-memory outbox; tests/ops/test_outbox.py covers the real path.
+MAILERS = {
+    "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Tests talk plain HTTP to the test client and the live server.
 SECURE_SSL_REDIRECT = False

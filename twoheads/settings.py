@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "twoheads.insights",
     "twoheads.api",
     "twoheads.demo",
+    "twoheads.mail",
 ]
 
 MIDDLEWARE = [
@@ -194,7 +195,12 @@ if _email_backend == "smtp":
     }
 elif _email_backend == "file":
     _email_options = {"file_path": str(DATA_DIR / "mail")}
-MAILERS = {"default": {"BACKEND": EMAIL_BACKENDS[_email_backend], "OPTIONS": _email_options}}
+# Everything is sent through the outbox ("default"), which stores each email and hands it to the
+# real backend ("delivery") from a background task, retrying when the mail server refuses it.
+MAILERS = {
+    "default": {"BACKEND": "twoheads.mail.backend.OutboxBackend"},
+    "delivery": {"BACKEND": EMAIL_BACKENDS[_email_backend], "OPTIONS": _email_options},
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Two Heads <noreply@twoheads.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -38,8 +38,9 @@ from twoheads.programmes.models import Programme
 from .logins import DEMO_PASSWORD
 from .people import STORY_PEOPLE, Named, email_for, organisation_rows, to_csv
 
-# While seeding, queued work (emails, invitations) is recorded but not sent.
+# While seeding, background work is recorded but not run, and the story's emails are not sent.
 QUIET_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
 MENTOR_IDEAS = (
     "Use generative AI to draft first versions of board papers",
@@ -124,7 +125,7 @@ def seed(participants: int = 200, seed: int = 7, today: date | None = None) -> s
     """Load the whole demo; returns a one-line summary."""
     rng = random.Random(seed)
     today = today or timezone.localdate()
-    with override_settings(TASKS=QUIET_TASKS), transaction.atomic():
+    with override_settings(TASKS=QUIET_TASKS, MAILERS=QUIET_MAIL), transaction.atomic():
         cast = _cast()
         main = _main_programme(cast, participants, seed, rng, today)
         exchange = _exchange_programme(cast, seed, rng, today)

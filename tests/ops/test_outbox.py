@@ -1,0 +1,89 @@
+"""Email never blocks a page and is never lost: stored, delivered in the background, retried."""
+
+import smtplib
+
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+
+from twoheads.mail.models import MAX_ATTEMPTS, OutgoingEmail
+from twoheads.mail.tasks import deliver_now, send_due
+
+OUTBOX = {
+    "default": {"BACKEND": "twoheads.mail.backend.OutboxBackend"},
+    "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+}
+DOWN = {**OUTBOX, "delivery": {"BACKEND": "tests.ops.test_outbox.RefusingBackend"}}
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+@override_settings(MAILERS=OUTBOX)
+class OutboxTests(TestCase):
+    def test_an_email_is_stored_then_delivered_exactly_as_written(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            mail.send_mail(
+                "Meet Aisha", "Aisha Khan is your reverse mentor. ✨", None, ["richard@x.test"]
+            )
+        stored = OutgoingEmail.objects.get()
+        self.assertEqual(stored.status, OutgoingEmail.Status.SENT)
+        self.assertEqual(len(mail.outbox), 1)
+        sent = mail.outbox[0].message()
+        self.assertEqual(sent["Subject"], "Meet Aisha")
+        self.assertIn("Aisha Khan is your reverse mentor. ✨", sent.get_content())
+        self.assertEqual(mail.outbox[0].recipients(), ["richard@x.test"])
+
+    def test_nothing_is_sent_when_the_transaction_that_wrote_it_rolls_back(self):
+        with self.captureOnCommitCallbacks(execute=False) as callbacks:
+            mail.send_mail("Hello", "Body", None, ["a@x.test"])
+        self.assertEqual(len(callbacks), 1)
+        self.assertEqual(len(mail.outbox), 0)
+
+    @override_settings(MAILERS=DOWN)
+    def test_a_refused_email_is_kept_and_tried_again_later(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            sent = mail.send_mail("Your match", "Body", None, ["priya@x.test"])
+        self.assertEqual(sent, 1)  # the page that sent it carries on
+        stored = OutgoingEmail.objects.get()
+        self.assertEqual(stored.status, OutgoingEmail.Status.RETRYING)
+        self.assertEqual(stored.attempts, 1)
+        self.assertIn("SMTPServerDisconnected", stored.last_error)
+        self.assertGreater(stored.next_attempt_at, stored.created_at)
+
+    def test_the_retry_delivers_once_the_server_is_back(self):
+        with override_settings(MAILERS=DOWN), self.captureOnCommitCallbacks(execute=True):
+            mail.send_mail("Your match", "Body", None, ["priya@x.test"])
+        OutgoingEmail.objects.update(next_attempt_at=OutgoingEmail.objects.get().created_at)
+        self.assertEqual(send_due(), (1, 0))
+        self.assertEqual(OutgoingEmail.objects.get().status, OutgoingEmail.Status.SENT)
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertEqual(send_due(), (0, 0))  # never twice
+
+    @override_settings(MAILERS=DOWN)
+    def test_it_gives_up_only_after_many_attempts_and_keeps_the_email(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            mail.send_mail("Your match", "Body", None, ["priya@x.test"])
+        stored = OutgoingEmail.objects.get()
+        for _ in range(MAX_ATTEMPTS):
+            deliver_now(stored.pk)
+        stored.refresh_from_db()
+        self.assertEqual(stored.status, OutgoingEmail.Status.FAILED)
+        self.assertEqual(stored.attempts, MAX_ATTEMPTS)
+        self.assertTrue(stored.raw)
+
+    def test_the_command_reports_what_it_sent(self):
+        OutgoingEmail.objects.create(
+            from_email="noreply@x.test",
+            recipients=["a@x.test"],
+            subject="Hi",
+            raw=b"Subject: Hi\n\nBody\n",
+        )
+        out = __import__("io").StringIO()
+        call_command("send_outbox", stdout=out)
+        self.assertEqual(out.getvalue().strip(), "sent=1 waiting=0")

@@ -1,0 +1,95 @@
+"""Every email the product sends waits here until the mail server has taken it."""
+
+import email
+import email.policy
+from datetime import timedelta
+
+from django.core.mail import EmailMessage
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_ATTEMPTS = 8
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4 ... minutes after each failure, at most four hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 240))
+
+
+class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
+    def due(self, now: object = None) -> "OutgoingEmailQuerySet":
+        """Unsent emails whose next attempt time has come."""
+        return self.filter(
+            status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.RETRYING],
+            next_attempt_at__lte=now or timezone.now(),
+        )
+
+
+class OutgoingEmail(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RETRYING = "retrying", _("Waiting to retry")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Gave up")
+
+    from_email = models.CharField(max_length=320)
+    recipients = models.JSONField(default=list)
+    subject = models.CharField(max_length=255, blank=True)
+    raw = models.BinaryField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.recipients)} ({self.get_status_display()})"
+
+    @classmethod
+    def from_message(cls, message: EmailMessage) -> "OutgoingEmail":
+        return cls(
+            from_email=message.from_email,
+            recipients=list(message.recipients()),
+            subject=str(message.subject)[:255],
+            raw=message.message().as_bytes(),
+        )
+
+    def as_message(self) -> "StoredEmail":
+        return StoredEmail(self)
+
+    def mark_sent(self) -> None:
+        self.status, self.sent_at, self.last_error = self.Status.SENT, timezone.now(), ""
+        self.save(update_fields=["status", "sent_at", "last_error"])
+
+    def mark_failed(self, error: str) -> None:
+        """Count a failed attempt; give up only after MAX_ATTEMPTS, keeping the email."""
+        self.attempts += 1
+        self.last_error = error[:2000]
+        self.status = self.Status.FAILED if self.attempts >= MAX_ATTEMPTS else self.Status.RETRYING
+        self.next_attempt_at = timezone.now() + backoff(self.attempts)
+        self.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+
+
+class StoredEmail(EmailMessage):
+    """An email exactly as it was written, handed to the real mail backend."""
+
+    def __init__(self, stored: OutgoingEmail) -> None:
+        super().__init__(subject=stored.subject, from_email=stored.from_email, to=stored.recipients)
+        self.raw = bytes(stored.raw)
+
+    def message(
+        self, *, policy: email.policy.Policy = email.policy.default
+    ) -> email.message.Message:
+        return email.message_from_bytes(self.raw, policy=policy)
+
+    def recipients(self) -> list[str]:
+        return list(self.to)
