@@ -13,6 +13,7 @@ as proposed (unapproved) skills, listed in the preview, for a manager to approve
 from __future__ import annotations
 
 import functools
+import json
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -514,7 +515,8 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
 
 
 def _update_existing(plan: _Plan, now: Any, users: dict[str, int], pks: dict[str, int]) -> None:
-    """One UPDATE per changed person, of the changed fields only."""
+    """UPDATE changed people, grouping those who get the same values (a department's move)."""
+    groups: dict[tuple[tuple[str, str], ...], tuple[dict[str, Any], list[int]]] = {}
     for ext, diff in plan.changes.items():
         current = plan.existing.get(ext)
         if current is None:
@@ -527,7 +529,11 @@ def _update_existing(plan: _Plan, now: Any, users: dict[str, int], pks: dict[str
         if user_id and not current["user_id"]:
             values["user_id"] = user_id
         if values:
-            Participant.objects.filter(pk=current["pk"]).update(updated_at=now, **values)
+            key = tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in values.items()))
+            groups.setdefault(key, (values, []))[1].append(current["pk"])
+    for values, ids in groups.values():
+        for chunk in _chunks(ids, 500):
+            Participant.objects.filter(pk__in=chunk).update(updated_at=now, **values)
 
 
 def _replace_skills(plan: _Plan, pks: dict[str, int]) -> None:
