@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests.insights.stories import SECRET_AGENDA, SECRET_IDEA, SECRET_NOTE, InsightsTestCase
 from tests.insights.test_figures import grow
 from twoheads.accounts.models import AuditEvent
+from twoheads.privacy.models import Concern
 from twoheads.programmes.models import Programme
 
 
@@ -163,3 +164,31 @@ class NudgeTests(InsightsTestCase):
         self.client.force_login(self.martin)
         r = self.client.get(reverse("programme_nudge", args=[self.programme.slug, self.pair.pk]))
         self.assertEqual(r.status_code, 405)
+
+
+class ConcernTests(InsightsTestCase):
+    def setUp(self):
+        self.programme.no_meeting_days = 0  # only the concern puts the pair at risk
+        self.programme.save()
+        Concern.objects.create(programme=self.programme, author=self.p_priya, text=SECRET_NOTE)
+
+    def test_it_shows_martin_the_pair_and_the_count_but_never_the_words(self):
+        self.client.force_login(self.martin)
+        r = self.client.get(reverse("programme_dashboard", args=[self.programme.slug]))
+        self.assertContains(r, "A concern raised")
+        self.assertContains(r, reverse("concern_list", args=[self.programme.slug]))
+        self.assertEqual(r.context["figures"].open_concerns, 1)
+        self.assertNotContains(r, SECRET_NOTE)
+
+    def test_it_keeps_the_pair_off_the_list_for_a_manager_the_concern_does_not_reach(self):
+        self.client.force_login(self.olivia)
+        r = self.client.get(reverse("programme_dashboard", args=[self.programme.slug]))
+        self.assertNotContains(r, "A concern raised")
+        self.assertEqual(r.context["figures"].open_concerns, 1)
+
+    def test_it_nudges_only_the_author_of_a_concern_without_naming_it(self):
+        self.client.force_login(self.martin)
+        self.client.post(reverse("programme_nudge", args=[self.programme.slug, self.pair.pk]))
+        self.assertEqual([m.to for m in mail.outbox], [["priya@acme.test"]])
+        self.assertIn("would like to hear how your mentoring is going", mail.outbox[0].body)
+        self.assertNotIn("concern", mail.outbox[0].body.lower())
