@@ -47,6 +47,8 @@ class ErasureStory(PrivacyStory):
             message="Request only Priya wrote: pair on pivot tables?",
         )
         audit(cls.martin, "participant.view", "Priya Patel", organisation=cls.acme)
+        cls.p_sam.bio = "Learning from Priya Patel how she writes prompts"
+        cls.p_sam.save()
 
 
 class ErasureTests(ErasureStory):
@@ -75,6 +77,18 @@ class ErasureTests(ErasureStory):
         self.assertContains(
             self.client.get(reverse("meeting_detail", args=[self.meeting.pk])), PHRASES["agenda"]
         )
+
+    def test_someone_else_with_her_name_keeps_it(self):
+        from twoheads.participants.models import Participant
+
+        other = Participant.objects.create(
+            programme=self.globex_programme, external_id="G7", name="Priya Patel"
+        )
+        erase_person(self.priya, self.priya)
+        other.refresh_from_db()
+        self.assertEqual(other.name, "Priya Patel")
+        self.p_sam.refresh_from_db()
+        self.assertEqual(self.p_sam.bio, "Learning from [removed] how she writes prompts")
 
     def test_margarets_own_private_note_stays_hers(self):
         erase_person(self.priya, self.priya)

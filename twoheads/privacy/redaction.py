@@ -8,9 +8,13 @@ from django.apps import apps
 from django.db import models
 from django.db.models.functions import Cast
 
-# Where a person's own name and email live; erasure rewrites these rows itself, and the sweep
+# Where a person's own name and email live; erasure rewrites these columns itself, and the sweep
 # leaves them alone so that someone else with the same name keeps theirs.
-OWN_ROWS = {"accounts.User", "participants.Participant", "participants.Invitation"}
+OWN_COLUMNS = {
+    (label, column)
+    for label in ("accounts.User", "participants.Participant", "participants.Invitation")
+    for column in ("name", "email")
+}
 REMOVED = "[removed]"
 
 
@@ -56,9 +60,11 @@ def redact_everywhere(needles: Iterable[str]) -> int:
     needles = sorted({n for n in needles if n and len(n) > 2}, key=len, reverse=True)
     changed = 0
     for model in apps.get_models():
-        if model._meta.label in OWN_ROWS or not model._meta.managed:
+        if not model._meta.managed:
             continue
         for field in text_columns(model):
+            if (model._meta.label, field.name) in OWN_COLUMNS:
+                continue
             for needle in needles:
                 for row in matching_rows(model, field, needle).only("pk", field.name):
                     value = getattr(row, field.name)
