@@ -149,3 +149,32 @@ class ErasurePageTests(ErasureStory):
         self.priya.refresh_from_db()
         self.assertFalse(self.priya.is_active)
         self.assertEqual(self.client.get(reverse("my_data")).status_code, 302)
+
+
+class EraseCommandTests(ErasureStory):
+    def run_command(self, *args):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out = StringIO()
+        call_command("erase_person", *args, stdout=out)
+        return out.getvalue().strip()
+
+    def test_without_yes_it_changes_nothing(self):
+        self.assertIn("run again with --yes", self.run_command("priya@acme.test"))
+        self.priya.refresh_from_db()
+        self.assertTrue(self.priya.is_active)
+
+    def test_with_yes_it_erases_and_audits_as_the_system(self):
+        summary = self.run_command("PRIYA@acme.test", "--yes", "--reason", "Emailed request")
+        self.assertTrue(summary.startswith(f"Erased user {self.priya.pk}:"))
+        event = AuditEvent.objects.get(action="privacy.erase")
+        self.assertIsNone(event.actor)
+        self.assertEqual(event.reason, "Emailed request")
+
+    def test_an_unknown_email_is_an_error_naming_it(self):
+        from django.core.management import CommandError
+
+        with self.assertRaisesMessage(CommandError, "nobody@acme.test"):
+            self.run_command("nobody@acme.test", "--yes")
