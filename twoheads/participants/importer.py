@@ -476,8 +476,8 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """INSERT rows given as {attname: value}, with the model's defaults for the rest.
 
     Building and compiling a model instance per row costs more than the database does at tens
-    of thousands of rows, so values go straight to the driver, prepared by each field, many
-    rows to a statement.
+    of thousands of rows, so values go straight to the driver, prepared by each field: COPY on
+    PostgreSQL, many rows to an INSERT elsewhere.
     """
     if not rows:
         return
@@ -488,12 +488,8 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     names = [f.attname for f in fields]
     db = transaction.get_connection()
     quote = db.ops.quote_name
-    per = max(1, min(500, db.ops.bulk_batch_size(fields, rows), 60000 // len(fields)))
-    head = (
-        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - names from the model
-        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
-    )
-    one = f"({', '.join(['%s'] * len(fields))})"
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
     memo: dict[tuple[str, Any], Any] = {}
 
     def value(row: dict[str, Any], name: str) -> Any:
@@ -509,9 +505,17 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         return field.get_db_prep_save(raw, db)
 
     with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([value(row, name) for name in names])
+            return
+        per = max(1, min(500, db.ops.bulk_batch_size(fields, rows)))
+        one = f"({', '.join(['%s'] * len(fields))})"
         for chunk in _chunks(rows, per):
             params = [value(row, name) for row in chunk for name in names]
-            cursor.execute(head + ", ".join([one] * len(chunk)), params)
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}"  # noqa: S608 - names from the model
+            cursor.execute(sql, params)
 
 
 def _update_existing(plan: _Plan, now: Any, users: dict[str, int], pks: dict[str, int]) -> None:
