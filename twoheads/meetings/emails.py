@@ -1,4 +1,7 @@
-"""Emails about meetings: the invitation (or cancellation) with its iCalendar part."""
+"""Emails about meetings: the invitation (or cancellation) with its iCalendar part.
+
+They go through the outbox, so sending never waits for the mail server.
+"""
 
 import email.message
 import zoneinfo

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from twoheads.accounts.models import User
 from twoheads.pairing.models import Pair
 
-from . import tasks
+from . import emails
 from .availability import AvailabilityError, shared_times
 from .models import Meeting, MeetingLog
 
@@ -64,7 +64,7 @@ def schedule_meeting(
         meeting = Meeting(pair=pair, organiser=actor, **details)
         meeting.full_clean()
         meeting.save()
-        tasks.send_meeting_invitation.enqueue(meeting.pk)
+        emails.send_invitation(meeting)
     return meeting
 
 
@@ -84,7 +84,7 @@ def reschedule_meeting(
         meeting.sequence += 1
         meeting.full_clean()
         meeting.save()
-        tasks.send_meeting_invitation.enqueue(meeting.pk)
+        emails.send_invitation(meeting)
     return meeting
 
 
@@ -99,7 +99,7 @@ def cancel_meeting(meeting: Meeting, actor: User, *, note: str = "") -> Meeting:
         meeting.note = note
         meeting.sequence += 1
         meeting.save()
-        tasks.send_meeting_invitation.enqueue(meeting.pk)
+        emails.send_invitation(meeting)
     return meeting
 
 
