@@ -129,6 +129,30 @@ class SettingsTests(PersonasTestCase):
         self.assertContains(response, "At least one weight")
 
 
+class PagesTests(PersonasTestCase):
+    def test_martin_opens_every_page_of_his_programme(self):
+        from twoheads.programmes.catalogue import seed_catalogue
+
+        seed_catalogue(self.programme)
+        self.client.force_login(self.martin)
+        for name in ACME_PAGES:
+            with self.subTest(name):
+                response = self.client.get(reverse(name, args=[self.programme.slug]))
+                self.assertContains(response, "Acme Reverse Mentoring")
+                self.assertContains(response, 'aria-label="Programme sections"')
+        url = reverse("participant_detail", args=[self.programme.slug, self.p_priya.pk])
+        self.assertContains(self.client.get(url), "Priya Patel")
+
+    def test_priya_opens_her_profile_and_the_enrolment_page(self):
+        self.client.force_login(self.priya)
+        self.assertContains(
+            self.client.get(reverse("my_profile", args=[self.programme.slug])), "Your profile"
+        )
+        self.assertContains(
+            self.client.get(reverse("programme_enrol", args=[self.programme.slug])), "The two roles"
+        )
+
+
 class OutsiderTests(PersonasTestCase):
     def test_greta_of_globex_gets_404_on_every_acme_page(self):
         self.client.force_login(self.greta)
