@@ -75,11 +75,12 @@ def changed(data: bytes, every: int) -> bytes:
 
 
 def step(label: str, fn, *args):
-    start = time.perf_counter()
+    """Run one step; print wall time and this process's CPU time (less sensitive to load)."""
+    start, cpu = time.perf_counter(), time.process_time()
     result = fn(*args)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     summary = result.summary_line() if hasattr(result, "summary_line") else ""
-    print(f"{label:<34} {seconds:7.2f} s  {summary}", flush=True)
+    print(f"{label:<28} wall {seconds:7.2f} s  cpu {cpu:7.2f} s  {summary}", flush=True)
     return result
 
 
