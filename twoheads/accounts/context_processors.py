@@ -9,8 +9,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    roles = set(user.memberships.values_list("role", flat=True))
+    memberships = list(user.memberships.select_related("organisation"))
+    roles = {m.role for m in memberships}
     return {
+        "nav_admin_organisations": [
+            m.organisation for m in memberships if m.role == Membership.Role.ORG_ADMIN
+        ],
         "nav_is_manager": bool(
             roles & {Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN}
         ),
