@@ -91,3 +91,16 @@ class NudgeTests(PersonasTestCase):
         send_nudges(self.start)
         recipients = {m.to[0] for m in mail.outbox}
         self.assertEqual(recipients, {"priya@acme.test", "margaret@acme.test"})
+
+
+class PeriodicTaskTests(PersonasTestCase):
+    def test_the_periodic_task_sends_the_same_digests_as_the_command(self):
+        from twoheads.journal.tasks import send_nudges_task
+
+        self.pair.activated_at = timezone.now() - timedelta(days=30)
+        self.pair.save()
+        result = send_nudges_task.enqueue()
+        self.assertIn("Sent 2 digest(s)", result.return_value)
+        self.assertEqual(len(mail.outbox), 2)
+        send_nudges_task.enqueue()
+        self.assertEqual(len(mail.outbox), 2)
