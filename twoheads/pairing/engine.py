@@ -562,7 +562,10 @@ def compare_runs(first: MatchRun, second: MatchRun) -> RunComparison:
         for k in a.keys() & b.keys()
         if abs(b[k]["score"] - a[k]["score"]) > 1e-9  # type: ignore[operator]
     ]
-    by_score = lambda r: -r["score"]  # noqa: E731
+
+    def by_score(row: dict[str, object]) -> float:
+        return -float(row["score"])  # type: ignore[arg-type]
+
     return RunComparison(
         first,
         second,
