@@ -72,7 +72,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.engine
 
 screenshots: $(VENV)/.installed-test
-	$(BIN)/python -m bench.screenshots
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
