@@ -94,12 +94,14 @@ def enrolled_programme(
     name: str,
     manager: User,
     rows: list[dict[str, str]],
+    partners: tuple[Organisation, ...] = (),
     **fields: object,
 ) -> Programme:
     """A programme open for enrolment with everyone in `rows` imported."""
     programme = create_programme(
         organisation, name, created_by=manager, status=Programme.Status.ENROLLING, **fields
     )
+    programme.partners.add(*partners)
     result = apply_import(programme, people_file(rows), "people.csv", manager)
     assert result.applied, [str(e) for e in result.errors]
     return programme
@@ -111,6 +113,15 @@ def published_match(programme: Programme, manager: User) -> MatchRun:
     assert run.status == MatchRun.Status.DONE, run.error
     engine.publish_run(run, manager)
     return run
+
+
+def accepted(pair: Pair) -> Pair:
+    """Both partners said yes: the pair is active."""
+    engine.respond(pair, pair.mentor.user, True)
+    engine.respond(pair, pair.mentee.user, True)
+    pair.refresh_from_db()
+    assert pair.status == Pair.Status.ACTIVE
+    return pair
 
 
 def pair_of(programme: Programme, mentor: str, mentee: str) -> Pair:
