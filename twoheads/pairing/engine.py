@@ -303,7 +303,8 @@ def execute_run(run_id: int) -> MatchRun:
     try:
         roster = roster_for(run.programme)
         locked = [pair for pair in _locked_pairs(run) if all(map(roster.is_matchable, pair))]
-        rules = rules_for(run.programme, locked=locked, blocked=map(tuple, run.blocked))
+        blocked = [*map(tuple, run.blocked), *_previously_paired(run.programme)]
+        rules = rules_for(run.programme, locked=locked, blocked=blocked)
         result = match(
             roster.people,
             rules,
@@ -320,6 +321,13 @@ def execute_run(run_id: int) -> MatchRun:
         raise
     run.refresh_from_db()
     return run
+
+
+def _previously_paired(programme: Programme) -> set[tuple[str, str]]:
+    """People paired in earlier, possibly anonymised, programmes are not paired again."""
+    from twoheads.privacy.retention import blocked_pairs_for
+
+    return blocked_pairs_for(programme)
 
 
 def _locked_pairs(run: MatchRun) -> list[tuple[str, str]]:
