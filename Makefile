@@ -13,12 +13,12 @@ PYTEST_ARGS ?=
 
 export DJANGO_SETTINGS_MODULE ?= twoheads.settings
 
-.PHONY: help demo serve test lint fmt typecheck bench screenshots clean check-python
+.PHONY: help demo serve test lint fmt typecheck bench bench-pg bench-quick screenshots clean check-python
 
 help:
 	@echo "make demo    create .venv, install, migrate SQLite, load the demo programme, serve on $(HOST):$(PORT)"
 	@echo "make test    install the test tools and run the whole suite (ruff, mypy, pytest)"
-	@echo "make bench   run the benchmarks and print their results"
+	@echo "make bench   run every benchmark with its baseline (long); make bench-quick: small sizes"
 	@echo "make lint    ruff check and format check;  make fmt   format the code"
 
 check-python:
@@ -68,8 +68,26 @@ fmt: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_DB = th_bench_$(shell date +%s)
+
+# Every benchmark, with its baseline in the same run; results and machine details are printed and
+# recorded in docs/performance.md. The PostgreSQL ones use a scratch database dropped afterwards.
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.engine
+	TWOHEADS_DATA_DIR=$$(mktemp -d) DJANGO_DEBUG=1 $(BIN)/python bench/importer.py
+	@$(MAKE) --no-print-directory bench-pg BENCH_SCRIPT="bench/importer.py"
+	@$(MAKE) --no-print-directory bench-pg BENCH_SCRIPT="bench/dashboard.py"
+	@$(MAKE) --no-print-directory bench-pg BENCH_SCRIPT="-m tests.pairing.bench_pages"
+	$(BIN)/python -m bench.load
+
+bench-pg:
+	psql "$(BENCH_PG)/postgres" -q -c "CREATE DATABASE $(BENCH_DB)"
+	DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) DJANGO_DEBUG=1 $(BIN)/python $(BENCH_SCRIPT); \
+		status=$$?; psql "$(BENCH_PG)/postgres" -q -c "DROP DATABASE $(BENCH_DB) WITH (FORCE)"; exit $$status
+
+bench-quick: $(VENV)/.installed-test
+	$(BIN)/python -m bench.engine --quick
 
 screenshots: $(VENV)/.installed-test
 	$(BIN)/python scripts/screenshots.py
