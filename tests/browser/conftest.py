@@ -4,14 +4,20 @@ Every test here is marked `browser`. A failing test leaves a screenshot of the p
 test-results/screenshots/.
 """
 
+import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from django.core.management import call_command
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from twoheads.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
@@ -24,6 +30,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.path):
             item.add_marker(pytest.mark.browser)
+        if "demo_site" in getattr(item, "fixturenames", ()):
+            # The test database must exist for the module's demo, and each test's own changes
+            # are rolled back so the next test starts from the same demo.
+            item.add_marker(pytest.mark.django_db)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -64,17 +74,82 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+CONTEXT = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+
+
 @pytest.fixture
-def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    if request.node.stash.get(FAILED, False):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:]
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+    """Open pages in fresh browser contexts (optionally signed in with a saved storage state).
+
+    When the test fails, every page it opened is saved as a screenshot.
+    """
+    contexts: list[BrowserContext] = []
+
+    def open_(storage_state: str | Path | None = None) -> Page:
+        context = browser.new_context(**CONTEXT, storage_state=storage_state)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    failed = request.node.stash.get(FAILED, False)
+    for number, context in enumerate(contexts):
+        if failed:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:]
+            suffix = f"-{number}" if number else ""
+            for page in context.pages:
+                page.screenshot(path=str(SCREENSHOTS / f"{name}{suffix}.png"), full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(open_page: Callable[..., Page]) -> Page:
+    return open_page()
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """A live server over the demo (`seed_demo` with 40 participants), shared by a module.
+
+    Each test using it runs in a transaction that is rolled back afterwards (see
+    `pytest_collection_modifyitems`), so what one test changes the next does not see; work the
+    product defers to `transaction.on_commit` (emails) does not run there. The database is
+    emptied after the module.
+    """
+    with django_db_blocker.unblock():
+        call_command("seed_demo", participants=40, stdout=io.StringIO())
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server.url
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def signed_in(
+    browser: Browser, demo_site: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """The saved sign-in of each demo login, by email: pass one to `open_page`.
+
+    Made once per module, before any test's transaction, so the sessions outlive every test.
+    """
+    folder = tmp_path_factory.mktemp("signed-in")
+    saved: dict[str, Path] = {}
+    context = browser.new_context(**CONTEXT)
+    for _role, email in DEMO_LOGINS:
+        page = context.new_page()
+        sign_in(page, demo_site, email, DEMO_PASSWORD)
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        saved[email] = folder / f"{email}.json"
+        context.storage_state(path=saved[email])
+        context.clear_cookies()
+        page.close()
     context.close()
+    return saved
 
 
 def sign_in(page: Page, base_url: str, email: str, password: str) -> None:

@@ -1,0 +1,107 @@
+"""axe-core finds no serious or critical problem on any main page of the demo.
+
+The demo (`seed_demo`, 40 participants) is loaded once for the module. Helen, the programme
+manager, reads her pages; Aisha, a junior reverse mentor five months into her mentoring with
+Richard, reads hers.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import serious_violations
+from twoheads.demo.logins import DEMO_LOGINS
+from twoheads.journal.models import Idea
+from twoheads.meetings.models import Meeting
+from twoheads.pairing.models import MatchRun, Pair
+from twoheads.programmes.models import Programme
+
+LOGINS = {role: email for role, email in DEMO_LOGINS}
+HELEN = LOGINS["Programme manager"]
+AISHA = LOGINS["Junior reverse mentor"]
+MAIN = "Northwind Reverse Mentoring 2026"
+
+
+def slug(name: str = MAIN) -> str:
+    return Programme.objects.get(name=name).slug
+
+
+def run_of(name: str) -> str:
+    run = MatchRun.objects.filter(programme__name=name).latest("pk")
+    return f"/programmes/{run.programme.slug}/runs/{run.pk}/"
+
+
+def aisha_pair() -> Pair:
+    return Pair.objects.get(mentor__name="Aisha Khan", mentee__name="Richard Hale")
+
+
+def aisha_idea() -> str:
+    return Idea.objects.filter(pair=aisha_pair()).order_by("pk").first().get_absolute_url()
+
+
+def aisha_past_meeting() -> str:
+    meeting = Meeting.objects.filter(pair=aisha_pair(), log__held=True).latest("starts_at")
+    return meeting.get_absolute_url()
+
+
+# (page, who reads it, its address, its main heading)
+PAGES: list[tuple[str, str, Callable[[], str], str]] = [
+    ("programme list", HELEN, lambda: "/programmes/", "Programmes"),
+    ("programme overview", HELEN, lambda: f"/programmes/{slug()}/", MAIN),
+    ("people", HELEN, lambda: f"/programmes/{slug()}/people/", MAIN),
+    ("import", HELEN, lambda: f"/programmes/{slug()}/people/import/", MAIN),
+    ("published run", HELEN, lambda: run_of(MAIN), MAIN),
+    (
+        "run under review",
+        HELEN,
+        lambda: run_of("Operations Leadership Cohort"),
+        "Operations Leadership Cohort",
+    ),
+    ("pairs", HELEN, lambda: f"/programmes/{slug()}/pairs/", MAIN),
+    ("dashboard", HELEN, lambda: f"/programmes/{slug()}/dashboard/", MAIN),
+    ("pairs at risk", HELEN, lambda: f"/programmes/{slug()}/dashboard/at-risk/", MAIN),
+    ("concerns", HELEN, lambda: f"/programmes/{slug()}/concerns/", MAIN),
+    ("programme settings", HELEN, lambda: f"/programmes/{slug()}/settings/", MAIN),
+    ("participant home", AISHA, lambda: "/", "Hello, Aisha"),
+    ("pair page", AISHA, lambda: aisha_pair().get_absolute_url(), "Your mentoring with Richard"),
+    ("idea page", AISHA, aisha_idea, ""),
+    ("meeting page", AISHA, aisha_past_meeting, "Meeting on"),
+    ("plan a meeting", AISHA, lambda: f"/pairs/{aisha_pair().pk}/meetings/new/", "Plan a meeting"),
+    ("profile form", AISHA, lambda: f"/programmes/{slug()}/me/", ""),
+    ("my data", AISHA, lambda: "/account/my-data/", ""),
+    ("concern form", AISHA, lambda: f"/programmes/{slug()}/concerns/new/", ""),
+    ("account", AISHA, lambda: "/account/", ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("reader", "address", "heading"),
+    [pytest.param(who, where, heading, id=name) for name, who, where, heading in PAGES],
+)
+def test_the_page_has_no_serious_accessibility_violations(
+    open_page: Callable[..., Page],
+    demo_site: str,
+    signed_in: dict[str, Path],
+    reader: str,
+    address: Callable[[], str],
+    heading: str,
+):
+    page = open_page(signed_in[reader])
+    response = page.goto(demo_site + address())
+    assert response is not None and response.status == 200
+    h1 = page.get_by_role("heading", level=1)
+    expect(h1).to_be_visible()
+    expect(h1).to_contain_text(heading)
+    assert serious_violations(page) == []
+
+
+def test_the_checker_does_report_a_serious_violation_when_there_is_one(page: Page):
+    page.set_content(
+        '<html lang="en"><title>t</title><main><h1>A form</h1>'
+        '<input type="text" name="unlabelled"><button></button></main></html>'
+    )
+    found = serious_violations(page)
+    assert any(line.startswith("label ") for line in found), found
+    assert any(line.startswith("button-name ") for line in found), found
