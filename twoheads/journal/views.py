@@ -438,17 +438,25 @@ def guide_edit(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 @login_required
 def programme_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     """Ratings as figures; comments only where their author chose to show them."""
+    from twoheads.privacy.concerns import reports_of
+
     programme = _managed_programme(request, slug)
-    feedback = (
+    feedback = list(
         Feedback.objects.filter(meeting__pair__programme=programme)
         .select_related("meeting__pair__mentor", "meeting__pair__mentee", "author")
         .order_by("-created_at")[:200]
     )
-    checkins = (
+    checkins = list(
         CheckIn.objects.filter(pair__programme=programme)
         .select_related("pair__mentor", "pair__mentee", "author")
         .order_by("-created_at")[:200]
     )
+    # A comment released to managers is still never shown to the author's own line manager.
+    below = reports_of(request.user, programme)
+    for item in [*feedback, *checkins]:
+        pair = item.meeting.pair if isinstance(item, Feedback) else item.pair
+        author = pair.mentor_id if item.author_id == pair.mentor.user_id else pair.mentee_id
+        item.shown_comment = "" if author in below or not item.comment_for_manager else item.comment
     audit(request.user, "feedback.view", programme, organisation=programme.organisation)
     return render(
         request,

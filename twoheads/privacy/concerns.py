@@ -29,6 +29,23 @@ def line_managers(person: Participant) -> list[Participant]:
     return chain
 
 
+def reports_of(user: User, programme: Programme) -> set[int]:
+    """Ids of the participants anywhere below `user` in the programme's reporting lines."""
+    rows = list(programme.participants.values_list("pk", "manager_id", "user_id", "email"))
+    email = user.email.lower()
+    stack = [pk for pk, _m, uid, mail in rows if uid == user.pk or (mail and mail.lower() == email)]
+    children: dict[int | None, list[int]] = {}
+    for pk, manager, *_rest in rows:
+        children.setdefault(manager, []).append(pk)
+    below: set[int] = set()
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in below:
+                below.add(child)
+                stack.append(child)
+    return below
+
+
 def kept_out(person: Participant | None) -> Q:
     """The users a person's concern must never reach: themselves, their line, their partners."""
     if person is None:
