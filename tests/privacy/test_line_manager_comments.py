@@ -90,3 +90,26 @@ class LineManagerCommentTests(PersonasTestCase):
         self.p_martin.manager = p_olivia
         self.p_martin.save()
         self.assertNotContains(self.page(self.olivia), "Please move me to another team soon")
+
+
+class ProfileViewAuditTests(PersonasTestCase):
+    def test_martin_opening_priyas_profile_is_audited_without_her_name(self):
+        from twoheads.accounts.models import AuditEvent
+
+        self.client.force_login(self.martin)
+        self.client.get(reverse("participant_detail", args=[self.programme.slug, self.p_priya.pk]))
+        event = AuditEvent.objects.get(action="participant.view")
+        self.assertEqual((event.actor, event.organisation), (self.martin, self.acme))
+        self.assertNotIn("Priya", event.target)
+
+
+class ClosingAProgrammeTests(PersonasTestCase):
+    def test_closing_the_programme_closes_its_live_pairs(self):
+        from twoheads.pairing.models import Pair
+
+        self.client.force_login(self.martin)
+        self.client.post(
+            reverse("programme_transition", args=[self.programme.slug]), {"status": "closed"}
+        )
+        self.pair.refresh_from_db()
+        self.assertEqual(self.pair.status, Pair.Status.ENDED)

@@ -64,6 +64,13 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
 def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = managed_programme(request, slug)
     person = get_object_or_404(_with_profile(programme.participants.all()), pk=pk)
+    audit(
+        request.user,
+        "participant.view",
+        f"participant {person.pk}",
+        organisation=programme.organisation,
+        programme=programme.slug,
+    )
     return render(
         request,
         "participants/participant_detail.html",

@@ -79,6 +79,10 @@ def programme_transition(request: HttpRequest, slug: str) -> HttpResponse:
     except (ValidationError, ValueError):
         messages.error(request, _("That change of status is not allowed from here."))
     else:
+        if programme.status == Programme.Status.CLOSED:
+            from twoheads.journal.closing import close_programme_pairs
+
+            close_programme_pairs(programme, request.user)
         audit(
             request.user,
             "programme.status",
