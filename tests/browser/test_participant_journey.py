@@ -106,7 +106,7 @@ def test_aisha_and_richard_accept_meet_log_follow_an_idea_and_give_feedback(
     assert serious_violations(page) == []
     free.get_by_role("link", name="Use this time").first.click()
     expect(page.get_by_label("Starts:")).not_to_have_value("")
-    page.get_by_role("radio", name="Online").check()
+    page.get_by_role("group", name="Where").get_by_role("radio", name="Online").check()
     page.get_by_label("Online meeting link").fill("https://meet.example.com/aisha-richard")
     page.get_by_label("Agenda").fill("Which AI drafting tools your team could try first.")
     mail.outbox.clear()
@@ -121,7 +121,9 @@ def test_aisha_and_richard_accept_meet_log_follow_an_idea_and_give_feedback(
     page.get_by_role("link", name="did it happen?").click()
     expect(page.get_by_role("heading", name="Log the meeting")).to_be_visible()
     assert serious_violations(page) == []
-    page.get_by_role("radio", name="Yes, we met").check()
+    page.get_by_role("group", name="Did the meeting take place?").get_by_role(
+        "radio", name="Yes, we met"
+    ).check()
     page.get_by_label("How long it lasted, in minutes").fill("50")
     page.get_by_role("button", name="Log it").click()
     expect(page.get_by_role("status")).to_contain_text("The meeting is logged")
@@ -136,7 +138,7 @@ def test_aisha_and_richard_accept_meet_log_follow_an_idea_and_give_feedback(
         ("I learned something", "4"),
         ("I will act on something", "5"),
     ]:
-        page.locator(".field").filter(has_text=question).get_by_role(
+        page.get_by_role("group", name=question).get_by_role(
             "radio", name=rating, exact=True
         ).check()
     page.get_by_role("button", name="Send feedback").click()
@@ -153,7 +155,9 @@ def test_aisha_and_richard_accept_meet_log_follow_an_idea_and_give_feedback(
     page.goto(f"{live_server.url}/pairs/{pair.pk}/")
     page.get_by_role("link", name="Record an idea").click()
     page.get_by_label("Idea:").fill("Draft board papers with a generative AI tool")
-    page.get_by_role("radio", name="I shared it with Richard Hale").check()
+    page.get_by_role("group", name="Who shared it?").get_by_role(
+        "radio", name="I shared it with Richard Hale"
+    ).check()
     page.get_by_label("More about it").fill("A first draft in minutes; Richard edits the tone.")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Record the idea").click()
@@ -166,7 +170,9 @@ def test_aisha_and_richard_accept_meet_log_follow_an_idea_and_give_feedback(
         ("Trying it", "His team drafts the March paper this way."),
         ("Adopted", "Every board paper now starts as a draft from the tool."),
     ]:
-        page.get_by_role("radio", name=state, exact=True).check()
+        page.get_by_role("group", name="Where is it now?").get_by_role(
+            "radio", name=state, exact=True
+        ).check()
         page.get_by_label("What happened").fill(note)
         page.get_by_role("button", name="Save the change").click()
         expect(page.get_by_role("status")).to_contain_text("The idea moved on")
