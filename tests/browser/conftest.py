@@ -7,6 +7,7 @@ test-results/screenshots/.
 import io
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -125,8 +126,20 @@ def demo_site(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
             yield server.url
         finally:
             server._live_server_modified_settings.disable()
+            _finish_requests()
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
+
+
+def _finish_requests() -> None:
+    """Wait for the server's request threads (sockets the browser opened ahead, now closed).
+
+    They close the shared database connection when they end, which must happen before the
+    server gives the connection back to the test thread.
+    """
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and "process_request" in thread.name:
+            thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
