@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import serious_violations, sign_in
-from tests.browser.stories import PASSWORD, manager_account, people_file, person
+from tests.browser.stories import COLUMNS, PASSWORD, manager_account, people_file, person
 from twoheads.accounts.models import Organisation
 from twoheads.pairing.models import Pair
 from twoheads.programmes.models import Programme
@@ -170,3 +170,22 @@ def test_martin_creates_imports_matches_locks_publishes_and_exports(
     assert download.suggested_filename.endswith(".xlsx")
     with open(download.path(), "rb") as workbook:
         assert workbook.read(2) == b"PK"  # an XLSX file is a zip archive
+
+
+def test_martins_hr_file_without_a_languages_column_makes_people_ready_to_match(
+    page: Page, live_server, martin, tmp_path
+):
+    """docs/csv-format.md: `languages` defaults to English; HR exports often lack it."""
+    export = tmp_path / "acme-hr-export.csv"
+    export.write_bytes(people_file(PEOPLE, columns=tuple(c for c in COLUMNS if c != "languages")))
+    sign_in(page, live_server.url, "martin@acme.test", PASSWORD)
+    page.get_by_role("link", name="New programme").click()
+    page.get_by_label("Name").fill("Acme Reverse Mentoring 2027")
+    page.get_by_role("button", name="Create the programme").click()
+    page.get_by_role("link", name="Import the HR system's file").click()
+    page.get_by_label("File from the HR system").set_input_files(export)
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("button", name="Import 6 rows").click()
+    expect(page.get_by_role("status").first).to_contain_text("Imported: 6 new")
+    expect(page.get_by_text("not finished their profiles")).to_have_count(0)
+    expect(page.get_by_text("missing: languages you speak")).to_have_count(0)
