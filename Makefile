@@ -12,7 +12,6 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
-export DJANGO_SETTINGS_MODULE ?= twoheads.settings
 
 .PHONY: help demo serve test lint fmt typecheck bench bench-pg bench-quick screenshots clean check-python
 
