@@ -1,7 +1,9 @@
 """Browser tests: Playwright drives Debian's Chromium against a live server.
 
-Every test here is marked `browser`. A failing test leaves a screenshot of the page in
-test-results/screenshots/.
+Every test here is marked `browser`. A failing test leaves a screenshot of every page it opened
+in test-results/screenshots/. Journeys build small stories with the ORM (tests/browser/stories.py)
+and use pytest-django's `live_server`; page-by-page checks share one demo per module
+(`demo_site`, with `signed_in` sessions for the demo logins).
 """
 
 import io
@@ -32,8 +34,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/browser/" in str(item.path):
             item.add_marker(pytest.mark.browser)
         if "demo_site" in getattr(item, "fixturenames", ()):
-            # The test database must exist for the module's demo, and each test's own changes
-            # are rolled back so the next test starts from the same demo.
+            # The test database must exist for the module's demo; each test runs in a
+            # transaction rolled back at its end.
             item.add_marker(pytest.mark.django_db)
 
 
@@ -113,10 +115,11 @@ def page(open_page: Callable[..., Page]) -> Page:
 def demo_site(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     """A live server over the demo (`seed_demo` with 40 participants), shared by a module.
 
-    Each test using it runs in a transaction that is rolled back afterwards (see
-    `pytest_collection_modifyitems`), so what one test changes the next does not see; work the
-    product defers to `transaction.on_commit` (emails) does not run there. The database is
-    emptied after the module.
+    Each test using it runs in a transaction rolled back at its end (see
+    `pytest_collection_modifyitems`). On SQLite the server shares the test's connection, so
+    what it writes is rolled back too and work deferred to `transaction.on_commit` (emails)
+    does not run; on PostgreSQL the server commits on its own connection. Either way a test
+    must not count on another's changes. The database is emptied after the module.
     """
     with django_db_blocker.unblock():
         call_command("seed_demo", participants=40, stdout=io.StringIO())
