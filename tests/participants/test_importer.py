@@ -193,3 +193,22 @@ class FormatTests(PersonasTestCase):
         result = apply_import(self.programme, out.getvalue(), "hr.xlsx", self.martin)
         self.assertTrue(result.applied, result.errors)
         self.assertEqual(Participant.objects.get(external_id="X1").level, 7)
+
+
+class MissingLanguagesColumnTests(PersonasTestCase):
+    def test_new_people_from_a_file_without_languages_speak_english_by_default(self):
+        data = (
+            b"id,name,role,level,offers,wants,availability\n"
+            b"N1,Nia Obi,mentor,2,Generative AI tools,Finance,mon 09-12\n"
+        )
+        result = apply_import(self.programme, data, "hr.csv", self.martin)
+        self.assertTrue(result.applied, result.errors)
+        self.assertEqual(self.programme.participants.get(external_id="N1").languages, ["en"])
+
+    def test_people_already_stored_keep_their_languages_when_the_column_is_absent(self):
+        self.p_priya.languages = ["en", "hi"]
+        self.p_priya.save()
+        data = b"id,name,role,level\nA100,Priya Patel,mentor,2\n"
+        apply_import(self.programme, data, "hr.csv", self.martin)
+        self.p_priya.refresh_from_db()
+        self.assertEqual(self.p_priya.languages, ["en", "hi"])

@@ -378,6 +378,9 @@ def _compare(plan: _Plan, row: PersonRow) -> None:
     current = plan.existing.get(ext)
     if "status" in plan.columns or current is None:
         wanted["status"] = _status(row, current and current["status"])
+    if current is None:
+        # A new person gets the file format's documented default when the column is absent.
+        wanted.setdefault("languages", list(row.person.languages))
     plan.desired[ext] = wanted
     if current is None:
         plan.changes[ext] = wanted
