@@ -297,6 +297,8 @@ def _answer(pairs: list[Pair], story_pair: Pair, rng: random.Random, start: date
 
 
 def _at(day: date, hour: int) -> datetime:
+    """That day at that hour, moved to Monday when it falls on a weekend."""
+    day += timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
     return datetime.combine(day, time(hour), tzinfo=UTC)
 
 
