@@ -8,7 +8,15 @@ import json
 import pytest
 from openpyxl import Workbook
 
-from twoheads.matching import MatchInputError, read_people, read_rows
+from twoheads.matching import (
+    InputProblem,
+    MatchInputError,
+    file_kind,
+    manager_cycles,
+    read_people,
+    read_records,
+    read_rows,
+)
 
 HEADER = "id,name,role,level,manager_id,timezone,offers,wants,availability"
 
@@ -132,3 +140,57 @@ def test_the_importer_gets_rows_with_their_status() -> None:
         'people.csv row 2, column "status": "retired" is not one of "active" or "leaver" or '
         '"on_leave"'
     ]
+
+
+def test_read_records_splits_rows_without_checking_cells() -> None:
+    text = "ID;Name;Level\np1;Priya;senior\n\n;;\np2;Sam\n"
+    found = read_records(text.encode(), "people.csv")
+    assert found.columns == ("id", "name", "level")
+    assert found.records == (
+        (2, {"id": "p1", "name": "Priya", "level": "senior"}),
+        (5, {"id": "p2", "name": "Sam"}),
+    )
+    assert found.problems == ()
+
+
+def test_read_records_collects_the_columns_of_every_json_person() -> None:
+    data = json.dumps({"people": [{"id": "a"}, {"id": "b", "Site": "Leeds", "level": 3}]})
+    found = read_records(data.encode(), "people.json")
+    assert found.columns == ("id", "site", "level")
+    assert [num for num, _ in found.records] == [1, 2]
+
+
+def test_read_records_returns_problems_instead_of_raising() -> None:
+    found = read_records("id,name\nx,Jos\xe9\n".encode("latin-1"), "hr.csv")
+    expected = "is not UTF-8 text (line 2 has the byte 0xe9); save it as 'CSV UTF-8'"
+    assert found.problems == (
+        InputProblem(message=f"hr.csv {expected}", file="hr.csv", expected=expected),
+    )
+    assert (found.columns, found.records) == ((), ())
+    assert [p.message for p in read_records(b"id\n", "hr.csv").problems] == [
+        "hr.csv has a header but no rows of people"
+    ]
+
+
+def test_file_kind_trusts_the_extension_then_the_first_bytes() -> None:
+    assert file_kind(b"id\n", "People.XLSX") == "xlsx"
+    assert file_kind(b"PK\x03\x04", "people.csv") == "csv"
+    assert file_kind(b"[]", "export.json") == "json"
+    assert file_kind(b"PK\x03\x04", "upload") == "xlsx"
+    assert file_kind(b'  {"people": []}', "upload") == "json"
+    assert file_kind(b"id,name\n", "upload") == "csv"
+
+
+def test_manager_cycles_lists_each_cycle_once_from_its_smallest_id() -> None:
+    managers = {
+        "ann": "cy",
+        "bob": "ann",
+        "cy": "bob",
+        "dee": "ann",
+        "eve": "eve",
+        "fay": "outsider",
+        "gus": None,
+    }
+    assert manager_cycles(managers) == [["ann", "cy", "bob"], ["eve"]]
+    assert manager_cycles({"dee": "ann", "ann": None}) == []
+    assert manager_cycles({}) == []

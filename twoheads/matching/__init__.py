@@ -15,10 +15,20 @@ from twoheads.matching.model import (
     Weights,
 )
 from twoheads.matching.pool import Pool, compile_pool
-from twoheads.matching.reader import PersonRow, read_people, read_rows, read_rules
+from twoheads.matching.reader import (
+    FileRecords,
+    PersonRow,
+    file_kind,
+    manager_cycles,
+    read_people,
+    read_records,
+    read_rows,
+    read_rules,
+)
 from twoheads.matching.skills import fold_skill
 
 __all__ = [
+    "FileRecords",
     "InputProblem",
     "MatchInputError",
     "MatchResult",
@@ -34,9 +44,12 @@ __all__ = [
     "Weights",
     "check_pair",
     "compile_pool",
+    "file_kind",
     "fold_skill",
+    "manager_cycles",
     "match",
     "read_people",
+    "read_records",
     "read_rows",
     "read_rules",
     "suggest",

@@ -2,6 +2,8 @@
 
 The command, the web importer and the API all call `read_rows`, so every upload is
 validated by the same code and reports problems by file, row, column and expectation.
+The importer also uses `read_records`, `file_kind` and `manager_cycles` for what needs the
+database; everything named with an underscore here is private to the engine.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from twoheads.matching.model import InputProblem, MatchInputError, Person, Rules, Weights
@@ -158,13 +160,37 @@ def _load(source: Source, filename: str | None) -> tuple[bytes, str]:
 
 
 Record = tuple[int, dict[str, str]]
+FileKind = Literal["csv", "xlsx", "json"]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FileRecords:
+    """A participant file split into rows, before any cell is checked.
+
+    ``columns`` are the lower-cased columns the rows have, in the order first seen; each record
+    is a row's number in the file with its cells by column. ``problems`` say why the file could
+    not be split into rows (empty, not UTF-8, not a spreadsheet, not JSON, no rows).
+    """
+
+    columns: tuple[str, ...]
+    records: tuple[Record, ...]
+    problems: tuple[InputProblem, ...]
+
+
+def read_records(data: bytes, filename: str) -> FileRecords:
+    """Split a CSV, XLSX or JSON file into rows; problems are returned, never raised."""
+    problems = _Problems(filename)
+    records = _records(data, filename, problems)
+    return FileRecords(
+        columns=tuple(_columns(records)), records=tuple(records), problems=tuple(problems.items)
+    )
 
 
 def _records(data: bytes, name: str, problems: _Problems) -> list[Record]:
     if not data.strip():
         problems.whole_file("is empty; expected a header row and one row per person")
         return []
-    kind = _kind(data, name)
+    kind = file_kind(data, name)
     if kind == "xlsx":
         return _xlsx_records(data, problems)
     text = _decode(data, problems)
@@ -175,7 +201,8 @@ def _records(data: bytes, name: str, problems: _Problems) -> list[Record]:
     return _csv_records(text, problems)
 
 
-def _kind(data: bytes, name: str) -> str:
+def file_kind(data: bytes, name: str) -> FileKind:
+    """Whether a file is "csv", "xlsx" or "json": by its name's extension, else its first bytes."""
     lower = name.lower()
     if lower.endswith((".xlsx", ".xlsm")):
         return "xlsx"
@@ -280,10 +307,12 @@ def _json_value(value: Any) -> str:
     return str(value).strip()
 
 
+def _columns(records: list[Record]) -> list[str]:
+    return list(dict.fromkeys(k for _, rec in records for k in rec))
+
+
 def _header(records: list[Record], problems: _Problems) -> list[str]:
-    header: list[str] = []
-    for _, rec in records:
-        header.extend(k for k in rec if k not in header)
+    header = _columns(records)
     if "id" not in header:
         problems.whole_file('is missing the required column "id"')
     roles = {rec.get("role", "").lower() for _, rec in records}
@@ -468,7 +497,7 @@ def _check_managers(
         manager = row.person.manager_id
         if manager is not None and manager not in known:
             problems.add(row.row, "manager_id", manager, "is not the id of anyone in the file")
-    for cycle in _manager_cycles({pid: r.person.manager_id for pid, r in by_id.items()}):
+    for cycle in manager_cycles({pid: r.person.manager_id for pid, r in by_id.items()}):
         names = " -> ".join(f"{by_id[p].person.label} ({p})" for p in [*cycle, cycle[0]])
         problems.add(
             by_id[cycle[0]].row,
@@ -478,8 +507,11 @@ def _check_managers(
         )
 
 
-def _manager_cycles(managers: Mapping[str, str | None]) -> list[list[str]]:
-    """Every cycle in the manager relation, each listed once starting at its smallest id."""
+def manager_cycles(managers: Mapping[str, str | None]) -> list[list[str]]:
+    """Every cycle in the manager relation (id -> manager id), each once from its smallest id.
+
+    Managers missing from the mapping end a chain; people leading into a cycle are not in it.
+    """
     state: dict[str, int] = {}
     cycles: list[list[str]] = []
     for start in sorted(managers):

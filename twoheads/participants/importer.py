@@ -26,8 +26,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twoheads.accounts.models import Membership, User, audit
-from twoheads.matching import InputProblem, MatchInputError, PersonRow, read_rows
-from twoheads.matching import reader as engine_reader
+from twoheads.matching import (
+    InputProblem,
+    MatchInputError,
+    PersonRow,
+    file_kind,
+    manager_cycles,
+    read_records,
+    read_rows,
+)
+from twoheads.matching.reader import STYLE_PREFIX
 from twoheads.matching.skills import fold_name
 from twoheads.programmes.models import Programme, Skill
 
@@ -240,7 +248,7 @@ def _existing(programme: Programme, columns: set[str]) -> dict[str, dict[str, An
 
 
 def _has_style(columns: set[str]) -> bool:
-    return any(c.startswith(engine_reader.STYLE_PREFIX) for c in columns)
+    return any(c.startswith(STYLE_PREFIX) for c in columns)
 
 
 def _columns_in(data: bytes, filename: str) -> set[str]:
@@ -249,12 +257,9 @@ def _columns_in(data: bytes, filename: str) -> set[str]:
     The reader has checked the whole file already; for a CSV the first rows name every column.
     """
     head = data
-    if engine_reader._kind(data, filename) == "csv" and len(data) > HEAD_BYTES:
+    if file_kind(data, filename) == "csv" and len(data) > HEAD_BYTES:
         head = data[: data.find(b"\n", HEAD_BYTES) + 1 or None]
-    records = engine_reader._records(head, filename, engine_reader._Problems(filename))
-    columns: set[str] = set()
-    for _num, record in records:
-        columns.update(record)
+    columns = set(read_records(head, filename).columns)
     if "organization" in columns:
         columns.add("organisation")
     return columns
@@ -308,7 +313,7 @@ def _check_manager_cycles(plan: _Plan) -> None:
         if row.person.name or row.person.id not in names:
             names[row.person.id] = row.person.label
         rows[row.person.id] = row
-    for cycle in engine_reader._manager_cycles(managers):
+    for cycle in manager_cycles(managers):
         first = next((ext for ext in cycle if ext in rows), cycle[0])
         if first not in rows:
             continue
