@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 
 from .models import ApiToken, AuditEvent, LoginFailure, Membership, Organisation, User
+from .zones import TimeZoneModelForm
+
+
+class UserAdminForm(TimeZoneModelForm, UserChangeForm):
+    """The admin's user form, with the time zone select the model no longer carries."""
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,6 +17,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserAdminForm
     ordering = ["email"]
     list_display = ["email", "name", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "memberships__role"]

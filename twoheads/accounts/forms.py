@@ -3,6 +3,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import LoginFailure, User
+from .zones import TimeZoneModelForm
 
 
 def client_address(request: object) -> str | None:
@@ -47,7 +48,7 @@ class LoginForm(auth_forms.AuthenticationForm):
         return cleaned
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(TimeZoneModelForm):
     class Meta:
         model = User
         fields = ["name", "timezone"]

@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-import zoneinfo
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
-TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+from .zones import validate_time_zone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -42,7 +41,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
     timezone = models.CharField(
-        _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="UTC"
+        _("time zone"), max_length=64, validators=[validate_time_zone], default="UTC"
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from twoheads.accounts.zones import TimeZoneModelForm
+
 from .models import ImportUpload, Invitation, Participant, ParticipantSkill
 
 
@@ -11,6 +13,7 @@ class ParticipantSkillInline(admin.TabularInline):
 
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
+    form = TimeZoneModelForm
     list_display = ["name", "external_id", "programme", "role", "status", "department", "level"]
     list_filter = ["role", "status", "programme", "department", "site"]
     search_fields = ["name", "email", "external_id"]

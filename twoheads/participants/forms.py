@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from twoheads.accounts.models import TIMEZONE_CHOICES, User
+from twoheads.accounts.models import User
+from twoheads.accounts.zones import TimeZoneField
 from twoheads.matching.skills import fold_name
 from twoheads.programmes.models import Programme, Skill
 
@@ -62,7 +63,7 @@ class ProfileForm(forms.Form):
             "Start typing a name. You are never paired with anyone in your reporting line."
         ),
     )
-    timezone = forms.ChoiceField(label=_("Your time zone"), choices=TIMEZONE_CHOICES)
+    timezone = TimeZoneField(label=_("Your time zone"))
     languages = forms.CharField(
         label=_("Languages you can mentor in"),
         required=False,
@@ -92,6 +93,7 @@ class ProfileForm(forms.Form):
         self.participant = participant
         self.programme: Programme = participant.programme
         self.fields["role"].help_text = self.programme.seniority_rule()
+        self.fields["timezone"].keep(participant.timezone)
         self.people_attrs = {
             "list": "people-options",
             "autocomplete": "off",

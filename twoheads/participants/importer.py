@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twoheads.accounts.models import Membership, User, audit
+from twoheads.accounts.zones import is_time_zone
 from twoheads.matching import (
     InputProblem,
     MatchInputError,
@@ -281,6 +282,10 @@ def _check_row(plan: _Plan, row: PersonRow) -> None:
             plan.problem(row.row, column, value[:40], f"is longer than {limit} characters")
     if person.level is not None and person.level < 0:
         plan.problem(row.row, "level", str(person.level), "is not a whole number from 0 up")
+    if not is_time_zone(person.timezone):
+        # The reader takes any file tzdata can load (posixrules, right/UTC); the models do not.
+        zone = person.timezone
+        plan.problem(row.row, "timezone", zone, "is not an IANA time zone (like Europe/London)")
     if person.organisation and person.organisation.lower() not in plan.organisations:
         names = ", ".join(o.name for o in plan.programme.organisations())
         plan.problem(

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from twoheads.accounts.models import TIMEZONE_CHOICES, Organisation, User
+from twoheads.accounts.models import Organisation, User
+from twoheads.accounts.zones import validate_time_zone
 from twoheads.programmes.models import Programme, Skill
 
 
@@ -91,7 +92,7 @@ class Participant(models.Model):
         _("level"), null=True, blank=True, help_text=_("Seniority: a higher number is more senior.")
     )
     timezone = models.CharField(
-        _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="UTC"
+        _("time zone"), max_length=64, validators=[validate_time_zone], default="UTC"
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     interests = models.JSONField(_("interests"), default=list, blank=True)
