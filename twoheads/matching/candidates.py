@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from twoheads.matching.pool import FloatArray, IntArray, Pool
-from twoheads.matching.scoring import Scored, cheap_rules_ok, evaluate
+from twoheads.matching.scoring import Scored, cheap_rules_ok, evaluate, valid_scores
 
 BLOCK_PAIRS = 2_000_000
 DENSE_CELLS = 8_000_000  # 64 MB scratch block
@@ -124,6 +124,31 @@ def valid_pairs(
     return concat(parts)
 
 
+def valid_local(
+    pool: Pool,
+    mentor_local: IntArray,
+    mentee_local: IntArray,
+    teach: FloatArray,
+    learn: FloatArray,
+) -> tuple[IntArray, IntArray, IntArray]:
+    """The pairs (local positions) that break no hard rule, with their scores in millionths."""
+    parts = []
+    for s in range(0, max(len(teach), 1), EVAL_CHUNK):
+        m_l, e_l = mentor_local[s : s + EVAL_CHUNK], mentee_local[s : s + EVAL_CHUNK]
+        at, score = valid_scores(
+            pool,
+            pool.mentors[m_l],
+            pool.mentees[e_l],
+            teach[s : s + EVAL_CHUNK],
+            learn[s : s + EVAL_CHUNK],
+        )
+        parts.append((m_l[at], e_l[at], score))
+    if len(parts) == 1:
+        return parts[0]
+    m_all, e_all, s_all = (np.concatenate(c) for c in zip(*parts, strict=True))
+    return m_all, e_all, s_all
+
+
 def concat(parts: list[Scored]) -> Scored:
     """Join scored pair sets (all with the same rule keys)."""
     if len(parts) == 1:
@@ -134,25 +159,85 @@ def concat(parts: list[Scored]) -> Scored:
     return Scored(**fields, broken=broken)
 
 
-def top_per_group(group: IntArray, key: IntArray, limit: IntArray) -> IntArray:
-    """Positions of the best ``limit[g]`` entries of each group by descending key."""
+KEY_BITS = 40  # sort keys below 2**40 (a score in millionths and a 16-bit tie-break) pack
+
+
+def top_per_group(
+    group: IntArray, key: IntArray, limit: IntArray, *, ordered: bool = True
+) -> IntArray:
+    """Positions of the best ``limit[g]`` entries of each group by descending key.
+
+    Equal keys keep their input order. With ``ordered`` the positions come sorted by group,
+    then best first; otherwise in input order.
+    """
     if not len(group):
         return np.zeros(0, np.int64)
-    # One int64 sort instead of a two-key lexsort: group in the high bits, key inverted below.
-    span = int(key.max()) + 1 if len(key) else 1
-    if int(group.max()) < (1 << 62) // span:
-        order = np.argsort(group * span + (span - 1 - key), kind="stable")
+    counts = np.bincount(group)
+    if not np.any(counts > limit[: len(counts)]):
+        keep = np.arange(len(group))
+    elif int(key.min()) >= 0 and int(key.max()) < 1 << KEY_BITS and len(counts) < 1 << 23:
+        keep = _top_by_threshold(group, key, limit[: len(counts)], counts)
     else:
-        order = np.lexsort((-key, group))
+        return _top_by_argsort(group, key, limit)
+    if not ordered:
+        return keep
+    return keep[_top_by_argsort(group[keep], key[keep], limit)]
+
+
+def _top_by_argsort(group: IntArray, key: IntArray, limit: IntArray) -> IntArray:
+    order = _group_order(group, key)
     sorted_group = group[order]
     first = np.searchsorted(sorted_group, sorted_group, side="left")
     rank = np.arange(len(order)) - first
     return np.asarray(order[rank < limit[sorted_group]])
 
 
+def _group_order(group: IntArray, key: IntArray) -> IntArray:
+    """Positions sorted by group, then descending key, then input order."""
+    # One int64 sort instead of a two-key lexsort: group in the high bits, key inverted below.
+    span = int(key.max()) + 1 if len(key) else 1
+    if int(group.max()) < (1 << 62) // span:
+        return np.asarray(np.argsort(group * span + (span - 1 - key), kind="stable"))
+    return np.asarray(np.lexsort((-key, group)))
+
+
+def _top_by_threshold(
+    group: IntArray, key: IntArray, limit: IntArray, counts: IntArray
+) -> IntArray:
+    """The same selection as `_top_by_argsort`, from each group's cut-off key.
+
+    A value sort of packed (group, key) finds the ``limit``-th best key of every group, which
+    is several times faster than an argsort; only ties at the cut-off need their positions.
+    """
+    inverted = ((1 << KEY_BITS) - 1 - key).astype(np.uint64)
+    packed = np.sort((group.astype(np.uint64) << np.uint64(KEY_BITS)) | inverted)
+    starts = np.cumsum(counts) - counts
+    over = np.flatnonzero(counts > limit)
+    cut = np.full(len(counts), np.iinfo(np.int64).max, np.int64)
+    low_bits = np.uint64((1 << KEY_BITS) - 1)
+    cut[over] = (packed[starts[over] + limit[over] - 1] & low_bits).astype(np.int64)
+    mine = cut[group]
+    inv = inverted.astype(np.int64)
+    better = inv < mine
+    tied = np.flatnonzero(inv == mine)
+    room = limit - np.bincount(group[better], minlength=len(counts))
+    if len(tied):
+        # Ties at the cut-off go in input order until the group is full.
+        order = np.argsort(group[tied], kind="stable")
+        g = group[tied][order]
+        rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
+        better[tied[order][rank < room[g]]] = True
+    return np.flatnonzero(better)
+
+
 @dataclass(frozen=True, slots=True)
 class Candidates:
-    """The candidate set (local positions) and the k-th best bound of everyone in it."""
+    """The candidate set (local positions) and the k-th best bound of everyone in it.
+
+    ``spare_*`` are further valid pairs, scored but kept out of the solver at first: the
+    certificate checks them against the duals without scoring anything again. The k-th best
+    bounds hold for every pair in neither set.
+    """
 
     mentor: IntArray
     mentee: IntArray
@@ -161,6 +246,9 @@ class Candidates:
     kth_mentee: IntArray
     valid_mentor: IntArray
     valid_mentee: IntArray
+    spare_mentor: IntArray
+    spare_mentee: IntArray
+    spare_score: IntArray
 
     @property
     def size(self) -> int:
@@ -188,42 +276,43 @@ class _MentorTops:
         empty = np.zeros(0, np.int64)
         joined = [np.concatenate(c) for c in zip(*self.parts, strict=True)] or [empty] * 4
         mentor, mentee, key, score = joined
-        keep = top_per_group(mentor, key, self.limits)
+        keep = top_per_group(mentor, key, self.limits, ordered=False)
         mentor, mentee, key, score = mentor[keep], mentee[keep], key[keep], score[keep]
         counts = np.bincount(mentor, minlength=len(self.limits))
-        full = counts >= self.limits
-        lowest = np.full(len(self.limits), -1, np.int64)
-        if len(key):
-            order = np.lexsort((key, mentor))
-            firsts = np.searchsorted(mentor[order], np.arange(len(self.limits)))
-            has = counts > 0
-            lowest[has] = key[order][firsts[has]]
-        self.threshold = np.where(full, lowest, -1)
+        lowest = np.full(len(self.limits), np.iinfo(np.int64).max, np.int64)
+        np.minimum.at(lowest, mentor, key)
+        self.threshold = np.where(counts >= self.limits, lowest, -1)
         self.parts = [(mentor, mentee, key, score)]
         self.pending = len(mentor)
         return mentor, mentee, key, score
 
 
-def generate(pool: Pool, k: int, seed: int, progress: Progress | None = None) -> Candidates:
-    """Each mentee's top k and each mentor's top k x capacity, with their k-th best scores."""
+def generate(
+    pool: Pool, k: int, seed: int, progress: Progress | None = None, reserve: int = 0
+) -> Candidates:
+    """Each mentee's top k and each mentor's top k x capacity, with their k-th best scores.
+
+    With ``reserve`` above k, everyone's top ``reserve`` are scored and kept as spare pairs,
+    and the bounds are the ``reserve``-th best, so far fewer pairs need scoring again later.
+    """
+    depth = max(k, reserve)
     n_m, n_e = len(pool.mentors), len(pool.mentees)
-    k_mentee = np.full(n_e, k, np.int64)
-    mentor_tops = _MentorTops(k * np.maximum(pool.capacity[pool.mentors], 1))
+    k_mentee = np.full(n_e, depth, np.int64)
+    capacity = np.maximum(pool.capacity[pool.mentors], 1)
+    mentor_tops = _MentorTops(depth * capacity)
     kth_e = np.full(n_e, NONE, np.int64)
     valid_m = np.zeros(n_m, np.int64)
     valid_e = np.zeros(n_e, np.int64)
     keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
     rows, cols = np.arange(n_e), np.arange(n_m)
     for mentor_l, mentee_l, teach, learn in skill_blocks(pool, by="mentee", rows=rows, cols=cols):
-        scored = valid_pairs(pool, mentor_l, mentee_l, teach, learn)
-        m_l, e_l = _local(pool, scored)
-        score = scored.score_int
-        key = sort_key(score, scored.mentor, scored.mentee, seed)
+        m_l, e_l, score = valid_local(pool, mentor_l, mentee_l, teach, learn)
+        key = sort_key(score, pool.mentors[m_l], pool.mentees[e_l], seed)
         valid_m += np.bincount(m_l, minlength=n_m)
         valid_e += np.bincount(e_l, minlength=n_e)
-        best = top_per_group(e_l, key, k_mentee)
+        best = top_per_group(e_l, key, k_mentee, ordered=False)
         keep_e.append((m_l[best], e_l[best], score[best]))
-        _record_kth(kth_e, e_l[best], score[best], valid_e, k)
+        _record_kth(kth_e, e_l[best], score[best], valid_e, depth)
         mentor_tops.add(m_l, e_l, key, score)
         if progress and len(mentee_l):
             progress(float(mentee_l.max() + 1) / max(n_e, 1), "scoring candidate pairs")
@@ -235,13 +324,24 @@ def generate(pool: Pool, k: int, seed: int, progress: Progress | None = None) ->
         for i in range(3)
     ]
     mentor, mentee, score_int = union_pairs(n_e, (em[0], em[1], em[2]), (tm, te, ts))
-    return Candidates(mentor, mentee, score_int, kth_m, kth_e, valid_m, valid_e)
-
-
-def _local(pool: Pool, scored: Scored) -> tuple[IntArray, IntArray]:
-    return (
-        np.searchsorted(pool.mentors, scored.mentor),
-        np.searchsorted(pool.mentees, scored.mentee),
+    first = np.ones(len(mentor), bool)
+    if depth > k:
+        key = sort_key(score_int, pool.mentors[mentor], pool.mentees[mentee], seed)
+        first[:] = False
+        first[top_per_group(mentee, key, np.full(n_e, k, np.int64), ordered=False)] = True
+        first[top_per_group(mentor, key, k * capacity, ordered=False)] = True
+    spare = ~first
+    return Candidates(
+        mentor[first],
+        mentee[first],
+        score_int[first],
+        kth_m,
+        kth_e,
+        valid_m,
+        valid_e,
+        mentor[spare],
+        mentee[spare],
+        score_int[spare],
     )
 
 

@@ -45,6 +45,8 @@ class Pool:
     interest_count: IntArray
     availability: WordArray
     style: npt.NDArray[np.float32]
+    style_code: IntArray
+    style_table: FloatArray | None
     offers: sp.csr_matrix
     wants: sp.csr_matrix
     depth: IntArray
@@ -97,6 +99,8 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
     languages, _, _ = _bitsets([frozenset(p.languages) for p in people])
     availability = _availability(people)
     week, table = _week_table(availability)
+    style = _style(people)
+    style_code, style_table = _style_table(style)
     return Pool(
         people=people,
         rules=rules,
@@ -113,7 +117,9 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
         availability=availability,
         week=week,
         overlap_table=table,
-        style=_style(people),
+        style=style,
+        style_code=style_code,
+        style_table=style_table,
         offers=offers,
         wants=wants,
         depth=depth,
@@ -293,6 +299,39 @@ def _style(people: tuple[Person, ...]) -> npt.NDArray[np.float32]:
         for question, value in person.style:
             table[row, where[question]] = value
     return table
+
+
+MAX_STYLE_PATTERNS = 1024
+
+
+def _style_table(style: npt.NDArray[np.float32]) -> tuple[IntArray, FloatArray | None]:
+    """Distinct answer patterns and the closeness of every two, as for the weekly patterns.
+
+    With a few questions answered 1-5 there are at most a few hundred patterns, so a lookup
+    replaces the per-pair arithmetic; the values are those `style_closeness` gives.
+    """
+    if not len(style):
+        return np.zeros(0, np.int64), None
+    # NaN (unanswered) compares unequal to itself: code it as 0 for finding the patterns.
+    answers = np.nan_to_num(style, nan=0.0)
+    patterns, code = np.unique(answers, axis=0, return_inverse=True)
+    code = code.ravel().astype(np.int64)
+    if len(patterns) > MAX_STYLE_PATTERNS:
+        return code, None
+    rows = np.where(patterns == 0.0, np.nan, patterns).astype(np.float32)
+    a = np.repeat(np.arange(len(rows)), len(rows))
+    b = np.tile(np.arange(len(rows)), len(rows))
+    table = style_closeness(rows[a], rows[b]).reshape(len(rows), len(rows))
+    return code, table
+
+
+def style_closeness(mine: npt.NDArray[np.float32], yours: npt.NDArray[np.float32]) -> FloatArray:
+    """1 minus the mean answer gap over shared questions, scaled to [0, 1]; 0.5 if none."""
+    gaps = np.abs(mine - yours)
+    answered = ~np.isnan(gaps)
+    count = answered.sum(axis=1)
+    total = np.where(answered, gaps, 0.0).sum(axis=1)
+    return np.asarray(np.where(count > 0, 1.0 - total / np.maximum(count, 1) / 4.0, 0.5))
 
 
 def _org_chart(

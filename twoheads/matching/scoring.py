@@ -12,6 +12,7 @@ from twoheads.matching.pool import (
     FloatArray,
     IntArray,
     Pool,
+    style_closeness,
 )
 
 SCALE = 1_000_000  # scores are compared as integers in millionths
@@ -146,6 +147,40 @@ def evaluate(
     )
 
 
+def valid_scores(
+    pool: Pool, mentor: IntArray, mentee: IntArray, teach: FloatArray, learn: FloatArray
+) -> tuple[IntArray, IntArray]:
+    """Positions of the pairs that break no hard rule, and their scores in millionths.
+
+    The same components and arithmetic as `evaluate`, so the scores are identical, but each
+    rule removes pairs before the next component is computed, and nothing else is kept.
+    """
+    rules = pool.rules
+    benefit = (teach + learn) / 2
+    ok = (teach > 0) & (learn > 0) if rules.require_mutual else benefit > 0
+    ok &= cheap_rules_ok(pool, mentor, mentee)
+    at = np.flatnonzero(ok)
+    mentor, mentee, benefit = mentor[at], mentee[at], benefit[at]
+    overlap = _overlap_hours(pool, mentor, mentee)
+    compatibility = (
+        INTEREST_SHARE * _interest(pool, mentor, mentee)
+        + STYLE_SHARE * _style(pool, mentor, mentee)
+        + TIME_SHARE * np.minimum(1.0, overlap / FULL_OVERLAP_HOURS)
+    )
+    ok = (overlap >= rules.min_overlap_hours - 1e-9) & (
+        compatibility >= rules.min_compatibility - 1e-9
+    )
+    at, mentor, mentee = at[ok], mentor[ok], mentee[ok]
+    benefit, compatibility = benefit[ok], compatibility[ok]
+    same_line, distance = _chart(pool, mentor, mentee)
+    ok = ~same_line
+    at, mentor, mentee, distance = at[ok], mentor[ok], mentee[ok], distance[ok]
+    reach = _reach(pool, mentor, mentee, distance)
+    wb, wc, wr = rules.weights.normalised()
+    score = wb * benefit[ok] + wc * compatibility[ok] + wr * reach
+    return at, np.rint(score * SCALE).astype(np.int64)
+
+
 def cheap_rules_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
     """The rules that need no component: level, organisation, department, language, exclusions."""
     rules = pool.rules
@@ -191,11 +226,9 @@ def _interest(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
 
 def _style(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
     """1 minus the mean answer gap over shared questions, scaled to [0, 1]; 0.5 if none."""
-    gaps = np.abs(pool.style[mentor] - pool.style[mentee])
-    answered = ~np.isnan(gaps)
-    count = answered.sum(axis=1)
-    total = np.where(answered, gaps, 0.0).sum(axis=1)
-    return np.where(count > 0, 1.0 - total / np.maximum(count, 1) / 4.0, 0.5)
+    if pool.style_table is not None:
+        return np.asarray(pool.style_table[pool.style_code[mentor], pool.style_code[mentee]])
+    return style_closeness(pool.style[mentor], pool.style[mentee])
 
 
 def _chart(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[BoolArray, IntArray]:

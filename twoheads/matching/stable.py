@@ -85,24 +85,30 @@ def deferred_acceptance(
     order = top_per_group(mentee, mentee_pref, np.full(len(cap_e), depth, np.int64))
     lists_m, lists_e, prefs = mentor[order], mentee[order], mentor_pref[order]
     start = np.searchsorted(lists_e, np.arange(len(cap_e) + 1))
-    held = _propose(cap_m, cap_e, lists_m.tolist(), prefs.tolist(), start.tolist(), seed)
-    pairs = sorted((m, e) for m, heap in enumerate(held) for _, e in heap)
-    out_m = np.array([p[0] for p in pairs], np.int64)
-    out_e = np.array([p[1] for p in pairs], np.int64)
-    ok = no_blocking_pair(cap_m, cap_e, lists_m, lists_e, prefs, start, out_m, out_e)
-    return Outcome(out_m, out_e, ok)
+    held = _propose(
+        cap_m, cap_e, lists_m.tolist(), lists_e.tolist(), prefs.tolist(), start.tolist(), seed
+    )
+    # Each held offer is a position in the lists; order the pairs by mentor, then mentee.
+    at = np.array([j for heap in held for _, j in heap], np.int64)
+    at = at[np.lexsort((lists_e[at], lists_m[at]))] if len(at) else at
+    matched = np.zeros(len(lists_m), bool)
+    matched[at] = True
+    ok = no_blocking_pair(cap_m, cap_e, lists_m, lists_e, prefs, start, matched)
+    return Outcome(lists_m[at], lists_e[at], ok)
 
 
 def _propose(
     cap_m: IntArray,
     cap_e: IntArray,
     lists: list[int],
+    owner: list[int],
     prefs: list[int],
     start: list[int],
     seed: int,
 ) -> list[list[tuple[int, int]]]:
     """The proposal loop, kept in plain Python lists for speed."""
     caps_m, caps_e = cap_m.tolist(), cap_e.tolist()
+    # A mentor's heap holds (preference, list position) of the offers it keeps.
     held: list[list[tuple[int, int]]] = [[] for _ in caps_m]
     holding = [0] * len(caps_e)
     cursor = start[:-1]
@@ -116,10 +122,11 @@ def _propose(
             m = lists[j]
             heap = held[m]
             if len(heap) < caps_m[m]:
-                heapq.heappush(heap, (prefs[j], e))
+                heapq.heappush(heap, (prefs[j], j))
                 holding[e] += 1
             elif heap and prefs[j] > heap[0][0]:
-                _, loser = heapq.heapreplace(heap, (prefs[j], e))
+                _, lost = heapq.heapreplace(heap, (prefs[j], j))
+                loser = owner[lost]
                 holding[e] += 1
                 holding[loser] -= 1
                 free.append(loser)
@@ -133,13 +140,12 @@ def no_blocking_pair(
     lists_e: IntArray,
     prefs: IntArray,
     start: IntArray,
-    out_m: IntArray,
-    out_e: IntArray,
+    matched: BoolArray,
 ) -> bool:
     """True when no listed pair would both rather be together than with their partners."""
     position = np.arange(len(lists_m)) - start[lists_e]
     n_e = len(cap_e)
-    matched = np.isin(lists_m * n_e + lists_e, out_m * n_e + out_e)
+    out_m, out_e = lists_m[matched], lists_e[matched]
     worst_e = np.full(n_e, -1, np.int64)
     np.maximum.at(worst_e, lists_e[matched], position[matched])
     count_e = np.bincount(out_e, minlength=n_e)
