@@ -68,12 +68,22 @@ class Concern(models.Model):
 
 
 class PastPairHash(models.Model):
-    """A keyed hash of two people who were paired, kept after their programme is anonymised."""
+    """One side of a past pair, kept after its programme is anonymised or a person erased.
+
+    Each past pair is kept as two rows, one from each side: `token` stands for one person's n-th
+    past pair kept by the organisation, `partner` for the other person's side of the same pair,
+    both HMACs made with the server's key. No two pairs share a value, so without the key no row
+    can be tied to a person, nor two pairs to one person. A person's tokens are numbered without
+    gaps: rows go a whole organisation at a time. Rows kept before tokens (`token` empty) hold
+    `digest`, a keyed hash of the whole pair.
+    """
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="past_pair_hashes"
     )
-    digest = models.CharField(max_length=64)
+    token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    partner = models.CharField(max_length=64, blank=True)
+    digest = models.CharField(max_length=64, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -84,4 +94,4 @@ class PastPairHash(models.Model):
         verbose_name_plural = _("past pairs (hashed)")
 
     def __str__(self) -> str:
-        return f"{self.organisation}: {self.digest[:12]}…"
+        return f"{self.organisation}: {(self.token or self.digest or '')[:12]}…"

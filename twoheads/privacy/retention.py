@@ -1,15 +1,18 @@
 """Retention: closed programmes are anonymised after their retention period.
 
-All that outlives anonymisation about people is a keyed hash of each past pair, so that the same two
-people are not paired again. The hash of a pair is SHA-256 over the two people's keyed identities
-(HMAC-SHA256 with the site's secret key over organisation and email, or external id when there is
-no email), sorted, so it does not depend on who was the mentor. Without the key nobody can test
-whether two given people were ever paired.
+All that outlives anonymisation about people are keyed tokens of each past pair, so that the same
+two people are not paired again. A person's identity key is HMAC-SHA256 with the site's secret key
+over organisation and email (external id when there is no email); the n-th past pair an
+organisation keeps for that person gets the token HMAC(key, organisation, n, identity key), and the
+pair is stored as two rows, (token, partner's token) from each side. Every token is different, so
+without the key nobody can test whether two given people were ever paired, nor tell that two rows
+are about the same person; with it, the check computes one token per person and looks them up.
 """
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -17,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from twoheads.accounts.models import AuditEvent, audit
+from twoheads.accounts.models import AuditEvent, Organisation, audit
 from twoheads.guard.models import GuardConfirmation
 from twoheads.journal.models import (
     CheckIn,
@@ -38,6 +41,8 @@ from .redaction import redact_text
 
 # External ids of people whose data was erased or anonymised start with this.
 ERASED_PREFIX = "erased-"
+# Tokens looked up in one query; well under every backend's limit on query parameters.
+LOOKUP_BATCH = 5000
 
 
 def _key() -> bytes:
@@ -47,52 +52,143 @@ def _key() -> bytes:
 def identity_key(participant: Participant) -> bytes:
     """A keyed, stable identity for one person: organisation and email, else external id."""
     org = participant.organisation_id or participant.programme.organisation_id
-    who = participant.email.strip().lower() or f"id:{participant.external_id}"
-    return hmac.new(_key(), f"{org}\n{who}".encode(), hashlib.sha256).digest()
+    return _identity(_key(), org, participant.email, participant.external_id)
+
+
+def _identity(key: bytes, organisation_id: int, email: str, external_id: str) -> bytes:
+    who = email.strip().lower() or f"id:{external_id}"
+    return hmac.digest(key, f"{organisation_id}\n{who}".encode(), "sha256")
 
 
 def pair_digest(first: bytes, second: bytes) -> str:
-    """The digest of two people's identity keys, the same in either order."""
+    """The hash of a pair kept before tokens: two identity keys, the same in either order."""
     low, high = sorted((first, second))
     return hashlib.sha256(low + high).hexdigest()
 
 
+def pair_token(key: bytes, identity: bytes, organisation_id: int, n: int) -> str:
+    """The token of a person's n-th past pair kept by an organisation."""
+    message = b"past pair\n%d\n%d\n" % (organisation_id, n) + identity
+    return hmac.digest(key, message, "sha256").hex()
+
+
+def kept_sides(
+    identities: Iterable[bytes], organisation_ids: Sequence[int]
+) -> dict[str, tuple[bytes, str]]:
+    """Every kept side of these people's past pairs: token -> (identity key, partner's token).
+
+    A person's tokens are numbered from 0 without gaps, so each round looks up the next token of
+    the people whose last one was found: one token per person and organisation, plus one per hit.
+    """
+    key = _key()
+    found: dict[str, tuple[bytes, str]] = {}
+    pending = {(who, org): 0 for who in set(identities) for org in organisation_ids}
+    while pending:
+        asked = {pair_token(key, who, org, n): (who, org) for (who, org), n in pending.items()}
+        hits: dict[tuple[bytes, int], int] = {}
+        batch = list(asked)
+        for i in range(0, len(batch), LOOKUP_BATCH):
+            rows = PastPairHash.objects.filter(token__in=batch[i : i + LOOKUP_BATCH])
+            for token, partner in rows.values_list("token", "partner"):
+                who, org = asked[token]
+                found[token] = (who, partner)
+                hits[who, org] = pending[who, org] + 1
+        pending = hits
+    return found
+
+
+def past_partners(sides: dict[str, tuple[bytes, str]]) -> set[tuple[bytes, bytes]]:
+    """The (identity, identity) pairs, in both orders, whose two sides are both in `sides`."""
+    owner = {token: who for token, (who, _) in sides.items()}
+    return {(who, owner[partner]) for who, partner in sides.values() if partner in owner}
+
+
 def record_past_pairs(programme: Programme, pairs: Iterable[Pair] | None = None) -> int:
-    """Keep the hash of every pair the programme made (or of `pairs`); returns how many are new."""
+    """Keep the tokens of every pair the programme made (or of `pairs`); returns how many are new.
+
+    A side whose data is already erased is skipped: its identity is gone, so it would never match.
+    """
     if pairs is None:
         pairs = programme.pairs.select_related("mentor__programme", "mentee__programme")
-    digests = {pair_digest(identity_key(p.mentor), identity_key(p.mentee)) for p in pairs}
-    known = set(
-        PastPairHash.objects.filter(
-            organisation=programme.organisation, digest__in=digests
-        ).values_list("digest", flat=True)
-    )
-    PastPairHash.objects.bulk_create(
-        [PastPairHash(organisation=programme.organisation, digest=d) for d in digests - known],
-        ignore_conflicts=True,
-    )
-    return len(digests - known)
+    wanted = {
+        frozenset((identity_key(p.mentor), identity_key(p.mentee)))
+        for p in pairs
+        if not p.mentor.external_id.startswith(ERASED_PREFIX)
+        and not p.mentee.external_id.startswith(ERASED_PREFIX)
+    }
+    wanted = {pair for pair in wanted if len(pair) == 2}
+    org = programme.organisation_id
+    with transaction.atomic():
+        # Numbering a person's tokens reads then writes: one writer per organisation at a time.
+        Organisation.objects.select_for_update(no_key=True).filter(pk=org).first()
+        sides = kept_sides((who for pair in wanted for who in pair), [org])
+        new = wanted - {frozenset(pair) for pair in past_partners(sides)}
+        count: dict[bytes, int] = defaultdict(int)
+        for who, _ in sides.values():
+            count[who] += 1
+        rows = []
+        key = _key()
+        for first, second in (sorted(pair) for pair in new):
+            one = pair_token(key, first, org, count[first])
+            other = pair_token(key, second, org, count[second])
+            count[first] += 1
+            count[second] += 1
+            rows += [
+                PastPairHash(organisation_id=org, token=one, partner=other),
+                PastPairHash(organisation_id=org, token=other, partner=one),
+            ]
+        PastPairHash.objects.bulk_create(rows)
+    return len(new)
 
 
 def blocked_pairs_for(programme: Programme) -> set[tuple[str, str]]:
     """(mentor external id, mentee external id) of people in `programme` who were paired before.
 
-    Reads the hashes kept by every organisation taking part, so anonymised programmes still stop
-    the same two people from being paired again. Feed it to the engine's `Rules.blocked`.
+    Reads what every organisation taking part kept, so anonymised programmes still stop the same
+    two people from being paired again. Feed it to the engine's `Rules.blocked`.
     """
-    stored = PastPairHash.objects.filter(organisation__in=programme.organisations())
-    digests = {bytes.fromhex(d) for d in stored.values_list("digest", flat=True)}
-    if not digests:
+    organisation_ids = [org.pk for org in programme.organisations()]
+    if not PastPairHash.objects.filter(organisation__in=organisation_ids).exists():
         return set()
-    people = list(
+    people = _people_by_identity(programme)
+    pairs = past_partners(kept_sides(people, organisation_ids))
+    blocked = {
+        (mentor, mentee)
+        for first, second in pairs
+        for mentor, role in people[first]
+        for mentee, other_role in people[second]
+        if role == Participant.Role.MENTOR and other_role == Participant.Role.MENTEE
+    }
+    return blocked | _blocked_by_old_hashes(organisation_ids, people)
+
+
+def _people_by_identity(programme: Programme) -> dict[bytes, list[tuple[str, str]]]:
+    """(external id, role) of the programme's mentors and mentees, by identity key."""
+    key = _key()
+    people: dict[bytes, list[tuple[str, str]]] = defaultdict(list)
+    rows = (
         programme.participants.filter(role__in=[Participant.Role.MENTOR, Participant.Role.MENTEE])
         .exclude(external_id__startswith=ERASED_PREFIX)
-        .select_related("programme")
+        .values_list("external_id", "role", "email", "organisation_id")
     )
-    mentors = [(p.external_id, identity_key(p)) for p in people if p.is_mentor]
-    mentees = [(p.external_id, identity_key(p)) for p in people if p.is_mentee]
+    for external_id, role, email, org in rows:
+        who = _identity(key, org or programme.organisation_id, email, external_id)
+        people[who].append((external_id, role))
+    return people
+
+
+def _blocked_by_old_hashes(
+    organisation_ids: list[int], people: dict[bytes, list[tuple[str, str]]]
+) -> set[tuple[str, str]]:
+    """Pairs kept before tokens hold one hash of both people: every mentor-mentee pair is hashed."""
+    kept = PastPairHash.objects.filter(organisation__in=organisation_ids, token__isnull=True)
+    digests = {bytes.fromhex(d) for d in kept.values_list("digest", flat=True)}
+    if not digests:
+        return set()
+    everyone = [(ext, role, key) for key, persons in people.items() for ext, role in persons]
+    mentors = [(ext, key) for ext, role, key in everyone if role == Participant.Role.MENTOR]
+    mentees = [(ext, key) for ext, role, key in everyone if role == Participant.Role.MENTEE]
     sha256 = hashlib.sha256
-    # Every mentor-mentee pair is hashed: the digests cannot be looked up any other way.
     return {
         (m, e)
         for m, mk in mentors
