@@ -1,17 +1,19 @@
 """What a pair keeps together: journal notes, ideas, goals, feedback, check-ins, guides, nudges."""
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twoheads.accounts.models import User
-from twoheads.meetings.models import Meeting
+from twoheads.meetings.models import Meeting, chunked
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
@@ -274,8 +276,34 @@ class GoalUpdate(models.Model):
         return f"{self.goal}: {self.progress}%"
 
 
+class FeedbackQuerySet(models.QuerySet["Feedback"]):
+    def bulk_create(self, objs: Iterable["Feedback"], *args: Any, **kwargs: Any) -> list:
+        """Insert the ratings and recount their pairs' tallies."""
+        rows = list(objs)
+        for row in rows:
+            row.copy_from_meeting()
+        with transaction.atomic():
+            created = super().bulk_create(rows, *args, **kwargs)
+            FeedbackTally.recount(row.pair_id for row in created)
+        return created
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Delete the ratings and recount their pairs' tallies."""
+        with transaction.atomic():
+            pairs = set(self.order_by().values_list("pair", flat=True))
+            deleted = super().delete()
+            FeedbackTally.recount(pairs)
+        return deleted
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]  # never Feedback.objects.delete()
+
+
 class Feedback(models.Model):
-    """One partner's ratings of one meeting that took place."""
+    """One partner's ratings of one meeting that took place.
+
+    Saving or deleting feedback recounts the pair's `FeedbackTally` in the same transaction.
+    """
 
     DIMENSIONS = ("listened", "was_listened_to", "learned", "will_act")
 
@@ -290,17 +318,55 @@ class Feedback(models.Model):
         _("let the programme manager read my comment"), default=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The meeting's pair and start, copied when the feedback is written (a logged meeting never
+    # moves), so the dashboard reads the last weeks' ratings from one index.
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="+", editable=False)
+    meeting_starts_at = models.DateTimeField(editable=False)
+
+    objects = FeedbackQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "author"], name="one_feedback_per_person")
         ]
+        indexes = [
+            # The last weeks' ratings: a range of this index alone, never the whole table.
+            models.Index(
+                fields=[
+                    "meeting_starts_at",
+                    "pair",
+                    "listened",
+                    "was_listened_to",
+                    "learned",
+                    "will_act",
+                ],
+                name="feedback_by_meeting_start",
+            )
+        ]
         verbose_name = _("meeting feedback")
         verbose_name_plural = _("meeting feedback")
 
     def __str__(self) -> str:
         return f"{self.author} on {self.meeting}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.copy_from_meeting()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            FeedbackTally.recount([self.pair_id])
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            FeedbackTally.recount([self.pair_id])
+        return deleted
+
+    def copy_from_meeting(self) -> None:
+        """Take the meeting's pair and start, when the feedback is first written."""
+        if self._state.adding:
+            self.pair_id = self.meeting.pair_id
+            self.meeting_starts_at = self.meeting.starts_at
 
     @property
     def average(self) -> float:
@@ -310,6 +376,88 @@ class Feedback(models.Model):
     def manager_comment(self) -> str:
         """What a programme manager may read of the comment: all of it, or nothing."""
         return self.comment if self.comment_for_manager else ""
+
+
+def answers_total() -> Any:
+    """The sum of one feedback's four answers."""
+    return F("listened") + F("was_listened_to") + F("learned") + F("will_act")
+
+
+class FeedbackTally(models.Model):
+    """A pair's meeting feedback added up, all of it and as each side rates: read by the
+    programme dashboard instead of every rating.
+
+    Never written directly: `recount` adds up the pair's feedback again whenever feedback is
+    saved or deleted, in the same transaction, so it always agrees with the ratings.
+    """
+
+    SIDES = ("mentor", "mentee")
+
+    pair = models.OneToOneField(
+        Pair, on_delete=models.CASCADE, primary_key=True, related_name="feedback_tally"
+    )
+    # Every rating of the pair's meetings, whoever gave it, and the sum of all their answers.
+    ratings = models.PositiveIntegerField(default=0)
+    rating_total = models.PositiveIntegerField(default=0)
+    # As the reverse mentor rates: how many ratings, and the sum of each answer.
+    mentor_ratings = models.PositiveIntegerField(default=0)
+    mentor_listened = models.PositiveIntegerField(default=0)
+    mentor_was_listened_to = models.PositiveIntegerField(default=0)
+    mentor_learned = models.PositiveIntegerField(default=0)
+    mentor_will_act = models.PositiveIntegerField(default=0)
+    # As the mentee rates.
+    mentee_ratings = models.PositiveIntegerField(default=0)
+    mentee_listened = models.PositiveIntegerField(default=0)
+    mentee_was_listened_to = models.PositiveIntegerField(default=0)
+    mentee_learned = models.PositiveIntegerField(default=0)
+    mentee_will_act = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("feedback tally")
+        verbose_name_plural = _("feedback tallies")
+
+    def __str__(self) -> str:
+        return f"{self.pair_id}: {self.ratings} ratings"
+
+    @classmethod
+    def counted_fields(cls) -> list[str]:
+        return [f.name for f in cls._meta.concrete_fields if not f.primary_key]
+
+    @classmethod
+    def sums(cls) -> dict[str, Any]:
+        """The aggregates of `Feedback` rows that fill each field, by field name."""
+        sums: dict[str, Any] = {"ratings": Count("pk"), "rating_total": Sum(answers_total())}
+        for side in cls.SIDES:
+            mine = Q(author=F(f"pair__{side}__user"))
+            sums[f"{side}_ratings"] = Count("pk", filter=mine)
+            for name in Feedback.DIMENSIONS:
+                sums[f"{side}_{name}"] = Sum(name, filter=mine)
+        return sums
+
+    @classmethod
+    def recount(cls, pairs: Iterable[int]) -> None:
+        """Add up the feedback of these pairs (ids) again, from the ratings themselves.
+
+        The tallies are locked first, so two ratings given at once for one pair are counted
+        one after the other.
+        """
+        fields = cls.counted_fields()
+        for ids in chunked(pairs):
+            with transaction.atomic():
+                cls.objects.bulk_create([cls(pair_id=pk) for pk in ids], ignore_conflicts=True)
+                tallies = list(cls.objects.select_for_update().filter(pair__in=ids).order_by("pk"))
+                counts = {
+                    row["pair"]: row
+                    for row in Feedback.objects.filter(pair__in=ids)
+                    .values("pair")
+                    .annotate(**cls.sums())
+                    .order_by()
+                }
+                for tally in tallies:
+                    row = counts.get(tally.pair_id, {})
+                    for name in fields:
+                        setattr(tally, name, row.get(name) or 0)
+                cls.objects.bulk_update(tallies, fields)
 
 
 class CheckIn(models.Model):

@@ -3,12 +3,15 @@
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,13 @@ from twoheads.pairing.models import Pair
 
 def new_uid() -> str:
     return f"{uuid.uuid4()}@twoheads"
+
+
+def chunked(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
+    """Ids in sorted lists of at most `size`, small enough for any database's IN (...)."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
@@ -38,6 +48,17 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
 
     def held(self) -> "MeetingQuerySet":
         return self.filter(log__held=True)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Delete the meetings and count again what their pairs' meetings add up to."""
+        with transaction.atomic():
+            pairs = set(self.order_by().values_list("pair", flat=True))
+            deleted = super().delete()
+            MeetingTally.recount(pairs)
+        return deleted
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]  # never Meeting.objects.delete()
 
 
 class Meeting(models.Model):
@@ -72,12 +93,21 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Whether its log says it took place (None until it is logged): written only with the log,
+    # so the dashboard counts meetings held without joining the logs.
+    held = models.BooleanField(null=True, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["pair", "status", "starts_at"])]
+        indexes = [
+            models.Index(fields=["pair", "status", "starts_at"]),
+            # Meetings held per week: a range of this index alone, never the whole table.
+            models.Index(
+                fields=["starts_at", "pair"], condition=Q(held=True), name="meeting_held_by_start"
+            ),
+        ]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
 
@@ -86,6 +116,12 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meeting_detail", args=[self.pk])
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            MeetingTally.recount([self.pair_id])
+        return deleted
 
     @property
     def ends_at(self) -> datetime:
@@ -116,8 +152,29 @@ class Meeting(models.Model):
         return self.location or str(_("In person"))
 
 
+class MeetingLogQuerySet(models.QuerySet["MeetingLog"]):
+    def bulk_create(self, objs: Iterable["MeetingLog"], *args: Any, **kwargs: Any) -> list:
+        """Insert the logs, mark their meetings held or not, and recount their pairs."""
+        with transaction.atomic():
+            logs = super().bulk_create(objs, *args, **kwargs)
+            for held in (True, False):
+                for ids in chunked(log.meeting_id for log in logs if log.held == held):
+                    Meeting.objects.filter(pk__in=ids).update(held=held)
+            for log in logs:
+                if MeetingLog.meeting.is_cached(log):
+                    log.meeting.held = log.held
+            pairs: set[int] = set()
+            for ids in chunked(log.meeting_id for log in logs):
+                pairs.update(Meeting.objects.filter(pk__in=ids).values_list("pair", flat=True))
+            MeetingTally.recount(pairs)
+        return logs
+
+
 class MeetingLog(models.Model):
-    """What happened: one log per meeting, written by either partner once it has started."""
+    """What happened: one log per meeting, written by either partner once it has started.
+
+    Saving or deleting a log sets its meeting's `held` and recounts the pair's tally.
+    """
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="log")
     held = models.BooleanField(_("the meeting took place"))
@@ -132,6 +189,8 @@ class MeetingLog(models.Model):
     )
     logged_at = models.DateTimeField(default=timezone.now)
 
+    objects = MeetingLogQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("meeting log")
         verbose_name_plural = _("meeting logs")
@@ -139,9 +198,69 @@ class MeetingLog(models.Model):
     def __str__(self) -> str:
         return f"{self.meeting}: {'held' if self.held else 'not held'}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._mark_meeting(self.held)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            self._mark_meeting(None)
+        return deleted
+
     def clean(self) -> None:
         if self.held and not self.duration_minutes:
             raise ValidationError({"duration_minutes": _("Say how long the meeting lasted.")})
+
+    def _mark_meeting(self, held: bool | None) -> None:
+        Meeting.objects.filter(pk=self.meeting_id).update(held=held)
+        self.meeting.held = held
+        MeetingTally.recount([self.meeting.pair_id])
+
+
+class MeetingTally(models.Model):
+    """How many meetings a pair has held, and when it last met: read by the programme dashboard.
+
+    Never written directly: `recount` counts the pair's meetings again whenever a log is saved
+    or a meeting deleted, in the same transaction, so it always agrees with the meetings.
+    """
+
+    pair = models.OneToOneField(
+        Pair, on_delete=models.CASCADE, primary_key=True, related_name="meeting_tally"
+    )
+    held = models.PositiveIntegerField(default=0)
+    last_held_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting tally")
+        verbose_name_plural = _("meeting tallies")
+
+    def __str__(self) -> str:
+        return f"{self.pair_id}: {self.held} held"
+
+    @classmethod
+    def recount(cls, pairs: Iterable[int]) -> None:
+        """Count the held meetings of these pairs (ids) again, from the meetings themselves.
+
+        The tallies are locked first, so two logs written at once for one pair are counted
+        one after the other.
+        """
+        for ids in chunked(pairs):
+            with transaction.atomic():
+                cls.objects.bulk_create([cls(pair_id=pk) for pk in ids], ignore_conflicts=True)
+                tallies = list(cls.objects.select_for_update().filter(pair__in=ids).order_by("pk"))
+                counts = {
+                    row["pair"]: row
+                    for row in Meeting.objects.filter(pair__in=ids, held=True)
+                    .values("pair")
+                    .annotate(n=Count("pk"), last=Max("starts_at"))
+                    .order_by()
+                }
+                for tally in tallies:
+                    row = counts.get(tally.pair_id, {})
+                    tally.held, tally.last_held_at = row.get("n", 0), row.get("last")
+                cls.objects.bulk_update(tallies, ["held", "last_held_at"])
 
 
 class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
