@@ -6,7 +6,10 @@ skills are ever scored. Scoring runs in blocks of rows to bound memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +19,6 @@ from twoheads.matching.pool import FloatArray, IntArray, Pool
 from twoheads.matching.scoring import Scored, cheap_rules_ok, evaluate, valid_scores
 
 BLOCK_PAIRS = 2_000_000
-DENSE_CELLS = 8_000_000  # 64 MB scratch block
 EVAL_CHUNK = 1_000_000
 NONE = -1  # "no k-th best": everyone this person could pair with is a candidate
 Progress = Callable[[float, str], None]
@@ -38,6 +40,56 @@ def sort_key(score_int: IntArray, mentor: IntArray, mentee: IntArray, seed: int)
     return (score_int << 16) | tie_break(mentor, mentee, seed)
 
 
+@dataclass(frozen=True, slots=True)
+class BlockPlan:
+    """The two sides' skill matrices for one scan, and how many rows each block takes."""
+
+    by: str
+    rows: IntArray
+    cols: IntArray
+    left: sp.csr_matrix
+    right: sp.csr_matrix
+    step: int
+
+    @property
+    def starts(self) -> range:
+        """The first row of each block."""
+        return range(0, len(self.rows), self.step)
+
+
+def plan_blocks(pool: Pool, *, by: str, rows: IntArray, cols: IntArray) -> BlockPlan:
+    """Blocks of ``rows`` (local positions on side ``by``) against ``cols`` on the other side.
+
+    One complex sparse product gives both directions at once: teach in the real part,
+    learn in the imaginary part.
+    """
+    left, right = (
+        (pool.flows_e, pool.flows_m_t) if by == "mentee" else (pool.flows_m, pool.flows_e_t)
+    )
+    left = left[rows]
+    if len(cols) != right.shape[1] or np.any(cols != np.arange(len(cols))):
+        right = right[:, cols]
+    step = min(_rows_per_block(left, right), max(len(rows), 1))
+    return BlockPlan(by, rows, cols, left, right, step)
+
+
+def skill_block(
+    pool: Pool, plan: BlockPlan, start: int
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """Pairs sharing a skill in one block, as (mentor local, mentee local, teach, learn)."""
+    product = sp.csr_matrix(plan.left[start : start + plan.step] @ plan.right)
+    value = product.data
+    teach, learn = value.real, value.imag
+    either = (teach > 0) | (learn > 0)
+    keep = (teach > 0) & (learn > 0) if pool.rules.require_mutual else either
+    row = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))[keep]
+    side_rows = plan.rows[start + row]
+    side_cols = plan.cols[product.indices[keep]]
+    if plan.by == "mentee":
+        return side_cols, side_rows, teach[keep], learn[keep]
+    return side_rows, side_cols, teach[keep], learn[keep]
+
+
 def skill_blocks(
     pool: Pool, *, by: str, rows: IntArray, cols: IntArray
 ) -> Iterator[tuple[IntArray, IntArray, FloatArray, FloatArray]]:
@@ -45,59 +97,37 @@ def skill_blocks(
 
     ``by`` is the side whose local positions ``rows`` are iterated; ``cols`` the other side.
     """
-    if by == "mentee":
-        wants, offers = pool.wants_e[rows], pool.offers_e[rows]
-        teach_t, learn_t = pool.offers_m_t[:, cols], pool.wants_m_t[:, cols]
-    else:
-        wants, offers = pool.offers_m[rows], pool.wants_m[rows]
-        teach_t, learn_t = pool.wants_e_t[:, cols], pool.offers_e_t[:, cols]
-    step = min(
-        _rows_per_block(wants, offers, teach_t, learn_t),
-        max(1, DENSE_CELLS // max(len(cols), 1)),
-        max(len(rows), 1),
-    )
-    dense = np.zeros((step, len(cols)), np.float64)
-    mutual = pool.rules.require_mutual
-    for start in range(0, len(rows), step):
-        stop = min(start + step, len(rows))
-        t_row, t_col, t_val = _entries(wants[start:stop] @ teach_t)
-        l_row, l_col, l_val = _entries(offers[start:stop] @ learn_t)
-        # A dense scratch block finds pairs with skills both ways without sorting.
-        dense[t_row, t_col] = t_val
-        teach_at = dense[l_row, l_col]
-        dense[t_row, t_col] = 0.0
-        if mutual:
-            keep = teach_at > 0
-            b_row, b_col, teach, learn = l_row[keep], l_col[keep], teach_at[keep], l_val[keep]
-        else:
-            dense[l_row, l_col] = 1.0
-            only = dense[t_row, t_col] == 0
-            dense[l_row, l_col] = 0.0
-            b_row = np.concatenate([l_row, t_row[only]])
-            b_col = np.concatenate([l_col, t_col[only]])
-            teach = np.concatenate([teach_at, t_val[only]])
-            learn = np.concatenate([l_val, np.zeros(int(only.sum()))])
-        side_rows, side_cols = rows[start + b_row], cols[b_col]
-        mentor, mentee = (side_cols, side_rows) if by == "mentee" else (side_rows, side_cols)
-        yield mentor, mentee, teach, learn
+    plan = plan_blocks(pool, by=by, rows=rows, cols=cols)
+    for start in plan.starts:
+        yield skill_block(pool, plan, start)
 
 
-def _entries(product: sp.spmatrix) -> tuple[IntArray, IntArray, FloatArray]:
-    """Row, column and value of every stored entry of a CSR product."""
-    csr = sp.csr_matrix(product)
-    row = np.repeat(np.arange(csr.shape[0]), np.diff(csr.indptr))
-    return row, csr.indices.astype(np.int64), csr.data.astype(np.float64)
+def in_parallel[T](work: Callable[[int], T], items: Sequence[int]) -> Iterator[T]:
+    """``work`` over ``items`` on every core, results in order, a few blocks ahead at most.
+
+    numpy and scipy release the interpreter lock in their loops, so threads share the work.
+    """
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
+    if workers < 2 or len(items) < 2:
+        yield from map(work, items)
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        pending: deque[Future[T]] = deque()
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
-def _rows_per_block(*mats: sp.csr_matrix) -> int:
+def _rows_per_block(left: sp.csr_matrix, right: sp.csr_matrix) -> int:
     """Rows per block so that a block produces about BLOCK_PAIRS pairs."""
-    wants, offers, teach_t, learn_t = mats
-    n = wants.shape[0]
+    n = left.shape[0]
     if n == 0:
         return 1
     sample = np.linspace(0, n - 1, num=min(n, 64)).astype(np.int64)
-    est = (wants[sample] @ teach_t).nnz + (offers[sample] @ learn_t).nnz
-    per_row = max(1.0, est / len(sample))
+    per_row = max(1.0, (left[sample] @ right).nnz / len(sample))
     return max(1, int(BLOCK_PAIRS / per_row))
 
 
@@ -287,6 +317,17 @@ class _MentorTops:
         return mentor, mentee, key, score
 
 
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """What scoring one block of mentees gives: counts, their top pairs, the mentors' part."""
+
+    start: int
+    valid_m: IntArray
+    valid_e: IntArray
+    best: tuple[IntArray, IntArray, IntArray]
+    rising: tuple[IntArray, IntArray, IntArray, IntArray]
+
+
 def generate(
     pool: Pool, k: int, seed: int, progress: Progress | None = None, reserve: int = 0
 ) -> Candidates:
@@ -304,18 +345,31 @@ def generate(
     valid_m = np.zeros(n_m, np.int64)
     valid_e = np.zeros(n_e, np.int64)
     keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
-    rows, cols = np.arange(n_e), np.arange(n_m)
-    for mentor_l, mentee_l, teach, learn in skill_blocks(pool, by="mentee", rows=rows, cols=cols):
-        m_l, e_l, score = valid_local(pool, mentor_l, mentee_l, teach, learn)
+    plan = plan_blocks(pool, by="mentee", rows=np.arange(n_e), cols=np.arange(n_m))
+
+    def score_block(start: int) -> _Block:
+        m_l, e_l, score = valid_local(pool, *skill_block(pool, plan, start))
         key = sort_key(score, pool.mentors[m_l], pool.mentees[e_l], seed)
-        valid_m += np.bincount(m_l, minlength=n_m)
-        valid_e += np.bincount(e_l, minlength=n_e)
         best = top_per_group(e_l, key, k_mentee, ordered=False)
-        keep_e.append((m_l[best], e_l[best], score[best]))
-        _record_kth(kth_e, e_l[best], score[best], valid_e, depth)
-        mentor_tops.add(m_l, e_l, key, score)
-        if progress and len(mentee_l):
-            progress(float(mentee_l.max() + 1) / max(n_e, 1), "scoring candidate pairs")
+        # The mentors' thresholds only rise, so one read a little early keeps a few more.
+        rising = key >= mentor_tops.threshold[m_l]
+        return _Block(
+            start=start,
+            valid_m=np.bincount(m_l, minlength=n_m),
+            valid_e=np.bincount(e_l, minlength=n_e),
+            best=(m_l[best], e_l[best], score[best]),
+            rising=(m_l[rising], e_l[rising], key[rising], score[rising]),
+        )
+
+    for block in in_parallel(score_block, plan.starts):
+        valid_m += block.valid_m
+        valid_e += block.valid_e
+        keep_e.append(block.best)
+        _record_kth(kth_e, block.best[1], block.best[2], valid_e, depth)
+        mentor_tops.add(*block.rising)
+        if progress:
+            done = min(block.start + plan.step, n_e)
+            progress(done / max(n_e, 1), "scoring candidate pairs")
     tm, te, _, ts = mentor_tops.compact()
     kth_m = np.full(n_m, NONE, np.int64)
     _record_kth(kth_m, tm, ts, valid_m, mentor_tops.limits)

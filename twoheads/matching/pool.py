@@ -65,6 +65,10 @@ class Pool:
     wants_m_t: sp.csr_matrix
     offers_e_t: sp.csr_matrix
     wants_e_t: sp.csr_matrix
+    flows_e: sp.csr_matrix
+    flows_m: sp.csr_matrix
+    flows_e_t: sp.csr_matrix
+    flows_m_t: sp.csr_matrix
 
     @property
     def size(self) -> int:
@@ -136,7 +140,19 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
         wants_m_t=_transpose(wants[mentors]),
         offers_e_t=_transpose(offers[mentees]),
         wants_e_t=_transpose(wants[mentees]),
+        # One product of these gives teach (real) and learn (imaginary) for a block of pairs.
+        flows_e=_side_by_side(wants[mentees], offers[mentees], 1j),
+        flows_m=_side_by_side(offers[mentors], wants[mentors], 1j),
+        flows_e_t=_transpose(_side_by_side(wants[mentees], offers[mentees], 1)),
+        flows_m_t=_transpose(_side_by_side(offers[mentors], wants[mentors], 1)),
     )
+
+
+def _side_by_side(first: sp.csr_matrix, second: sp.csr_matrix, factor: complex) -> sp.csr_matrix:
+    """[first, factor * second] as one complex matrix over twice the skills."""
+    out = sp.csr_matrix(sp.hstack([first, second * factor], format="csr"), dtype=np.complex128)
+    out.sort_indices()
+    return out
 
 
 def _transpose(matrix: sp.csr_matrix) -> sp.csr_matrix:
