@@ -272,7 +272,12 @@ class _Run:
         self._tell(0.95, "writing explanations")
         scored = evaluate(self.pool, self.pool.mentors[mentor], self.pool.mentees[mentee])
         order = np.lexsort((scored.mentee, scored.mentor))
-        pairs = [_pair(self.pool, scored, int(i), locked=False) for i in order]
+        teaches = explain.flows_of_pairs(self.pool, scored.mentor[order], scored.mentee[order])
+        learns = explain.flows_of_pairs(self.pool, scored.mentee[order], scored.mentor[order])
+        pairs = [
+            _pair(self.pool, scored, int(i), locked=False, flows=(teach, learn))
+            for i, teach, learn in zip(order, teaches, learns, strict=True)
+        ]
         locked = self.locked
         pairs += [_pair(self.pool, locked, i, locked=True) for i in range(len(locked.mentor))]
         unmatched = reasons.unmatched(self.pool, pairs, self.seed)
@@ -333,10 +338,17 @@ def _position(pool: Pool, person_id: str, role: str) -> int:
     return where
 
 
-def _pair(pool: Pool, scored: Scored, i: int, *, locked: bool) -> PairResult:
+def _pair(
+    pool: Pool,
+    scored: Scored,
+    i: int,
+    *,
+    locked: bool,
+    flows: tuple[tuple[explain.Skill, ...], tuple[explain.Skill, ...]] | None = None,
+) -> PairResult:
     m, e = int(scored.mentor[i]), int(scored.mentee[i])
     broken = explain.broken_text(pool, scored, i) if locked else ()
-    teaches, learns = explain.flows(pool, m, e), explain.flows(pool, e, m)
+    teaches, learns = flows or (explain.flows(pool, m, e), explain.flows(pool, e, m))
     text = explain.pair_text(pool, scored, i, teaches, learns)
     if locked:
         text = "Locked by the programme manager. " + text

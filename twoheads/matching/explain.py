@@ -23,6 +23,19 @@ def flows(pool: Pool, giver: int, taker: int) -> tuple[Skill, ...]:
     return tuple(sorted(found, key=lambda item: (-item[1], item[0])))
 
 
+def flows_of_pairs(pool: Pool, givers: np.ndarray, takers: np.ndarray) -> list[tuple[Skill, ...]]:
+    """`flows` for many pairs at once: one sparse intersection instead of one per pair."""
+    both = pool.offers[givers].multiply(pool.wants[takers] > 0).tocsr()
+    names, indptr = pool.skill_names, both.indptr.tolist()
+    skills, levels = both.indices.tolist(), np.rint(both.data * 3).astype(np.int64).tolist()
+    out = []
+    for row in range(len(givers)):
+        lo, hi = indptr[row], indptr[row + 1]
+        found = [(names[s], v) for s, v in zip(skills[lo:hi], levels[lo:hi], strict=True)]
+        out.append(tuple(sorted(found, key=lambda item: (-item[1], item[0]))))
+    return out
+
+
 def skill_list(skills: tuple[Skill, ...]) -> str:
     """`generative AI tools (3), negotiation (2)`."""
     return ", ".join(f"{name} ({level})" for name, level in skills)
