@@ -8,10 +8,11 @@ that is still open (shown only to the managers the concern reaches).
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Avg, Exists, ExpressionWrapper, F, FloatField, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from twoheads.accounts.models import User, audit
-from twoheads.journal.models import Feedback
+from twoheads.journal.models import Feedback, answers_total
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
@@ -76,80 +77,98 @@ class AtRiskPair:
         return str(NEXT_STEPS[first])
 
 
-def _rating() -> ExpressionWrapper:
-    """One feedback's average over its four dimensions."""
-    total = F("listened") + F("was_listened_to") + F("learned") + F("will_act")
-    return ExpressionWrapper(total / 4.0, output_field=FloatField())
-
-
 def _falling(programme: Programme, now: datetime, pairs: Q) -> dict[int, tuple[float, float]]:
-    """Active pairs whose last four weeks of feedback average clearly below the time before."""
+    """Active pairs whose last four weeks of feedback average clearly below the time before.
+
+    The last weeks' ratings come from a range of their index; the time before is the pair's
+    feedback tally less everything from the cut on. An average is the mean of each rating's
+    four answers; the two are compared exactly, in whole numbers, by the database.
+    """
     cut = now - timedelta(days=RECENT_DAYS)
+    by_now = Q(meeting_starts_at__lte=now)
+    margin = Fraction(FALLING_BY)
+    rows = Feedback.objects.filter(
+        pair__programme=programme, pair__status=Pair.Status.ACTIVE, meeting_starts_at__gte=cut
+    )
+    if pairs:
+        rows = rows.filter(pair__in=Pair.objects.filter(pairs))
     rows = (
-        Feedback.objects.filter(
-            meeting__pair__in=Pair.objects.filter(
-                pairs, programme=programme, status=Pair.Status.ACTIVE
-            ),
-            meeting__starts_at__lte=now,
-        )
-        .values("meeting__pair")
+        rows.values("pair", "pair__feedback_tally__ratings", "pair__feedback_tally__rating_total")
         .annotate(
-            recent=Avg(_rating(), filter=Q(meeting__starts_at__gte=cut)),
-            earlier=Avg(_rating(), filter=Q(meeting__starts_at__lt=cut)),
+            recent=Count("meeting_starts_at", filter=by_now),
+            recent_total=Sum(answers_total(), filter=by_now),
+            earlier=F("pair__feedback_tally__ratings") - Count("*"),
+            earlier_total=F("pair__feedback_tally__rating_total") - Sum(answers_total()),
         )
-        .filter(recent__lt=F("earlier") - FALLING_BY)
+        .filter(recent__gt=0, earlier__gt=0)
+        # recent_total / (4 recent) < earlier_total / (4 earlier) - margin, times 4 recent earlier
+        .alias(
+            left=F("recent_total") * F("earlier") * margin.denominator,
+            right=F("earlier_total") * F("recent") * margin.denominator
+            - 4 * margin.numerator * F("recent") * F("earlier"),
+        )
+        .filter(left__lt=F("right"))
         .order_by()
     )
-    return {row["meeting__pair"]: (row["recent"], row["earlier"]) for row in rows}
+    return {
+        row["pair"]: (
+            row["recent_total"] / (4 * row["recent"]),
+            row["earlier_total"] / (4 * row["earlier"]),
+        )
+        for row in rows
+    }
 
 
 def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]:
-    """Active pairs with no recent meeting and nothing planned, or with falling ratings."""
+    """Active pairs with no recent meeting and nothing planned, or with falling ratings.
+
+    Each pair's last meeting comes from its tally; whether a meeting is planned is looked up
+    in the index for the quiet pairs alone.
+    """
     falling = _falling(programme, now, pairs)
-    idle = Q(pk__in=[])
+    quiet = Q(pk__in=[])
     if programme.no_meeting_days:
-        quiet_since = now - timedelta(days=programme.no_meeting_days)
-        idle = Q(since__lte=quiet_since, next_planned__isnull=True)
-    # Aggregates over one join rather than a subquery per pair: the planner's estimate stays
-    # small, and PostgreSQL does not spend seconds compiling the query (JIT).
-    rows = (
+        quiet = Q(since__lte=now - timedelta(days=programme.no_meeting_days))
+    planned = Meeting.objects.filter(
+        pair=OuterRef("pk"), status=Meeting.Status.SCHEDULED, starts_at__gt=now
+    )
+    rows = list(
         Pair.objects.filter(pairs, programme=programme, status=Pair.Status.ACTIVE)
         .annotate(
-            last_held=Max(
-                "meetings__starts_at",
-                filter=Q(meetings__log__held=True, meetings__starts_at__lte=now),
-            ),
-            next_planned=Min(
-                "meetings__starts_at",
-                filter=Q(meetings__status=Meeting.Status.SCHEDULED, meetings__starts_at__gt=now),
-            ),
-            since=Coalesce("last_held", "activated_at", "created_at"),
+            last_held=F("meeting_tally__last_held_at"),
+            since=Coalesce("meeting_tally__last_held_at", "activated_at", "created_at"),
         )
-        .filter(idle | Q(pk__in=list(falling)))
+        .filter(quiet | Q(last_held__gt=now) | Q(pk__in=list(falling)))
+        .annotate(planned=Exists(planned))
         .values(
             "pk",
             "mentor_id",
             "mentee_id",
             "mentor__name",
             "mentee__name",
+            "activated_at",
+            "created_at",
             "last_held",
-            "since",
-            "next_planned",
+            "planned",
         )
     )
+    _last_held_by(rows, now)
     found = []
     for row in rows:
-        idle_days = (now - row["since"]).days
+        since = row["last_held"] or row["activated_at"] or row["created_at"]
+        idle_days = (now - since).days
         reasons = []
         if (
             programme.no_meeting_days
             and idle_days >= programme.no_meeting_days
-            and row["next_planned"] is None
+            and not row["planned"]
         ):
             reasons.append("no_meeting")
         recent, earlier = falling.get(row["pk"], (None, None))
         if recent is not None:
             reasons.append("falling_ratings")
+        if not reasons:
+            continue  # quiet but with a meeting planned, or met after `now`
         found.append(
             AtRiskPair(
                 pair_id=row["pk"],
@@ -165,6 +184,26 @@ def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]
             )
         )
     return found
+
+
+def _last_held_by(rows: list[dict], now: datetime) -> None:
+    """Put the last meeting held by `now` in the rows whose tally has a later one.
+
+    A meeting is logged only once it has started, so this happens only for figures as of a
+    moment in the past.
+    """
+    later = [row["pk"] for row in rows if row["last_held"] and row["last_held"] > now]
+    if not later:
+        return
+    last = dict(
+        Meeting.objects.filter(pair__in=later, held=True, starts_at__lte=now)
+        .values("pair")
+        .annotate(last=Max("starts_at"))
+        .values_list("pair", "last")
+    )
+    for row in rows:
+        if row["pk"] in later:
+            row["last_held"] = last.get(row["pk"])
 
 
 def _declined(programme: Programme, pairs: Q) -> list[AtRiskPair]:

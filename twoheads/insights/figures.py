@@ -6,17 +6,17 @@ of a journal entry, an idea, a goal or an agenda: only counts, dates, ratings an
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, DateField, F, Q
+from django.db.models import Avg, Count, DateField, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from twoheads.accounts.models import User
 from twoheads.guard.checks import confirmation_counts
-from twoheads.journal.models import CheckIn, Feedback, Goal, Idea
-from twoheads.meetings.models import Meeting
+from twoheads.journal.models import CheckIn, Feedback, FeedbackTally, Goal, Idea
+from twoheads.meetings.models import Meeting, MeetingTally
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Invitation, Participant
 from twoheads.privacy.models import Concern
@@ -270,14 +270,24 @@ def _by_week(queryset: Any, field: str) -> dict[date, int]:
 def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[MeetingWeek, ...]]:
     """All meetings held so far, and per week of the last WEEKS_SHOWN: held and active pairs.
 
-    A pair counts as active in a week from the week it started to the week it ended.
+    A pair counts as active in a week from the week it started to the week it ended. The
+    weeks come from a range of the held meetings' index; the total from the pairs' tallies,
+    less any meeting held after `now`.
     """
     this_week = _week_start(now)
     first = this_week - timedelta(weeks=WEEKS_SHOWN - 1)
-    held = _by_week(
-        Meeting.objects.filter(pair__programme=programme, log__held=True, starts_at__lte=now),
-        "starts_at",
+    # A day early: the week's first midnight is local, the index is in UTC.
+    since = timezone.make_aware(datetime.combine(first - timedelta(days=1), time()))
+    rows = list(
+        Meeting.objects.filter(pair__programme=programme, held=True, starts_at__gte=since)
+        .annotate(week=TruncWeek("starts_at", output_field=DateField()))
+        .values("week")
+        .annotate(by_now=Count("starts_at", filter=Q(starts_at__lte=now)), any_time=Count("*"))
+        .order_by()
     )
+    held = {row["week"]: row["by_now"] for row in rows}
+    later = sum(row["any_time"] - row["by_now"] for row in rows)
+    tallied = MeetingTally.objects.filter(pair__programme=programme).aggregate(n=Sum("held"))
     pairs = Pair.objects.filter(
         programme=programme, status__in=(Pair.Status.ACTIVE, Pair.Status.ENDED)
     ).annotate(began=Coalesce("activated_at", "created_at"))
@@ -291,33 +301,27 @@ def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[Meeti
         running += began.get(week, 0)
         weeks.append(MeetingWeek(week=week, held=held.get(week, 0), pairs=running))
         running -= ended.get(week, 0)
-    return sum(held.values()), tuple(weeks)
-
-
-def _side_filter(side: str, pair_path: str) -> Q:
-    """Rows written by the mentor (or the mentee) of the pair at `pair_path`."""
-    return Q(author=F(f"{pair_path}__{side}__user"))
+    return (tallied["n"] or 0) - later, tuple(weeks)
 
 
 def feedback_ratings(programme: Programme) -> tuple[Ratings, Ratings]:
-    """Average feedback per dimension, as the reverse mentors rate and as the mentees rate."""
-    rows = Feedback.objects.filter(meeting__pair__programme=programme)
-    aggregates: dict[str, Any] = {}
-    for side in SIDES:
-        mine = _side_filter(side, "meeting__pair")
-        aggregates[f"{side}_count"] = Count("pk", filter=mine)
-        for name in Feedback.DIMENSIONS:
-            aggregates[f"{side}_{name}"] = Avg(name, filter=mine)
-    values = rows.aggregate(**aggregates)
-    mentors, mentees = (
-        Ratings(
-            side=side,
-            count=values[f"{side}_count"],
-            **{name: values[f"{side}_{name}"] for name in Feedback.DIMENSIONS},
-        )
-        for side in SIDES
+    """Average feedback per dimension, as the reverse mentors rate and as the mentees rate.
+
+    Added up from the pairs' feedback tallies: one row per pair, not one per rating.
+    """
+    fields = [f"{side}_{name}" for side in SIDES for name in ("ratings", *Feedback.DIMENSIONS)]
+    sums = FeedbackTally.objects.filter(pair__programme=programme).aggregate(
+        **{name: Sum(name) for name in fields}
     )
-    return mentors, mentees
+
+    def ratings(side: str) -> Ratings:
+        count = sums[f"{side}_ratings"] or 0
+        averages = {
+            name: sums[f"{side}_{name}"] / count if count else None for name in Feedback.DIMENSIONS
+        }
+        return Ratings(side=side, count=count, **averages)
+
+    return ratings("mentor"), ratings("mentee")
 
 
 def checkin_trend(programme: Programme, now: datetime) -> tuple[CheckInMonth, ...]:

@@ -311,23 +311,20 @@ def _at_risk(f: ProgrammeFigures) -> Section:
     return Section(table)
 
 
-BUILDERS = (
-    _headline,
-    _funnel,
-    _scores,
-    _meetings,
-    _feedback,
-    _checkins,
-    _knowledge,
-    _goals,
-    _guard,
-    _at_risk,
-)
+# The sections the dashboard page lays out in its grid; it shows the headline figures and the
+# pairs at risk (the most urgent first) in its own way.
+GRID = (_funnel, _scores, _meetings, _feedback, _checkins, _knowledge, _goals, _guard)
+BUILDERS = (_headline, *GRID, _at_risk)
 
 
 def dashboard_sections(figures: ProgrammeFigures) -> dict[str, Section]:
     """Every section of the dashboard, by key, in the order the page shows them."""
     return {section.key: section for section in (build(figures) for build in BUILDERS)}
+
+
+def grid_sections(figures: ProgrammeFigures) -> dict[str, Section]:
+    """The dashboard page's grid of charts and tables, without building the rest."""
+    return {section.key: section for section in (build(figures) for build in GRID)}
 
 
 def dashboard_tables(figures: ProgrammeFigures) -> list[Table]:

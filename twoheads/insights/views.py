@@ -16,11 +16,17 @@ from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
 from . import exports, report
-from .atrisk import REASON_LABELS, REASONS, nudge_pair
+from .atrisk import REASON_LABELS, REASONS, at_risk_pairs, nudge_pair
 from .figures import at_risk_reason_counts, programme_figures
 from .forms import CompareForm
 from .progress import participant_progress
-from .tables import comparison_table, dashboard_sections, dashboard_tables, progress_sections
+from .tables import (
+    comparison_table,
+    dashboard_sections,
+    dashboard_tables,
+    grid_sections,
+    progress_sections,
+)
 
 AT_RISK_ON_DASHBOARD = 10
 AT_RISK_PAGE = 50
@@ -40,7 +46,7 @@ def programme_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "programme": programme,
             "figures": figures,
-            "sections": dashboard_sections(figures),
+            "sections": grid_sections(figures),
             "at_risk": figures.at_risk[:AT_RISK_ON_DASHBOARD],
         },
     )
@@ -49,11 +55,9 @@ def programme_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def programme_at_risk(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    figures = programme_figures(programme, viewer=request.user)
-    page = Paginator(figures.at_risk, AT_RISK_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request, "insights/at_risk.html", {"programme": programme, "figures": figures, "page": page}
-    )
+    at_risk = at_risk_pairs(programme, viewer=request.user)
+    page = Paginator(at_risk, AT_RISK_PAGE).get_page(request.GET.get("page"))
+    return render(request, "insights/at_risk.html", {"programme": programme, "page": page})
 
 
 @require_POST
