@@ -151,6 +151,7 @@ def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]
             "last_held",
             "planned",
         )
+        .order_by()
     )
     _last_held_by(rows, now)
     found = []
