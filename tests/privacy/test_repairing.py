@@ -134,3 +134,20 @@ class RepairingTests(PersonasTestCase):
         self.assertEqual(blocked_pairs_for(cohort), set())
         cohort.partners.add(self.globex)
         self.assertEqual(blocked_pairs_for(cohort), {("N0", "N1")})
+
+
+class PastPairAdminTests(PersonasTestCase):
+    """Site staff can look at the kept tokens but never add or delete single rows."""
+
+    def test_the_admin_lists_tokens_and_offers_no_delete(self):
+        from django.urls import reverse
+
+        from twoheads.accounts.models import User
+
+        row = PastPairHash.objects.create(organisation=self.acme, token="a" * 64, partner="b" * 64)
+        self.client.force_login(User.objects.create_superuser("root@acme.test", "x", name="Root"))
+        listing = self.client.get(reverse("admin:privacy_pastpairhash_changelist"))
+        self.assertContains(listing, "a" * 64)
+        delete = self.client.get(reverse("admin:privacy_pastpairhash_delete", args=[row.pk]))
+        self.assertEqual(delete.status_code, 403)
+        self.assertTrue(PastPairHash.objects.filter(pk=row.pk).exists())

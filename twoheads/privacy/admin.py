@@ -18,5 +18,14 @@ class ConcernAdmin(admin.ModelAdmin):
 
 @admin.register(PastPairHash)
 class PastPairHashAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "digest", "created_at"]
-    readonly_fields = ["organisation", "digest", "created_at"]
+    """Read-only: a person's tokens are numbered without gaps, so single rows never go."""
+
+    list_display = ["organisation", "token", "digest", "created_at"]
+    list_filter = ["organisation"]
+    readonly_fields = ["organisation", "token", "partner", "digest", "created_at"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
