@@ -211,8 +211,10 @@ def _skill_matrices(
             display.append(canonical.get(key, raw.strip()))
         return names[key]
 
-    offers = _skill_csr(people, "offers", skill_id)
-    wants = _skill_csr(people, "wants", skill_id)
+    # The same spellings come back for thousands of people: fold each one once.
+    seen: dict[str, int] = {}
+    offers = _skill_csr(people, "offers", skill_id, seen)
+    wants = _skill_csr(people, "wants", skill_id, seen)
     shape = (len(people), max(len(names), 1))
     offers = sp.csr_matrix((offers[0] / 3.0, offers[1], offers[2]), shape=shape)
     wants_m = sp.csr_matrix(wants, shape=shape)
@@ -224,7 +226,7 @@ def _skill_matrices(
 
 
 def _skill_csr(
-    people: tuple[Person, ...], field: str, get: Callable[[str], int]
+    people: tuple[Person, ...], field: str, get: Callable[[str], int], seen: dict[str, int]
 ) -> tuple[FloatArray, IntArray, IntArray]:
     data: list[float] = []
     cols: list[int] = []
@@ -232,8 +234,11 @@ def _skill_csr(
     for person in people:
         row: dict[int, int] = {}
         for name, value in getattr(person, field):
-            sid = get(name)
-            row[sid] = max(row.get(sid, 0), value)
+            sid = seen.get(name)
+            if sid is None:
+                sid = seen[name] = get(name)
+            if value > row.get(sid, 0):
+                row[sid] = value
         cols.extend(row)
         data.extend(row.values())
         indptr.append(len(cols))
