@@ -38,6 +38,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $@
+
 demo: $(VENV)/.installed
 	@DJANGO_DEBUG=1 $(BIN)/twoheads migrate --no-input -v 0
 	@DJANGO_DEBUG=1 $(BIN)/twoheads seed_demo --if-empty
@@ -73,7 +77,7 @@ BENCH_DB = th_bench_$(shell date +%s)
 
 # Every benchmark, with its baseline in the same run; results and machine details are printed and
 # recorded in docs/performance.md. The PostgreSQL ones use a scratch database dropped afterwards.
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.engine
 	TWOHEADS_DATA_DIR=$$(mktemp -d) DJANGO_DEBUG=1 $(BIN)/python bench/importer.py
 	@$(MAKE) --no-print-directory bench-pg BENCH_SCRIPT="bench/importer.py"
@@ -86,7 +90,7 @@ bench-pg:
 	DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) DJANGO_DEBUG=1 $(BIN)/python $(BENCH_SCRIPT); \
 		status=$$?; psql "$(BENCH_PG)/postgres" -q -c "DROP DATABASE $(BENCH_DB) WITH (FORCE)"; exit $$status
 
-bench-quick: $(VENV)/.installed-test
+bench-quick: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.engine --quick
 
 screenshots: $(VENV)/.installed-test
