@@ -299,7 +299,7 @@ class _MentorTops:
         keep = key >= self.threshold[mentor]
         self.parts.append((mentor[keep], mentee[keep], key[keep], score[keep]))
         self.pending += int(keep.sum())
-        if self.pending > 4 * int(self.limits.sum()) + BLOCK_PAIRS:
+        if self.pending > 2 * int(self.limits.sum()):
             self.compact()
 
     def compact(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:

@@ -35,7 +35,7 @@ from twoheads.matching.scoring import SCALE, Scored, evaluate
 from twoheads.matching.solver import Flow, bottleneck, solve
 
 MODES = ("optimal", "stable", "suggest")
-SOLVER_DEPTH = 25  # candidates given to the solver per person at first
+SOLVER_DEPTH = 10  # candidates given to the solver per person at first
 RESERVE_DEPTH = 100  # pairs scored per person for the certificate to check without rescoring
 STABLE_DEPTH = 50
 SUGGEST_DEPTH = 10
