@@ -34,8 +34,7 @@ def by_hand(pair: Pair) -> dict[str, object]:
     counts["ratings"] = len(ratings)
     counts["rating_total"] = sum(getattr(f, name) for f in ratings for name in DIMENSIONS)
     for side in ("mentor", "mentee"):
-        person = getattr(pair, side)
-        mine = [f for f in ratings if person.user_id and f.author_id == person.user_id]
+        mine = [f for f in ratings if f.side == side]
         counts[f"{side}_ratings"] = len(mine)
         for name in DIMENSIONS:
             counts[f"{side}_{name}"] = sum(getattr(f, name) for f in mine)
@@ -57,9 +56,12 @@ class TallyAssertions:
             self.assertEqual(tallied(pair), by_hand(pair), pair)
             for meeting in Meeting.objects.filter(pair=pair).select_related("log"):
                 self.assertEqual(meeting.held, meeting.log.held if meeting.is_logged else None)
+            accounts = {pair.mentor.user_id: "mentor", pair.mentee.user_id: "mentee"}
             for rating in Feedback.objects.filter(meeting__pair=pair).select_related("meeting"):
                 self.assertEqual(rating.pair_id, pair.pk)
                 self.assertEqual(rating.meeting_starts_at, rating.meeting.starts_at)
+                if rating.author_id is not None:
+                    self.assertEqual(rating.side, accounts.get(rating.author_id, ""))
 
 
 class TallyTests(TallyAssertions, InsightsTestCase):
@@ -131,7 +133,12 @@ class TallyTests(TallyAssertions, InsightsTestCase):
 
     def test_erasing_a_person_is_tallied(self):
         erase_person(self.margaret, self.martin, "asked")
-        self.assertEqual(FeedbackTally.objects.get(pair=self.pair).mentee_ratings, 0)
+        self.assertEqual(FeedbackTally.objects.get(pair=self.pair).mentee_ratings, 3)
+        self.assertFalse(
+            Feedback.objects.filter(
+                meeting__pair=self.pair, side="mentee", author__isnull=False
+            ).exists()
+        )
         self.assertTallied([self.pair])
 
     def test_anonymising_the_programme_is_tallied(self):
@@ -140,8 +147,12 @@ class TallyTests(TallyAssertions, InsightsTestCase):
         self.pair.save()
         self.programme.status = Programme.Status.CLOSED
         self.programme.save()
+        ratings = FeedbackTally.objects.get(pair=self.pair).ratings
         anonymise_programme(self.programme)
-        self.assertEqual(FeedbackTally.objects.get(pair=self.pair).ratings, 0)
+        self.assertEqual(FeedbackTally.objects.get(pair=self.pair).ratings, ratings)
+        self.assertFalse(
+            Feedback.objects.filter(pair__programme=self.programme, author__isnull=False).exists()
+        )
         self.assertTallied([self.pair, self.declined])
 
     def test_a_deleted_pair_takes_its_tallies_with_it(self):

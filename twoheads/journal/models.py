@@ -25,6 +25,30 @@ STALLED_AFTER_DAYS = 30
 PARK_FOR_DAYS = 30
 
 
+class Side(models.TextChoices):
+    """The partner of a pair who gave a rating."""
+
+    MENTOR = "mentor", _("Reverse mentor")
+    MENTEE = "mentee", _("Mentee")
+
+
+def record_sides(rows: Iterable["Feedback | CheckIn"]) -> None:
+    """Note which side of its pair wrote each new row, from the pair's two accounts.
+
+    Stored rather than derived, so the figures per side still add up once erasure or
+    anonymisation has taken the author away. A row given a side keeps it.
+    """
+    todo = [row for row in rows if row._state.adding and not row.side and row.author_id]
+    accounts: dict[tuple[int, int], str] = {}
+    for ids in chunked(row.pair_id for row in todo):
+        pairs = Pair.objects.filter(pk__in=ids).values_list("pk", "mentor__user", "mentee__user")
+        for pk, mentor, mentee in pairs:
+            accounts[pk, mentor] = Side.MENTOR
+            accounts[pk, mentee] = Side.MENTEE
+    for row in todo:
+        row.side = accounts.get((row.pair_id, row.author_id), "")
+
+
 class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):
     def readable_by(self, user: User) -> "JournalEntryQuerySet":
         """The user's own entries, and those their partners shared with them."""
@@ -282,6 +306,7 @@ class FeedbackQuerySet(models.QuerySet["Feedback"]):
         rows = list(objs)
         for row in rows:
             row.copy_from_meeting()
+        record_sides(rows)
         with transaction.atomic():
             created = super().bulk_create(rows, *args, **kwargs)
             FeedbackTally.recount(row.pair_id for row in created)
@@ -303,12 +328,18 @@ class Feedback(models.Model):
     """One partner's ratings of one meeting that took place.
 
     Saving or deleting feedback recounts the pair's `FeedbackTally` in the same transaction.
+    Erasure and anonymisation keep the ratings and their side, without author or comment.
     """
 
     DIMENSIONS = ("listened", "was_listened_to", "learned", "will_act")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
-    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="meeting_feedback")
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="meeting_feedback"
+    )
+    side = models.CharField(
+        max_length=8, choices=Side.choices, blank=True, default="", editable=False
+    )
     listened = models.PositiveSmallIntegerField(_("I listened well"), validators=RATING)
     was_listened_to = models.PositiveSmallIntegerField(_("I was listened to"), validators=RATING)
     learned = models.PositiveSmallIntegerField(_("I learned something"), validators=RATING)
@@ -348,10 +379,11 @@ class Feedback(models.Model):
         verbose_name_plural = _("meeting feedback")
 
     def __str__(self) -> str:
-        return f"{self.author} on {self.meeting}"
+        return f"{self.author or self.get_side_display() or '-'} on {self.meeting}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.copy_from_meeting()
+        record_sides([self])
         with transaction.atomic():
             super().save(*args, **kwargs)
             FeedbackTally.recount([self.pair_id])
@@ -428,7 +460,7 @@ class FeedbackTally(models.Model):
         """The aggregates of `Feedback` rows that fill each field, by field name."""
         sums: dict[str, Any] = {"ratings": Count("pk"), "rating_total": Sum(answers_total())}
         for side in cls.SIDES:
-            mine = Q(author=F(f"pair__{side}__user"))
+            mine = Q(side=side)
             sums[f"{side}_ratings"] = Count("pk", filter=mine)
             for name in Feedback.DIMENSIONS:
                 sums[f"{side}_{name}"] = Sum(name, filter=mine)
@@ -460,15 +492,31 @@ class FeedbackTally(models.Model):
                 cls.objects.bulk_update(tallies, fields)
 
 
+class CheckInQuerySet(models.QuerySet["CheckIn"]):
+    def bulk_create(self, objs: Iterable["CheckIn"], *args: Any, **kwargs: Any) -> list:
+        """Insert the check-ins, each with the side of its pair that answered."""
+        rows = list(objs)
+        record_sides(rows)
+        return super().bulk_create(rows, *args, **kwargs)
+
+
 class CheckIn(models.Model):
-    """A survey on the relationship: periodic check-ins and the exit survey when a pair closes."""
+    """A survey on the relationship: periodic check-ins and the exit survey when a pair closes.
+
+    Erasure and anonymisation keep the answers and their side, without author or comment.
+    """
 
     class Kind(models.TextChoices):
         CHECKIN = "checkin", _("Check-in")
         EXIT = "exit", _("Exit survey")
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="checkins")
-    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="checkins")
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="checkins"
+    )
+    side = models.CharField(
+        max_length=8, choices=Side.choices, blank=True, default="", editable=False
+    )
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CHECKIN)
     due_on = models.DateField(null=True, blank=True)
     relationship = models.PositiveSmallIntegerField(_("We work well together"), validators=RATING)
@@ -484,6 +532,8 @@ class CheckIn(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = CheckInQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -497,7 +547,12 @@ class CheckIn(models.Model):
         verbose_name_plural = _("check-ins")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} by {self.author} on {self.pair}"
+        who = self.author or self.get_side_display() or "-"
+        return f"{self.get_kind_display()} by {who} on {self.pair}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        record_sides([self])
+        super().save(*args, **kwargs)
 
 
 class GuideQuerySet(models.QuerySet["Guide"]):

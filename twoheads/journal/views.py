@@ -30,7 +30,7 @@ from .forms import (
     JournalEntryForm,
     NudgeSettingsForm,
 )
-from .models import CheckIn, Feedback, Goal, Guide, Idea, JournalEntry, NudgePreference
+from .models import CheckIn, Feedback, Goal, Guide, Idea, JournalEntry, NudgePreference, Side
 from .nudges import KINDS
 
 
@@ -451,12 +451,14 @@ def programme_feedback(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("pair__mentor", "pair__mentee", "author")
         .order_by("-created_at")[:200]
     )
-    # A comment released to managers is still never shown to the author's own line manager.
+    # A comment released to managers is still never shown to the author's own line manager,
+    # nor when the side that wrote it is unknown.
     below = reports_of(request.user, programme)
     for item in [*feedback, *checkins]:
         pair = item.meeting.pair if isinstance(item, Feedback) else item.pair
-        author = pair.mentor_id if item.author_id == pair.mentor.user_id else pair.mentee_id
-        item.shown_comment = "" if author in below or not item.comment_for_manager else item.comment
+        author = {Side.MENTOR: pair.mentor_id, Side.MENTEE: pair.mentee_id}.get(item.side)
+        shown = item.comment_for_manager and author is not None and author not in below
+        item.shown_comment = item.comment if shown else ""
     audit(request.user, "feedback.view", programme, organisation=programme.organisation)
     return render(
         request,

@@ -1,7 +1,8 @@
 """Erasure on request: a person's profile and private content go; what a partner needs stays.
 
 Shared journal entries, ideas and meeting agendas stay in the partner's relationship, shown as
-written by "a former participant". Everything else the person wrote is deleted or emptied, their
+written by "a former participant"; the ratings of feedback and check-ins stay in the programme's
+figures without author or comment. Everything else the person wrote is deleted or emptied, their
 name and email are taken out of every other text, and their account is closed.
 """
 
@@ -50,6 +51,8 @@ class Erasure:
 
     deleted: dict[str, int] = field(default_factory=dict)
     kept_for_partner: dict[str, int] = field(default_factory=dict)
+    # Ratings stay in the programme's figures, with their side but no author or comment.
+    kept_without_author: dict[str, int] = field(default_factory=dict)
     redacted_rows: int = 0
 
     def count(self, what: str, n: int) -> None:
@@ -87,6 +90,7 @@ def erase_person(user: User, actor: User | None, reason: str = "") -> Erasure:
                 reason=redact_text(reason, needles),
                 deleted=result.deleted,
                 kept_for_partner=result.kept_for_partner,
+                kept_without_author=result.kept_without_author,
             )
     return result
 
@@ -102,8 +106,10 @@ def _erase_content(user: User, people: list[Participant], result: Erasure) -> No
     result.count("private journal entries", mine.filter(shared_at__isnull=True).delete()[0])
     result.kept_for_partner["shared journal entries"] = mine.count()
     result.count("goals", Goal.objects.filter(owner__in=people).delete()[0])
-    result.count("feedback", Feedback.objects.filter(author=user).delete()[0])
-    result.count("check-ins", CheckIn.objects.filter(author=user).delete()[0])
+    for what, ratings in (("feedback", Feedback.objects), ("check-ins", CheckIn.objects)):
+        result.kept_without_author[what] = ratings.filter(author=user).update(
+            author=None, comment="", comment_for_manager=False
+        )
     concerns = Concern.objects.filter(author__in=people)
     result.count("concerns", concerns.count())
     concerns.filter(resolved_at__isnull=True).update(

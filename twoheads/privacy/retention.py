@@ -247,9 +247,10 @@ def _names_and_emails(programme: Programme) -> list[str]:
 def _scrub_content(programme: Programme) -> None:
     pairs = Pair.objects.filter(programme=programme)
     JournalEntry.objects.filter(pair__in=pairs).delete()
-    # Feedback and check-ins belong to a user account that cannot be unlinked, so they go.
-    Feedback.objects.filter(meeting__pair__in=pairs).delete()
-    CheckIn.objects.filter(pair__in=pairs).delete()
+    # Ratings are figures, not personal text: they stay for the programme's insights, with the
+    # side that gave them and without author or comment.
+    for ratings in (Feedback.objects, CheckIn.objects):
+        ratings.filter(pair__in=pairs).update(author=None, comment="", comment_for_manager=False)
     ideas = Idea.objects.filter(pair__in=pairs)
     ideas.update(title="", description="", recorded_by=None)
     IdeaEvent.objects.filter(idea__in=ideas).update(note="", actor=None)
