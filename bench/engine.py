@@ -340,12 +340,14 @@ def write_docs(lines: list[str], command: str) -> None:
         [
             SECTION,
             "",
-            f"Measured {datetime.date.today().isoformat()} on {machine()}, shared with other work.",
+            f"Measured {datetime.date.today().isoformat()} on {machine()}, load average "
+            f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} at the end of the run.",
             f"Command: `{command}`. Each case runs in its own process; peak memory is that",
             "process's maximum resident size (including the generated pool). Ratios are time /",
             "baseline (or target where no baseline can run).",
             "",
             *lines,
+            "",
             "",
         ]
     )
