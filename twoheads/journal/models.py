@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twoheads.accounts.models import User
-from twoheads.meetings.models import Meeting, chunked
+from twoheads.meetings.models import Meeting, RecountOnDelete, chunked
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
@@ -300,7 +300,7 @@ class GoalUpdate(models.Model):
         return f"{self.goal}: {self.progress}%"
 
 
-class FeedbackQuerySet(models.QuerySet["Feedback"]):
+class FeedbackQuerySet(RecountOnDelete["Feedback"]):
     def bulk_create(self, objs: Iterable["Feedback"], *args: Any, **kwargs: Any) -> list:
         """Insert the ratings and recount their pairs' tallies."""
         rows = list(objs)
@@ -312,16 +312,8 @@ class FeedbackQuerySet(models.QuerySet["Feedback"]):
             FeedbackTally.recount(row.pair_id for row in created)
         return created
 
-    def delete(self) -> tuple[int, dict[str, int]]:
-        """Delete the ratings and recount their pairs' tallies."""
-        with transaction.atomic():
-            pairs = set(self.order_by().values_list("pair", flat=True))
-            deleted = super().delete()
-            FeedbackTally.recount(pairs)
-        return deleted
-
-    delete.alters_data = True  # type: ignore[attr-defined]
-    delete.queryset_only = True  # type: ignore[attr-defined]  # never Feedback.objects.delete()
+    def _recount(self, pairs: set[int]) -> None:
+        FeedbackTally.recount(pairs)
 
 
 class Feedback(models.Model):

@@ -31,7 +31,28 @@ def chunked(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
         yield ordered[start : start + size]
 
 
-class MeetingQuerySet(models.QuerySet["Meeting"]):
+class RecountOnDelete[M: models.Model](models.QuerySet[M]):
+    """A queryset whose `delete()` recounts the tallies of the pairs it touched.
+
+    Subclasses say in `_recount` which tally to count again; the rows need a `pair` column.
+    """
+
+    def _recount(self, pairs: set[int]) -> None:
+        raise NotImplementedError
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Delete the rows and count again what their pairs' rows add up to."""
+        with transaction.atomic():
+            pairs = set(self.order_by().values_list("pair", flat=True))
+            deleted = super().delete()
+            self._recount(pairs)
+        return deleted
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]  # never Model.objects.delete()
+
+
+class MeetingQuerySet(RecountOnDelete["Meeting"]):
     def of_user(self, user: User) -> "MeetingQuerySet":
         """Meetings of the pairs the user is a partner in."""
         return self.filter(pair__in=Pair.objects.of_user(user))
@@ -49,16 +70,8 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def held(self) -> "MeetingQuerySet":
         return self.filter(log__held=True)
 
-    def delete(self) -> tuple[int, dict[str, int]]:
-        """Delete the meetings and count again what their pairs' meetings add up to."""
-        with transaction.atomic():
-            pairs = set(self.order_by().values_list("pair", flat=True))
-            deleted = super().delete()
-            MeetingTally.recount(pairs)
-        return deleted
-
-    delete.alters_data = True  # type: ignore[attr-defined]
-    delete.queryset_only = True  # type: ignore[attr-defined]  # never Meeting.objects.delete()
+    def _recount(self, pairs: set[int]) -> None:
+        MeetingTally.recount(pairs)
 
 
 class Meeting(models.Model):
