@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tests.privacy.stories import PHRASES, PrivacyStory
 from tests.privacy.test_erasure import rows_containing
-from twoheads.accounts.models import AuditEvent
+from twoheads.accounts.models import AuditEvent, User
 from twoheads.insights.figures import programme_figures, summary_dict
 from twoheads.journal.models import CheckIn, Feedback, FeedbackTally
 from twoheads.meetings.models import Meeting, MeetingLog, MeetingTally
@@ -184,3 +184,29 @@ class ErasedRatingsTests(RatingsStory):
         self.client.force_login(self.greta)
         response = self.client.get(reverse("programme_feedback", args=[self.programme.slug]))
         self.assertEqual(response.status_code, 404)
+
+
+class AdminDeletedAccountTests(RatingsStory):
+    """Site staff delete Margaret's account outright in the admin, one or several at a time."""
+
+    def setUp(self):
+        super().setUp()
+        self.client.force_login(User.objects.create_superuser("root@acme.test", "x", name="Root"))
+
+    def test_deleting_the_account_keeps_her_ratings_without_her_words(self):
+        figures = self.figures()
+        url = reverse("admin:accounts_user_delete", args=[self.margaret.pk])
+        self.assertEqual(self.client.post(url, {"post": "yes"}).status_code, 302)
+        hers = Feedback.objects.filter(pair=self.pair, side="mentee")
+        checkins = CheckIn.objects.filter(pair=self.pair, side="mentee")
+        self.assertEqual((hers.count(), checkins.count()), (2, 1))
+        self.assertNothingPersonal([*hers, *checkins])
+        self.assertEqual(rows_containing("rushed the last part"), [])
+        self.assertEqual(self.figures(), figures)
+
+    def test_the_bulk_delete_action_does_the_same(self):
+        url = reverse("admin:accounts_user_changelist")
+        data = {"action": "delete_selected", "_selected_action": [self.margaret.pk], "post": "yes"}
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        self.assertNothingPersonal(CheckIn.objects.filter(pair=self.pair, side="mentee"))
+        self.assertEqual(rows_containing("more examples, please"), [])

@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from twoheads.journal.models import forget_authors
 
 from .models import ApiToken, AuditEvent, LoginFailure, Membership, Organisation, User
 from .zones import TimeZoneModelForm
@@ -29,6 +34,17 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    # Ratings stay in the programmes' figures without author or comment, as on erasure.
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        with transaction.atomic():
+            forget_authors([obj])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        with transaction.atomic():
+            forget_authors(queryset)
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(Organisation)

@@ -636,3 +636,16 @@ class SentNudge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.user} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+def forget_authors(users: Iterable[User]) -> dict[str, int]:
+    """Keep the people's ratings in the figures, without author or comment.
+
+    Erasure calls it, and so does deleting an account in the admin, before the account goes.
+    """
+    kept = {}
+    for what, ratings in (("feedback", Feedback.objects), ("check-ins", CheckIn.objects)):
+        kept[what] = ratings.filter(author__in=list(users)).update(
+            author=None, comment="", comment_for_manager=False
+        )
+    return kept

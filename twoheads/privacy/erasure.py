@@ -23,12 +23,11 @@ from twoheads.accounts.models import (
 )
 from twoheads.guard.models import GuardConfirmation
 from twoheads.journal.models import (
-    CheckIn,
-    Feedback,
     Goal,
     JournalEntry,
     NudgePreference,
     SentNudge,
+    forget_authors,
 )
 from twoheads.meetings.models import CalendarFeed
 from twoheads.pairing.models import Pair, PairRequest
@@ -106,10 +105,7 @@ def _erase_content(user: User, people: list[Participant], result: Erasure) -> No
     result.count("private journal entries", mine.filter(shared_at__isnull=True).delete()[0])
     result.kept_for_partner["shared journal entries"] = mine.count()
     result.count("goals", Goal.objects.filter(owner__in=people).delete()[0])
-    for what, ratings in (("feedback", Feedback.objects), ("check-ins", CheckIn.objects)):
-        result.kept_without_author[what] = ratings.filter(author=user).update(
-            author=None, comment="", comment_for_manager=False
-        )
+    result.kept_without_author.update(forget_authors([user]))
     concerns = Concern.objects.filter(author__in=people)
     result.count("concerns", concerns.count())
     concerns.filter(resolved_at__isnull=True).update(
