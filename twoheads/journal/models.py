@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twoheads.accounts.models import User
-from twoheads.meetings.models import Meeting, RecountOnDelete, chunked
+from twoheads.meetings.models import Meeting, PairTally, RecountOnDelete, chunked
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
@@ -38,14 +38,14 @@ def record_sides(rows: Iterable["Feedback | CheckIn"]) -> None:
     Stored rather than derived, so the figures per side still add up once erasure or
     anonymisation has taken the author away. A row given a side keeps it.
     """
-    todo = [row for row in rows if row._state.adding and not row.side and row.author_id]
+    unsided = [row for row in rows if row._state.adding and not row.side and row.author_id]
     accounts: dict[tuple[int, int], str] = {}
-    for ids in chunked(row.pair_id for row in todo):
+    for ids in chunked(row.pair_id for row in unsided):
         pairs = Pair.objects.filter(pk__in=ids).values_list("pk", "mentor__user", "mentee__user")
         for pk, mentor, mentee in pairs:
             accounts[pk, mentor] = Side.MENTOR
             accounts[pk, mentee] = Side.MENTEE
-    for row in todo:
+    for row in unsided:
         row.side = accounts.get((row.pair_id, row.author_id), "")
 
 
@@ -312,9 +312,6 @@ class FeedbackQuerySet(RecountOnDelete["Feedback"]):
             FeedbackTally.recount(row.pair_id for row in created)
         return created
 
-    def _recount(self, pairs: set[int]) -> None:
-        FeedbackTally.recount(pairs)
-
 
 class Feedback(models.Model):
     """One partner's ratings of one meeting that took place.
@@ -407,15 +404,14 @@ def answers_total() -> Any:
     return F("listened") + F("was_listened_to") + F("learned") + F("will_act")
 
 
-class FeedbackTally(models.Model):
+class FeedbackTally(PairTally):
     """A pair's meeting feedback added up, all of it and as each side rates: read by the
     programme dashboard instead of every rating.
 
-    Never written directly: `recount` adds up the pair's feedback again whenever feedback is
-    saved or deleted, in the same transaction, so it always agrees with the ratings.
+    Recounted whenever feedback is saved or deleted (see `PairTally`).
     """
 
-    SIDES = ("mentor", "mentee")
+    rows_of = Feedback
 
     pair = models.OneToOneField(
         Pair, on_delete=models.CASCADE, primary_key=True, related_name="feedback_tally"
@@ -451,37 +447,12 @@ class FeedbackTally(models.Model):
     def sums(cls) -> dict[str, Any]:
         """The aggregates of `Feedback` rows that fill each field, by field name."""
         sums: dict[str, Any] = {"ratings": Count("pk"), "rating_total": Sum(answers_total())}
-        for side in cls.SIDES:
+        for side in Side.values:
             mine = Q(side=side)
             sums[f"{side}_ratings"] = Count("pk", filter=mine)
             for name in Feedback.DIMENSIONS:
                 sums[f"{side}_{name}"] = Sum(name, filter=mine)
         return sums
-
-    @classmethod
-    def recount(cls, pairs: Iterable[int]) -> None:
-        """Add up the feedback of these pairs (ids) again, from the ratings themselves.
-
-        The tallies are locked first, so two ratings given at once for one pair are counted
-        one after the other.
-        """
-        fields = cls.counted_fields()
-        for ids in chunked(pairs):
-            with transaction.atomic():
-                cls.objects.bulk_create([cls(pair_id=pk) for pk in ids], ignore_conflicts=True)
-                tallies = list(cls.objects.select_for_update().filter(pair__in=ids).order_by("pk"))
-                counts = {
-                    row["pair"]: row
-                    for row in Feedback.objects.filter(pair__in=ids)
-                    .values("pair")
-                    .annotate(**cls.sums())
-                    .order_by()
-                }
-                for tally in tallies:
-                    row = counts.get(tally.pair_id, {})
-                    for name in fields:
-                        setattr(tally, name, row.get(name) or 0)
-                cls.objects.bulk_update(tallies, fields)
 
 
 class CheckInQuerySet(models.QuerySet["CheckIn"]):

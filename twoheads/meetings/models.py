@@ -31,21 +31,76 @@ def chunked(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
         yield ordered[start : start + size]
 
 
-class RecountOnDelete[M: models.Model](models.QuerySet[M]):
-    """A queryset whose `delete()` recounts the tallies of the pairs it touched.
+class PairTally(models.Model):
+    """What a pair's rows of one kind add up to, kept for the programme dashboard.
 
-    Subclasses say in `_recount` which tally to count again; the rows need a `pair` column.
+    Never written directly: `recount` adds the pairs' rows up again from the rows themselves
+    whenever one is written or deleted, in the same transaction, so it always agrees with them.
+    A subclass names the rows it adds up (`rows_of`, a model with a `pair` column) and the
+    aggregate that fills each of its fields (`sums`); a field with nothing to add up gets its
+    default.
     """
 
-    def _recount(self, pairs: set[int]) -> None:
-        raise NotImplementedError
+    rows_of: type[models.Model]
+    _tally_of: dict[type[models.Model], type["PairTally"]] = {}
+
+    class Meta:
+        abstract = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "rows_of" in cls.__dict__:
+            PairTally._tally_of[cls.rows_of] = cls
+
+    @classmethod
+    def sums(cls) -> dict[str, Any]:
+        """The aggregate of the rows that fills each field, by field name."""
+        return {}
+
+    @classmethod
+    def of(cls, model: type[models.Model]) -> type["PairTally"]:
+        """The tally that adds up rows of `model`."""
+        return PairTally._tally_of[model]
+
+    @classmethod
+    def recount(cls, pairs: Iterable[int]) -> None:
+        """Add up the rows of these pairs (ids) again.
+
+        The tallies are locked first, so two rows written at once for one pair are counted
+        one after the other.
+        """
+        sums = cls.sums()
+        for ids in chunked(pairs):
+            with transaction.atomic():
+                cls.objects.bulk_create([cls(pair_id=pk) for pk in ids], ignore_conflicts=True)
+                tallies = list(cls.objects.select_for_update().filter(pair__in=ids).order_by("pk"))
+                counts = {
+                    row["pair"]: row
+                    for row in cls.rows_of._default_manager.filter(pair__in=ids)
+                    .values("pair")
+                    # Prefixed, as a tally's field may share a name with a row's (`held`).
+                    .annotate(**{f"sum_{name}": value for name, value in sums.items()})
+                    .order_by()
+                }
+                for tally in tallies:
+                    row = counts.get(tally.pair_id, {})
+                    for name in sums:
+                        value = row.get(f"sum_{name}")
+                        if value is None:
+                            value = cls._meta.get_field(name).get_default()
+                        setattr(tally, name, value)
+                cls.objects.bulk_update(tallies, list(sums))
+
+
+class RecountOnDelete[M: models.Model](models.QuerySet[M]):
+    """A queryset whose `delete()` recounts the tallies of the pairs it touched."""
 
     def delete(self) -> tuple[int, dict[str, int]]:
         """Delete the rows and count again what their pairs' rows add up to."""
         with transaction.atomic():
             pairs = set(self.order_by().values_list("pair", flat=True))
             deleted = super().delete()
-            self._recount(pairs)
+            PairTally.of(self.model).recount(pairs)
         return deleted
 
     delete.alters_data = True  # type: ignore[attr-defined]
@@ -69,9 +124,6 @@ class MeetingQuerySet(RecountOnDelete["Meeting"]):
 
     def held(self) -> "MeetingQuerySet":
         return self.filter(log__held=True)
-
-    def _recount(self, pairs: set[int]) -> None:
-        MeetingTally.recount(pairs)
 
 
 class Meeting(models.Model):
@@ -232,12 +284,13 @@ class MeetingLog(models.Model):
         MeetingTally.recount([self.meeting.pair_id])
 
 
-class MeetingTally(models.Model):
+class MeetingTally(PairTally):
     """How many meetings a pair has held, and when it last met: read by the programme dashboard.
 
-    Never written directly: `recount` counts the pair's meetings again whenever a log is saved
-    or a meeting deleted, in the same transaction, so it always agrees with the meetings.
+    Recounted whenever a log is saved or a meeting deleted (see `PairTally`).
     """
+
+    rows_of = Meeting
 
     pair = models.OneToOneField(
         Pair, on_delete=models.CASCADE, primary_key=True, related_name="meeting_tally"
@@ -253,27 +306,9 @@ class MeetingTally(models.Model):
         return f"{self.pair_id}: {self.held} held"
 
     @classmethod
-    def recount(cls, pairs: Iterable[int]) -> None:
-        """Count the held meetings of these pairs (ids) again, from the meetings themselves.
-
-        The tallies are locked first, so two logs written at once for one pair are counted
-        one after the other.
-        """
-        for ids in chunked(pairs):
-            with transaction.atomic():
-                cls.objects.bulk_create([cls(pair_id=pk) for pk in ids], ignore_conflicts=True)
-                tallies = list(cls.objects.select_for_update().filter(pair__in=ids).order_by("pk"))
-                counts = {
-                    row["pair"]: row
-                    for row in Meeting.objects.filter(pair__in=ids, held=True)
-                    .values("pair")
-                    .annotate(n=Count("pk"), last=Max("starts_at"))
-                    .order_by()
-                }
-                for tally in tallies:
-                    row = counts.get(tally.pair_id, {})
-                    tally.held, tally.last_held_at = row.get("n", 0), row.get("last")
-                cls.objects.bulk_update(tallies, ["held", "last_held_at"])
+    def sums(cls) -> dict[str, Any]:
+        held = Q(held=True)
+        return {"held": Count("pk", filter=held), "last_held_at": Max("starts_at", filter=held)}
 
 
 class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
