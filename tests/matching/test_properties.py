@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 from unittest import mock
@@ -11,7 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from twoheads.matching import MatchResult, Person, Rules, check_pair, engine, match
+from twoheads.matching import (
+    MatchResult,
+    Person,
+    Rules,
+    candidates,
+    check_pair,
+    engine,
+    match,
+)
 
 SKILLS = ("ai", "law", "sql", "sales")
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -133,12 +142,16 @@ def test_optimal_equals_brute_force_on_tiny_pools(people: list[Person], rules: R
     assert result.summary.optimal
 
 
-@settings(max_examples=15, deadline=None)
-@given(pools(max_side=9, max_capacity=1), rule_sets, st.sampled_from([1, 2, 50]))
+@settings(max_examples=25, deadline=None)
+@given(pools(max_side=9, max_capacity=1), rule_sets, st.sampled_from([1, 2, 50]), st.booleans())
 def test_optimal_equals_linear_sum_assignment(
-    people: list[Person], rules: Rules, depth: int
+    people: list[Person], rules: Rules, depth: int, skipping: bool
 ) -> None:
-    """With a depth of 1 or 2 most pairs start left out, so the certificate must add them."""
+    """With a depth of 1 or 2 most pairs start left out, so the certificate must add them.
+
+    With ``skipping`` nothing is held in reserve, one mentee is scored per block and pairs
+    whose bound cannot reach anyone's best are never scored at all.
+    """
     mentors = [p.id for p in people if p.role == "mentor"]
     mentees = [p.id for p in people if p.role == "mentee"]
     allowed = valid_pairs(people, rules)
@@ -148,7 +161,12 @@ def test_optimal_equals_linear_sum_assignment(
         weight[mentors.index(m), mentees.index(e)] = big + score
     rows, cols = linear_sum_assignment(weight, maximize=True)
     chosen = weight[rows, cols] > 0
-    with mock.patch.object(engine, "SOLVER_DEPTH", depth):
+    with contextlib.ExitStack() as patches:
+        patches.enter_context(mock.patch.object(engine, "SOLVER_DEPTH", depth))
+        if skipping:
+            patches.enter_context(mock.patch.object(engine, "RESERVE_DEPTH", 0))
+            patches.enter_context(mock.patch.object(candidates, "BLOCK_PAIRS", 1))
+            patches.enter_context(mock.patch.object(candidates, "COMPACT_AT", 0))
         result = match(people, rules)
     assert result.summary.optimal
     assert result.summary.pairs == int(chosen.sum())

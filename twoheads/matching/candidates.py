@@ -15,29 +15,38 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from twoheads.matching.pool import FloatArray, IntArray, Pool
-from twoheads.matching.scoring import Scored, cheap_rules_ok, evaluate, valid_scores
+from twoheads.matching.pool import BoolArray, FloatArray, IntArray, Pool
+from twoheads.matching.scoring import (
+    Scored,
+    cheap_rules_ok,
+    evaluate,
+    finish,
+    partial_scores,
+)
 
 BLOCK_PAIRS = 2_000_000
 EVAL_CHUNK = 1_000_000
+TIE_BITS = 16  # sort keys: the score in millionths, then a seeded tie-break below it
+COMPACT_AT = 2  # the mentors' best pairs are compacted when this many times their limits wait
+PROBE = 2  # each mentee's best PROBE x depth pairs by their bound are scored first
 NONE = -1  # "no k-th best": everyone this person could pair with is a candidate
 Progress = Callable[[float, str], None]
 
 
 def tie_break(mentor: IntArray, mentee: IntArray, seed: int) -> IntArray:
-    """A seeded 16-bit hash per pair, so equal scores are ordered the same way every run."""
+    """A seeded TIE_BITS-bit hash per pair, so equal scores are ordered the same way every run."""
     with np.errstate(over="ignore"):
         x = mentor.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
         x ^= mentee.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
         x ^= np.uint64(seed & 0xFFFFFFFF) * np.uint64(0x165667B19E3779F9)
         x ^= x >> np.uint64(29)
         x *= np.uint64(0xBF58476D1CE4E5B9)
-    return (x >> np.uint64(48)).astype(np.int64)
+    return (x >> np.uint64(64 - TIE_BITS)).astype(np.int64)
 
 
 def sort_key(score_int: IntArray, mentor: IntArray, mentee: IntArray, seed: int) -> IntArray:
     """Score first, then the seeded tie-break."""
-    return (score_int << 16) | tie_break(mentor, mentee, seed)
+    return (score_int << TIE_BITS) | tie_break(mentor, mentee, seed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +87,18 @@ def skill_block(
 ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
     """Pairs sharing a skill in one block, as (mentor local, mentee local, teach, learn)."""
     product = sp.csr_matrix(plan.left[start : start + plan.step] @ plan.right)
-    value = product.data
-    teach, learn = value.real, value.imag
-    either = (teach > 0) | (learn > 0)
-    keep = (teach > 0) & (learn > 0) if pool.rules.require_mutual else either
-    row = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))[keep]
+    parts = product.data.view(np.float64).reshape(-1, 2)
+    teach, learn = parts[:, 0], parts[:, 1]
+    # Flows are never negative, so the smaller one is positive exactly when both are.
+    flowing = np.minimum(teach, learn) if pool.rules.require_mutual else teach + learn
+    at = np.flatnonzero(flowing > 0)
+    row = np.searchsorted(product.indptr, at, side="right") - 1
     side_rows = plan.rows[start + row]
-    side_cols = plan.cols[product.indices[keep]]
+    side_cols = plan.cols[product.indices[at]]
+    value = product.data[at]
     if plan.by == "mentee":
-        return side_cols, side_rows, teach[keep], learn[keep]
-    return side_rows, side_cols, teach[keep], learn[keep]
+        return side_cols, side_rows, value.real.copy(), value.imag.copy()
+    return side_rows, side_cols, value.real.copy(), value.imag.copy()
 
 
 def skill_blocks(
@@ -152,31 +163,6 @@ def valid_pairs(
         scored = evaluate(pool, gm[ok], ge[ok], teach[s:e][ok], learn[s:e][ok])
         parts.append(scored.take(scored.valid))
     return concat(parts)
-
-
-def valid_local(
-    pool: Pool,
-    mentor_local: IntArray,
-    mentee_local: IntArray,
-    teach: FloatArray,
-    learn: FloatArray,
-) -> tuple[IntArray, IntArray, IntArray]:
-    """The pairs (local positions) that break no hard rule, with their scores in millionths."""
-    parts = []
-    for s in range(0, max(len(teach), 1), EVAL_CHUNK):
-        m_l, e_l = mentor_local[s : s + EVAL_CHUNK], mentee_local[s : s + EVAL_CHUNK]
-        at, score = valid_scores(
-            pool,
-            pool.mentors[m_l],
-            pool.mentees[e_l],
-            teach[s : s + EVAL_CHUNK],
-            learn[s : s + EVAL_CHUNK],
-        )
-        parts.append((m_l[at], e_l[at], score))
-    if len(parts) == 1:
-        return parts[0]
-    m_all, e_all, s_all = (np.concatenate(c) for c in zip(*parts, strict=True))
-    return m_all, e_all, s_all
 
 
 def concat(parts: list[Scored]) -> Scored:
@@ -292,6 +278,7 @@ class _MentorTops:
     def __init__(self, limits: IntArray) -> None:
         self.limits = limits
         self.threshold = np.full(len(limits), -1, np.int64)
+        self.bar = np.full(len(limits), -1, np.int64)
         self.parts: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
         self.pending = 0
 
@@ -299,7 +286,7 @@ class _MentorTops:
         keep = key >= self.threshold[mentor]
         self.parts.append((mentor[keep], mentee[keep], key[keep], score[keep]))
         self.pending += int(keep.sum())
-        if self.pending > 2 * int(self.limits.sum()):
+        if self.pending > COMPACT_AT * int(self.limits.sum()):
             self.compact()
 
     def compact(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:
@@ -312,6 +299,8 @@ class _MentorTops:
         lowest = np.full(len(self.limits), np.iinfo(np.int64).max, np.int64)
         np.minimum.at(lowest, mentor, key)
         self.threshold = np.where(counts >= self.limits, lowest, -1)
+        # The score part of the threshold: a pair whose bound is below it cannot get in.
+        self.bar = np.where(self.threshold >= 0, self.threshold >> TIE_BITS, -1)
         self.parts = [(mentor, mentee, key, score)]
         self.pending = len(mentor)
         return mentor, mentee, key, score
@@ -319,11 +308,14 @@ class _MentorTops:
 
 @dataclass(frozen=True, slots=True)
 class _Block:
-    """What scoring one block of mentees gives: counts, their top pairs, the mentors' part."""
+    """What scoring one block of mentees gives: counts, who had pairs skipped by their bound,
+    the mentees' top pairs and the mentors' part."""
 
     start: int
     valid_m: IntArray
     valid_e: IntArray
+    skipped_m: IntArray
+    skipped_e: IntArray
     best: tuple[IntArray, IntArray, IntArray]
     rising: tuple[IntArray, IntArray, IntArray, IntArray]
 
@@ -344,11 +336,29 @@ def generate(
     kth_e = np.full(n_e, NONE, np.int64)
     valid_m = np.zeros(n_m, np.int64)
     valid_e = np.zeros(n_e, np.int64)
+    skipped_m = np.zeros(n_m, bool)
+    skipped_e = np.zeros(n_e, bool)
     keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
     plan = plan_blocks(pool, by="mentee", rows=np.arange(n_e), cols=np.arange(n_m))
 
+    probe_limit = np.full(n_e, PROBE * depth, np.int64)
+
     def score_block(start: int) -> _Block:
-        m_l, e_l, score = valid_local(pool, *skill_block(pool, plan, start))
+        m_l, e_l, teach, learn = skill_block(pool, plan, start)
+        part = partial_scores(pool, pool.mentors[m_l], pool.mentees[e_l], teach, learn)
+        pm, pe = m_l[part.at], e_l[part.at]
+        # Each mentee's most promising pairs first: their scores set the bar for the rest.
+        probe = np.zeros(len(pm), bool)
+        probe[top_per_group(pe, part.bound, probe_limit, ordered=False)] = True
+        first = finish(pool, part.take(probe))
+        bar = np.minimum(_depth_th(e_l[first[0]], first[1], depth, n_e)[pe], mentor_tops.bar[pm])
+        rest = ~probe & (part.bound >= bar)
+        skipped = ~probe & ~rest
+        gone_m = np.flatnonzero(np.bincount(pm[skipped], minlength=n_m))
+        gone_e = np.flatnonzero(np.bincount(pe[skipped], minlength=n_e))
+        second = finish(pool, part.take(rest))
+        at, score = (np.concatenate(c) for c in zip(first, second, strict=True))
+        m_l, e_l = m_l[at], e_l[at]
         key = sort_key(score, pool.mentors[m_l], pool.mentees[e_l], seed)
         best = top_per_group(e_l, key, k_mentee, ordered=False)
         # The mentors' thresholds only rise, so one read a little early keeps a few more.
@@ -357,6 +367,8 @@ def generate(
             start=start,
             valid_m=np.bincount(m_l, minlength=n_m),
             valid_e=np.bincount(e_l, minlength=n_e),
+            skipped_m=gone_m,
+            skipped_e=gone_e,
             best=(m_l[best], e_l[best], score[best]),
             rising=(m_l[rising], e_l[rising], key[rising], score[rising]),
         )
@@ -364,15 +376,17 @@ def generate(
     for block in in_parallel(score_block, plan.starts):
         valid_m += block.valid_m
         valid_e += block.valid_e
+        skipped_m[block.skipped_m] = True
+        skipped_e[block.skipped_e] = True
         keep_e.append(block.best)
-        _record_kth(kth_e, block.best[1], block.best[2], valid_e, depth)
+        _record_kth(kth_e, block.best[1], block.best[2], skipped_e | (valid_e > depth))
         mentor_tops.add(*block.rising)
         if progress:
             done = min(block.start + plan.step, n_e)
             progress(done / max(n_e, 1), "scoring candidate pairs")
     tm, te, _, ts = mentor_tops.compact()
     kth_m = np.full(n_m, NONE, np.int64)
-    _record_kth(kth_m, tm, ts, valid_m, mentor_tops.limits)
+    _record_kth(kth_m, tm, ts, skipped_m | (valid_m > mentor_tops.limits))
     em = [
         np.concatenate([p[i] for p in keep_e]) if keep_e else np.zeros(0, np.int64)
         for i in range(3)
@@ -399,15 +413,25 @@ def generate(
     )
 
 
-def _record_kth(
-    kth: IntArray, owner: IntArray, score: IntArray, valid: IntArray, limit: IntArray | int
-) -> None:
-    """The lowest kept score of everyone with more valid pairs than were kept."""
+def _depth_th(mentee: IntArray, score: IntArray, depth: int, n_e: int) -> IntArray:
+    """Each mentee's ``depth``-th best score among these pairs, -1 with fewer than that."""
+    out = np.full(n_e, -1, np.int64)
+    if not len(mentee):
+        return out
+    order = np.lexsort((-score, mentee))
+    owner = mentee[order]
+    rank = np.arange(len(order)) - np.searchsorted(owner, owner, side="left")
+    at = order[rank == depth - 1]
+    out[mentee[at]] = score[at]
+    return out
+
+
+def _record_kth(kth: IntArray, owner: IntArray, score: IntArray, cut: BoolArray) -> None:
+    """The lowest kept score of everyone ``cut`` (with more valid pairs than were kept)."""
     if not len(owner):
         return
     lowest = np.full(len(kth), np.iinfo(np.int64).max, np.int64)
     np.minimum.at(lowest, owner, score)
-    cut = valid > limit
     touched = np.zeros(len(kth), bool)
     touched[owner] = True
     kth[cut & touched] = lowest[cut & touched]

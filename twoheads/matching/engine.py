@@ -13,11 +13,13 @@ from twoheads.matching.candidates import (
     NONE,
     Candidates,
     generate,
+    in_parallel,
+    plan_blocks,
+    skill_block,
     skill_blocks,
     sort_key,
     top_per_group,
     union_pairs,
-    valid_local,
     valid_pairs,
 )
 from twoheads.matching.model import (
@@ -31,7 +33,7 @@ from twoheads.matching.model import (
     Summary,
 )
 from twoheads.matching.pool import IntArray, Pool, compile_pool
-from twoheads.matching.scoring import SCALE, Scored, evaluate
+from twoheads.matching.scoring import SCALE, Scored, evaluate, finish, partial_scores
 from twoheads.matching.solver import Flow, bottleneck, solve
 
 MODES = ("optimal", "stable", "suggest")
@@ -149,8 +151,10 @@ class _Run:
     ) -> tuple[Flow, IntArray, IntArray, IntArray, bool]:
         """Solve, then add left-out pairs that the duals say could improve it, until none.
 
-        The spare pairs are checked first, from their stored scores; only people whose
-        k-th best bound does not cover their left-out pairs are scored again.
+        The spare pairs are checked first, from their stored scores, and while any of them
+        could improve the flow the duals are still moving, so nothing is scored again. Only
+        then are the people whose k-th best bound does not cover their left-out pairs
+        scored again.
         """
         spare = self._without_locked(cands.spare_mentor, cands.spare_mentee, cands.spare_score)
         above = spare[2] >= floor
@@ -161,12 +165,13 @@ class _Run:
             bad = flow.slack(*spare) < 0
             found = (spare[0][bad], spare[1][bad], spare[2][bad])
             spare = (spare[0][~bad], spare[1][~bad], spare[2][~bad])
-            extra = self._violations(cands, flow, mentor, mentee, floor)
-            if not len(extra[0]) and not len(found[0]):
-                return flow, mentor, mentee, score, True
+            if not len(found[0]):
+                found = self._violations(cands, flow, mentor, mentee, floor)
+                if not len(found[0]):
+                    return flow, mentor, mentee, score, True
             if self._out_of_time():
                 return flow, mentor, mentee, score, False
-            mentor, mentee, score = union_pairs(self.n_e, (mentor, mentee, score), found, extra)
+            mentor, mentee, score = union_pairs(self.n_e, (mentor, mentee, score), found)
         return flow, mentor, mentee, score, False
 
     def _violations(
@@ -178,14 +183,23 @@ class _Run:
         if not len(rows) or not len(cols):
             return empty, empty, empty
         have = np.sort(mentor * self.n_e + mentee)
-        found: list[tuple[IntArray, IntArray, IntArray]] = []
-        for block in skill_blocks(self.pool, by="mentee", rows=rows, cols=cols):
-            m_l, e_l, score = valid_local(self.pool, *block)
+        pool = self.pool
+        plan = plan_blocks(pool, by="mentee", rows=rows, cols=cols)
+
+        def block_violations(start: int) -> tuple[IntArray, IntArray, IntArray]:
+            m_l, e_l, teach, learn = skill_block(pool, plan, start)
+            part = partial_scores(pool, pool.mentors[m_l], pool.mentees[e_l], teach, learn)
+            # A pair that could not improve the flow even at its bound is never finished.
+            slack = flow.slack(m_l[part.at], e_l[part.at], part.bound)
+            at, score = finish(pool, part.take((slack < 0) & (part.bound >= floor)))
+            m_l, e_l = m_l[at], e_l[at]
             bad = (flow.slack(m_l, e_l, score) < 0) & (score >= floor)
             key = m_l * self.n_e + e_l
             at = np.searchsorted(have, key).clip(max=max(len(have) - 1, 0))
             bad &= ~(have[at] == key) if len(have) else bad
-            found.append((m_l[bad], e_l[bad], score[bad]))
+            return m_l[bad], e_l[bad], score[bad]
+
+        found = list(in_parallel(block_violations, plan.starts))
         if not found:
             return empty, empty, empty
         m_found, e_found, s_found = (np.concatenate(c) for c in zip(*found, strict=True))

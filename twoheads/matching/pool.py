@@ -19,6 +19,9 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 WordArray = npt.NDArray[np.uint64]
+# Per-person codes are small integers, so that gathering them for millions of pairs stays
+# in the processor's cache.
+CodeArray = npt.NDArray[np.int32]
 
 SLOT_MINUTES = 15
 SLOTS = 7 * 24 * 60 // SLOT_MINUTES
@@ -36,22 +39,23 @@ class Pool:
     index: dict[str, int]
     mentors: IntArray
     mentees: IntArray
-    level: FloatArray
-    organisation: IntArray
-    department: IntArray
-    site: IntArray
+    level: npt.NDArray[np.float32]
+    organisation: CodeArray
+    department: CodeArray
+    site: CodeArray
     languages: WordArray
     interests: WordArray
-    interest_count: IntArray
+    interest_count: CodeArray
+    interest_beyond_first: BoolArray
     availability: WordArray
     style: npt.NDArray[np.float32]
-    style_code: IntArray
+    style_code: CodeArray
     style_table: FloatArray | None
     offers: sp.csr_matrix
     wants: sp.csr_matrix
     depth: IntArray
     paths: npt.NDArray[np.int32]
-    week: IntArray
+    week: CodeArray
     overlap_table: FloatArray | None
     capacity: IntArray
     forbidden: IntArray
@@ -111,13 +115,15 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
         index=index,
         mentors=mentors,
         mentees=mentees,
-        level=np.array([np.nan if p.level is None else p.level for p in people], dtype=float),
+        level=np.array([np.nan if p.level is None else p.level for p in people], dtype=np.float32),
         organisation=_codes([p.organisation for p in people]),
         department=_codes([p.department for p in people]),
         site=_codes([p.site for p in people]),
         languages=languages,
-        interests=interests,
+        # One row per 64-interest word, so that pairs gather from flat arrays.
+        interests=np.ascontiguousarray(interests.T),
         interest_count=interest_count,
+        interest_beyond_first=np.bitwise_count(interests[:, 1:]).sum(axis=1) > 0,
         availability=availability,
         week=week,
         overlap_table=table,
@@ -190,10 +196,10 @@ def _check_people(people: tuple[Person, ...]) -> None:
             )
 
 
-def _codes(values: list[str]) -> IntArray:
+def _codes(values: list[str]) -> CodeArray:
     """Factorise strings; an empty value gets -1 (unknown)."""
     table: dict[str, int] = {}
-    return np.array([table.setdefault(v, len(table)) if v else -1 for v in values], np.int64)
+    return np.array([table.setdefault(v, len(table)) if v else -1 for v in values], np.int32)
 
 
 def _skill_matrices(
@@ -245,18 +251,24 @@ def _skill_csr(
     return (np.array(data, float), np.array(cols, np.int64), np.array(indptr, np.int64))
 
 
-def _bitsets(sets: list[frozenset[str]]) -> tuple[WordArray, IntArray, tuple[str, ...]]:
-    """Sets of words as rows of 64-bit words, with their sizes and the vocabulary."""
-    vocab: dict[str, int] = {}
+def _bitsets(sets: list[frozenset[str]]) -> tuple[WordArray, CodeArray, tuple[str, ...]]:
+    """Sets of words as rows of 64-bit words, with their sizes and the vocabulary.
+
+    Words are numbered from the most common (ties in order of first appearance).
+    """
+    seen: dict[str, int] = {}
     for words in sets:
         for word in sorted(words):
-            vocab.setdefault(word, len(vocab))
+            seen[word] = seen.get(word, 0) + 1
+    # The most common words first, so that most people's sets fit in the first 64-bit word.
+    ranked = sorted(seen, key=lambda w: -seen[w])
+    vocab = {word: i for i, word in enumerate(ranked)}
     width = max(1, (len(vocab) + 63) // 64)
     bits = np.zeros((len(sets), width * 64), dtype=bool)
     rows = [i for i, words in enumerate(sets) for _ in words]
     cols = [vocab[w] for words in sets for w in words]
     bits[rows, cols] = True
-    return _pack(bits), bits.sum(axis=1).astype(np.int64), tuple(vocab)
+    return _pack(bits), bits.sum(axis=1).astype(np.int32), tuple(vocab)
 
 
 def _pack(bits: BoolArray) -> WordArray:
@@ -275,18 +287,18 @@ def _availability(people: tuple[Person, ...]) -> WordArray:
 MAX_WEEK_PATTERNS = 2048
 
 
-def _week_table(availability: WordArray) -> tuple[IntArray, FloatArray | None]:
+def _week_table(availability: WordArray) -> tuple[CodeArray, FloatArray | None]:
     """Distinct weekly patterns and the overlap in hours between every two of them.
 
     Most people share a handful of patterns, so a lookup replaces a popcount per pair.
     """
-    patterns, week = np.unique(availability, axis=0, return_inverse=True)
-    week = week.ravel().astype(np.int64)
+    patterns, inverse = np.unique(availability, axis=0, return_inverse=True)
+    week: CodeArray = inverse.ravel().astype(np.int32)
     if len(patterns) > MAX_WEEK_PATTERNS:
         return week, None
     both = patterns[:, None, :] & patterns[None, :, :]
     slots = np.bitwise_count(both).sum(axis=2, dtype=np.int64)
-    return week.astype(np.int64), (slots * (SLOT_MINUTES / 60.0)).astype(np.float64)
+    return week, (slots * (SLOT_MINUTES / 60.0)).astype(np.float64)
 
 
 @lru_cache(maxsize=4096)
@@ -325,18 +337,18 @@ def _style(people: tuple[Person, ...]) -> npt.NDArray[np.float32]:
 MAX_STYLE_PATTERNS = 1024
 
 
-def _style_table(style: npt.NDArray[np.float32]) -> tuple[IntArray, FloatArray | None]:
+def _style_table(style: npt.NDArray[np.float32]) -> tuple[CodeArray, FloatArray | None]:
     """Distinct answer patterns and the closeness of every two, as for the weekly patterns.
 
     With a few questions answered 1-5 there are at most a few hundred patterns, so a lookup
     replaces the per-pair arithmetic; the values are those `style_closeness` gives.
     """
     if not len(style):
-        return np.zeros(0, np.int64), None
+        return np.zeros(0, np.int32), None
     # NaN (unanswered) compares unequal to itself: code it as 0 for finding the patterns.
     answers = np.nan_to_num(style, nan=0.0)
-    patterns, code = np.unique(answers, axis=0, return_inverse=True)
-    code = code.ravel().astype(np.int64)
+    patterns, inverse = np.unique(answers, axis=0, return_inverse=True)
+    code: CodeArray = inverse.ravel().astype(np.int32)
     if len(patterns) > MAX_STYLE_PATTERNS:
         return code, None
     rows = np.where(patterns == 0.0, np.nan, patterns).astype(np.float32)

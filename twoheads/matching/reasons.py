@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
+import scipy.sparse as sp
 
 from twoheads.matching import explain
-from twoheads.matching.candidates import skill_blocks, sort_key
+from twoheads.matching.candidates import (
+    BLOCK_PAIRS,
+    BlockPlan,
+    in_parallel,
+    plan_blocks,
+    skill_block,
+    sort_key,
+)
 from twoheads.matching.model import PairResult, Unmatched
 from twoheads.matching.pool import IntArray, Pool
-from twoheads.matching.scoring import RULES, evaluate
+from twoheads.matching.scoring import RULES, evaluate, valid_scores
 
 
 def unmatched(pool: Pool, pairs: Sequence[PairResult], seed: int) -> tuple[Unmatched, ...]:
@@ -32,18 +42,27 @@ def unmatched(pool: Pool, pairs: Sequence[PairResult], seed: int) -> tuple[Unmat
 def _side(
     pool: Pool, role: str, rows: IntArray, partners: dict[str, list[str]], seed: int
 ) -> list[Unmatched]:
-    """Reasons for the unmatched of one side, evaluated in blocks of rows."""
+    """Reasons for the unmatched of one side, evaluated in blocks of rows on every core."""
     side = pool.mentees if role == "mentee" else pool.mentors
     other = pool.mentors if role == "mentee" else pool.mentees
-    reasons: list[Unmatched] = []
     stats = {int(r): _Stats() for r in rows}
     teach_n, learn_n = _flow_counts(pool, role, rows)
     for j, r in enumerate(rows.tolist()):
         stats[r].teach, stats[r].learn = int(teach_n[j]), int(learn_n[j])
-    for mentor_l, mentee_l, teach, learn in skill_blocks(
-        pool, by=role, rows=rows, cols=np.arange(len(other))
-    ):
-        _tally(pool, role, rows, stats, (mentor_l, mentee_l, teach, learn), seed)
+    plan = plan_blocks(pool, by=role, rows=rows, cols=np.arange(len(other)))
+    tally = partial(_tally, pool, role, rows, plan, seed)
+    for block in in_parallel(tally, plan.starts):
+        for pos, s in zip(block.positions.tolist(), block.stats, strict=True):
+            stats[int(rows[pos])] = s.with_flows(stats[int(rows[pos])])
+    best = [s.best for s in stats.values() if s.best is not None]
+    if best:
+        # The best pair's score as the pair pages show it.
+        m, e = (np.array(c, np.int64) for c in zip(*[(b[0], b[1]) for b in best], strict=True))
+        shown = evaluate(pool, m, e).score
+        for s, score in zip([s for s in stats.values() if s.best is not None], shown, strict=True):
+            assert s.best is not None
+            s.best = (s.best[0], s.best[1], float(score))
+    reasons: list[Unmatched] = []
     for r in rows.tolist():
         person = int(side[r])
         text = stats[r].reason(pool, person, role, partners)
@@ -54,44 +73,70 @@ def _side(
 def _flow_counts(pool: Pool, role: str, rows: IntArray) -> tuple[IntArray, IntArray]:
     """Per person: how many others could teach them, and how many they could teach."""
     if role == "mentee":
-        taught = pool.wants_e[rows] @ pool.offers_m_t
-        teaches = pool.offers_e[rows] @ pool.wants_m_t
-        return np.diff(taught.tocsr().indptr), np.diff(teaches.tocsr().indptr)
-    taught = pool.wants_m[rows] @ pool.offers_e_t
-    teaches = pool.offers_m[rows] @ pool.wants_e_t
-    return np.diff(teaches.tocsr().indptr), np.diff(taught.tocsr().indptr)
+        taught_by, teaches = (pool.wants_e, pool.offers_m_t), (pool.offers_e, pool.wants_m_t)
+    else:
+        taught_by, teaches = (pool.wants_m, pool.offers_e_t), (pool.offers_m, pool.wants_e_t)
+    counts = []
+    for left, right in (taught_by, teaches):
+        # In slices of rows, so that the products never hold more than a block's pairs.
+        step = max(1, BLOCK_PAIRS // max(1, right.shape[1]))
+        parts = [
+            np.diff(sp.csr_matrix(left[rows[i : i + step]] @ right).indptr)
+            for i in range(0, len(rows), step)
+        ]
+        counts.append(np.concatenate(parts) if parts else np.zeros(0, np.int64))
+    return counts[0], counts[1]
 
 
-Block = tuple[IntArray, IntArray, np.ndarray, np.ndarray]
+@dataclass(frozen=True, slots=True)
+class _Tallied:
+    """The stats of the people (positions in ``rows``) of one block."""
+
+    positions: IntArray
+    stats: list[_Stats]
 
 
 def _tally(
-    pool: Pool, role: str, rows: IntArray, stats: dict[int, _Stats], block: Block, seed: int
-) -> None:
-    """Count, per person in the block, candidates removed by each rule, and the best one left."""
-    mentor_l, mentee_l, teach, learn = block
-    scored = evaluate(pool, pool.mentors[mentor_l], pool.mentees[mentee_l], teach, learn)
+    pool: Pool, role: str, rows: IntArray, plan: BlockPlan, seed: int, start: int
+) -> _Tallied:
+    """Count, per person in the block, candidates removed by each rule, and the best one left.
+
+    Valid pairs come from the fast scoring; only people left with no valid candidate at all
+    have their candidates scored again rule by rule, for the counts their reason gives.
+    """
+    mentor_l, mentee_l, teach, learn = skill_block(pool, plan, start)
+    gm, ge = pool.mentors[mentor_l], pool.mentees[mentee_l]
     own = mentee_l if role == "mentee" else mentor_l
     where = np.searchsorted(rows, own)
     size = len(rows)
     mutual = np.bincount(where, minlength=size)
-    broken = {k: np.bincount(where, weights=v, minlength=size) for k, v in scored.broken.items()}
-    valid = scored.valid
-    valid_n = np.bincount(where[valid], minlength=size)
-    key = sort_key(scored.score_int, scored.mentor, scored.mentee, seed)
-    best = np.flatnonzero(valid)[np.lexsort((-key[valid], where[valid]))]
-    owners, first = np.unique(where[best], return_index=True)
-    best_at = dict(zip(owners.tolist(), best[first].tolist(), strict=True))
-    for pos in np.flatnonzero(mutual).tolist():
-        s = stats[int(rows[pos])]
-        s.mutual += int(mutual[pos])
-        s.valid += int(valid_n[pos])
+    at, score = valid_scores(pool, gm, ge, teach, learn)
+    valid_n = np.bincount(where[at], minlength=size)
+    broken = {k: np.zeros(size) for k in RULES}
+    none = (mutual > 0) & (valid_n == 0)
+    if none.any():
+        sel = np.flatnonzero(none[where])
+        scored = evaluate(pool, gm[sel], ge[sel], teach[sel], learn[sel])
+        for name, mask in scored.broken.items():
+            broken[name] = np.bincount(where[sel], weights=mask, minlength=size)
+    key = sort_key(score, gm[at], ge[at], seed)
+    order = np.lexsort((-key, where[at]))
+    owners, first = np.unique(where[at][order], return_index=True)
+    best_at = dict(zip(owners.tolist(), at[order][first].tolist(), strict=True))
+    best_key = dict(zip(owners.tolist(), key[order][first].tolist(), strict=True))
+    positions = np.flatnonzero(mutual)
+    out: list[_Stats] = []
+    for pos in positions.tolist():
+        s = _Stats()
+        s.mutual, s.valid = int(mutual[pos]), int(valid_n[pos])
         for name in s.broken:
-            s.broken[name] += int(broken[name][pos])
+            s.broken[name] = int(broken[name][pos])
         i = best_at.get(pos)
-        if i is not None and key[i] > s.best_key:
-            s.best_key = int(key[i])
-            s.best = (int(scored.mentor[i]), int(scored.mentee[i]), float(scored.score[i]))
+        if i is not None:
+            s.best_key = int(best_key[pos])
+            s.best = (int(gm[i]), int(ge[i]), 0.0)
+        out.append(s)
+    return _Tallied(positions, out)
 
 
 class _Stats:
@@ -102,6 +147,11 @@ class _Stats:
         self.broken = dict.fromkeys(RULES, 0)
         self.best: tuple[int, int, float] | None = None
         self.best_key = -1
+
+    def with_flows(self, earlier: _Stats) -> _Stats:
+        """These counts, with the skill-flow counts found before."""
+        self.teach, self.learn = earlier.teach, earlier.learn
+        return self
 
     def reason(self, pool: Pool, person: int, role: str, partners: dict[str, list[str]]) -> str:
         other = "mentor" if role == "mentee" else "mentee"

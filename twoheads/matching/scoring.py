@@ -9,6 +9,7 @@ import numpy as np
 from twoheads.matching.pool import (
     SLOT_MINUTES,
     BoolArray,
+    CodeArray,
     FloatArray,
     IntArray,
     Pool,
@@ -147,18 +148,49 @@ def evaluate(
     )
 
 
-def valid_scores(
-    pool: Pool, mentor: IntArray, mentee: IntArray, teach: FloatArray, learn: FloatArray
-) -> tuple[IntArray, IntArray]:
-    """Positions of the pairs that break no hard rule, and their scores in millionths.
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """Pairs with every component but how far apart they sit in the org chart.
 
-    The same components and arithmetic as `evaluate`, so the scores are identical, but each
-    rule removes pairs before the next component is computed, and nothing else is kept.
+    ``at`` are the pairs' positions in the arrays they came from; ``bound`` is the score in
+    millionths they would have if they sat far apart in the chart, so never below their score.
+    """
+
+    at: IntArray
+    mentor: IntArray
+    mentee: IntArray
+    benefit: FloatArray
+    compatibility: FloatArray
+    apart: FloatArray
+    bound: IntArray
+
+    def take(self, keep: BoolArray | IntArray) -> Partial:
+        """The subset of pairs selected by a mask or positions."""
+        return Partial(
+            at=self.at[keep],
+            mentor=self.mentor[keep],
+            mentee=self.mentee[keep],
+            benefit=self.benefit[keep],
+            compatibility=self.compatibility[keep],
+            apart=self.apart[keep],
+            bound=self.bound[keep],
+        )
+
+
+def partial_scores(
+    pool: Pool, mentor: IntArray, mentee: IntArray, teach: FloatArray, learn: FloatArray
+) -> Partial:
+    """Every component but the org-chart distance, for the pairs that pass the rules those
+    components decide: mutual benefit, level, organisation, overlap and compatibility.
+
+    The same arithmetic as `evaluate`, so `finish` gives identical scores.
     """
     rules = pool.rules
     benefit = (teach + learn) / 2
     ok = (teach > 0) & (learn > 0) if rules.require_mutual else benefit > 0
-    ok &= cheap_rules_ok(pool, mentor, mentee)
+    ok &= _level_ok(pool, mentor, mentee)
+    if not rules.cross_organisation:
+        ok &= ~_different(pool.organisation, mentor, mentee)
     at = np.flatnonzero(ok)
     mentor, mentee, benefit = mentor[at], mentee[at], benefit[at]
     overlap = _overlap_hours(pool, mentor, mentee)
@@ -172,13 +204,50 @@ def valid_scores(
     )
     at, mentor, mentee = at[ok], mentor[ok], mentee[ok]
     benefit, compatibility = benefit[ok], compatibility[ok]
-    same_line, distance = _chart(pool, mentor, mentee)
-    ok = ~same_line
-    at, mentor, mentee, distance = at[ok], mentor[ok], mentee[ok], distance[ok]
-    reach = _reach(pool, mentor, mentee, distance)
+    apart = DEPARTMENT_SHARE * _known_apart(pool.department, mentor, mentee) + (
+        SITE_SHARE * _known_apart(pool.site, mentor, mentee)
+    )
     wb, wc, wr = rules.weights.normalised()
-    score = wb * benefit[ok] + wc * compatibility[ok] + wr * reach
-    return at, np.rint(score * SCALE).astype(np.int64)
+    bound = wb * benefit + wc * compatibility + wr * (apart + CHART_SHARE)
+    return Partial(
+        at=at,
+        mentor=mentor,
+        mentee=mentee,
+        benefit=benefit,
+        compatibility=compatibility,
+        apart=apart,
+        # One millionth of headroom: the exact score adds its terms in another order.
+        bound=np.asarray(np.ceil(bound * SCALE), dtype=np.int64) + 1,
+    )
+
+
+def finish(pool: Pool, part: Partial) -> tuple[IntArray, IntArray]:
+    """The pairs of ``part`` that break no hard rule (their ``at``), and their scores."""
+    rules = pool.rules
+    mentor, mentee = part.mentor, part.mentee
+    ok = np.any(pool.languages[mentor] & pool.languages[mentee], axis=1)
+    if not rules.allow_same_department:
+        ok &= ~_same_known(pool.department, mentor, mentee)
+    ok &= ~pool.forbidden_mask(mentor, mentee)
+    same_line, distance = _chart(pool, mentor, mentee)
+    ok &= ~same_line
+    part, distance = part.take(ok), distance[ok]
+    far = np.where(distance < 0, 1.0, np.minimum(1.0, distance / FAR_IN_CHART))
+    reach = part.apart + CHART_SHARE * far
+    wb, wc, wr = rules.weights.normalised()
+    score = wb * part.benefit + wc * part.compatibility + wr * reach
+    return part.at, np.rint(score * SCALE).astype(np.int64)
+
+
+def valid_scores(
+    pool: Pool, mentor: IntArray, mentee: IntArray, teach: FloatArray, learn: FloatArray
+) -> tuple[IntArray, IntArray]:
+    """Positions of the pairs that break no hard rule, and their scores in millionths.
+
+    The same components and arithmetic as `evaluate`, so the scores are identical, but each
+    rule removes pairs before the next component is computed, and nothing else is kept.
+    """
+    return finish(pool, partial_scores(pool, mentor, mentee, teach, learn))
 
 
 def cheap_rules_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
@@ -201,11 +270,11 @@ def _level_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
     return np.asarray(gap >= pool.rules.min_level_gap)
 
 
-def _different(codes: IntArray, mentor: IntArray, mentee: IntArray) -> BoolArray:
+def _different(codes: CodeArray, mentor: IntArray, mentee: IntArray) -> BoolArray:
     return np.asarray(codes[mentor] != codes[mentee])
 
 
-def _same_known(codes: IntArray, mentor: IntArray, mentee: IntArray) -> BoolArray:
+def _same_known(codes: CodeArray, mentor: IntArray, mentee: IntArray) -> BoolArray:
     return np.asarray((codes[mentor] == codes[mentee]) & (codes[mentor] >= 0))
 
 
@@ -219,7 +288,16 @@ def _overlap_hours(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray
 
 def _interest(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
     """Dice overlap of interests: 2 |shared| / (|mine| + |yours|)."""
-    shared = np.bitwise_count(pool.interests[mentor] & pool.interests[mentee]).sum(axis=1)
+    words = pool.interests
+    shared = np.bitwise_count(words[0][mentor] & words[0][mentee]).astype(np.int64)
+    if len(words) > 1:
+        # Only people with rarer interests have bits beyond the first word.
+        both = np.flatnonzero(
+            pool.interest_beyond_first[mentor] & pool.interest_beyond_first[mentee]
+        )
+        m, e = mentor[both], mentee[both]
+        for word in words[1:]:
+            shared[both] += np.bitwise_count(word[m] & word[e])
     total = pool.interest_count[mentor] + pool.interest_count[mentee]
     return np.where(total > 0, 2.0 * shared / np.maximum(total, 1), 0.0)
 
@@ -249,6 +327,6 @@ def _reach(pool: Pool, mentor: IntArray, mentee: IntArray, distance: IntArray) -
     )
 
 
-def _known_apart(codes: IntArray, mentor: IntArray, mentee: IntArray) -> FloatArray:
+def _known_apart(codes: CodeArray, mentor: IntArray, mentee: IntArray) -> FloatArray:
     a, b = codes[mentor], codes[mentee]
     return np.asarray((a != b) & (a >= 0) & (b >= 0), dtype=np.float64)
