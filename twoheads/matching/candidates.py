@@ -260,8 +260,6 @@ class Candidates:
     score_int: IntArray
     kth_mentor: IntArray
     kth_mentee: IntArray
-    valid_mentor: IntArray
-    valid_mentee: IntArray
     spare_mentor: IntArray
     spare_mentee: IntArray
     spare_score: IntArray
@@ -405,8 +403,6 @@ def generate(
         score_int[first],
         kth_m,
         kth_e,
-        valid_m,
-        valid_e,
         mentor[spare],
         mentee[spare],
         score_int[spare],
