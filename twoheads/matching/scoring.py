@@ -108,14 +108,9 @@ def evaluate(
     if teach is None or learn is None:
         teach, learn = skill_flow(pool, mentor, mentee)
     rules = pool.rules
-    overlap = _overlap_hours(pool, mentor, mentee)
-    compatibility = (
-        INTEREST_SHARE * _interest(pool, mentor, mentee)
-        + STYLE_SHARE * _style(pool, mentor, mentee)
-        + TIME_SHARE * np.minimum(1.0, overlap / FULL_OVERLAP_HOURS)
-    )
+    compatibility, overlap = _compatibility(pool, mentor, mentee)
     same_line, distance = _chart(pool, mentor, mentee)
-    reach = _reach(pool, mentor, mentee, distance)
+    reach = _apart(pool, mentor, mentee) + CHART_SHARE * _far(distance)
     benefit = (teach + learn) / 2
     wb, wc, wr = rules.weights.normalised()
     broken = {
@@ -193,20 +188,13 @@ def partial_scores(
         ok &= ~_different(pool.organisation, mentor, mentee)
     at = np.flatnonzero(ok)
     mentor, mentee, benefit = mentor[at], mentee[at], benefit[at]
-    overlap = _overlap_hours(pool, mentor, mentee)
-    compatibility = (
-        INTEREST_SHARE * _interest(pool, mentor, mentee)
-        + STYLE_SHARE * _style(pool, mentor, mentee)
-        + TIME_SHARE * np.minimum(1.0, overlap / FULL_OVERLAP_HOURS)
-    )
+    compatibility, overlap = _compatibility(pool, mentor, mentee)
     ok = (overlap >= rules.min_overlap_hours - 1e-9) & (
         compatibility >= rules.min_compatibility - 1e-9
     )
     at, mentor, mentee = at[ok], mentor[ok], mentee[ok]
     benefit, compatibility = benefit[ok], compatibility[ok]
-    apart = DEPARTMENT_SHARE * _known_apart(pool.department, mentor, mentee) + (
-        SITE_SHARE * _known_apart(pool.site, mentor, mentee)
-    )
+    apart = _apart(pool, mentor, mentee)
     wb, wc, wr = rules.weights.normalised()
     bound = wb * benefit + wc * compatibility + wr * (apart + CHART_SHARE)
     return Partial(
@@ -232,8 +220,7 @@ def finish(pool: Pool, part: Partial) -> tuple[IntArray, IntArray]:
     same_line, distance = _chart(pool, mentor, mentee)
     ok &= ~same_line
     part, distance = part.take(ok), distance[ok]
-    far = np.where(distance < 0, 1.0, np.minimum(1.0, distance / FAR_IN_CHART))
-    reach = part.apart + CHART_SHARE * far
+    reach = part.apart + CHART_SHARE * _far(distance)
     wb, wc, wr = rules.weights.normalised()
     score = wb * part.benefit + wc * part.compatibility + wr * reach
     return part.at, np.rint(score * SCALE).astype(np.int64)
@@ -318,13 +305,28 @@ def _chart(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[BoolArray, I
     return same_line, distance.astype(np.int64)
 
 
-def _reach(pool: Pool, mentor: IntArray, mentee: IntArray, distance: IntArray) -> FloatArray:
-    far = np.where(distance < 0, 1.0, np.minimum(1.0, distance / FAR_IN_CHART))
-    return (
+def _compatibility(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[FloatArray, FloatArray]:
+    """Compatibility, and the weekly hours both are available that it counts."""
+    overlap = _overlap_hours(pool, mentor, mentee)
+    compatibility = (
+        INTEREST_SHARE * _interest(pool, mentor, mentee)
+        + STYLE_SHARE * _style(pool, mentor, mentee)
+        + TIME_SHARE * np.minimum(1.0, overlap / FULL_OVERLAP_HOURS)
+    )
+    return compatibility, overlap
+
+
+def _apart(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
+    """The departments-and-sites part of reach."""
+    return np.asarray(
         DEPARTMENT_SHARE * _known_apart(pool.department, mentor, mentee)
         + SITE_SHARE * _known_apart(pool.site, mentor, mentee)
-        + CHART_SHARE * far
     )
+
+
+def _far(distance: IntArray) -> FloatArray:
+    """Org-chart steps as a share of "far apart" (unrelated people are far apart)."""
+    return np.where(distance < 0, 1.0, np.minimum(1.0, distance / FAR_IN_CHART))
 
 
 def _known_apart(codes: CodeArray, mentor: IntArray, mentee: IntArray) -> FloatArray:
