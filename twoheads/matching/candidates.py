@@ -339,15 +339,12 @@ def generate(
     keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
     plan = plan_blocks(pool, by="mentee", rows=np.arange(n_e), cols=np.arange(n_m))
 
-    probe_limit = np.full(n_e, PROBE * depth, np.int64)
-
     def score_block(start: int) -> _Block:
         m_l, e_l, teach, learn = skill_block(pool, plan, start)
         part = partial_scores(pool, pool.mentors[m_l], pool.mentees[e_l], teach, learn)
         pm, pe = m_l[part.at], e_l[part.at]
         # Each mentee's most promising pairs first: their scores set the bar for the rest.
-        probe = np.zeros(len(pm), bool)
-        probe[top_per_group(pe, part.bound, probe_limit, ordered=False)] = True
+        probe = _promising(pe, part.bound, PROBE * depth)
         first = finish(pool, part.take(probe))
         bar = np.minimum(_depth_th(e_l[first[0]], first[1], depth, n_e)[pe], mentor_tops.bar[pm])
         rest = ~probe & (part.bound >= bar)
@@ -407,6 +404,28 @@ def generate(
         mentee[spare],
         score_int[spare],
     )
+
+
+PROBE_STEP = 1_000  # the probe ranks bounds in steps of a thousandth
+
+
+def _promising(group: IntArray, bound: IntArray, limit: int) -> BoolArray:
+    """At least ``limit`` of each group's highest bounds (all of a smaller group).
+
+    A histogram of the bounds in steps of PROBE_STEP finds each group's cut, so ties within a
+    step are all kept; the groups are a block's rows, a short contiguous range.
+    """
+    if not len(group):
+        return np.zeros(0, bool)
+    steps = int(bound.max()) // PROBE_STEP + 1
+    row = group - group.min()
+    step = np.maximum(bound, 0) // PROBE_STEP
+    counts = np.bincount(row * steps + step, minlength=(int(row.max()) + 1) * steps)
+    # at_least[r, s]: how many of row r's pairs are in step s or above.
+    at_least = np.cumsum(counts.reshape(-1, steps)[:, ::-1], axis=1)[:, ::-1]
+    enough = at_least >= limit
+    cut = np.where(enough.any(axis=1), steps - 1 - np.argmax(enough[:, ::-1], axis=1), 0)
+    return np.asarray(step >= cut[row])
 
 
 def _depth_th(mentee: IntArray, score: IntArray, depth: int, n_e: int) -> IntArray:
