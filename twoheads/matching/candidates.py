@@ -331,7 +331,6 @@ def generate(
     k_mentee = np.full(n_e, depth, np.int64)
     capacity = np.maximum(pool.capacity[pool.mentors], 1)
     mentor_tops = _MentorTops(depth * capacity)
-    kth_e = np.full(n_e, NONE, np.int64)
     valid_m = np.zeros(n_m, np.int64)
     valid_e = np.zeros(n_e, np.int64)
     skipped_m = np.zeros(n_m, bool)
@@ -374,7 +373,6 @@ def generate(
         skipped_m[block.skipped_m] = True
         skipped_e[block.skipped_e] = True
         keep_e.append(block.best)
-        _record_kth(kth_e, block.best[1], block.best[2], skipped_e | (valid_e > depth))
         mentor_tops.add(*block.rising)
         if progress:
             done = min(block.start + plan.step, n_e)
@@ -386,6 +384,8 @@ def generate(
         np.concatenate([p[i] for p in keep_e]) if keep_e else np.zeros(0, np.int64)
         for i in range(3)
     ]
+    kth_e = np.full(n_e, NONE, np.int64)
+    _record_kth(kth_e, em[1], em[2], skipped_e | (valid_e > depth))
     mentor, mentee, score_int = union_pairs(n_e, (em[0], em[1], em[2]), (tm, te, ts))
     first = np.ones(len(mentor), bool)
     if depth > k:
@@ -433,7 +433,7 @@ def _depth_th(mentee: IntArray, score: IntArray, depth: int, n_e: int) -> IntArr
     out = np.full(n_e, -1, np.int64)
     if not len(mentee):
         return out
-    order = np.lexsort((-score, mentee))
+    order = _group_order(mentee, score)
     owner = mentee[order]
     rank = np.arange(len(order)) - np.searchsorted(owner, owner, side="left")
     at = order[rank == depth - 1]

@@ -17,6 +17,7 @@ from twoheads.matching.candidates import (
     plan_blocks,
     skill_block,
     sort_key,
+    top_per_group,
 )
 from twoheads.matching.model import PairResult, Unmatched
 from twoheads.matching.pool import IntArray, Pool
@@ -45,27 +46,34 @@ def _side(
     """Reasons for the unmatched of one side, evaluated in blocks of rows on every core."""
     side = pool.mentees if role == "mentee" else pool.mentors
     other = pool.mentors if role == "mentee" else pool.mentees
-    stats = {int(r): _Stats() for r in rows}
-    teach_n, learn_n = _flow_counts(pool, role, rows)
-    for j, r in enumerate(rows.tolist()):
-        stats[r].teach, stats[r].learn = int(teach_n[j]), int(learn_n[j])
     plan = plan_blocks(pool, by=role, rows=rows, cols=np.arange(len(other)))
-    tally = partial(_tally, pool, role, rows, plan, seed)
-    for block in in_parallel(tally, plan.starts):
-        for pos, s in zip(block.positions.tolist(), block.stats, strict=True):
-            stats[int(rows[pos])] = s.with_flows(stats[int(rows[pos])])
-    best = [s.best for s in stats.values() if s.best is not None]
-    if best:
-        # The best pair's score as the pair pages show it.
-        m, e = (np.array(c, np.int64) for c in zip(*[(b[0], b[1]) for b in best], strict=True))
-        shown = evaluate(pool, m, e).score
-        for s, score in zip([s for s in stats.values() if s.best is not None], shown, strict=True):
-            assert s.best is not None
-            s.best = (s.best[0], s.best[1], float(score))
+    tallies = list(in_parallel(partial(_tally, pool, role, rows, plan, seed), plan.starts))
+    size = len(rows)
+    mutual = sum((t.mutual for t in tallies), np.zeros(size, np.int64))
+    valid = sum((t.valid for t in tallies), np.zeros(size, np.int64))
+    broken = {k: sum((t.broken[k] for t in tallies), np.zeros(size)) for k in RULES}
+    best_m = np.concatenate([t.best_m for t in tallies] or [np.zeros(0, np.int64)])
+    best_e = np.concatenate([t.best_e for t in tallies] or [np.zeros(0, np.int64)])
+    best_at = np.concatenate([t.best_at for t in tallies] or [np.zeros(0, np.int64)])
+    # The best pair's score as the pair pages show it.
+    shown = evaluate(pool, best_m, best_e).score
+    best = {
+        int(pos): (int(m), int(e), float(score))
+        for pos, m, e, score in zip(best_at, best_m, best_e, shown, strict=True)
+    }
+    teach_n, learn_n = _flow_counts(pool, role, rows)
     reasons: list[Unmatched] = []
-    for r in rows.tolist():
+    for pos, r in enumerate(rows.tolist()):
+        stats = _Stats(
+            teach=int(teach_n[pos]),
+            learn=int(learn_n[pos]),
+            mutual=int(mutual[pos]),
+            valid=int(valid[pos]),
+            broken={k: int(v[pos]) for k, v in broken.items()},
+            best=best.get(pos),
+        )
         person = int(side[r])
-        text = stats[r].reason(pool, person, role, partners)
+        text = stats.reason(pool, person, role, partners)
         reasons.append(Unmatched(id=pool.people[person].id, role=role, reason=text))
     return reasons
 
@@ -90,10 +98,15 @@ def _flow_counts(pool: Pool, role: str, rows: IntArray) -> tuple[IntArray, IntAr
 
 @dataclass(frozen=True, slots=True)
 class _Tallied:
-    """The stats of the people (positions in ``rows``) of one block."""
+    """Per position in ``rows``, for one block: candidates sharing skills both ways, valid
+    ones, those each rule removed, and each person's best valid pair (at ``best_at``)."""
 
-    positions: IntArray
-    stats: list[_Stats]
+    mutual: IntArray
+    valid: IntArray
+    broken: dict[str, np.ndarray]
+    best_at: IntArray
+    best_m: IntArray
+    best_e: IntArray
 
 
 def _tally(
@@ -111,47 +124,29 @@ def _tally(
     size = len(rows)
     mutual = np.bincount(where, minlength=size)
     at, score = valid_scores(pool, gm, ge, teach, learn)
-    valid_n = np.bincount(where[at], minlength=size)
+    valid = np.bincount(where[at], minlength=size)
     broken = {k: np.zeros(size) for k in RULES}
-    none = (mutual > 0) & (valid_n == 0)
+    none = (mutual > 0) & (valid == 0)
     if none.any():
         sel = np.flatnonzero(none[where])
         scored = evaluate(pool, gm[sel], ge[sel], teach[sel], learn[sel])
         for name, mask in scored.broken.items():
             broken[name] = np.bincount(where[sel], weights=mask, minlength=size)
     key = sort_key(score, gm[at], ge[at], seed)
-    order = np.lexsort((-key, where[at]))
-    owners, first = np.unique(where[at][order], return_index=True)
-    best_at = dict(zip(owners.tolist(), at[order][first].tolist(), strict=True))
-    best_key = dict(zip(owners.tolist(), key[order][first].tolist(), strict=True))
-    positions = np.flatnonzero(mutual)
-    out: list[_Stats] = []
-    for pos in positions.tolist():
-        s = _Stats()
-        s.mutual, s.valid = int(mutual[pos]), int(valid_n[pos])
-        for name in s.broken:
-            s.broken[name] = int(broken[name][pos])
-        i = best_at.get(pos)
-        if i is not None:
-            s.best_key = int(best_key[pos])
-            s.best = (int(gm[i]), int(ge[i]), 0.0)
-        out.append(s)
-    return _Tallied(positions, out)
+    top = at[top_per_group(where[at], key, np.ones(size, np.int64), ordered=False)]
+    return _Tallied(mutual, valid, broken, where[top], gm[top], ge[top])
 
 
+@dataclass(slots=True)
 class _Stats:
     """What happened to one person's candidates."""
 
-    def __init__(self) -> None:
-        self.teach = self.learn = self.mutual = self.valid = 0
-        self.broken = dict.fromkeys(RULES, 0)
-        self.best: tuple[int, int, float] | None = None
-        self.best_key = -1
-
-    def with_flows(self, earlier: _Stats) -> _Stats:
-        """These counts, with the skill-flow counts found before."""
-        self.teach, self.learn = earlier.teach, earlier.learn
-        return self
+    teach: int
+    learn: int
+    mutual: int
+    valid: int
+    broken: dict[str, int]
+    best: tuple[int, int, float] | None
 
     def reason(self, pool: Pool, person: int, role: str, partners: dict[str, list[str]]) -> str:
         other = "mentor" if role == "mentee" else "mentee"

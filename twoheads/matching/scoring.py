@@ -183,9 +183,7 @@ def partial_scores(
     rules = pool.rules
     benefit = (teach + learn) / 2
     ok = (teach > 0) & (learn > 0) if rules.require_mutual else benefit > 0
-    ok &= _level_ok(pool, mentor, mentee)
-    if not rules.cross_organisation:
-        ok &= ~_different(pool.organisation, mentor, mentee)
+    ok &= _placement_ok(pool, mentor, mentee)
     at = np.flatnonzero(ok)
     mentor, mentee, benefit = mentor[at], mentee[at], benefit[at]
     compatibility, overlap = _compatibility(pool, mentor, mentee)
@@ -213,12 +211,8 @@ def finish(pool: Pool, part: Partial) -> tuple[IntArray, IntArray]:
     """The pairs of ``part`` that break no hard rule (their ``at``), and their scores."""
     rules = pool.rules
     mentor, mentee = part.mentor, part.mentee
-    ok = np.any(pool.languages[mentor] & pool.languages[mentee], axis=1)
-    if not rules.allow_same_department:
-        ok &= ~_same_known(pool.department, mentor, mentee)
-    ok &= ~pool.forbidden_mask(mentor, mentee)
     same_line, distance = _chart(pool, mentor, mentee)
-    ok &= ~same_line
+    ok = _person_rules_ok(pool, mentor, mentee) & ~same_line
     part, distance = part.take(ok), distance[ok]
     reach = part.apart + CHART_SHARE * _far(distance)
     wb, wc, wr = rules.weights.normalised()
@@ -239,15 +233,24 @@ def valid_scores(
 
 def cheap_rules_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
     """The rules that need no component: level, organisation, department, language, exclusions."""
-    rules = pool.rules
+    return _placement_ok(pool, mentor, mentee) & _person_rules_ok(pool, mentor, mentee)
+
+
+def _placement_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
+    """Level and organisation: one code per person each, the first rules checked."""
     ok = _level_ok(pool, mentor, mentee)
-    if not rules.cross_organisation:
+    if not pool.rules.cross_organisation:
         ok &= ~_different(pool.organisation, mentor, mentee)
-    if not rules.allow_same_department:
-        ok &= ~_same_known(pool.department, mentor, mentee)
-    ok &= np.any(pool.languages[mentor] & pool.languages[mentee], axis=1)
-    ok &= ~pool.forbidden_mask(mentor, mentee)
     return ok
+
+
+def _person_rules_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
+    """Department (when the programme requires different ones), language and exclusions."""
+    ok = np.any(pool.languages[mentor] & pool.languages[mentee], axis=1)
+    if not pool.rules.allow_same_department:
+        ok &= ~_same_known(pool.department, mentor, mentee)
+    ok &= ~pool.forbidden_mask(mentor, mentee)
+    return np.asarray(ok)
 
 
 def _level_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
