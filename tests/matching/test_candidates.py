@@ -15,7 +15,15 @@ from tests.matching.test_properties import pools, rule_sets
 from twoheads.matching import Person, Rules, candidates, engine, match
 from twoheads.matching.candidates import NONE, generate, sort_key
 from twoheads.matching.pool import Pool, compile_pool
-from twoheads.matching.scoring import evaluate, finish, partial_scores, skill_flow
+from twoheads.matching.scoring import (
+    _chart,
+    _chart_far,
+    _far,
+    evaluate,
+    finish,
+    partial_scores,
+    skill_flow,
+)
 
 SOME = settings(max_examples=40, deadline=None)
 
@@ -111,3 +119,20 @@ def test_pairs_found_only_by_the_certificate_still_give_the_optimum(seed: int) -
     assert result.summary.pairs == int(chosen.sum())
     expected = float((weight[rows, cols][chosen] - big).sum())
     assert result.summary.total_score == pytest.approx(expected, abs=1e-4)
+
+
+def test_the_quick_chart_check_agrees_with_the_full_one_for_every_pair() -> None:
+    chain = [Person(id="c0", level=12)]
+    for i in range(1, 14):  # deep enough for pairs at every distance
+        chain.append(Person(id=f"c{i}", manager_id=f"c{i - 1}", level=12))
+    people = chain + generator.pool(150, 150, seed=3)
+    side = [Person(id=f"s{i}", manager_id=f"c{i}", level=1, role="mentor") for i in range(14)]
+    pool = compile_pool(people + side, Rules())
+    everyone = np.arange(len(pool.people))
+    a, b = np.repeat(everyone, len(everyone)), np.tile(everyone, len(everyone))
+    a, b = a[a != b], b[a != b]
+    same_line, distance = _chart(pool, a, b)
+    quick_line, far = _chart_far(pool, a, b)
+    assert same_line.any() and (_far(distance) < 1).any()
+    assert list(quick_line) == list(same_line)
+    assert list(far[~same_line]) == list(_far(distance)[~same_line])

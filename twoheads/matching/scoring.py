@@ -211,10 +211,10 @@ def finish(pool: Pool, part: Partial) -> tuple[IntArray, IntArray]:
     """The pairs of ``part`` that break no hard rule (their ``at``), and their scores."""
     rules = pool.rules
     mentor, mentee = part.mentor, part.mentee
-    same_line, distance = _chart(pool, mentor, mentee)
+    same_line, far = _chart_far(pool, mentor, mentee)
     ok = _person_rules_ok(pool, mentor, mentee) & ~same_line
-    part, distance = part.take(ok), distance[ok]
-    reach = part.apart + CHART_SHARE * _far(distance)
+    part = part.take(ok)
+    reach = part.apart + CHART_SHARE * far[ok]
     wb, wc, wr = rules.weights.normalised()
     score = wb * part.benefit + wc * part.compatibility + wr * reach
     return part.at, np.rint(score * SCALE).astype(np.int64)
@@ -306,6 +306,32 @@ def _chart(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[BoolArray, I
     same_line = (common == dm + 1) | (common == de + 1)
     distance = np.where(common > 0, dm + de - 2 * (common - 1), -1)
     return same_line, distance.astype(np.int64)
+
+
+def _chart_far(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[BoolArray, FloatArray]:
+    """Whether one manages the other at any depth, and `_far` of their org-chart distance.
+
+    The same answers as `_chart`, from two look-ups per pair: only pairs that share the
+    manager deep enough to be fewer than FAR_IN_CHART steps apart need their distance.
+    """
+    width = pool.paths.shape[1]
+    flat = pool.paths.ravel()
+    dm, de = pool.depth[mentor], pool.depth[mentee]
+    low = np.minimum(dm, de)
+    # The deeper one's manager at the other's depth is the other exactly when it manages them.
+    upper = np.where(dm <= de, mentor, mentee)
+    lower = np.where(dm <= de, mentee, mentor)
+    same_line = flat[lower * width + low] == upper
+    # distance = dm + de - 2 x (depth of their lowest common manager), below FAR_IN_CHART
+    # only when they share the manager at depth ``need``.
+    need = np.maximum((dm + de - FAR_IN_CHART) // 2 + 1, 0)
+    near = np.flatnonzero((need <= low) & ~same_line)
+    shared = flat[mentor[near] * width + need[near]] == flat[mentee[near] * width + need[near]]
+    near = near[shared]
+    far = np.ones(len(mentor))
+    if len(near):
+        far[near] = _far(_chart(pool, mentor[near], mentee[near])[1])
+    return np.asarray(same_line), far
 
 
 def _compatibility(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[FloatArray, FloatArray]:
