@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from unittest import mock
 
 import numpy as np
@@ -136,3 +137,64 @@ def test_the_quick_chart_check_agrees_with_the_full_one_for_every_pair() -> None
     assert same_line.any() and (_far(distance) < 1).any()
     assert list(quick_line) == list(same_line)
     assert list(far[~same_line]) == list(_far(distance)[~same_line])
+
+
+@st.composite
+def varied_pools(draw: st.DrawFn) -> list[Person]:
+    """Pools whose people differ in the values the groups are made from."""
+    people = draw(pools(max_side=9))
+    zones = ["UTC", "Asia/Singapore", "America/New_York", "Europe/Berlin"]
+    return [
+        replace(
+            p,
+            organisation=draw(st.sampled_from(["", "North", "South"])),
+            languages=tuple(draw(st.sets(st.sampled_from(["en", "de", "fr"]), min_size=1))),
+            timezone=draw(st.sampled_from(zones)),
+            availability=draw(st.sampled_from([(), ((0, 9 * 60, 10 * 60),), ((2, 0, 24 * 60),)])),
+        )
+        for p in people
+    ]
+
+
+varied_rules = st.builds(
+    Rules,
+    require_mutual=st.just(False),
+    type=st.sampled_from(["reverse", "traditional"]),
+    min_level_gap=st.integers(0, 3),
+    min_compatibility=st.sampled_from([0.0, 0.35, 0.6, 0.75]),
+    min_overlap_hours=st.sampled_from([0.0, 1.0, 5.0, 12.0]),
+    cross_organisation=st.booleans(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(varied_pools(), varied_rules)
+def test_the_groups_leave_out_only_pairs_that_break_a_rule(
+    people: list[Person], rules: Rules
+) -> None:
+    pool = compile_pool(people, rules)
+    mentor, mentee = every_pair(pool)
+    valid = evaluate(pool, mentor, mentee).valid
+    local_m = np.searchsorted(pool.mentors, mentor)
+    local_e = np.searchsorted(pool.mentees, mentee)
+    scanned = np.zeros(len(mentor), bool)
+    plans = candidates.plan_groups(pool, np.arange(len(pool.mentees)), np.arange(len(pool.mentors)))
+    for plan in plans:
+        scanned |= np.isin(local_e, plan.rows) & np.isin(local_m, plan.cols)
+    assert not np.any(valid & ~scanned)
+    every_row = np.concatenate([np.zeros(0, np.int64)] + [plan.rows for plan in plans])
+    assert len(every_row) == len(set(every_row.tolist()))
+
+
+def test_mentees_are_never_scanned_against_mentors_the_rules_rule_out() -> None:
+    def person(i: int, role: str, zone: str, level: int) -> Person:
+        return Person(id=f"{role}{i}", role=role, timezone=zone, level=level)
+
+    people = [person(i, "mentor", "America/New_York", 1) for i in range(3)]
+    people += [person(i, "mentee", "Asia/Singapore", 5) for i in range(3)]  # no hours in common
+    people += [person(i + 3, "mentee", "America/New_York", 2) for i in range(3)]  # level too low
+    people += [person(i + 6, "mentee", "America/New_York", 5) for i in range(2)]
+    pool = compile_pool(people, Rules())
+    plans = candidates.plan_groups(pool, np.arange(8), np.arange(3))
+    scanned = [pool.people[pool.mentees[r]].id for plan in plans for r in plan.rows]
+    assert sorted(scanned) == ["mentee6", "mentee7"]

@@ -18,9 +18,11 @@ import scipy.sparse as sp
 from twoheads.matching.pool import BoolArray, FloatArray, IntArray, Pool
 from twoheads.matching.scoring import (
     Scored,
+    allowed_by_own_values,
     cheap_rules_ok,
     evaluate,
     finish,
+    own_value_classes,
     partial_scores,
 )
 
@@ -82,6 +84,40 @@ def plan_blocks(pool: Pool, *, by: str, rows: IntArray, cols: IntArray) -> Block
     return BlockPlan(by, rows, cols, left, right, step)
 
 
+MAX_GROUPS = 64  # beyond this many distinct sets of allowed mentors, every mentee sees all
+MAX_CLASS_PAIRS = 1_000_000  # beyond this many pairs of classes, too
+
+
+def plan_groups(pool: Pool, rows: IntArray, cols: IntArray) -> list[BlockPlan]:
+    """Block plans of mentees ``rows`` against mentors ``cols``, each mentee only against the
+    mentors that the rules decided by one value per person allow.
+
+    Level, organisation, language and weekly hours depend only on each person's own values,
+    so one representative per distinct set of values decides them for everyone in it. Mentees
+    whose allowed mentors are the same are scanned together; pairs ruled out this way are
+    never formed, and those left are still checked pair by pair.
+    """
+    class_e, first_e = own_value_classes(pool, pool.mentees[rows])
+    class_m, first_m = own_value_classes(pool, pool.mentors[cols])
+    if not 0 < len(first_e) * len(first_m) <= MAX_CLASS_PAIRS:
+        return [plan_blocks(pool, by="mentee", rows=rows, cols=cols)]
+    rep_e = np.repeat(pool.mentees[rows][first_e], len(first_m))
+    rep_m = np.tile(pool.mentors[cols][first_m], len(first_e))
+    allowed = allowed_by_own_values(pool, rep_m, rep_e)
+    allowed = allowed.reshape(len(first_e), len(first_m))
+    patterns, group_of_class = np.unique(allowed, axis=0, return_inverse=True)
+    if len(patterns) > MAX_GROUPS:
+        return [plan_blocks(pool, by="mentee", rows=rows, cols=cols)]
+    group = group_of_class.ravel()[class_e]
+    plans = []
+    for g, pattern in enumerate(patterns):
+        mine = rows[group == g]
+        theirs = cols[pattern[class_m]]
+        if len(mine) and len(theirs):
+            plans.append(plan_blocks(pool, by="mentee", rows=mine, cols=theirs))
+    return plans
+
+
 def skill_block(
     pool: Pool, plan: BlockPlan, start: int
 ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
@@ -113,7 +149,7 @@ def skill_blocks(
         yield skill_block(pool, plan, start)
 
 
-def in_parallel[T](work: Callable[[int], T], items: Sequence[int]) -> Iterator[T]:
+def in_parallel[T, I](work: Callable[[I], T], items: Sequence[I]) -> Iterator[T]:
     """``work`` over ``items`` on every core, results in order, a few blocks ahead at most.
 
     numpy and scipy release the interpreter lock in their loops, so threads share the work.
@@ -309,7 +345,7 @@ class _Block:
     """What scoring one block of mentees gives: counts, who had pairs skipped by their bound,
     the mentees' top pairs and the mentors' part."""
 
-    start: int
+    rows: int
     valid_m: IntArray
     valid_e: IntArray
     skipped_m: IntArray
@@ -336,9 +372,11 @@ def generate(
     skipped_m = np.zeros(n_m, bool)
     skipped_e = np.zeros(n_e, bool)
     keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
-    plan = plan_blocks(pool, by="mentee", rows=np.arange(n_e), cols=np.arange(n_m))
+    plans = plan_groups(pool, np.arange(n_e), np.arange(n_m))
+    blocks = [(plan, start) for plan in plans for start in plan.starts]
 
-    def score_block(start: int) -> _Block:
+    def score_block(item: tuple[BlockPlan, int]) -> _Block:
+        plan, start = item
         m_l, e_l, teach, learn = skill_block(pool, plan, start)
         part = partial_scores(pool, pool.mentors[m_l], pool.mentees[e_l], teach, learn)
         pm, pe = m_l[part.at], e_l[part.at]
@@ -358,7 +396,7 @@ def generate(
         # The mentors' thresholds only rise, so one read a little early keeps a few more.
         rising = key >= mentor_tops.threshold[m_l]
         return _Block(
-            start=start,
+            rows=min(plan.step, len(plan.rows) - start),
             valid_m=np.bincount(m_l, minlength=n_m),
             valid_e=np.bincount(e_l, minlength=n_e),
             skipped_m=gone_m,
@@ -367,15 +405,16 @@ def generate(
             rising=(m_l[rising], e_l[rising], key[rising], score[rising]),
         )
 
-    for block in in_parallel(score_block, plan.starts):
+    done = 0
+    for block in in_parallel(score_block, blocks):
         valid_m += block.valid_m
         valid_e += block.valid_e
         skipped_m[block.skipped_m] = True
         skipped_e[block.skipped_e] = True
         keep_e.append(block.best)
         mentor_tops.add(*block.rising)
+        done += block.rows
         if progress:
-            done = min(block.start + plan.step, n_e)
             progress(done / max(n_e, 1), "scoring candidate pairs")
     tm, te, _, ts = mentor_tops.compact()
     kth_m = np.full(n_m, NONE, np.int64)
@@ -419,13 +458,13 @@ def _promising(group: IntArray, bound: IntArray, limit: int) -> BoolArray:
         return np.zeros(0, bool)
     steps = int(bound.max()) // PROBE_STEP + 1
     row = group - group.min()
-    step = np.maximum(bound, 0) // PROBE_STEP
-    counts = np.bincount(row * steps + step, minlength=(int(row.max()) + 1) * steps)
-    # at_least[r, s]: how many of row r's pairs are in step s or above.
-    at_least = np.cumsum(counts.reshape(-1, steps)[:, ::-1], axis=1)[:, ::-1]
-    enough = at_least >= limit
-    cut = np.where(enough.any(axis=1), steps - 1 - np.argmax(enough[:, ::-1], axis=1), 0)
-    return np.asarray(step >= cut[row])
+    # Steps are counted from the top, so each row's running total is a plain cumulative sum.
+    down = steps - 1 - np.maximum(bound, 0) // PROBE_STEP
+    counts = np.bincount(row * steps + down, minlength=(int(row.max()) + 1) * steps)
+    at_least = np.cumsum(counts.reshape(-1, steps), axis=1)
+    # cut[r]: the first step from the top where row r has ``limit`` pairs (all when it never does).
+    cut = np.where(at_least[:, -1] >= limit, np.argmax(at_least >= limit, axis=1), steps - 1)
+    return np.asarray(down <= cut[row])
 
 
 def _depth_th(mentee: IntArray, score: IntArray, depth: int, n_e: int) -> IntArray:

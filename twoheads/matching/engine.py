@@ -11,10 +11,11 @@ import numpy as np
 from twoheads.matching import explain, reasons, stable
 from twoheads.matching.candidates import (
     NONE,
+    BlockPlan,
     Candidates,
     generate,
     in_parallel,
-    plan_blocks,
+    plan_groups,
     skill_block,
     skill_blocks,
     sort_key,
@@ -189,10 +190,10 @@ class _Run:
             return (empty, empty, empty), False
         have = np.sort(mentor * self.n_e + mentee)
         pool = self.pool
-        plan = plan_blocks(pool, by="mentee", rows=rows, cols=cols)
+        plans = plan_groups(pool, rows, cols)
 
-        def block_violations(start: int) -> tuple[IntArray, IntArray, IntArray]:
-            m_l, e_l, teach, learn = skill_block(pool, plan, start)
+        def block_violations(item: tuple[BlockPlan, int]) -> tuple[IntArray, IntArray, IntArray]:
+            m_l, e_l, teach, learn = skill_block(pool, *item)
             part = partial_scores(pool, pool.mentors[m_l], pool.mentees[e_l], teach, learn)
             # A pair that is not near improving the flow even at its bound is never finished.
             slack = flow.slack(m_l[part.at], e_l[part.at], part.bound)
@@ -204,7 +205,8 @@ class _Run:
             near &= ~(have[at] == key) if len(have) else near
             return m_l[near], e_l[near], score[near]
 
-        found = list(in_parallel(block_violations, plan.starts))
+        blocks = [(plan, start) for plan in plans for start in plan.starts]
+        found = list(in_parallel(block_violations, blocks))
         if not found:
             return (empty, empty, empty), False
         m_found, e_found, s_found = (np.concatenate(c) for c in zip(*found, strict=True))

@@ -236,6 +236,43 @@ def cheap_rules_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
     return _placement_ok(pool, mentor, mentee) & _person_rules_ok(pool, mentor, mentee)
 
 
+def own_value_classes(pool: Pool, people: IntArray) -> tuple[IntArray, IntArray]:
+    """Each person's class by the values `allowed_by_own_values` reads, and the first person
+    (position in ``people``) of each class."""
+    if not len(people):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    values = [pool.level[people].view(np.int32), pool.organisation[people]]
+    values += list(pool.languages[people].view(np.int64).T)
+    if pool.overlap_table is not None:
+        values.append(pool.week[people])
+    _, first, inverse = np.unique(
+        np.stack(values, axis=1), axis=0, return_index=True, return_inverse=True
+    )
+    return inverse.ravel(), first
+
+
+def allowed_by_own_values(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
+    """The rules each person's own values decide: level, organisation, a shared language,
+    weekly overlap, and whether the compatibility that overlap allows can reach the minimum.
+
+    People of one class (`own_value_classes`) get the same answer, so pairs of
+    representatives answer for everyone.
+    """
+    rules = pool.rules
+    ok = _placement_ok(pool, mentor, mentee)
+    ok &= np.any(pool.languages[mentor] & pool.languages[mentee], axis=1)
+    if pool.overlap_table is not None:
+        overlap = _overlap_hours(pool, mentor, mentee)
+        most = (
+            INTEREST_SHARE
+            + STYLE_SHARE
+            + TIME_SHARE * np.minimum(1.0, overlap / FULL_OVERLAP_HOURS)
+        )
+        ok &= overlap >= rules.min_overlap_hours - 1e-9
+        ok &= most >= rules.min_compatibility - 1e-9
+    return np.asarray(ok)
+
+
 def _placement_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
     """Level and organisation: one code per person each, the first rules checked."""
     ok = _level_ok(pool, mentor, mentee)
