@@ -13,7 +13,7 @@ from scipy.optimize import linear_sum_assignment
 
 from bench import generator
 from tests.matching.test_properties import pools, rule_sets
-from twoheads.matching import Person, Rules, candidates, engine, match
+from twoheads.matching import Person, Rules, candidates, engine, match, reasons
 from twoheads.matching.candidates import NONE, generate, sort_key
 from twoheads.matching.pool import Pool, compile_pool
 from twoheads.matching.scoring import (
@@ -198,3 +198,16 @@ def test_mentees_are_never_scanned_against_mentors_the_rules_rule_out() -> None:
     plans = candidates.plan_groups(pool, np.arange(8), np.arange(3))
     scanned = [pool.people[pool.mentees[r]].id for plan in plans for r in plan.rows]
     assert sorted(scanned) == ["mentee6", "mentee7"]
+
+
+@SOME
+@given(varied_pools(), varied_rules)
+def test_reasons_from_the_groups_are_the_reasons_from_every_pair(
+    people: list[Person], rules: Rules
+) -> None:
+    def one_plan(pool: Pool, rows: np.ndarray, cols: np.ndarray, by: str) -> list:
+        return [candidates.plan_blocks(pool, by=by, rows=rows, cols=cols)]
+
+    grouped = match(people, rules).unmatched
+    with mock.patch.object(reasons, "plan_groups", one_plan):
+        assert match(people, rules).unmatched == grouped

@@ -88,33 +88,34 @@ MAX_GROUPS = 64  # beyond this many distinct sets of allowed mentors, every ment
 MAX_CLASS_PAIRS = 1_000_000  # beyond this many pairs of classes, too
 
 
-def plan_groups(pool: Pool, rows: IntArray, cols: IntArray) -> list[BlockPlan]:
-    """Block plans of mentees ``rows`` against mentors ``cols``, each mentee only against the
-    mentors that the rules decided by one value per person allow.
+def plan_groups(pool: Pool, rows: IntArray, cols: IntArray, by: str = "mentee") -> list[BlockPlan]:
+    """Block plans of ``rows`` (local positions on side ``by``) against ``cols``, each person
+    only against the others that the rules decided by one value per person allow.
 
     Level, organisation, language and weekly hours depend only on each person's own values,
-    so one representative per distinct set of values decides them for everyone in it. Mentees
-    whose allowed mentors are the same are scanned together; pairs ruled out this way are
+    so one representative per distinct set of values decides them for everyone in it. People
+    whose allowed partners are the same are scanned together; pairs ruled out this way are
     never formed, and those left are still checked pair by pair.
     """
-    class_e, first_e = own_value_classes(pool, pool.mentees[rows])
-    class_m, first_m = own_value_classes(pool, pool.mentors[cols])
-    if not 0 < len(first_e) * len(first_m) <= MAX_CLASS_PAIRS:
-        return [plan_blocks(pool, by="mentee", rows=rows, cols=cols)]
-    rep_e = np.repeat(pool.mentees[rows][first_e], len(first_m))
-    rep_m = np.tile(pool.mentors[cols][first_m], len(first_e))
-    allowed = allowed_by_own_values(pool, rep_m, rep_e)
-    allowed = allowed.reshape(len(first_e), len(first_m))
+    side, other = (pool.mentees, pool.mentors) if by == "mentee" else (pool.mentors, pool.mentees)
+    class_r, first_r = own_value_classes(pool, side[rows])
+    class_c, first_c = own_value_classes(pool, other[cols])
+    if not 0 < len(first_r) * len(first_c) <= MAX_CLASS_PAIRS:
+        return [plan_blocks(pool, by=by, rows=rows, cols=cols)]
+    rep_r = np.repeat(side[rows][first_r], len(first_c))
+    rep_c = np.tile(other[cols][first_c], len(first_r))
+    rep_m, rep_e = (rep_c, rep_r) if by == "mentee" else (rep_r, rep_c)
+    allowed = allowed_by_own_values(pool, rep_m, rep_e).reshape(len(first_r), len(first_c))
     patterns, group_of_class = np.unique(allowed, axis=0, return_inverse=True)
     if len(patterns) > MAX_GROUPS:
-        return [plan_blocks(pool, by="mentee", rows=rows, cols=cols)]
-    group = group_of_class.ravel()[class_e]
+        return [plan_blocks(pool, by=by, rows=rows, cols=cols)]
+    group = group_of_class.ravel()[class_r]
     plans = []
     for g, pattern in enumerate(patterns):
         mine = rows[group == g]
-        theirs = cols[pattern[class_m]]
+        theirs = cols[pattern[class_c]]
         if len(mine) and len(theirs):
-            plans.append(plan_blocks(pool, by="mentee", rows=mine, cols=theirs))
+            plans.append(plan_blocks(pool, by=by, rows=mine, cols=theirs))
     return plans
 
 

@@ -15,6 +15,7 @@ from twoheads.matching.candidates import (
     BlockPlan,
     in_parallel,
     plan_blocks,
+    plan_groups,
     skill_block,
     sort_key,
     top_per_group,
@@ -46,12 +47,24 @@ def _side(
     """Reasons for the unmatched of one side, evaluated in blocks of rows on every core."""
     side = pool.mentees if role == "mentee" else pool.mentors
     other = pool.mentors if role == "mentee" else pool.mentees
-    plan = plan_blocks(pool, by=role, rows=rows, cols=np.arange(len(other)))
-    tallies = list(in_parallel(partial(_tally, pool, role, rows, plan, seed), plan.starts))
+    everyone = np.arange(len(other))
+    # Valid pairs and the best of them need only the partners the per-person rules allow.
+    plans = plan_groups(pool, rows, everyone, by=role)
+    tallies = _tallies(pool, role, rows, plans, seed, count_rules=False)
     size = len(rows)
     mutual = sum((t.mutual for t in tallies), np.zeros(size, np.int64))
     valid = sum((t.valid for t in tallies), np.zeros(size, np.int64))
-    broken = {k: sum((t.broken[k] for t in tallies), np.zeros(size)) for k in RULES}
+    broken = {k: np.zeros(size) for k in RULES}
+    # Those with no valid pair at all are told what removed them: every pair sharing skills
+    # both ways is counted, rule by rule.
+    none = np.flatnonzero(valid == 0)
+    if len(none):
+        again = rows[none]
+        plan = plan_blocks(pool, by=role, rows=again, cols=everyone)
+        recount = _tallies(pool, role, again, [plan], seed, count_rules=True)
+        mutual[none] = sum((t.mutual for t in recount), np.zeros(len(none), np.int64))
+        for k in RULES:
+            broken[k][none] = sum((t.broken[k] for t in recount), np.zeros(len(none)))
     best_m = np.concatenate([t.best_m for t in tallies] or [np.zeros(0, np.int64)])
     best_e = np.concatenate([t.best_e for t in tallies] or [np.zeros(0, np.int64)])
     best_at = np.concatenate([t.best_at for t in tallies] or [np.zeros(0, np.int64)])
@@ -76,6 +89,21 @@ def _side(
         text = stats.reason(pool, person, role, partners)
         reasons.append(Unmatched(id=pool.people[person].id, role=role, reason=text))
     return reasons
+
+
+def _tallies(
+    pool: Pool,
+    role: str,
+    rows: IntArray,
+    plans: list[BlockPlan],
+    seed: int,
+    *,
+    count_rules: bool,
+) -> list[_Tallied]:
+    """`_tally` over every block of ``plans``, on every core."""
+    blocks = [(plan, start) for plan in plans for start in plan.starts]
+    work = partial(_tally, pool, role, rows, seed, count_rules=count_rules)
+    return list(in_parallel(work, blocks))
 
 
 def _flow_counts(pool: Pool, role: str, rows: IntArray) -> tuple[IntArray, IntArray]:
@@ -110,14 +138,21 @@ class _Tallied:
 
 
 def _tally(
-    pool: Pool, role: str, rows: IntArray, plan: BlockPlan, seed: int, start: int
+    pool: Pool,
+    role: str,
+    rows: IntArray,
+    seed: int,
+    item: tuple[BlockPlan, int],
+    *,
+    count_rules: bool,
 ) -> _Tallied:
     """Count, per person in the block, candidates removed by each rule, and the best one left.
 
-    Valid pairs come from the fast scoring; only people left with no valid candidate at all
-    have their candidates scored again rule by rule, for the counts their reason gives.
+    Valid pairs come from the fast scoring; with ``count_rules``, people left with no valid
+    candidate at all have their candidates scored again rule by rule, for the counts their
+    reason gives.
     """
-    mentor_l, mentee_l, teach, learn = skill_block(pool, plan, start)
+    mentor_l, mentee_l, teach, learn = skill_block(pool, *item)
     gm, ge = pool.mentors[mentor_l], pool.mentees[mentee_l]
     own = mentee_l if role == "mentee" else mentor_l
     where = np.searchsorted(rows, own)
@@ -127,7 +162,7 @@ def _tally(
     valid = np.bincount(where[at], minlength=size)
     broken = {k: np.zeros(size) for k in RULES}
     none = (mutual > 0) & (valid == 0)
-    if none.any():
+    if count_rules and none.any():
         sel = np.flatnonzero(none[where])
         scored = evaluate(pool, gm[sel], ge[sel], teach[sel], learn[sel])
         for name, mask in scored.broken.items():
