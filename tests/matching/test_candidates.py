@@ -211,3 +211,25 @@ def test_reasons_from_the_groups_are_the_reasons_from_every_pair(
     grouped = match(people, rules).unmatched
     with mock.patch.object(reasons, "plan_groups", one_plan):
         assert match(people, rules).unmatched == grouped
+
+
+@settings(max_examples=100, deadline=None)
+@given(pools(max_side=9), rule_sets, st.integers(0, 3))
+def test_a_reason_names_the_best_valid_partner(
+    people: list[Person], rules: Rules, seed: int
+) -> None:
+    pool = compile_pool(people, rules)
+    mentor, mentee = every_pair(pool)
+    scored = evaluate(pool, mentor, mentee)
+    scored = scored.take(scored.valid)
+    key = sort_key(scored.score_int, scored.mentor, scored.mentee, seed)
+    said = {u.id: u.reason for u in reasons.unmatched(pool, (), seed)}
+    for own, other in ((scored.mentee, scored.mentor), (scored.mentor, scored.mentee)):
+        for person in set(own.tolist()):
+            mine = np.flatnonzero(own == person)
+            best = mine[np.argmax(key[mine])]
+            partner = pool.people[int(other[best])].label
+            score = float(scored.score[best])
+            reason = said[pool.people[person].id]
+            if "went to others" in reason:  # earlier reasons, such as no wants, come first
+                assert f"the best, {partner} (score {score:.2f})" in reason

@@ -22,7 +22,14 @@ from twoheads.matching.candidates import (
 )
 from twoheads.matching.model import PairResult, Unmatched
 from twoheads.matching.pool import IntArray, Pool
-from twoheads.matching.scoring import RULES, evaluate, valid_scores
+from twoheads.matching.scoring import (
+    RULES,
+    chart_room,
+    evaluate,
+    finish,
+    finish_rules_ok,
+    partial_scores,
+)
 
 
 def unmatched(pool: Pool, pairs: Sequence[PairResult], seed: int) -> tuple[Unmatched, ...]:
@@ -158,8 +165,14 @@ def _tally(
     where = np.searchsorted(rows, own)
     size = len(rows)
     mutual = np.bincount(where, minlength=size)
-    at, score = valid_scores(pool, gm, ge, teach, learn)
-    valid = np.bincount(where[at], minlength=size)
+    part = partial_scores(pool, gm, ge, teach, learn)
+    ok = np.flatnonzero(finish_rules_ok(pool, part))
+    valid = np.bincount(where[part.at[ok]], minlength=size)
+    # Only pairs whose bound reaches their person's best score can be that best.
+    owner, bound = where[part.at[ok]], part.bound[ok]
+    top = np.full(size, np.iinfo(np.int64).min, np.int64)
+    np.maximum.at(top, owner, bound)
+    at, score = finish(pool, part.take(ok[bound >= top[owner] - chart_room(pool)]))
     broken = {k: np.zeros(size) for k in RULES}
     none = (mutual > 0) & (valid == 0)
     if count_rules and none.any():

@@ -220,15 +220,17 @@ def finish(pool: Pool, part: Partial) -> tuple[IntArray, IntArray]:
     return part.at, np.rint(score * SCALE).astype(np.int64)
 
 
-def valid_scores(
-    pool: Pool, mentor: IntArray, mentee: IntArray, teach: FloatArray, learn: FloatArray
-) -> tuple[IntArray, IntArray]:
-    """Positions of the pairs that break no hard rule, and their scores in millionths.
+def finish_rules_ok(pool: Pool, part: Partial) -> BoolArray:
+    """Whether each pair of ``part`` passes the rules `finish` checks, without scoring it."""
+    mentor, mentee = part.mentor, part.mentee
+    return _person_rules_ok(pool, mentor, mentee) & ~_same_line(pool, mentor, mentee)
 
-    The same components and arithmetic as `evaluate`, so the scores are identical, but each
-    rule removes pairs before the next component is computed, and nothing else is kept.
-    """
-    return finish(pool, partial_scores(pool, mentor, mentee, teach, learn))
+
+def chart_room(pool: Pool) -> int:
+    """How far below its bound a valid pair's score can be, in millionths: the whole
+    org-chart share of reach, and the rounding of both."""
+    _, _, wr = pool.rules.weights.normalised()
+    return int(np.ceil(wr * CHART_SHARE * SCALE)) + 3
 
 
 def cheap_rules_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
@@ -345,6 +347,15 @@ def _chart(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[BoolArray, I
     return same_line, distance.astype(np.int64)
 
 
+def _same_line(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
+    """Whether one manages the other at any depth, from one look-up per pair: the deeper
+    one's manager at the other's depth is the other exactly when it manages them."""
+    dm, de = pool.depth[mentor], pool.depth[mentee]
+    upper = np.where(dm <= de, mentor, mentee)
+    lower = np.where(dm <= de, mentee, mentor)
+    return np.asarray(pool.paths.ravel()[lower * pool.paths.shape[1] + np.minimum(dm, de)] == upper)
+
+
 def _chart_far(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[BoolArray, FloatArray]:
     """Whether one manages the other at any depth, and `_far` of their org-chart distance.
 
@@ -353,12 +364,9 @@ def _chart_far(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[BoolArra
     """
     width = pool.paths.shape[1]
     flat = pool.paths.ravel()
+    same_line = _same_line(pool, mentor, mentee)
     dm, de = pool.depth[mentor], pool.depth[mentee]
     low = np.minimum(dm, de)
-    # The deeper one's manager at the other's depth is the other exactly when it manages them.
-    upper = np.where(dm <= de, mentor, mentee)
-    lower = np.where(dm <= de, mentee, mentor)
-    same_line = flat[lower * width + low] == upper
     # distance = dm + de - 2 x (depth of their lowest common manager), below FAR_IN_CHART
     # only when they share the manager at depth ``need``.
     need = np.maximum((dm + de - FAR_IN_CHART) // 2 + 1, 0)
