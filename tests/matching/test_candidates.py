@@ -233,3 +233,18 @@ def test_a_reason_names_the_best_valid_partner(
             reason = said[pool.people[person].id]
             if "went to others" in reason:  # earlier reasons, such as no wants, come first
                 assert f"the best, {partner} (score {score:.2f})" in reason
+
+
+@SOME
+@given(pools(max_side=9), rule_sets)
+def test_reasons_look_up_flows_only_where_no_pair_shares_skills_both_ways(
+    people: list[Person], rules: Rules
+) -> None:
+    def every_flow(pool: Pool, role: str, rows: np.ndarray, mutual: np.ndarray) -> tuple:
+        by_others, by_them = reasons._flow_counts(pool, role, rows)
+        return by_others > 0, by_them > 0
+
+    pool = compile_pool(people, rules)
+    quick = reasons.unmatched(pool, (), 0)
+    with mock.patch.object(reasons, "_flows", every_flow):
+        assert reasons.unmatched(pool, (), 0) == quick

@@ -21,7 +21,7 @@ from twoheads.matching.candidates import (
     top_per_group,
 )
 from twoheads.matching.model import PairResult, Unmatched
-from twoheads.matching.pool import IntArray, Pool
+from twoheads.matching.pool import BoolArray, IntArray, Pool
 from twoheads.matching.scoring import (
     RULES,
     chart_room,
@@ -81,12 +81,12 @@ def _side(
         int(pos): (int(m), int(e), float(score))
         for pos, m, e, score in zip(best_at, best_m, best_e, shown, strict=True)
     }
-    teach_n, learn_n = _flow_counts(pool, role, rows)
+    taught, teaches = _flows(pool, role, rows, mutual)
     reasons: list[Unmatched] = []
     for pos, r in enumerate(rows.tolist()):
         stats = _Stats(
-            teach=int(teach_n[pos]),
-            learn=int(learn_n[pos]),
+            teach=bool(taught[pos]),
+            learn=bool(teaches[pos]),
             mutual=int(mutual[pos]),
             valid=int(valid[pos]),
             broken={k: int(v[pos]) for k, v in broken.items()},
@@ -111,6 +111,22 @@ def _tallies(
     blocks = [(plan, start) for plan in plans for start in plan.starts]
     work = partial(_tally, pool, role, rows, seed, count_rules=count_rules)
     return list(in_parallel(work, blocks))
+
+
+def _flows(pool: Pool, role: str, rows: IntArray, mutual: IntArray) -> tuple[BoolArray, BoolArray]:
+    """Per person: whether anyone could teach them, and whether they could teach anyone.
+
+    With mutual benefit required, a pair sharing skills both ways answers yes to both, so
+    only people with no such pair are looked up.
+    """
+    if not pool.rules.require_mutual:
+        by_others, by_them = _flow_counts(pool, role, rows)
+        return by_others > 0, by_them > 0
+    taught, teaches = mutual > 0, mutual > 0
+    alone = np.flatnonzero(mutual == 0)
+    by_others, by_them = _flow_counts(pool, role, rows[alone])
+    taught[alone], teaches[alone] = by_others > 0, by_them > 0
+    return taught, teaches
 
 
 def _flow_counts(pool: Pool, role: str, rows: IntArray) -> tuple[IntArray, IntArray]:
@@ -189,8 +205,8 @@ def _tally(
 class _Stats:
     """What happened to one person's candidates."""
 
-    teach: int
-    learn: int
+    teach: bool  # someone on the other side could teach them something they want
+    learn: bool  # they could teach someone on the other side something
     mutual: int
     valid: int
     broken: dict[str, int]
@@ -205,9 +221,9 @@ class _Stats:
         offers = explain.missing_skills(pool, person, "offers")
         if not wants:
             return "They listed no skills they want to learn; add some to their profile."
-        if getattr(self, takes) == 0:
+        if not getattr(self, takes):
             return f"No {other} offers any of: {wants}."
-        if pool.rules.require_mutual and getattr(self, gives) == 0:
+        if pool.rules.require_mutual and not getattr(self, gives):
             if not offers:
                 return (
                     "They listed no skills they offer, and the programme requires mutual benefit."
