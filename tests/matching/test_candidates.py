@@ -184,6 +184,15 @@ def test_the_groups_leave_out_only_pairs_that_break_a_rule(
     assert not np.any(valid & ~scanned)
     every_row = np.concatenate([np.zeros(0, np.int64)] + [plan.rows for plan in plans])
     assert len(every_row) == len(set(every_row.tolist()))
+    # What a group's scan forms needs no second check of the rules the groups decide.
+    for plan in plans:
+        for start in plan.starts:
+            m_l, e_l, teach, learn = candidates.skill_block(pool, plan, start)
+            pair = (pool.mentors[m_l], pool.mentees[e_l], teach, learn)
+            placed = partial_scores(pool, *pair, placed=plan.placed)
+            checked = partial_scores(pool, *pair)
+            assert list(placed.at) == list(checked.at)
+            assert list(placed.bound) == list(checked.bound)
 
 
 def test_mentees_are_never_scanned_against_mentors_the_rules_rule_out() -> None:

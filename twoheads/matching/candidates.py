@@ -10,7 +10,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -61,6 +61,7 @@ class BlockPlan:
     left: sp.csr_matrix
     right: sp.csr_matrix
     step: int
+    placed: bool = False  # every pair it forms passes mutual benefit, level and organisation
 
     @property
     def starts(self) -> range:
@@ -115,7 +116,8 @@ def plan_groups(pool: Pool, rows: IntArray, cols: IntArray, by: str = "mentee") 
         mine = rows[group == g]
         theirs = cols[pattern[class_c]]
         if len(mine) and len(theirs):
-            plans.append(plan_blocks(pool, by=by, rows=mine, cols=theirs))
+            plan = plan_blocks(pool, by=by, rows=mine, cols=theirs)
+            plans.append(replace(plan, placed=True))
     return plans
 
 
@@ -379,7 +381,9 @@ def generate(
     def score_block(item: tuple[BlockPlan, int]) -> _Block:
         plan, start = item
         m_l, e_l, teach, learn = skill_block(pool, plan, start)
-        part = partial_scores(pool, pool.mentors[m_l], pool.mentees[e_l], teach, learn)
+        part = partial_scores(
+            pool, pool.mentors[m_l], pool.mentees[e_l], teach, learn, placed=plan.placed
+        )
         pm, pe = m_l[part.at], e_l[part.at]
         # Each mentee's most promising pairs first: their scores set the bar for the rest.
         probe = _promising(pe, part.bound, PROBE * depth)

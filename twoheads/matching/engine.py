@@ -194,7 +194,8 @@ class _Run:
 
         def block_violations(item: tuple[BlockPlan, int]) -> tuple[IntArray, IntArray, IntArray]:
             m_l, e_l, teach, learn = skill_block(pool, *item)
-            part = partial_scores(pool, pool.mentors[m_l], pool.mentees[e_l], teach, learn)
+            gm, ge = pool.mentors[m_l], pool.mentees[e_l]
+            part = partial_scores(pool, gm, ge, teach, learn, placed=item[0].placed)
             # A pair that is not near improving the flow even at its bound is never finished.
             slack = flow.slack(m_l[part.at], e_l[part.at], part.bound)
             at, score = finish(pool, part.take((slack < NEAR) & (part.bound >= floor)))

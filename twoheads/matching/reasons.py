@@ -181,7 +181,7 @@ def _tally(
     where = np.searchsorted(rows, own)
     size = len(rows)
     mutual = np.bincount(where, minlength=size)
-    part = partial_scores(pool, gm, ge, teach, learn)
+    part = partial_scores(pool, gm, ge, teach, learn, placed=item[0].placed)
     ok = np.flatnonzero(finish_rules_ok(pool, part))
     valid = np.bincount(where[part.at[ok]], minlength=size)
     # Only pairs whose bound reaches their person's best score can be that best.

@@ -173,19 +173,28 @@ class Partial:
 
 
 def partial_scores(
-    pool: Pool, mentor: IntArray, mentee: IntArray, teach: FloatArray, learn: FloatArray
+    pool: Pool,
+    mentor: IntArray,
+    mentee: IntArray,
+    teach: FloatArray,
+    learn: FloatArray,
+    *,
+    placed: bool = False,
 ) -> Partial:
     """Every component but the org-chart distance, for the pairs that pass the rules those
     components decide: mutual benefit, level, organisation, overlap and compatibility.
 
-    The same arithmetic as `evaluate`, so `finish` gives identical scores.
+    ``placed`` says the pairs are known to pass mutual benefit, level and organisation
+    already (a scan of the classes `allowed_by_own_values` allows), so those are not checked
+    again. The same arithmetic as `evaluate`, so `finish` gives identical scores.
     """
     rules = pool.rules
     benefit = (teach + learn) / 2
-    ok = (teach > 0) & (learn > 0) if rules.require_mutual else benefit > 0
-    ok &= _placement_ok(pool, mentor, mentee)
-    at = np.flatnonzero(ok)
-    mentor, mentee, benefit = mentor[at], mentee[at], benefit[at]
+    at = np.arange(len(mentor))
+    if not placed:
+        ok = (teach > 0) & (learn > 0) if rules.require_mutual else benefit > 0
+        at = np.flatnonzero(ok & _placement_ok(pool, mentor, mentee))
+        mentor, mentee, benefit = mentor[at], mentee[at], benefit[at]
     compatibility, overlap = _compatibility(pool, mentor, mentee)
     ok = (overlap >= rules.min_overlap_hours - 1e-9) & (
         compatibility >= rules.min_compatibility - 1e-9
