@@ -121,6 +121,11 @@ def plan_groups(pool: Pool, rows: IntArray, cols: IntArray, by: str = "mentee") 
     return plans
 
 
+def each_block(plans: Sequence[BlockPlan]) -> list[tuple[BlockPlan, int]]:
+    """Every block of ``plans``, as (plan, first row), for `in_parallel`."""
+    return [(plan, start) for plan in plans for start in plan.starts]
+
+
 def skill_block(
     pool: Pool, plan: BlockPlan, start: int
 ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
@@ -375,8 +380,7 @@ def generate(
     skipped_m = np.zeros(n_m, bool)
     skipped_e = np.zeros(n_e, bool)
     keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
-    plans = plan_groups(pool, np.arange(n_e), np.arange(n_m))
-    blocks = [(plan, start) for plan in plans for start in plan.starts]
+    blocks = each_block(plan_groups(pool, np.arange(n_e), np.arange(n_m)))
 
     def score_block(item: tuple[BlockPlan, int]) -> _Block:
         plan, start = item

@@ -13,6 +13,7 @@ from twoheads.matching.candidates import (
     NONE,
     BlockPlan,
     Candidates,
+    each_block,
     generate,
     in_parallel,
     plan_groups,
@@ -190,7 +191,6 @@ class _Run:
             return (empty, empty, empty), False
         have = np.sort(mentor * self.n_e + mentee)
         pool = self.pool
-        plans = plan_groups(pool, rows, cols)
 
         def block_violations(item: tuple[BlockPlan, int]) -> tuple[IntArray, IntArray, IntArray]:
             m_l, e_l, teach, learn = skill_block(pool, *item)
@@ -206,8 +206,7 @@ class _Run:
             near &= ~(have[at] == key) if len(have) else near
             return m_l[near], e_l[near], score[near]
 
-        blocks = [(plan, start) for plan in plans for start in plan.starts]
-        found = list(in_parallel(block_violations, blocks))
+        found = list(in_parallel(block_violations, each_block(plan_groups(pool, rows, cols))))
         if not found:
             return (empty, empty, empty), False
         m_found, e_found, s_found = (np.concatenate(c) for c in zip(*found, strict=True))

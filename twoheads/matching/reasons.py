@@ -13,6 +13,7 @@ from twoheads.matching import explain
 from twoheads.matching.candidates import (
     BLOCK_PAIRS,
     BlockPlan,
+    each_block,
     in_parallel,
     plan_blocks,
     plan_groups,
@@ -108,9 +109,8 @@ def _tallies(
     count_rules: bool,
 ) -> list[_Tallied]:
     """`_tally` over every block of ``plans``, on every core."""
-    blocks = [(plan, start) for plan in plans for start in plan.starts]
     work = partial(_tally, pool, role, rows, seed, count_rules=count_rules)
-    return list(in_parallel(work, blocks))
+    return list(in_parallel(work, each_block(plans)))
 
 
 def _flows(pool: Pool, role: str, rows: IntArray, mutual: IntArray) -> tuple[BoolArray, BoolArray]:
@@ -183,12 +183,12 @@ def _tally(
     mutual = np.bincount(where, minlength=size)
     part = partial_scores(pool, gm, ge, teach, learn, placed=item[0].placed)
     ok = np.flatnonzero(finish_rules_ok(pool, part))
-    valid = np.bincount(where[part.at[ok]], minlength=size)
-    # Only pairs whose bound reaches their person's best score can be that best.
     owner, bound = where[part.at[ok]], part.bound[ok]
-    top = np.full(size, np.iinfo(np.int64).min, np.int64)
-    np.maximum.at(top, owner, bound)
-    at, score = finish(pool, part.take(ok[bound >= top[owner] - chart_room(pool)]))
+    valid = np.bincount(owner, minlength=size)
+    # Only pairs whose bound reaches their person's best score can be that best.
+    highest = np.full(size, np.iinfo(np.int64).min, np.int64)
+    np.maximum.at(highest, owner, bound)
+    at, score = finish(pool, part.take(ok[bound >= highest[owner] - chart_room(pool)]))
     broken = {k: np.zeros(size) for k in RULES}
     none = (mutual > 0) & (valid == 0)
     if count_rules and none.any():

@@ -274,11 +274,7 @@ def allowed_by_own_values(pool: Pool, mentor: IntArray, mentee: IntArray) -> Boo
     ok &= np.any(pool.languages[mentor] & pool.languages[mentee], axis=1)
     if pool.overlap_table is not None:
         overlap = _overlap_hours(pool, mentor, mentee)
-        most = (
-            INTEREST_SHARE
-            + STYLE_SHARE
-            + TIME_SHARE * np.minimum(1.0, overlap / FULL_OVERLAP_HOURS)
-        )
+        most = INTEREST_SHARE + STYLE_SHARE + _time_share(overlap)
         ok &= overlap >= rules.min_overlap_hours - 1e-9
         ok &= most >= rules.min_compatibility - 1e-9
     return np.asarray(ok)
@@ -394,9 +390,14 @@ def _compatibility(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[Floa
     compatibility = (
         INTEREST_SHARE * _interest(pool, mentor, mentee)
         + STYLE_SHARE * _style(pool, mentor, mentee)
-        + TIME_SHARE * np.minimum(1.0, overlap / FULL_OVERLAP_HOURS)
+        + _time_share(overlap)
     )
     return compatibility, overlap
+
+
+def _time_share(overlap: FloatArray) -> FloatArray:
+    """The time part of compatibility: weekly hours together, full at FULL_OVERLAP_HOURS."""
+    return np.asarray(TIME_SHARE * np.minimum(1.0, overlap / FULL_OVERLAP_HOURS))
 
 
 def _apart(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
