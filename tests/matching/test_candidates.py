@@ -122,6 +122,58 @@ def test_pairs_found_only_by_the_certificate_still_give_the_optimum(seed: int) -
     assert result.summary.total_score == pytest.approx(expected, abs=1e-4)
 
 
+@pytest.mark.parametrize("chunk", [1, 3, 256])
+def test_the_certificate_scanning_only_the_pairs_it_needs_still_gives_the_optimum(
+    chunk: int,
+) -> None:
+    """The rescans of the certificate narrow each chunk of mentees to the mentors that could
+    pair with one of them; small chunks make every chunk's choice of mentors matter."""
+    people = generator.pool(60, 60, 5, exponent=1.4)
+    pool = compile_pool(people, Rules())
+    with (
+        mock.patch.object(engine, "SOLVER_DEPTH", 1),
+        mock.patch.object(engine, "RESERVE_DEPTH", 0),
+        mock.patch.object(candidates, "NARROW_ROWS", chunk),
+    ):
+        narrow = match(pool, seed=5)
+    with (
+        mock.patch.object(engine, "SOLVER_DEPTH", 60),
+        mock.patch.object(engine, "RESERVE_DEPTH", 0),
+    ):
+        every = match(pool, seed=5)  # every valid pair is a candidate: nothing to rescan
+    assert narrow.summary.optimal and every.summary.optimal
+    assert narrow.summary.pairs == every.summary.pairs
+    assert narrow.summary.total_score == pytest.approx(every.summary.total_score, abs=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 5))
+def test_narrowed_plans_keep_every_pair_that_passes_both_tests(seed: int, chunk: int) -> None:
+    pool = compile_pool(generator.pool(12, 15, seed % 7), Rules(require_mutual=False))
+    rng = np.random.default_rng(seed)
+    row_a, row_b = rng.integers(0, 10, 15), rng.integers(0, 10, 15)
+    col_a, col_b = rng.integers(0, 10, 12), rng.integers(0, 10, 12)
+    plan = candidates.plan_blocks(pool, by="mentee", rows=np.arange(15), cols=np.arange(12))
+
+    def pairs(plans: list[candidates.BlockPlan]) -> dict[tuple[int, int], tuple[float, float]]:
+        out = {}
+        for item in candidates.each_block(plans):
+            m_l, e_l, teach, learn = candidates.skill_block(pool, *item)
+            for m, e, t, lo in zip(m_l, e_l, teach, learn, strict=True):
+                assert (int(m), int(e)) not in out  # no pair is scanned twice
+                out[int(m), int(e)] = (float(t), float(lo))
+        return out
+
+    everything = pairs([plan])
+    with mock.patch.object(candidates, "NARROW_ROWS", chunk):
+        narrow = pairs(candidates.narrowed(plan, row_a, row_b, col_a, col_b))
+    needed = {(m, e) for m, e in everything if col_a[m] < row_a[e] and col_b[m] < row_b[e]}
+    assert needed <= set(narrow)
+    assert all(narrow[pair] == everything[pair] for pair in narrow)
+    if chunk == 1:  # one row per chunk: exactly the columns that row needs
+        assert set(narrow) == needed
+
+
 def test_the_quick_chart_check_agrees_with_the_full_one_for_every_pair() -> None:
     chain = [Person(id="c0", level=12)]
     for i in range(1, 14):  # deep enough for pairs at every distance

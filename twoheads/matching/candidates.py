@@ -121,6 +121,48 @@ def plan_groups(pool: Pool, rows: IntArray, cols: IntArray, by: str = "mentee") 
     return plans
 
 
+NARROW_ROWS = 256  # rows per chunk when a plan is narrowed to the columns each chunk needs
+
+
+def narrowed(
+    plan: BlockPlan,
+    row_a: IntArray,
+    row_b: IntArray,
+    col_a: IntArray,
+    col_b: IntArray,
+) -> list[BlockPlan]:
+    """``plan`` split into chunks of rows, each against only the columns it can need.
+
+    A pair (r, c) is needed only when ``col_a[c] < row_a[r]`` and ``col_b[c] < row_b[r]``
+    (arrays by local position on each side). Rows are chunked in order of ``row_a``, and each
+    chunk keeps the columns that pass both tests for at least its highest values, so no
+    needed pair is left out.
+    """
+    order = np.argsort(row_a[plan.rows], kind="stable")
+    right = plan.right.tocsc()
+    per_col = plan.step * len(plan.cols)
+    out = []
+    for start in range(0, len(order), NARROW_ROWS):
+        at = order[start : start + NARROW_ROWS]
+        rows = plan.rows[at]
+        wanted = (col_a[plan.cols] < row_a[rows].max()) & (col_b[plan.cols] < row_b[rows].max())
+        keep = np.flatnonzero(wanted)
+        if not len(keep):
+            continue
+        step = min(len(rows), max(1, per_col // len(keep)))
+        out.append(
+            replace(
+                plan,
+                rows=rows,
+                cols=plan.cols[keep],
+                left=plan.left[at],
+                right=sp.csr_matrix(right[:, keep]),
+                step=step,
+            )
+        )
+    return out
+
+
 def each_block(plans: Sequence[BlockPlan]) -> list[tuple[BlockPlan, int]]:
     """Every block of ``plans``, as (plan, first row), for `in_parallel`."""
     return [(plan, start) for plan in plans for start in plan.starts]

@@ -16,6 +16,7 @@ from twoheads.matching.candidates import (
     each_block,
     generate,
     in_parallel,
+    narrowed,
     plan_groups,
     skill_block,
     skill_blocks,
@@ -189,11 +190,21 @@ class _Run:
         empty = np.zeros(0, np.int64)
         if not len(rows) or not len(cols):
             return (empty, empty, empty), False
+        # A left-out pair (m, e) scores at most both k-th bests, so it can come within NEAR
+        # of improving the flow only when d_m < tau_e + NEAR and sigma_m < d_e + NEAR.
+        tau_e, sigma_m = self._reach(cands, flow)
+        d_m, d_e = flow.mentor_potential, flow.mentee_potential
+        plans = [
+            narrowed(plan, tau_e + NEAR, d_e + NEAR, d_m, sigma_m)
+            for plan in plan_groups(self.pool, rows, cols)
+        ]
         have = np.sort(mentor * self.n_e + mentee)
         pool = self.pool
 
         def block_violations(item: tuple[BlockPlan, int]) -> tuple[IntArray, IntArray, IntArray]:
             m_l, e_l, teach, learn = skill_block(pool, *item)
+            need = (d_m[m_l] < tau_e[e_l] + NEAR) & (sigma_m[m_l] < d_e[e_l] + NEAR)
+            m_l, e_l, teach, learn = m_l[need], e_l[need], teach[need], learn[need]
             gm, ge = pool.mentors[m_l], pool.mentees[e_l]
             part = partial_scores(pool, gm, ge, teach, learn, placed=item[0].placed)
             # A pair that is not near improving the flow even at its bound is never finished.
@@ -206,7 +217,7 @@ class _Run:
             near &= ~(have[at] == key) if len(have) else near
             return m_l[near], e_l[near], score[near]
 
-        found = list(in_parallel(block_violations, each_block(plan_groups(pool, rows, cols))))
+        found = list(in_parallel(block_violations, each_block([p for c in plans for p in c])))
         if not found:
             return (empty, empty, empty), False
         m_found, e_found, s_found = (np.concatenate(c) for c in zip(*found, strict=True))
@@ -221,11 +232,18 @@ class _Run:
         real_e = (cands.kth_mentee != NONE) & (self.cap_e > 0)
         if not real_m.any() or not real_e.any():
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        tau_e = d_e + flow.big + cands.kth_mentee
-        sigma_m = d_m - flow.big - cands.kth_mentor
+        tau_e, sigma_m = self._reach(cands, flow)
         rows = np.flatnonzero(real_e & (tau_e > d_m[real_m].min()))
         cols = np.flatnonzero(real_m & (sigma_m < d_e[real_e].max()))
         return rows, cols
+
+    @staticmethod
+    def _reach(cands: Candidates, flow: Flow) -> tuple[IntArray, IntArray]:
+        """tau_e and sigma_m: a left-out pair (m, e) could improve the flow only when
+        d_m < tau_e and sigma_m < d_e (its score is at most both people's k-th best)."""
+        tau_e = flow.mentee_potential + flow.big + cands.kth_mentee
+        sigma_m = flow.mentor_potential - flow.big - cands.kth_mentor
+        return tau_e, sigma_m
 
     def stable(self, depth: int) -> MatchResult:
         cands = self._candidates(depth)
