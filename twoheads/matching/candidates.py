@@ -176,15 +176,16 @@ def skill_block(
     parts = product.data.view(np.float64).reshape(-1, 2)
     teach, learn = parts[:, 0], parts[:, 1]
     # Flows are never negative, so the smaller one is positive exactly when both are.
-    flowing = np.minimum(teach, learn) if pool.rules.require_mutual else teach + learn
-    at = np.flatnonzero(flowing > 0)
-    row = np.searchsorted(product.indptr, at, side="right") - 1
-    side_rows = plan.rows[start + row]
+    flowing = (np.minimum(teach, learn) if pool.rules.require_mutual else teach + learn) > 0
+    at = np.flatnonzero(flowing)
+    first = product.indptr[:-1]
+    per_row = np.add.reduceat(np.append(flowing, False), first, dtype=np.int64)
+    per_row[first == product.indptr[1:]] = 0  # reduceat gives an empty row its next value
+    side_rows = np.repeat(plan.rows[start : start + len(first)], per_row)
     side_cols = plan.cols[product.indices[at]]
-    value = product.data[at]
     if plan.by == "mentee":
-        return side_cols, side_rows, value.real.copy(), value.imag.copy()
-    return side_rows, side_cols, value.real.copy(), value.imag.copy()
+        return side_cols, side_rows, teach[at], learn[at]
+    return side_rows, side_cols, teach[at], learn[at]
 
 
 def skill_blocks(
@@ -311,15 +312,14 @@ def _top_by_threshold(
     A value sort of packed (group, key) finds the ``limit``-th best key of every group, which
     is several times faster than an argsort; only ties at the cut-off need their positions.
     """
-    inverted = ((1 << KEY_BITS) - 1 - key).astype(np.uint64)
-    packed = np.sort((group.astype(np.uint64) << np.uint64(KEY_BITS)) | inverted)
+    # Groups below 2**23 and keys below 2**40 pack into one non-negative int64.
+    inv = (1 << KEY_BITS) - 1 - key
+    packed = np.sort((group.astype(np.int64, copy=False) << KEY_BITS) | inv)
     starts = np.cumsum(counts) - counts
     over = np.flatnonzero(counts > limit)
     cut = np.full(len(counts), np.iinfo(np.int64).max, np.int64)
-    low_bits = np.uint64((1 << KEY_BITS) - 1)
-    cut[over] = (packed[starts[over] + limit[over] - 1] & low_bits).astype(np.int64)
+    cut[over] = packed[starts[over] + limit[over] - 1] & ((1 << KEY_BITS) - 1)
     mine = cut[group]
-    inv = inverted.astype(np.int64)
     better = inv < mine
     tied = np.flatnonzero(inv == mine)
     room = limit - np.bincount(group[better], minlength=len(counts))
@@ -433,23 +433,30 @@ def generate(
         pm, pe = m_l[part.at], e_l[part.at]
         # Each mentee's most promising pairs first: their scores set the bar for the rest.
         probe = _promising(pe, part.bound, PROBE * depth)
-        first = finish(pool, part.take(probe))
-        bar = np.minimum(_depth_th(e_l[first[0]], first[1], depth, n_e)[pe], mentor_tops.bar[pm])
+        first = finish(pool, part, probe)
+        # Each mentee's depth-th best so far: no pair below it can be among its best.
+        floor_e = _depth_th(e_l[first[0]], first[1], depth, n_e)
+        bar = np.minimum(floor_e[pe], mentor_tops.bar[pm])
         rest = ~probe & (part.bound >= bar)
         skipped = ~probe & ~rest
         gone_m = np.flatnonzero(np.bincount(pm[skipped], minlength=n_m))
         gone_e = np.flatnonzero(np.bincount(pe[skipped], minlength=n_e))
-        second = finish(pool, part.take(rest))
+        second = finish(pool, part, rest)
         at, score = (np.concatenate(c) for c in zip(first, second, strict=True))
         m_l, e_l = m_l[at], e_l[at]
+        valid_m, valid_e = np.bincount(m_l, minlength=n_m), np.bincount(e_l, minlength=n_e)
+        # Only pairs at or above a bar can be among anyone's best; the rest need no sort key.
+        could = np.flatnonzero((score >= floor_e[e_l]) | (score >= mentor_tops.bar[m_l]))
+        m_l, e_l, score = m_l[could], e_l[could], score[could]
         key = sort_key(score, pool.mentors[m_l], pool.mentees[e_l], seed)
-        best = top_per_group(e_l, key, k_mentee, ordered=False)
+        mine = np.flatnonzero(score >= floor_e[e_l])
+        best = mine[top_per_group(e_l[mine], key[mine], k_mentee, ordered=False)]
         # The mentors' thresholds only rise, so one read a little early keeps a few more.
         rising = key >= mentor_tops.threshold[m_l]
         return _Block(
             rows=min(plan.step, len(plan.rows) - start),
-            valid_m=np.bincount(m_l, minlength=n_m),
-            valid_e=np.bincount(e_l, minlength=n_e),
+            valid_m=valid_m,
+            valid_e=valid_e,
             skipped_m=gone_m,
             skipped_e=gone_e,
             best=(m_l[best], e_l[best], score[best]),
@@ -503,12 +510,16 @@ def _promising(group: IntArray, bound: IntArray, limit: int) -> BoolArray:
     """At least ``limit`` of each group's highest bounds (all of a smaller group).
 
     A histogram of the bounds in steps of PROBE_STEP finds each group's cut, so ties within a
-    step are all kept; the groups are a block's rows, a short contiguous range.
+    step are all kept; the groups are a block's rows, a short range with gaps between them.
     """
     if not len(group):
         return np.zeros(0, bool)
     steps = int(bound.max()) // PROBE_STEP + 1
-    row = group - group.min()
+    # One histogram row per group present, not per number in the range.
+    low = int(group.min())
+    present = np.zeros(int(group.max()) - low + 1, np.int64)
+    present[group - low] = 1
+    row = (np.cumsum(present) - 1)[group - low]
     # Steps are counted from the top, so each row's running total is a plain cumulative sum.
     down = steps - 1 - np.maximum(bound, 0) // PROBE_STEP
     counts = np.bincount(row * steps + down, minlength=(int(row.max()) + 1) * steps)

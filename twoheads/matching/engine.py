@@ -209,7 +209,7 @@ class _Run:
             part = partial_scores(pool, gm, ge, teach, learn, placed=item[0].placed)
             # A pair that is not near improving the flow even at its bound is never finished.
             slack = flow.slack(m_l[part.at], e_l[part.at], part.bound)
-            at, score = finish(pool, part.take((slack < NEAR) & (part.bound >= floor)))
+            at, score = finish(pool, part, (slack < NEAR) & (part.bound >= floor))
             m_l, e_l = m_l[at], e_l[at]
             near = (flow.slack(m_l, e_l, score) < NEAR) & (score >= floor)
             key = m_l * self.n_e + e_l

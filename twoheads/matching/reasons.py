@@ -188,7 +188,7 @@ def _tally(
     # Only pairs whose bound reaches their person's best score can be that best.
     highest = np.full(size, np.iinfo(np.int64).min, np.int64)
     np.maximum.at(highest, owner, bound)
-    at, score = finish(pool, part.take(ok[bound >= highest[owner] - chart_room(pool)]))
+    at, score = finish(pool, part, ok[bound >= highest[owner] - chart_room(pool)])
     broken = {k: np.zeros(size) for k in RULES}
     none = (mutual > 0) & (valid == 0)
     if count_rules and none.any():

@@ -216,17 +216,21 @@ def partial_scores(
     )
 
 
-def finish(pool: Pool, part: Partial) -> tuple[IntArray, IntArray]:
-    """The pairs of ``part`` that break no hard rule (their ``at``), and their scores."""
+def finish(
+    pool: Pool, part: Partial, keep: BoolArray | IntArray | None = None
+) -> tuple[IntArray, IntArray]:
+    """The pairs of ``part`` (those ``keep`` selects, else all) that break no hard rule, as
+    their ``at``, and their scores."""
     rules = pool.rules
-    mentor, mentee = part.mentor, part.mentee
+    picked = np.arange(len(part.at)) if keep is None else np.arange(len(part.at))[keep]
+    mentor, mentee = part.mentor[picked], part.mentee[picked]
     same_line, far = _chart_far(pool, mentor, mentee)
     ok = _person_rules_ok(pool, mentor, mentee) & ~same_line
-    part = part.take(ok)
-    reach = part.apart + CHART_SHARE * far[ok]
+    picked = picked[ok]
+    reach = part.apart[picked] + CHART_SHARE * far[ok]
     wb, wc, wr = rules.weights.normalised()
-    score = wb * part.benefit + wc * part.compatibility + wr * reach
-    return part.at, np.rint(score * SCALE).astype(np.int64)
+    score = wb * part.benefit[picked] + wc * part.compatibility[picked] + wr * reach
+    return part.at[picked], np.rint(score * SCALE).astype(np.int64)
 
 
 def finish_rules_ok(pool: Pool, part: Partial) -> BoolArray:
