@@ -176,12 +176,11 @@ def skill_block(
     parts = product.data.view(np.float64).reshape(-1, 2)
     teach, learn = parts[:, 0], parts[:, 1]
     # Flows are never negative, so the smaller one is positive exactly when both are.
-    flowing = (np.minimum(teach, learn) if pool.rules.require_mutual else teach + learn) > 0
-    at = np.flatnonzero(flowing)
-    first = product.indptr[:-1]
-    per_row = np.add.reduceat(np.append(flowing, False), first, dtype=np.int64)
-    per_row[first == product.indptr[1:]] = 0  # reduceat gives an empty row its next value
-    side_rows = np.repeat(plan.rows[start : start + len(first)], per_row)
+    at = np.flatnonzero(
+        (np.minimum(teach, learn) if pool.rules.require_mutual else teach + learn) > 0
+    )
+    per_row = np.diff(np.searchsorted(at, product.indptr))
+    side_rows = np.repeat(plan.rows[start : start + len(per_row)], per_row)
     side_cols = plan.cols[product.indices[at]]
     if plan.by == "mentee":
         return side_cols, side_rows, teach[at], learn[at]

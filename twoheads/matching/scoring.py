@@ -327,7 +327,7 @@ def _overlap_hours(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray
 def _interest(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
     """Dice overlap of interests: 2 |shared| / (|mine| + |yours|)."""
     words = pool.interests
-    shared = np.bitwise_count(words[0][mentor] & words[0][mentee]).astype(np.int64)
+    shared = np.bitwise_count(words[0][mentor] & words[0][mentee])  # at most 64 a word
     if len(words) > 1:
         # Only people with rarer interests have bits beyond the first word.
         both = np.flatnonzero(
@@ -337,7 +337,8 @@ def _interest(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
         for word in words[1:]:
             shared[both] += np.bitwise_count(word[m] & word[e])
     total = pool.interest_count[mentor] + pool.interest_count[mentee]
-    return np.where(total > 0, 2.0 * shared / np.maximum(total, 1), 0.0)
+    # Nobody shares an interest with someone who listed none, so 0 / 1 answers that case.
+    return np.asarray(2.0 * shared / np.maximum(total, 1))
 
 
 def _style(pool: Pool, mentor: IntArray, mentee: IntArray) -> FloatArray:
