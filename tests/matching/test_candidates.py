@@ -170,8 +170,12 @@ def test_narrowed_plans_keep_every_pair_that_passes_both_tests(seed: int, chunk:
     needed = {(m, e) for m, e in everything if col_a[m] < row_a[e] and col_b[m] < row_b[e]}
     assert needed <= set(narrow)
     assert all(narrow[pair] == everything[pair] for pair in narrow)
-    if chunk == 1:  # one row per chunk: exactly the columns that row needs
-        assert set(narrow) == needed
+    if chunk == 1:  # one row per chunk: the columns that row needs, or all when most are
+        for e in range(15):
+            wide = np.sum((col_a < row_a[e]) & (col_b < row_b[e])) > 12 // 2
+            mine = {pair for pair in everything if pair[1] == e}
+            expect = mine if wide else {pair for pair in needed if pair[1] == e}
+            assert {pair for pair in narrow if pair[1] == e} == expect
 
 
 def test_the_quick_chart_check_agrees_with_the_full_one_for_every_pair() -> None:
