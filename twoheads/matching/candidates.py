@@ -136,7 +136,8 @@ def narrowed(
     A pair (r, c) is needed only when ``col_a[c] < row_a[r]`` and ``col_b[c] < row_b[r]``
     (arrays by local position on each side). Rows are chunked in order of ``row_a``, and each
     chunk keeps the columns that pass both tests for at least its highest values, so no
-    needed pair is left out (a chunk that needs more than half the columns keeps them all).
+    needed pair is left out (a chunk that needs more than three quarters of the columns keeps
+    them all).
     """
     order = np.argsort(row_a[plan.rows], kind="stable")
     right = plan.right.tocsc()
@@ -151,9 +152,9 @@ def narrowed(
             continue
         step = min(len(rows), max(1, per_col // len(keep)))
         chunk = replace(plan, rows=rows, left=plan.left[at], step=step)
-        if len(keep) <= len(plan.cols) // 2:
-            # A copy of the columns only when it halves the work at least, so that the
-            # chunks never hold many copies of the whole other side.
+        if len(keep) <= len(plan.cols) * 3 // 4:
+            # A copy of the columns only when it saves a quarter of the work at least, so
+            # that the chunks never hold many copies of the whole other side.
             chunk = replace(chunk, cols=plan.cols[keep], right=sp.csr_matrix(right[:, keep]))
         out.append(chunk)
     return out
