@@ -54,11 +54,14 @@ def test_the_bound_is_never_below_the_score_and_finishing_gives_the_score(
 
 
 @SOME
-@given(pools(max_side=9), rule_sets, st.integers(1, 3), st.integers(0, 3))
+@given(pools(max_side=9), rule_sets, st.integers(1, 3), st.integers(0, 3), st.booleans())
 def test_each_persons_best_pairs_are_kept_and_the_rest_are_bounded(
-    people: list[Person], rules: Rules, depth: int, seed: int
+    people: list[Person], rules: Rules, depth: int, seed: int, mentors: bool
 ) -> None:
-    """With a small depth most pairs are skipped unscored; the kept ones must still be the best."""
+    """With a small depth most pairs are skipped unscored; the kept ones must still be the best.
+
+    Without ``mentors`` only the mentees' best are sought, and the mentors' bounds still hold.
+    """
     pool = compile_pool(people, rules)
     mentor, mentee = every_pair(pool)
     scored = evaluate(pool, mentor, mentee)
@@ -74,22 +77,78 @@ def test_each_persons_best_pairs_are_kept_and_the_rest_are_bounded(
         mock.patch.object(candidates, "BLOCK_PAIRS", 1),
         mock.patch.object(candidates, "COMPACT_AT", 0),
     ):
-        cands = generate(pool, depth, seed)
+        cands = generate(pool, depth, seed, mentors=mentors)
     kept = set(zip(cands.mentor.tolist(), cands.mentee.tolist(), strict=True))
     kept |= set(zip(cands.spare_mentor.tolist(), cands.spare_mentee.tolist(), strict=True))
     capacity = np.maximum(pool.capacity[pool.mentors], 1)
-    for owner, limits, kth in (
-        (e_l, np.full(len(pool.mentees), depth), cands.kth_mentee),
-        (m_l, depth * capacity, cands.kth_mentor),
+    for owner, limits, kth, sought in (
+        (e_l, np.full(len(pool.mentees), depth), cands.kth_mentee, True),
+        (m_l, depth * capacity, cands.kth_mentor, mentors),
     ):
         for person in np.unique(owner):
             mine = np.flatnonzero(owner == person)
             best = mine[np.argsort(-key[mine], kind="stable")[: limits[person]]]
-            assert all((int(m_l[i]), int(e_l[i])) in kept for i in best)
+            assert not sought or all((int(m_l[i]), int(e_l[i])) in kept for i in best)
             left_out = [i for i in mine if (int(m_l[i]), int(e_l[i])) not in kept]
             if left_out:
                 assert kth[person] != NONE
                 assert max(score[left_out]) <= kth[person]
+
+
+@pytest.mark.parametrize("mentors", [True, False])
+def test_a_pair_outside_the_probe_that_scores_best_is_still_found(mentors: bool) -> None:
+    """Ann and Bo have the highest bounds, so they are Ada's probe; but they sit next to her
+    in the org chart, which costs them more than Cy's slightly worse working style costs him."""
+
+    def mentor(pid: str, manager: str | None, pace: int) -> Person:
+        return Person(
+            id=pid,
+            role="mentor",
+            level=1,
+            manager_id=manager,
+            department="Digital",
+            offers=(("python", 2),),
+            wants=(("finance", 2),),
+            style=(("pace", pace),),
+        )
+
+    ada = Person(
+        id="ada",
+        role="mentee",
+        level=5,
+        manager_id="boss",
+        department="Finance",
+        offers=(("finance", 2),),
+        wants=(("python", 2),),
+        style=(("pace", 3),),
+    )
+    people = [Person(id="boss", level=9), ada, mentor("ann", "boss", 3), mentor("bo", "boss", 3)]
+    pool = compile_pool([*people, mentor("cy", None, 4)], Rules())
+    cands = generate(pool, 1, 0, mentors=mentors)
+    best = int(np.argmax(cands.score_int))
+    assert pool.people[pool.mentors[cands.mentor[best]]].id == "cy"
+    scored = evaluate(pool, pool.mentors[cands.mentor], pool.mentees[cands.mentee])
+    assert list(scored.score_int) == list(cands.score_int)
+    bounds = partial_scores(pool, *every_pair(pool), *skill_flow(pool, *every_pair(pool))).bound
+    assert bounds[0] == bounds[1] > bounds[2]  # Ann, Bo, then Cy by bound
+
+
+@SOME
+@given(pools(max_side=9), rule_sets, st.integers(0, 3), st.integers(1, 3))
+def test_stable_mode_reads_only_the_mentees_best(
+    people: list[Person], rules: Rules, seed: int, depth: int
+) -> None:
+    """Stable mode seeks only the mentees' best pairs; seeking the mentors' too changes nothing."""
+
+    def with_mentors(*args: object, **kwargs: object) -> candidates.Candidates:
+        kwargs["mentors"] = True
+        return generate(*args, **kwargs)  # type: ignore[arg-type]
+
+    lean = match(people, rules, mode="stable", seed=seed, top_k=depth)
+    with mock.patch.object(engine, "generate", with_mentors):
+        full = match(people, rules, mode="stable", seed=seed, top_k=depth)
+    assert [(p.mentor, p.mentee) for p in lean.pairs] == [(p.mentor, p.mentee) for p in full.pairs]
+    assert lean.stable == full.stable
 
 
 @pytest.mark.parametrize("seed", range(4))

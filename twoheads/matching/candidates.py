@@ -17,6 +17,7 @@ import scipy.sparse as sp
 
 from twoheads.matching.pool import BoolArray, FloatArray, IntArray, Pool
 from twoheads.matching.scoring import (
+    SCALE,
     Scored,
     allowed_by_own_values,
     cheap_rules_ok,
@@ -401,12 +402,20 @@ class _Block:
 
 
 def generate(
-    pool: Pool, k: int, seed: int, progress: Progress | None = None, reserve: int = 0
+    pool: Pool,
+    k: int,
+    seed: int,
+    progress: Progress | None = None,
+    reserve: int = 0,
+    *,
+    mentors: bool = True,
 ) -> Candidates:
     """Each mentee's top k and each mentor's top k x capacity, with their k-th best scores.
 
     With ``reserve`` above k, everyone's top ``reserve`` are scored and kept as spare pairs,
     and the bounds are the ``reserve``-th best, so far fewer pairs need scoring again later.
+    Without ``mentors`` only the mentees' top k are sought (all that mentee-proposing
+    deferred acceptance reads), and every mentor's bound is the highest possible score.
     """
     depth = max(k, reserve)
     n_m, n_e = len(pool.mentors), len(pool.mentees)
@@ -432,7 +441,7 @@ def generate(
         first = finish(pool, part, probe)
         # Each mentee's depth-th best so far: no pair below it can be among its best.
         floor_e = _depth_th(e_l[first[0]], first[1], depth, n_e)
-        bar = np.minimum(floor_e[pe], mentor_tops.bar[pm])
+        bar = np.minimum(floor_e[pe], mentor_tops.bar[pm]) if mentors else floor_e[pe]
         rest = ~probe & (part.bound >= bar)
         skipped = ~probe & ~rest
         gone_m = np.flatnonzero(np.bincount(pm[skipped], minlength=n_m))
@@ -442,13 +451,15 @@ def generate(
         m_l, e_l = m_l[at], e_l[at]
         valid_m, valid_e = np.bincount(m_l, minlength=n_m), np.bincount(e_l, minlength=n_e)
         # Only pairs at or above a bar can be among anyone's best; the rest need no sort key.
-        could = np.flatnonzero((score >= floor_e[e_l]) | (score >= mentor_tops.bar[m_l]))
+        could = score >= floor_e[e_l]
+        if mentors:
+            could |= score >= mentor_tops.bar[m_l]
         m_l, e_l, score = m_l[could], e_l[could], score[could]
         key = sort_key(score, pool.mentors[m_l], pool.mentees[e_l], seed)
         mine = np.flatnonzero(score >= floor_e[e_l])
         best = mine[top_per_group(e_l[mine], key[mine], k_mentee, ordered=False)]
         # The mentors' thresholds only rise, so one read a little early keeps a few more.
-        rising = key >= mentor_tops.threshold[m_l]
+        rising = key >= mentor_tops.threshold[m_l] if mentors else np.zeros(len(key), bool)
         return _Block(
             rows=min(plan.step, len(plan.rows) - start),
             valid_m=valid_m,
@@ -472,7 +483,10 @@ def generate(
             progress(done / max(n_e, 1), "scoring candidate pairs")
     tm, te, _, ts = mentor_tops.compact()
     kth_m = np.full(n_m, NONE, np.int64)
-    _record_kth(kth_m, tm, ts, skipped_m | (valid_m > mentor_tops.limits))
+    if mentors:
+        _record_kth(kth_m, tm, ts, skipped_m | (valid_m > mentor_tops.limits))
+    else:
+        kth_m[(valid_m > 0) | skipped_m] = SCALE  # no score is above it
     em = [
         np.concatenate([p[i] for p in keep_e]) if keep_e else np.zeros(0, np.int64)
         for i in range(3)
@@ -485,7 +499,8 @@ def generate(
         key = sort_key(score_int, pool.mentors[mentor], pool.mentees[mentee], seed)
         first[:] = False
         first[top_per_group(mentee, key, np.full(n_e, k, np.int64), ordered=False)] = True
-        first[top_per_group(mentor, key, k * capacity, ordered=False)] = True
+        if mentors:
+            first[top_per_group(mentor, key, k * capacity, ordered=False)] = True
     spare = ~first
     return Candidates(
         mentor[first],

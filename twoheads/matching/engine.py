@@ -136,9 +136,11 @@ class _Run:
         bound = _upper_bound(cands, self.cap_e)
         return self._result(mentor[chosen], mentee[chosen], cands, certified, bound, "optimal")
 
-    def _candidates(self, depth: int, reserve: int = 0) -> Candidates:
+    def _candidates(self, depth: int, reserve: int = 0, *, mentors: bool = True) -> Candidates:
         self._tell(0.0, "finding candidate pairs from skills")
-        return generate(self.pool, depth, self.seed, self._scoring_progress, reserve)
+        return generate(
+            self.pool, depth, self.seed, self._scoring_progress, reserve, mentors=mentors
+        )
 
     def _scoring_progress(self, fraction: float, message: str) -> None:
         self._tell(0.7 * fraction, message)
@@ -246,7 +248,8 @@ class _Run:
         return tau_e, sigma_m
 
     def stable(self, depth: int) -> MatchResult:
-        cands = self._candidates(depth)
+        # Deferred acceptance reads only the mentees' lists: their best ``depth`` each.
+        cands = self._candidates(depth, mentors=False)
         mentor, mentee, score = self._without_locked(cands.mentor, cands.mentee, cands.score_int)
         mentor, mentee, score = self._with_rankings(mentor, mentee, score)
         self._tell(0.8, "deferred acceptance")
