@@ -194,10 +194,11 @@ class _Run:
             return (empty, empty, empty), False
         # A left-out pair (m, e) scores at most both k-th bests, so it can come within NEAR
         # of improving the flow only when d_m < tau_e + NEAR and sigma_m < d_e + NEAR.
-        tau_e, sigma_m = self._reach(cands, flow)
-        d_m, d_e = flow.mentor_potential, flow.mentee_potential
+        tau_e, sigma_m = self._kth_limits(cands, flow)
+        d_m = flow.mentor_potential
+        tau_near, d_e_near = tau_e + NEAR, flow.mentee_potential + NEAR
         plans = [
-            narrowed(plan, tau_e + NEAR, d_e + NEAR, d_m, sigma_m)
+            narrowed(plan, tau_near, d_e_near, d_m, sigma_m)
             for plan in plan_groups(self.pool, rows, cols)
         ]
         have = np.sort(mentor * self.n_e + mentee)
@@ -205,7 +206,7 @@ class _Run:
 
         def block_violations(item: tuple[BlockPlan, int]) -> tuple[IntArray, IntArray, IntArray]:
             m_l, e_l, teach, learn = skill_block(pool, *item)
-            need = (d_m[m_l] < tau_e[e_l] + NEAR) & (sigma_m[m_l] < d_e[e_l] + NEAR)
+            need = (d_m[m_l] < tau_near[e_l]) & (sigma_m[m_l] < d_e_near[e_l])
             m_l, e_l, teach, learn = m_l[need], e_l[need], teach[need], learn[need]
             gm, ge = pool.mentors[m_l], pool.mentees[e_l]
             part = partial_scores(pool, gm, ge, teach, learn, placed=item[0].placed)
@@ -234,13 +235,13 @@ class _Run:
         real_e = (cands.kth_mentee != NONE) & (self.cap_e > 0)
         if not real_m.any() or not real_e.any():
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        tau_e, sigma_m = self._reach(cands, flow)
+        tau_e, sigma_m = self._kth_limits(cands, flow)
         rows = np.flatnonzero(real_e & (tau_e > d_m[real_m].min()))
         cols = np.flatnonzero(real_m & (sigma_m < d_e[real_e].max()))
         return rows, cols
 
     @staticmethod
-    def _reach(cands: Candidates, flow: Flow) -> tuple[IntArray, IntArray]:
+    def _kth_limits(cands: Candidates, flow: Flow) -> tuple[IntArray, IntArray]:
         """tau_e and sigma_m: a left-out pair (m, e) could improve the flow only when
         d_m < tau_e and sigma_m < d_e (its score is at most both people's k-th best)."""
         tau_e = flow.mentee_potential + flow.big + cands.kth_mentee

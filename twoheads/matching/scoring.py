@@ -222,7 +222,9 @@ def finish(
     """The pairs of ``part`` (those ``keep`` selects, else all) that break no hard rule, as
     their ``at``, and their scores."""
     rules = pool.rules
-    picked = np.arange(len(part.at)) if keep is None else np.arange(len(part.at))[keep]
+    picked = np.arange(len(part.at))
+    if keep is not None:
+        picked = picked[keep]
     mentor, mentee = part.mentor[picked], part.mentee[picked]
     same_line, far = _chart_far(pool, mentor, mentee)
     ok = _person_rules_ok(pool, mentor, mentee) & ~same_line
