@@ -372,3 +372,48 @@ def test_reasons_look_up_flows_only_where_no_pair_shares_skills_both_ways(
     quick = reasons.unmatched(pool, (), 0)
     with mock.patch.object(reasons, "_flows", every_flow):
         assert reasons.unmatched(pool, (), 0) == quick
+
+
+@SOME
+@given(
+    st.integers(1, 6),
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 4), st.integers(0, 40_000)), max_size=30),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from([1, 2, 3]),
+)
+def test_a_mentors_bar_never_passes_its_best_and_trails_them_by_less_than_a_step(
+    limit: int, blocks: list[list[tuple[int, int]]], every: int
+) -> None:
+    """Pairs arrive in blocks; each mentor's bar must stay at or below the score of its
+    ``limit``-th best pair so far (or no pair would be kept that should), within one step of
+    it once raised, and the best pairs at the end must be exactly the ``limit`` best."""
+    tops = candidates._MentorTops(np.full(5, limit, np.int64))
+    seen: list[tuple[int, int, int]] = []
+    with (
+        mock.patch.object(candidates, "TOP_STEP", 1_000),
+        mock.patch.object(candidates, "RAISE_EVERY", every),
+        mock.patch.object(candidates, "COMPACT_AT", 0),
+    ):
+        for number, block in enumerate(blocks, start=1):
+            mentor = np.array([m for m, _ in block], np.int64)
+            score = np.array([s for _, s in block], np.int64)
+            mentee = np.arange(len(seen), len(seen) + len(block), dtype=np.int64)
+            key = sort_key(score, mentor, mentee, seed=0)
+            seen += list(zip(mentor.tolist(), key.tolist(), mentee.tolist(), strict=True))
+            tops.add(mentor, mentee, key)
+            for m in range(5):
+                mine = sorted((k for owner, k, _ in seen if owner == m), reverse=True)
+                kth = mine[limit - 1] >> candidates.TIE_BITS if len(mine) >= limit else 0
+                assert tops.bar[m] <= kth
+                if number % every == 0:
+                    assert kth - tops.bar[m] < 1_000
+        best_m, best_e, best_score = tops.best()
+    expected = set()
+    for m in range(5):
+        mine = sorted(((k, e) for owner, k, e in seen if owner == m), reverse=True)[:limit]
+        expected |= {(m, e, k >> candidates.TIE_BITS) for k, e in mine}
+    got = set(zip(best_m.tolist(), best_e.tolist(), best_score.tolist(), strict=True))
+    assert got == expected

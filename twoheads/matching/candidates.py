@@ -30,7 +30,11 @@ from twoheads.matching.scoring import (
 BLOCK_PAIRS = 2_000_000
 EVAL_CHUNK = 1_000_000
 TIE_BITS = 16  # sort keys: the score in millionths, then a seeded tie-break below it
-COMPACT_AT = 2  # the mentors' best pairs are compacted when this many times their limits wait
+COMPACT_AT = 2  # the mentors' stored pairs are filtered when this many times their limits wait
+TOP_STEP = 1_000  # the mentors' bars rise in steps of a thousandth of a score
+RAISE_EVERY = 4  # blocks between raises of the mentors' bars
+RAISE_SINGLE = 3  # steps a bar rises one at a time in a block before looking further at once
+RAISE_WINDOW = 16  # steps of the histogram a bar is then checked against at once
 PROBE = 2  # each mentee's best PROBE x depth pairs by their bound are scored first
 NONE = -1  # "no k-th best": everyone this person could pair with is a candidate
 Progress = Callable[[float, str], None]
@@ -354,37 +358,97 @@ class Candidates:
 
 
 class _MentorTops:
-    """Each mentor's best pairs so far, compacted now and then, with a rising threshold."""
+    """Each mentor's best pairs so far, and a bar that rises with every block.
+
+    A histogram of each mentor's kept scores, in steps of TOP_STEP, gives the bar: the
+    lowest step at which the mentor already has its limit of pairs at or above, so no pair
+    scoring below that step can be among its best. Counting is cheap, so the bars are raised
+    after every block; the stored pairs are only filtered by them now and then, and the exact
+    best of each mentor is picked once, at the end.
+    """
 
     def __init__(self, limits: IntArray) -> None:
         self.limits = limits
-        self.threshold = np.full(len(limits), -1, np.int64)
-        self.bar = np.full(len(limits), -1, np.int64)
-        self.parts: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+        self.steps = SCALE // TOP_STEP + 2
+        self.counts = np.zeros(len(limits) * self.steps, np.int32)
+        self.step = np.zeros(len(limits), np.int64)  # every kept pair is at this step or above
+        self.above = np.zeros(len(limits), np.int64)  # how many kept pairs are
+        self.bar = np.zeros(len(limits), np.int64)
+        # (mentor, mentee, key) in 32, 32 and 64 bits: the score is the key's high part.
+        self.parts: list[tuple[IntArray, IntArray, IntArray]] = []
         self.pending = 0
+        self.filter_at = COMPACT_AT * int(limits.sum())
+        self.touched = np.zeros(len(limits), bool)
+        self.adds = 0
 
-    def add(self, mentor: IntArray, mentee: IntArray, key: IntArray, score: IntArray) -> None:
-        keep = key >= self.threshold[mentor]
-        self.parts.append((mentor[keep], mentee[keep], key[keep], score[keep]))
-        self.pending += int(keep.sum())
-        if self.pending > COMPACT_AT * int(self.limits.sum()):
-            self.compact()
+    def add(self, mentor: IntArray, mentee: IntArray, key: IntArray) -> None:
+        step = (key >> TIE_BITS) // TOP_STEP
+        keep = step >= self.step[mentor]
+        mentor, step = mentor[keep], step[keep]
+        self.parts.append((mentor.astype(np.int32), mentee[keep].astype(np.int32), key[keep]))
+        self.pending += len(mentor)
+        # A one of the counts' own type keeps ``add.at`` on its fast path.
+        np.add.at(self.counts, mentor * self.steps + step, np.int32(1))
+        added = np.bincount(mentor, minlength=len(self.limits))
+        self.above += added
+        self.touched |= added > 0
+        self.adds += 1
+        if self.adds % RAISE_EVERY == 0:
+            self._raise(np.flatnonzero(self.touched))
+            self.touched[:] = False
+        if self.pending > self.filter_at:
+            self._filter()
 
-    def compact(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-        empty = np.zeros(0, np.int64)
-        joined = [np.concatenate(c) for c in zip(*self.parts, strict=True)] or [empty] * 4
-        mentor, mentee, key, score = joined
+    def _raise(self, mentors: IntArray) -> None:
+        """Move each mentor's step up while the pairs at or above it are still enough.
+
+        Most bars rise a step or two per block, one step at a time; those rising further
+        look at RAISE_WINDOW steps at once.
+        """
+        mentors = mentors[self.above[mentors] >= self.limits[mentors]]
+        for _ in range(RAISE_SINGLE):
+            at_step = self.counts[mentors * self.steps + self.step[mentors]]
+            up = self.above[mentors] - at_step >= self.limits[mentors]
+            mentors, at_step = mentors[up], at_step[up]
+            if not len(mentors):
+                break
+            self.above[mentors] -= at_step
+            self.step[mentors] += 1
+        window = np.arange(RAISE_WINDOW)
+        last = len(self.counts) - 1
+        while len(mentors):
+            first = mentors * self.steps + self.step[mentors]
+            here = self.counts[np.minimum(first[:, None] + window, last)]
+            # above[:, j]: the mentor's pairs at or above its step + j.
+            above = self.above[mentors, None] - (np.cumsum(here, axis=1) - here)
+            enough = above >= self.limits[mentors, None]
+            rise = enough.sum(axis=1) - 1
+            self.step[mentors] += rise
+            self.above[mentors] = above[np.arange(len(mentors)), rise]
+            further = enough[:, -1] & (above[:, -1] - here[:, -1] >= self.limits[mentors])
+            mentors = mentors[further]
+        self.bar = self.step * TOP_STEP
+
+    def _filter(self) -> None:
+        """Drop the stored pairs that fell below their mentor's bar, one part at a time."""
+        parts = []
+        for mentor, mentee, key in self.parts:
+            keep = (key >> TIE_BITS) >= self.bar[mentor]
+            parts.append((mentor[keep], mentee[keep], key[keep]))
+        self.parts = parts
+        self.pending = sum(len(p[0]) for p in parts)
+        # Many pairs tied at their bars' steps can stay; the next filter waits for as many again.
+        self.filter_at = max(self.filter_at, 2 * self.pending)
+
+    def best(self) -> tuple[IntArray, IntArray, IntArray]:
+        """Each mentor's best ``limit`` pairs, exactly, as (mentor, mentee, score)."""
+        if not self.parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        mentor, mentee, key = (np.concatenate(c) for c in zip(*self.parts, strict=True))
+        self.parts = []
+        mentor = mentor.astype(np.int64)
         keep = top_per_group(mentor, key, self.limits, ordered=False)
-        mentor, mentee, key, score = mentor[keep], mentee[keep], key[keep], score[keep]
-        counts = np.bincount(mentor, minlength=len(self.limits))
-        lowest = np.full(len(self.limits), np.iinfo(np.int64).max, np.int64)
-        np.minimum.at(lowest, mentor, key)
-        self.threshold = np.where(counts >= self.limits, lowest, -1)
-        # The score part of the threshold: a pair whose bound is below it cannot get in.
-        self.bar = np.where(self.threshold >= 0, self.threshold >> TIE_BITS, -1)
-        self.parts = [(mentor, mentee, key, score)]
-        self.pending = len(mentor)
-        return mentor, mentee, key, score
+        return mentor[keep], mentee[keep].astype(np.int64), key[keep] >> TIE_BITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +462,7 @@ class _Block:
     skipped_m: IntArray
     skipped_e: IntArray
     best: tuple[IntArray, IntArray, IntArray]
-    rising: tuple[IntArray, IntArray, IntArray, IntArray]
+    rising: tuple[IntArray, IntArray, IntArray]
 
 
 def generate(
@@ -458,8 +522,8 @@ def generate(
         key = sort_key(score, pool.mentors[m_l], pool.mentees[e_l], seed)
         mine = np.flatnonzero(score >= floor_e[e_l])
         best = mine[top_per_group(e_l[mine], key[mine], k_mentee, ordered=False)]
-        # The mentors' thresholds only rise, so one read a little early keeps a few more.
-        rising = key >= mentor_tops.threshold[m_l] if mentors else np.zeros(len(key), bool)
+        # The mentors' bars only rise, so one read a little early keeps a few more.
+        rising = score >= mentor_tops.bar[m_l] if mentors else np.zeros(len(key), bool)
         return _Block(
             rows=min(plan.step, len(plan.rows) - start),
             valid_m=valid_m,
@@ -467,7 +531,7 @@ def generate(
             skipped_m=gone_m,
             skipped_e=gone_e,
             best=(m_l[best], e_l[best], score[best]),
-            rising=(m_l[rising], e_l[rising], key[rising], score[rising]),
+            rising=(m_l[rising], e_l[rising], key[rising]),
         )
 
     done = 0
@@ -481,7 +545,7 @@ def generate(
         done += block.rows
         if progress:
             progress(done / max(n_e, 1), "scoring candidate pairs")
-    tm, te, _, ts = mentor_tops.compact()
+    tm, te, ts = mentor_tops.best()
     kth_m = np.full(n_m, NONE, np.int64)
     if mentors:
         _record_kth(kth_m, tm, ts, skipped_m | (valid_m > mentor_tops.limits))
