@@ -417,3 +417,60 @@ def test_a_mentors_bar_never_passes_its_best_and_trails_them_by_less_than_a_step
         expected |= {(m, e, k >> candidates.TIE_BITS) for k, e in mine}
     got = set(zip(best_m.tolist(), best_e.tolist(), best_score.tolist(), strict=True))
     assert got == expected
+
+
+@pytest.mark.parametrize(("size", "depth"), [(40, 1), (60, 1), (60, 2)])
+def test_generate_counts_every_valid_pair_even_those_it_skips(size: int, depth: int) -> None:
+    """Valid counts include the pairs never scored, and only those that pass every rule: two
+    mentees in three report to a mentor here, so some of those pairs are in one line."""
+    people = generator.pool(size, size, seed=size)
+    mentors = [p.id for p in people if p.role == "mentor"]
+    people = [
+        replace(p, manager_id=mentors[i % len(mentors)]) if p.role == "mentee" and i % 3 else p
+        for i, p in enumerate(people)
+    ]
+    pool = compile_pool(people, Rules())
+    mentor, mentee = every_pair(pool)
+    scored = evaluate(pool, mentor, mentee)
+    scored = scored.take(scored.valid)
+    with (
+        mock.patch.object(candidates, "BLOCK_PAIRS", 1),
+        mock.patch.object(candidates, "RAISE_EVERY", 1),
+    ):
+        cands = generate(pool, depth, 0)
+    m_l = np.searchsorted(pool.mentors, scored.mentor)
+    e_l = np.searchsorted(pool.mentees, scored.mentee)
+    kept = cands.size + len(cands.spare_mentor)
+    assert kept < len(m_l), "no pair was left out, so nothing is tested"
+    assert cands.valid_mentor.tolist() == np.bincount(m_l, minlength=len(pool.mentors)).tolist()
+    assert cands.valid_mentee.tolist() == np.bincount(e_l, minlength=len(pool.mentees)).tolist()
+
+
+def _reasons_from_a_scan_agree(people: list[Person], rules: Rules, seed: int) -> None:
+    with (
+        mock.patch.object(engine, "SOLVER_DEPTH", 1),
+        mock.patch.object(engine, "RESERVE_DEPTH", 0),
+        mock.patch.object(candidates, "BLOCK_PAIRS", 1),
+        mock.patch.object(candidates, "RAISE_EVERY", 1),
+    ):
+        result = match(people, rules, seed=seed)
+    pool = compile_pool(people, rules)
+    assert result.unmatched == reasons.unmatched(pool, result.pairs, seed)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_reasons_from_the_candidates_are_the_reasons_from_a_scan_in_a_long_tailed_pool(
+    seed: int,
+) -> None:
+    """Optimal mode reads the valid counts and best pairs from its candidates; a scan of
+    every unmatched person must say the same, though most pairs were never scored."""
+    people = generator.pool(60, 45, seed=seed)
+    _reasons_from_a_scan_agree(people, Rules(), seed)
+
+
+@SOME
+@given(varied_pools(), varied_rules, st.integers(0, 3))
+def test_reasons_from_the_candidates_are_the_reasons_from_a_scan(
+    people: list[Person], rules: Rules, seed: int
+) -> None:
+    _reasons_from_a_scan_agree(people, rules, seed)

@@ -23,6 +23,7 @@ from twoheads.matching.scoring import (
     cheap_rules_ok,
     evaluate,
     finish,
+    finish_rules_ok,
     own_value_classes,
     partial_scores,
 )
@@ -339,7 +340,8 @@ class Candidates:
 
     ``spare_*`` are further valid pairs, scored but kept out of the solver at first: the
     certificate checks them against the duals without scoring anything again. The k-th best
-    bounds hold for every pair in neither set.
+    bounds hold for every pair in neither set. ``valid_*`` count everyone's valid pairs,
+    kept or not.
     """
 
     mentor: IntArray
@@ -350,6 +352,8 @@ class Candidates:
     spare_mentor: IntArray
     spare_mentee: IntArray
     spare_score: IntArray
+    valid_mentor: IntArray
+    valid_mentee: IntArray
 
     @property
     def size(self) -> int:
@@ -453,14 +457,12 @@ class _MentorTops:
 
 @dataclass(frozen=True, slots=True)
 class _Block:
-    """What scoring one block of mentees gives: counts, who had pairs skipped by their bound,
-    the mentees' top pairs and the mentors' part."""
+    """What scoring one block of mentees gives: everyone's valid pairs in it, the mentees'
+    top pairs and the mentors' part."""
 
     rows: int
     valid_m: IntArray
     valid_e: IntArray
-    skipped_m: IntArray
-    skipped_e: IntArray
     best: tuple[IntArray, IntArray, IntArray]
     rising: tuple[IntArray, IntArray, IntArray]
 
@@ -488,8 +490,6 @@ def generate(
     mentor_tops = _MentorTops(depth * capacity)
     valid_m = np.zeros(n_m, np.int64)
     valid_e = np.zeros(n_e, np.int64)
-    skipped_m = np.zeros(n_m, bool)
-    skipped_e = np.zeros(n_e, bool)
     keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
     blocks = each_block(plan_groups(pool, np.arange(n_e), np.arange(n_m)))
 
@@ -508,12 +508,14 @@ def generate(
         bar = np.minimum(floor_e[pe], mentor_tops.bar[pm]) if mentors else floor_e[pe]
         rest = ~probe & (part.bound >= bar)
         skipped = ~probe & ~rest
-        gone_m = np.flatnonzero(np.bincount(pm[skipped], minlength=n_m))
-        gone_e = np.flatnonzero(np.bincount(pe[skipped], minlength=n_e))
         second = finish(pool, part, rest)
         at, score = (np.concatenate(c) for c in zip(first, second, strict=True))
         m_l, e_l = m_l[at], e_l[at]
-        valid_m, valid_e = np.bincount(m_l, minlength=n_m), np.bincount(e_l, minlength=n_e)
+        # Skipped pairs are not scored, but they count towards everyone's valid pairs.
+        ok = finish_rules_ok(pool, part.mentor[skipped], part.mentee[skipped])
+        also_m, also_e = pm[skipped][ok], pe[skipped][ok]
+        valid_m = np.bincount(m_l, minlength=n_m) + np.bincount(also_m, minlength=n_m)
+        valid_e = np.bincount(e_l, minlength=n_e) + np.bincount(also_e, minlength=n_e)
         # Only pairs at or above a bar can be among anyone's best; the rest need no sort key.
         could = score >= floor_e[e_l]
         if mentors:
@@ -528,8 +530,6 @@ def generate(
             rows=min(plan.step, len(plan.rows) - start),
             valid_m=valid_m,
             valid_e=valid_e,
-            skipped_m=gone_m,
-            skipped_e=gone_e,
             best=(m_l[best], e_l[best], score[best]),
             rising=(m_l[rising], e_l[rising], key[rising]),
         )
@@ -538,8 +538,6 @@ def generate(
     for block in in_parallel(score_block, blocks):
         valid_m += block.valid_m
         valid_e += block.valid_e
-        skipped_m[block.skipped_m] = True
-        skipped_e[block.skipped_e] = True
         keep_e.append(block.best)
         mentor_tops.add(*block.rising)
         done += block.rows
@@ -548,15 +546,15 @@ def generate(
     tm, te, ts = mentor_tops.best()
     kth_m = np.full(n_m, NONE, np.int64)
     if mentors:
-        _record_kth(kth_m, tm, ts, skipped_m | (valid_m > mentor_tops.limits))
+        _record_kth(kth_m, tm, ts, valid_m > mentor_tops.limits)
     else:
-        kth_m[(valid_m > 0) | skipped_m] = SCALE  # no score is above it
+        kth_m[valid_m > 0] = SCALE  # no score is above it
     em = [
         np.concatenate([p[i] for p in keep_e]) if keep_e else np.zeros(0, np.int64)
         for i in range(3)
     ]
     kth_e = np.full(n_e, NONE, np.int64)
-    _record_kth(kth_e, em[1], em[2], skipped_e | (valid_e > depth))
+    _record_kth(kth_e, em[1], em[2], valid_e > depth)
     mentor, mentee, score_int = union_pairs(n_e, (em[0], em[1], em[2]), (tm, te, ts))
     first = np.ones(len(mentor), bool)
     if depth > k:
@@ -575,6 +573,8 @@ def generate(
         mentor[spare],
         mentee[spare],
         score_int[spare],
+        valid_m,
+        valid_e,
     )
 
 

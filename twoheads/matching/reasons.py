@@ -33,8 +33,27 @@ from twoheads.matching.scoring import (
 )
 
 
-def unmatched(pool: Pool, pairs: Sequence[PairResult], seed: int) -> tuple[Unmatched, ...]:
-    """A reason for every participant left without any partner."""
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What candidate generation already found: everyone's number of valid pairs (by local
+    position) and pairs (local positions, scores in millionths) that include each person's
+    best valid pair."""
+
+    valid_mentor: IntArray
+    valid_mentee: IntArray
+    mentor: IntArray
+    mentee: IntArray
+    score: IntArray
+
+
+def unmatched(
+    pool: Pool, pairs: Sequence[PairResult], seed: int, known: Known | None = None
+) -> tuple[Unmatched, ...]:
+    """A reason for every participant left without any partner.
+
+    With ``known``, the valid counts and best pairs are read from it; only people with no
+    valid pair at all are scanned, rule by rule.
+    """
     paired = {p.mentor for p in pairs} | {p.mentee for p in pairs}
     partners: dict[str, list[str]] = {}
     for p in pairs:
@@ -45,23 +64,37 @@ def unmatched(pool: Pool, pairs: Sequence[PairResult], seed: int) -> tuple[Unmat
         ids = [pool.people[g].id for g in side.tolist()]
         rows = np.array([i for i, pid in enumerate(ids) if pid not in paired], np.int64)
         if len(rows):
-            out.extend(_side(pool, role, rows, partners, seed))
+            out.extend(_side(pool, role, rows, partners, seed, known))
     return tuple(sorted(out, key=lambda u: (u.role != "mentee", u.id)))
 
 
 def _side(
-    pool: Pool, role: str, rows: IntArray, partners: dict[str, list[str]], seed: int
+    pool: Pool,
+    role: str,
+    rows: IntArray,
+    partners: dict[str, list[str]],
+    seed: int,
+    known: Known | None,
 ) -> list[Unmatched]:
     """Reasons for the unmatched of one side, evaluated in blocks of rows on every core."""
     side = pool.mentees if role == "mentee" else pool.mentors
     other = pool.mentors if role == "mentee" else pool.mentees
     everyone = np.arange(len(other))
-    # Valid pairs and the best of them need only the partners the per-person rules allow.
-    plans = plan_groups(pool, rows, everyone, by=role)
-    tallies = _tallies(pool, role, rows, plans, seed, count_rules=False)
     size = len(rows)
-    mutual = sum((t.mutual for t in tallies), np.zeros(size, np.int64))
-    valid = sum((t.valid for t in tallies), np.zeros(size, np.int64))
+    if known is None:
+        # Valid pairs and the best of them need only the partners the per-person rules allow.
+        plans = plan_groups(pool, rows, everyone, by=role)
+        tallies = _tallies(pool, role, rows, plans, seed, count_rules=False)
+        mutual = sum((t.mutual for t in tallies), np.zeros(size, np.int64))
+        valid = sum((t.valid for t in tallies), np.zeros(size, np.int64))
+        best_m = np.concatenate([t.best_m for t in tallies] or [np.zeros(0, np.int64)])
+        best_e = np.concatenate([t.best_e for t in tallies] or [np.zeros(0, np.int64)])
+        best_at = np.concatenate([t.best_at for t in tallies] or [np.zeros(0, np.int64)])
+    else:
+        valid = (known.valid_mentee if role == "mentee" else known.valid_mentor)[rows]
+        # Whoever has a valid pair shares skills both ways with someone: at least that many.
+        mutual = valid.copy()
+        best_at, best_m, best_e = _known_best(pool, role, rows, known, seed)
     broken = {k: np.zeros(size) for k in RULES}
     # Those with no valid pair at all are told what removed them: every pair sharing skills
     # both ways is counted, rule by rule.
@@ -73,9 +106,6 @@ def _side(
         mutual[none] = sum((t.mutual for t in recount), np.zeros(len(none), np.int64))
         for k in RULES:
             broken[k][none] = sum((t.broken[k] for t in recount), np.zeros(len(none)))
-    best_m = np.concatenate([t.best_m for t in tallies] or [np.zeros(0, np.int64)])
-    best_e = np.concatenate([t.best_e for t in tallies] or [np.zeros(0, np.int64)])
-    best_at = np.concatenate([t.best_at for t in tallies] or [np.zeros(0, np.int64)])
     # The best pair's score as the pair pages show it.
     shown = evaluate(pool, best_m, best_e).score
     best = {
@@ -97,6 +127,20 @@ def _side(
         text = stats.reason(pool, person, role, partners)
         reasons.append(Unmatched(id=pool.people[person].id, role=role, reason=text))
     return reasons
+
+
+def _known_best(
+    pool: Pool, role: str, rows: IntArray, known: Known, seed: int
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Each person's best valid pair among the known ones, as (position in ``rows``, mentor,
+    mentee), global positions, ordered as a scan would order them."""
+    owner = known.mentee if role == "mentee" else known.mentor
+    where = np.searchsorted(rows, owner).clip(max=max(len(rows) - 1, 0))
+    mine = np.flatnonzero(rows[where] == owner) if len(rows) else np.zeros(0, np.int64)
+    gm, ge = pool.mentors[known.mentor[mine]], pool.mentees[known.mentee[mine]]
+    key = sort_key(known.score[mine], gm, ge, seed)
+    top = top_per_group(where[mine], key, np.ones(len(rows), np.int64), ordered=False)
+    return where[mine][top], gm[top], ge[top]
 
 
 def _tallies(
@@ -182,7 +226,7 @@ def _tally(
     size = len(rows)
     mutual = np.bincount(where, minlength=size)
     part = partial_scores(pool, gm, ge, teach, learn, placed=item[0].placed)
-    ok = np.flatnonzero(finish_rules_ok(pool, part))
+    ok = np.flatnonzero(finish_rules_ok(pool, part.mentor, part.mentee))
     owner, bound = where[part.at[ok]], part.bound[ok]
     valid = np.bincount(owner, minlength=size)
     # Only pairs whose bound reaches their person's best score can be that best.

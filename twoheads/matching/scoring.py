@@ -235,9 +235,8 @@ def finish(
     return part.at[picked], np.rint(score * SCALE).astype(np.int64)
 
 
-def finish_rules_ok(pool: Pool, part: Partial) -> BoolArray:
-    """Whether each pair of ``part`` passes the rules `finish` checks, without scoring it."""
-    mentor, mentee = part.mentor, part.mentee
+def finish_rules_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
+    """Whether pairs of a `Partial` pass the rules `finish` checks, without scoring them."""
     return _person_rules_ok(pool, mentor, mentee) & ~_same_line(pool, mentor, mentee)
 
 
