@@ -474,3 +474,30 @@ def test_reasons_from_the_candidates_are_the_reasons_from_a_scan(
     people: list[Person], rules: Rules, seed: int
 ) -> None:
     _reasons_from_a_scan_agree(people, rules, seed)
+
+
+TRIPLES = st.lists(
+    st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 1_000_000)), max_size=40
+)
+
+
+@SOME
+@given(TRIPLES, TRIPLES, st.booleans())
+def test_union_keeps_each_pair_once_in_order_with_the_first_sets_score(
+    first: list[tuple[int, int, int]], second: list[tuple[int, int, int]], one_score: bool
+) -> None:
+    """Pairs in both sets normally carry the same score (``one_score``); when they do not,
+    the first set's score is kept."""
+    if one_score:
+        first = [(m, e, 1_000 * m + e) for m, e, _ in first]
+        second = [(m, e, 1_000 * m + e) for m, e, _ in second]
+
+    def arrays(rows: list[tuple[int, int, int]]) -> tuple[np.ndarray, ...]:
+        return tuple(np.array([r[i] for r in rows], np.int64) for i in range(3))
+
+    mentor, mentee, score = candidates.union_pairs(7, arrays(first), arrays(second))
+    expected: dict[tuple[int, int], int] = {}
+    for m, e, s in first + second:
+        expected.setdefault((m, e), s)
+    got = list(zip(mentor.tolist(), mentee.tolist(), score.tolist(), strict=True))
+    assert got == [(m, e, s) for (m, e), s in sorted(expected.items())]

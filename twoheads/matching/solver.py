@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
 
+from twoheads.matching.candidates import sorted_distinct
 from twoheads.matching.pool import IntArray
 from twoheads.matching.scoring import SCALE
 
@@ -149,7 +150,7 @@ def bottleneck(
     target: int,
 ) -> int:
     """The highest score t such that pairs scoring at least t still match ``target`` pairs."""
-    levels = np.unique(score_int)
+    levels = sorted_distinct(score_int)
     low, high = 0, len(levels) - 1
     while low < high:
         mid = (low + high + 1) // 2
