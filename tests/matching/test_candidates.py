@@ -93,6 +93,17 @@ def test_each_persons_best_pairs_are_kept_and_the_rest_are_bounded(
             if left_out:
                 assert kth[person] != NONE
                 assert max(score[left_out]) <= kth[person]
+    if not mentors:
+        # Deferred acceptance is given exactly each mentee's best; the mentors' single best
+        # pairs, kept for the reasons, are spare.
+        tops = set()
+        for person in np.unique(e_l):
+            mine = np.flatnonzero(e_l == person)
+            tops |= {(int(m_l[i]), int(e_l[i])) for i in mine[np.argsort(-key[mine])[:depth]]}
+        assert set(zip(cands.mentor.tolist(), cands.mentee.tolist(), strict=True)) == tops
+        for person in np.unique(m_l):
+            best = np.flatnonzero(m_l == person)[np.argmax(key[m_l == person])]
+            assert (int(m_l[best]), int(e_l[best])) in kept
 
 
 @pytest.mark.parametrize("mentors", [True, False])
@@ -446,34 +457,35 @@ def test_generate_counts_every_valid_pair_even_those_it_skips(size: int, depth: 
     assert cands.valid_mentee.tolist() == np.bincount(e_l, minlength=len(pool.mentees)).tolist()
 
 
-def _reasons_from_a_scan_agree(people: list[Person], rules: Rules, seed: int) -> None:
+def _reasons_from_a_scan_agree(people: list[Person], rules: Rules, seed: int, mode: str) -> None:
     with (
         mock.patch.object(engine, "SOLVER_DEPTH", 1),
         mock.patch.object(engine, "RESERVE_DEPTH", 0),
         mock.patch.object(candidates, "BLOCK_PAIRS", 1),
         mock.patch.object(candidates, "RAISE_EVERY", 1),
     ):
-        result = match(people, rules, seed=seed)
+        result = match(people, rules, seed=seed, mode=mode, top_k=2 if mode == "stable" else None)
     pool = compile_pool(people, rules)
     assert result.unmatched == reasons.unmatched(pool, result.pairs, seed)
 
 
+@pytest.mark.parametrize("mode", ["optimal", "stable"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_reasons_from_the_candidates_are_the_reasons_from_a_scan_in_a_long_tailed_pool(
-    seed: int,
+    seed: int, mode: str
 ) -> None:
-    """Optimal mode reads the valid counts and best pairs from its candidates; a scan of
-    every unmatched person must say the same, though most pairs were never scored."""
+    """The valid counts and best pairs are read from the candidates and spare pairs; a scan
+    of every unmatched person must say the same, though most pairs were never scored."""
     people = generator.pool(60, 45, seed=seed)
-    _reasons_from_a_scan_agree(people, Rules(), seed)
+    _reasons_from_a_scan_agree(people, Rules(), seed, mode)
 
 
 @SOME
-@given(varied_pools(), varied_rules, st.integers(0, 3))
+@given(varied_pools(), varied_rules, st.integers(0, 3), st.sampled_from(["optimal", "stable"]))
 def test_reasons_from_the_candidates_are_the_reasons_from_a_scan(
-    people: list[Person], rules: Rules, seed: int
+    people: list[Person], rules: Rules, seed: int, mode: str
 ) -> None:
-    _reasons_from_a_scan_agree(people, rules, seed)
+    _reasons_from_a_scan_agree(people, rules, seed, mode)
 
 
 TRIPLES = st.lists(

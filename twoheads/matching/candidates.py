@@ -481,14 +481,15 @@ def generate(
 
     With ``reserve`` above k, everyone's top ``reserve`` are scored and kept as spare pairs,
     and the bounds are the ``reserve``-th best, so far fewer pairs need scoring again later.
-    Without ``mentors`` only the mentees' top k are sought (all that mentee-proposing
-    deferred acceptance reads), and every mentor's bound is the highest possible score.
+    Without ``mentors`` only the mentees' top k are candidates (all that mentee-proposing
+    deferred acceptance reads), and of the mentors only their single best pair is sought, as a
+    spare pair, for the reasons given to those left unmatched.
     """
     depth = max(k, reserve)
     n_m, n_e = len(pool.mentors), len(pool.mentees)
     k_mentee = np.full(n_e, depth, np.int64)
     capacity = np.maximum(pool.capacity[pool.mentors], 1)
-    mentor_tops = _MentorTops(depth * capacity)
+    mentor_tops = _MentorTops(depth * capacity if mentors else np.ones(n_m, np.int64))
     valid_m = np.zeros(n_m, np.int64)
     valid_e = np.zeros(n_e, np.int64)
     keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
@@ -506,7 +507,7 @@ def generate(
         first = finish(pool, part, probe)
         # Each mentee's depth-th best so far: no pair below it can be among its best.
         floor_e = _depth_th(e_l[first[0]], first[1], depth, n_e)
-        bar = np.minimum(floor_e[pe], mentor_tops.bar[pm]) if mentors else floor_e[pe]
+        bar = np.minimum(floor_e[pe], mentor_tops.bar[pm])
         rest = ~probe & (part.bound >= bar)
         skipped = ~probe & ~rest
         second = finish(pool, part, rest)
@@ -518,15 +519,13 @@ def generate(
         valid_m = np.bincount(m_l, minlength=n_m) + np.bincount(also_m, minlength=n_m)
         valid_e = np.bincount(e_l, minlength=n_e) + np.bincount(also_e, minlength=n_e)
         # Only pairs at or above a bar can be among anyone's best; the rest need no sort key.
-        could = score >= floor_e[e_l]
-        if mentors:
-            could |= score >= mentor_tops.bar[m_l]
+        could = (score >= floor_e[e_l]) | (score >= mentor_tops.bar[m_l])
         m_l, e_l, score = m_l[could], e_l[could], score[could]
         key = sort_key(score, pool.mentors[m_l], pool.mentees[e_l], seed)
         mine = np.flatnonzero(score >= floor_e[e_l])
         best = mine[top_per_group(e_l[mine], key[mine], k_mentee, ordered=False)]
         # The mentors' bars only rise, so one read a little early keeps a few more.
-        rising = score >= mentor_tops.bar[m_l] if mentors else np.zeros(len(key), bool)
+        rising = score >= mentor_tops.bar[m_l]
         return _Block(
             rows=min(plan.step, len(plan.rows) - start),
             valid_m=valid_m,
@@ -546,10 +545,7 @@ def generate(
             progress(done / max(n_e, 1), "scoring candidate pairs")
     tm, te, ts = mentor_tops.best()
     kth_m = np.full(n_m, NONE, np.int64)
-    if mentors:
-        _record_kth(kth_m, tm, ts, valid_m > mentor_tops.limits)
-    else:
-        kth_m[valid_m > 0] = SCALE  # no score is above it
+    _record_kth(kth_m, tm, ts, valid_m > mentor_tops.limits)
     em = [
         np.concatenate([p[i] for p in keep_e]) if keep_e else np.zeros(0, np.int64)
         for i in range(3)
@@ -558,7 +554,7 @@ def generate(
     _record_kth(kth_e, em[1], em[2], valid_e > depth)
     mentor, mentee, score_int = union_pairs(n_e, (em[0], em[1], em[2]), (tm, te, ts))
     first = np.ones(len(mentor), bool)
-    if depth > k:
+    if depth > k or not mentors:
         key = sort_key(score_int, pool.mentors[mentor], pool.mentees[mentee], seed)
         first[:] = False
         first[top_per_group(mentee, key, np.full(n_e, k, np.int64), ordered=False)] = True

@@ -325,17 +325,14 @@ class _Run:
         ]
         locked = self.locked
         pairs += [_pair(self.pool, locked, i, locked=True) for i in range(len(locked.mentor))]
-        # Optimal mode sought everyone's best pairs, so the candidates hold each person's
-        # best valid pair; stable mode sought only the mentees' and scans again.
-        known = None
-        if mode == "optimal":
-            known = reasons.Known(
-                cands.valid_mentor,
-                cands.valid_mentee,
-                np.concatenate([cands.mentor, cands.spare_mentor]),
-                np.concatenate([cands.mentee, cands.spare_mentee]),
-                np.concatenate([cands.score_int, cands.spare_score]),
-            )
+        # The candidates and spare pairs hold each person's best valid pair.
+        known = reasons.Known(
+            cands.valid_mentor,
+            cands.valid_mentee,
+            np.concatenate([cands.mentor, cands.spare_mentor]),
+            np.concatenate([cands.mentee, cands.spare_mentee]),
+            np.concatenate([cands.score_int, cands.spare_score]),
+        )
         unmatched = reasons.unmatched(self.pool, pairs, self.seed, known)
         summary = self._summary(tuple(pairs), cands, certified, bound, mode)
         self._tell(1.0, "done")
