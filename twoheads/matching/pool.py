@@ -55,6 +55,7 @@ class Pool:
     wants: sp.csr_matrix
     depth: IntArray
     paths: npt.NDArray[np.int32]
+    chart_span: npt.NDArray[np.int32]  # (first, end) of each person's subtree in chart order
     week: CodeArray
     overlap_table: FloatArray | None
     capacity: IntArray
@@ -134,6 +135,7 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
         wants=wants,
         depth=depth,
         paths=paths,
+        chart_span=_chart_span(paths),
         capacity=np.array([p.capacity for p in people], dtype=np.int64),
         forbidden=_forbidden(people, index, rules, roles),
         skill_names=skills,
@@ -385,6 +387,23 @@ def _org_chart(
         paths[rows[alive], depth[alive] - step] = node[alive]
         node[alive] = parent[node[alive]]
     return depth, paths
+
+
+def _chart_span(paths: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
+    """Each person's place in a depth-first order of the org chart and the end of the places
+    of everyone below them: one manages the other, at any depth, exactly when the other's
+    place falls within their span.
+
+    Sorting the chains of managers (padded with -1) puts every manager just before the people
+    below them, and a person's subtree is everyone whose chain passes through them.
+    """
+    order = np.lexsort(paths.T[::-1])
+    place = np.empty(len(paths), np.int64)
+    place[order] = np.arange(len(paths))
+    size = np.zeros(len(paths), np.int64)
+    for column in paths.T:
+        size += np.bincount(column[column >= 0], minlength=len(paths))
+    return np.stack([place, place + size], axis=1).astype(np.int32)
 
 
 def _depths(parent: IntArray, people: tuple[Person, ...]) -> IntArray:

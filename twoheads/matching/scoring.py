@@ -359,12 +359,13 @@ def _chart(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[BoolArray, I
 
 
 def _same_line(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
-    """Whether one manages the other at any depth, from one look-up per pair: the deeper
-    one's manager at the other's depth is the other exactly when it manages them."""
-    dm, de = pool.depth[mentor], pool.depth[mentee]
-    upper = np.where(dm <= de, mentor, mentee)
-    lower = np.where(dm <= de, mentee, mentor)
-    return np.asarray(pool.paths.ravel()[lower * pool.paths.shape[1] + np.minimum(dm, de)] == upper)
+    """Whether one manages the other at any depth: whether either one's place in the org
+    chart's depth-first order falls within the other's span (`pool.chart_span`)."""
+    span = pool.chart_span
+    at_m, at_e = span[mentor, 0], span[mentee, 0]
+    return np.asarray(
+        ((at_m < at_e) & (at_e < span[mentor, 1])) | ((at_e < at_m) & (at_m < span[mentee, 1]))
+    )
 
 
 def _chart_far(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[BoolArray, FloatArray]:
