@@ -366,10 +366,10 @@ class _MentorTops:
     """Each mentor's best pairs so far, and a bar that rises with every block.
 
     A histogram of each mentor's kept scores, in steps of TOP_STEP, gives the bar: the
-    lowest step at which the mentor already has its limit of pairs at or above, so no pair
+    highest step at or above which the mentor already has its limit of pairs, so no pair
     scoring below that step can be among its best. Counting is cheap, so the bars are raised
-    after every block; the stored pairs are only filtered by them now and then, and the exact
-    best of each mentor is picked once, at the end.
+    every RAISE_EVERY blocks; the stored pairs are only filtered by them now and then, and the
+    exact best of each mentor is picked once, at the end.
     """
 
     def __init__(self, limits: IntArray) -> None:
@@ -377,7 +377,7 @@ class _MentorTops:
         self.steps = SCALE // TOP_STEP + 2
         self.counts = np.zeros(len(limits) * self.steps, np.int32)
         self.step = np.zeros(len(limits), np.int64)  # every kept pair is at this step or above
-        self.above = np.zeros(len(limits), np.int64)  # how many kept pairs are
+        self.above = np.zeros(len(limits), np.int64)  # kept pairs at or above that step
         self.bar = np.zeros(len(limits), np.int64)
         # (mentor, mentee, key) in 32, 32 and 64 bits: the score is the key's high part.
         self.parts: list[tuple[IntArray, IntArray, IntArray]] = []

@@ -135,8 +135,8 @@ def _known_best(
     """Each person's best valid pair among the known ones, as (position in ``rows``, mentor,
     mentee), global positions, ordered as a scan would order them."""
     owner = known.mentee if role == "mentee" else known.mentor
-    where = np.searchsorted(rows, owner).clip(max=max(len(rows) - 1, 0))
-    mine = np.flatnonzero(rows[where] == owner) if len(rows) else np.zeros(0, np.int64)
+    where = np.searchsorted(rows, owner).clip(max=len(rows) - 1)  # rows is never empty
+    mine = np.flatnonzero(rows[where] == owner)
     gm, ge = pool.mentors[known.mentor[mine]], pool.mentees[known.mentee[mine]]
     key = sort_key(known.score[mine], gm, ge, seed)
     top = top_per_group(where[mine], key, np.ones(len(rows), np.int64), ordered=False)
