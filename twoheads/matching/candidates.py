@@ -24,11 +24,12 @@ from twoheads.matching.scoring import (
     evaluate,
     finish,
     finish_rules_ok,
+    flow_shares,
     own_value_classes,
     partial_scores,
 )
 
-BLOCK_PAIRS = 2_000_000
+BLOCK_PAIRS = 500_000
 EVAL_CHUNK = 1_000_000
 TIE_BITS = 16  # sort keys: the score in millionths, then a seeded tie-break below it
 COMPACT_AT = 2  # the mentors' stored pairs are filtered when this many times their limits wait
@@ -59,7 +60,12 @@ def sort_key(score_int: IntArray, mentor: IntArray, mentee: IntArray, seed: int)
 
 @dataclass(frozen=True, slots=True)
 class BlockPlan:
-    """The two sides' skill matrices for one scan, and how many rows each block takes."""
+    """The two sides' skill matrices for one scan, and how many rows each block takes.
+
+    With ``by_pairs`` the matrices are the index of skill pairs (`skillpairs`), whose product
+    lands only on pairs with a skill flowing each way; otherwise the offered and wanted skills
+    side by side, whose product lands on every pair sharing a skill either way.
+    """
 
     by: str
     rows: IntArray
@@ -68,6 +74,7 @@ class BlockPlan:
     right: sp.csr_matrix
     step: int
     placed: bool = False  # every pair it forms passes mutual benefit, level and organisation
+    by_pairs: bool = False
 
     @property
     def starts(self) -> range:
@@ -78,17 +85,36 @@ class BlockPlan:
 def plan_blocks(pool: Pool, *, by: str, rows: IntArray, cols: IntArray) -> BlockPlan:
     """Blocks of ``rows`` (local positions on side ``by``) against ``cols`` on the other side.
 
-    One complex sparse product gives both directions at once: teach in the real part,
-    learn in the imaginary part.
+    Mentees all in the index of skill pairs are scanned by it; otherwise one complex sparse
+    product gives both directions at once: teach in the real part, learn in the imaginary part.
     """
-    left, right = (
-        (pool.flows_e, pool.flows_m_t) if by == "mentee" else (pool.flows_m, pool.flows_e_t)
-    )
+    pairs = pool.skill_pairs
+    by_pairs = by == "mentee" and pairs is not None and bool(np.all(pairs.indexed[rows]))
+    if pairs is not None and by_pairs:
+        left, right = pairs.mentees, pairs.mentors_t
+    elif by == "mentee":
+        left, right = pool.flows_e, pool.flows_m_t
+    else:
+        left, right = pool.flows_m, pool.flows_e_t
     left = left[rows]
     if len(cols) != right.shape[1] or np.any(cols != np.arange(len(cols))):
         right = right[:, cols]
     step = min(_rows_per_block(left, right), max(len(rows), 1))
-    return BlockPlan(by, rows, cols, left, right, step)
+    return BlockPlan(by, rows, cols, left, right, step, by_pairs=by_pairs)
+
+
+def _plans(pool: Pool, by: str, rows: IntArray, cols: IntArray) -> list[BlockPlan]:
+    """`plan_blocks` for ``rows``, split in two when only some of them are in the index of
+    skill pairs."""
+    pairs = pool.skill_pairs
+    if by != "mentee" or pairs is None or np.all(pairs.indexed[rows]):
+        return [plan_blocks(pool, by=by, rows=rows, cols=cols)]
+    inside = pairs.indexed[rows]
+    return [
+        plan_blocks(pool, by=by, rows=part, cols=cols)
+        for part in (rows[inside], rows[~inside])
+        if len(part)
+    ]
 
 
 MAX_GROUPS = 64  # beyond this many distinct sets of allowed mentors, every mentee sees all
@@ -108,22 +134,21 @@ def plan_groups(pool: Pool, rows: IntArray, cols: IntArray, by: str = "mentee") 
     class_r, first_r = own_value_classes(pool, side[rows])
     class_c, first_c = own_value_classes(pool, other[cols])
     if not 0 < len(first_r) * len(first_c) <= MAX_CLASS_PAIRS:
-        return [plan_blocks(pool, by=by, rows=rows, cols=cols)]
+        return _plans(pool, by, rows, cols)
     rep_r = np.repeat(side[rows][first_r], len(first_c))
     rep_c = np.tile(other[cols][first_c], len(first_r))
     rep_m, rep_e = (rep_c, rep_r) if by == "mentee" else (rep_r, rep_c)
     allowed = allowed_by_own_values(pool, rep_m, rep_e).reshape(len(first_r), len(first_c))
     patterns, group_of_class = np.unique(allowed, axis=0, return_inverse=True)
     if len(patterns) > MAX_GROUPS:
-        return [plan_blocks(pool, by=by, rows=rows, cols=cols)]
+        return _plans(pool, by, rows, cols)
     group = group_of_class.ravel()[class_r]
     plans = []
     for g, pattern in enumerate(patterns):
         mine = rows[group == g]
         theirs = cols[pattern[class_c]]
         if len(mine) and len(theirs):
-            plan = plan_blocks(pool, by=by, rows=mine, cols=theirs)
-            plans.append(replace(plan, placed=True))
+            plans += [replace(plan, placed=True) for plan in _plans(pool, by, mine, theirs)]
     return plans
 
 
@@ -176,18 +201,24 @@ def skill_block(
 ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
     """Pairs sharing a skill in one block, as (mentor local, mentee local, teach, learn)."""
     product = sp.csr_matrix(plan.left[start : start + plan.step] @ plan.right)
-    parts = product.data.view(np.float64).reshape(-1, 2)
-    teach, learn = parts[:, 0], parts[:, 1]
-    # Flows are never negative, so the smaller one is positive exactly when both are.
-    at = np.flatnonzero(
-        (np.minimum(teach, learn) if pool.rules.require_mutual else teach + learn) > 0
-    )
-    per_row = np.diff(np.searchsorted(at, product.indptr))
+    cols = product.indices
+    if plan.by_pairs and pool.skill_pairs is not None:
+        # Every pair the index lands on has a skill flowing each way.
+        teach, learn = pool.skill_pairs.decode(product.data)
+        per_row = np.diff(product.indptr)
+    else:
+        parts = product.data.view(np.float64).reshape(-1, 2)
+        # Flows are never negative, so the smaller one is positive exactly when both are.
+        at = np.flatnonzero(
+            (parts.min(axis=1) if pool.rules.require_mutual else parts.sum(axis=1)) > 0
+        )
+        teach, learn, cols = parts[at, 0], parts[at, 1], cols[at]
+        per_row = np.diff(np.searchsorted(at, product.indptr))
     side_rows = np.repeat(plan.rows[start : start + len(per_row)], per_row)
-    side_cols = plan.cols[product.indices[at]]
-    if plan.by == "mentee":
-        return side_cols, side_rows, teach[at], learn[at]
-    return side_rows, side_cols, teach[at], learn[at]
+    side_cols = plan.cols[cols]
+    m_l, e_l = (side_cols, side_rows) if plan.by == "mentee" else (side_rows, side_cols)
+    teach, learn = flow_shares(pool, pool.mentors[m_l], pool.mentees[e_l], teach, learn)
+    return m_l, e_l, teach, learn
 
 
 def skill_blocks(
@@ -514,7 +545,7 @@ def generate(
         at, score = (np.concatenate(c) for c in zip(first, second, strict=True))
         m_l, e_l = m_l[at], e_l[at]
         # Skipped pairs are not scored, but they count towards everyone's valid pairs.
-        ok = finish_rules_ok(pool, part.mentor[skipped], part.mentee[skipped])
+        ok = finish_rules_ok(pool, part.mentor[skipped], part.mentee[skipped], placed=part.placed)
         also_m, also_e = pm[skipped][ok], pe[skipped][ok]
         valid_m = np.bincount(m_l, minlength=n_m) + np.bincount(also_m, minlength=n_m)
         valid_e = np.bincount(e_l, minlength=n_e) + np.bincount(also_e, minlength=n_e)
@@ -543,6 +574,7 @@ def generate(
         done += block.rows
         if progress:
             progress(done / max(n_e, 1), "scoring candidate pairs")
+    del blocks  # the plans' copies of the skill matrices, before the pairs are put together
     tm, te, ts = mentor_tops.best()
     kth_m = np.full(n_m, NONE, np.int64)
     _record_kth(kth_m, tm, ts, valid_m > mentor_tops.limits)

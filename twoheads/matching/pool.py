@@ -12,7 +12,9 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from twoheads.matching import skillpairs
 from twoheads.matching.model import MatchInputError, Person, Rules
+from twoheads.matching.skillpairs import SkillPairs
 from twoheads.matching.skills import SkillFolder
 
 IntArray = npt.NDArray[np.int64]
@@ -53,6 +55,9 @@ class Pool:
     style_table: FloatArray | None
     offers: sp.csr_matrix
     wants: sp.csr_matrix
+    offer_level: sp.csr_matrix  # the levels 1-3 themselves, whole numbers
+    want_priority: sp.csr_matrix  # the priorities 1-3 themselves, whole numbers
+    flow_scale: FloatArray  # 3 x the sum of each person's priorities: teach = sum / this
     depth: IntArray
     paths: npt.NDArray[np.int32]
     chart_span: npt.NDArray[np.int32]  # (first, end) of each person's subtree in chart order
@@ -74,6 +79,7 @@ class Pool:
     flows_m: sp.csr_matrix
     flows_e_t: sp.csr_matrix
     flows_m_t: sp.csr_matrix
+    skill_pairs: SkillPairs | None  # with mutual benefit required (else None)
 
     @property
     def size(self) -> int:
@@ -100,7 +106,12 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
     roles = np.array([p.role for p in people], dtype=object)
     _check_people(people)
     fold = SkillFolder(rules.alias_map)
-    offers, wants, skills = _skill_matrices(people, fold, rules)
+    level, priority, skills = _skill_matrices(people, fold, rules)
+    totals = np.asarray(priority.sum(axis=1)).ravel()
+    offers = sp.csr_matrix(level / 3.0)
+    wants = sp.csr_matrix(sp.diags(1.0 / np.where(totals > 0, totals, 1.0)) @ priority)
+    offers.sort_indices()
+    wants.sort_indices()
     mentors = np.flatnonzero(roles == "mentor").astype(np.int64)
     mentees = np.flatnonzero(roles == "mentee").astype(np.int64)
     depth, paths = _org_chart(people, index)
@@ -133,6 +144,9 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
         style_table=style_table,
         offers=offers,
         wants=wants,
+        offer_level=level,
+        want_priority=priority,
+        flow_scale=3.0 * np.where(totals > 0, totals, 1.0),
         depth=depth,
         paths=paths,
         chart_span=_chart_span(paths),
@@ -148,11 +162,15 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
         wants_m_t=_transpose(wants[mentors]),
         offers_e_t=_transpose(offers[mentees]),
         wants_e_t=_transpose(wants[mentees]),
-        # One product of these gives teach (real) and learn (imaginary) for a block of pairs.
-        flows_e=_side_by_side(wants[mentees], offers[mentees], 1j),
-        flows_m=_side_by_side(offers[mentors], wants[mentors], 1j),
-        flows_e_t=_transpose(_side_by_side(wants[mentees], offers[mentees], 1)),
-        flows_m_t=_transpose(_side_by_side(offers[mentors], wants[mentors], 1)),
+        # One product of these gives the sums of priority x level that teach (real part) and
+        # learn (imaginary part) are made of, for a block of pairs.
+        flows_e=_side_by_side(priority[mentees], level[mentees], 1j),
+        flows_m=_side_by_side(level[mentors], priority[mentors], 1j),
+        flows_e_t=_transpose(_side_by_side(priority[mentees], level[mentees], 1)),
+        flows_m_t=_transpose(_side_by_side(level[mentors], priority[mentors], 1)),
+        skill_pairs=skillpairs.build(priority, level, mentors, mentees)
+        if rules.require_mutual
+        else None,
     )
 
 
@@ -207,7 +225,7 @@ def _codes(values: list[str]) -> CodeArray:
 def _skill_matrices(
     people: tuple[Person, ...], fold: SkillFolder, rules: Rules
 ) -> tuple[sp.csr_matrix, sp.csr_matrix, tuple[str, ...]]:
-    """Offers as level/3 and wants as priority shares (each row of wants sums to one)."""
+    """Offered levels and wanted priorities, as whole numbers, and the skills' names."""
     names: dict[str, int] = {}
     display: list[str] = []
     canonical = {fold(c): c for _, c in rules.aliases}
@@ -224,13 +242,11 @@ def _skill_matrices(
     offers = _skill_csr(people, "offers", skill_id, seen)
     wants = _skill_csr(people, "wants", skill_id, seen)
     shape = (len(people), max(len(names), 1))
-    offers = sp.csr_matrix((offers[0] / 3.0, offers[1], offers[2]), shape=shape)
-    wants_m = sp.csr_matrix(wants, shape=shape)
-    totals = np.asarray(wants_m.sum(axis=1)).ravel()
-    wants_m = sp.csr_matrix(sp.diags(1.0 / np.where(totals > 0, totals, 1.0)) @ wants_m)
-    offers.sort_indices()
-    wants_m.sort_indices()
-    return offers, wants_m, tuple(display)
+    levels = sp.csr_matrix(offers, shape=shape)
+    priorities = sp.csr_matrix(wants, shape=shape)
+    levels.sort_indices()
+    priorities.sort_indices()
+    return levels, priorities, tuple(display)
 
 
 def _skill_csr(

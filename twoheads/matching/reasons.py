@@ -226,7 +226,7 @@ def _tally(
     size = len(rows)
     mutual = np.bincount(where, minlength=size)
     part = partial_scores(pool, gm, ge, teach, learn, placed=item[0].placed)
-    ok = np.flatnonzero(finish_rules_ok(pool, part.mentor, part.mentee))
+    ok = np.flatnonzero(finish_rules_ok(pool, part.mentor, part.mentee, placed=part.placed))
     owner, bound = where[part.at[ok]], part.bound[ok]
     valid = np.bincount(owner, minlength=size)
     # Only pairs whose bound reaches their person's best score can be that best.

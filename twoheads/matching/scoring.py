@@ -92,9 +92,19 @@ class Scored:
 
 def skill_flow(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[FloatArray, FloatArray]:
     """teach (mentor to mentee) and learn (mentee to mentor) for arbitrary pairs."""
-    teach = np.asarray(pool.wants[mentee].multiply(pool.offers[mentor]).sum(axis=1)).ravel()
-    learn = np.asarray(pool.wants[mentor].multiply(pool.offers[mentee]).sum(axis=1)).ravel()
-    return teach.astype(float), learn.astype(float)
+    priority, level = pool.want_priority, pool.offer_level
+    teach = np.asarray(priority[mentee].multiply(level[mentor]).sum(axis=1), float).ravel()
+    learn = np.asarray(priority[mentor].multiply(level[mentee]).sum(axis=1), float).ravel()
+    return flow_shares(pool, mentor, mentee, teach, learn)
+
+
+def flow_shares(
+    pool: Pool, mentor: IntArray, mentee: IntArray, teach: FloatArray, learn: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """teach and learn from their sums of priority x level: each taker's wanted priorities
+    weighted by the giver's level, as a share of the most it could be (every priority at
+    level 3). Every path that scores a pair divides the same way, so they agree exactly."""
+    return teach / pool.flow_scale[mentee], learn / pool.flow_scale[mentor]
 
 
 def evaluate(
@@ -158,6 +168,7 @@ class Partial:
     compatibility: FloatArray
     apart: FloatArray
     bound: IntArray
+    placed: bool = False  # every pair has a shared language (and level and organisation)
 
     def take(self, keep: BoolArray | IntArray) -> Partial:
         """The subset of pairs selected by a mask or positions."""
@@ -169,6 +180,7 @@ class Partial:
             compatibility=self.compatibility[keep],
             apart=self.apart[keep],
             bound=self.bound[keep],
+            placed=self.placed,
         )
 
 
@@ -213,6 +225,7 @@ def partial_scores(
         apart=apart,
         # One millionth of headroom: the exact score adds its terms in another order.
         bound=np.asarray(np.ceil(bound * SCALE), dtype=np.int64) + 1,
+        placed=placed,
     )
 
 
@@ -227,7 +240,7 @@ def finish(
         picked = picked[keep]
     mentor, mentee = part.mentor[picked], part.mentee[picked]
     same_line, far = _chart_far(pool, mentor, mentee)
-    ok = _person_rules_ok(pool, mentor, mentee) & ~same_line
+    ok = _person_rules_ok(pool, mentor, mentee, languages=not part.placed) & ~same_line
     picked = picked[ok]
     reach = part.apart[picked] + CHART_SHARE * far[ok]
     wb, wc, wr = rules.weights.normalised()
@@ -235,9 +248,13 @@ def finish(
     return part.at[picked], np.rint(score * SCALE).astype(np.int64)
 
 
-def finish_rules_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
-    """Whether pairs of a `Partial` pass the rules `finish` checks, without scoring them."""
-    return _person_rules_ok(pool, mentor, mentee) & ~_same_line(pool, mentor, mentee)
+def finish_rules_ok(
+    pool: Pool, mentor: IntArray, mentee: IntArray, *, placed: bool = False
+) -> BoolArray:
+    """Whether pairs of a `Partial` pass the rules `finish` checks, without scoring them
+    (with ``placed``, pairs known to share a language)."""
+    ok = _person_rules_ok(pool, mentor, mentee, languages=not placed)
+    return ok & ~_same_line(pool, mentor, mentee)
 
 
 def chart_room(pool: Pool) -> int:
@@ -293,9 +310,14 @@ def _placement_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
     return ok
 
 
-def _person_rules_ok(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
-    """Department (when the programme requires different ones), language and exclusions."""
-    ok = np.any(pool.languages[mentor] & pool.languages[mentee], axis=1)
+def _person_rules_ok(
+    pool: Pool, mentor: IntArray, mentee: IntArray, *, languages: bool = True
+) -> BoolArray:
+    """Department (when the programme requires different ones), language (unless told the
+    pairs share one) and exclusions."""
+    ok = np.ones(len(mentor), bool)
+    if languages:
+        ok &= np.any(pool.languages[mentor] & pool.languages[mentee], axis=1)
     if not pool.rules.allow_same_department:
         ok &= ~_same_known(pool.department, mentor, mentee)
     ok &= ~pool.forbidden_mask(mentor, mentee)

@@ -1,0 +1,194 @@
+"""An index of skill pairs: one sparse product gives exactly the pairs with a skill flowing
+each way, with what flows each way.
+
+A mentee who wants s1 and offers s2 meets a mentor who offers s1 and wants s2. Indexing every
+person by such pairs (s1, s2) makes the product of the two sides land only on pairs that
+share a skill in both directions, which under mutual benefit are the only ones that count,
+instead of on every pair that shares a skill in either direction (about five times as many).
+
+The product sums over every shared (s1, s2): the skills A the mentor can teach the mentee and
+B the mentee can teach the mentor. Each sum is encoded in one 64-bit integer with three fields:
+
+* ``count``: |B| x (the sum of 2**(digit x i) over the positions i, in the mentee's list of
+  wants, of the skills in A). Its lowest non-zero digit is |B| and its number of set bits,
+  once divided by |B|, is |A|;
+* ``teach``: |B| x (the sum over A of the mentee's priority x the mentor's level);
+* ``learn``: |A| x (the sum over B of the mentee's level x the mentor's priority).
+
+The mentor's level and priority go into the column (one column per value of each), so the
+mentor's side holds ones and the mentee's side the values, and each shared (s1, s2) costs
+one multiplication. Mentees whose wants are too many for the fields are left out of the index
+(`SkillPairs.indexed`) and scanned the ordinary way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+WORD_BITS = 63  # the three fields share one non-negative int64
+MENTEE_CHUNK = 8_192  # mentees expanded at once while building, to bound memory
+MOST_VALUE = 8  # levels and priorities above this are not indexed (each value is a column)
+
+
+@dataclass(frozen=True, slots=True)
+class SkillPairs:
+    """The two sides of the index and the layout of the encoded sums."""
+
+    mentees: sp.csr_matrix  # mentees (local) x columns, the encoded values
+    mentors_t: sp.csr_matrix  # columns x mentors (local), ones
+    indexed: BoolArray  # per mentee: in the index (else scanned the ordinary way)
+    digit: int  # bits per digit of the count field
+    teach_at: int  # first bit of the teach field
+    learn_at: int  # first bit of the learn field
+
+    def decode(self, sums: IntArray) -> tuple[FloatArray, FloatArray]:
+        """The teach and learn numerators (sums of priority x level) of encoded sums."""
+        digit = self.digit
+        count = sums & ((1 << self.teach_at) - 1)
+        # |B|: the lowest non-zero digit. The bits below the lowest set one, rounded down to
+        # a whole digit, are where it starts.
+        start = np.arange(64, dtype=np.int64) // digit * digit
+        lowest = count & -count
+        b = (count >> start[np.bitwise_count(lowest - 1)]) & ((1 << digit) - 1)
+        # |A|: the non-zero digits, each folded onto its lowest bit and counted.
+        folded = count
+        for bit in range(1, digit):
+            folded = folded | (count >> bit)
+        ones = sum(1 << (digit * i) for i in range(self.teach_at // digit))
+        a = np.bitwise_count(folded & ones)
+        teach = (sums >> self.teach_at) & ((1 << (self.learn_at - self.teach_at)) - 1)
+        # Whole numbers divided by a whole divisor: the quotients are exact.
+        return np.asarray(teach / b, np.float64), np.asarray(
+            (sums >> self.learn_at) / a, np.float64
+        )
+
+
+def build(
+    want_priority: sp.csr_matrix,
+    offer_level: sp.csr_matrix,
+    mentors: IntArray,
+    mentees: IntArray,
+) -> SkillPairs | None:
+    """The index for these mentors and mentees (global positions), or None when the values
+    are not small whole numbers (then everyone is scanned the ordinary way)."""
+    wants_m, offers_m = want_priority[mentors], offer_level[mentors]
+    wants_e, offers_e = want_priority[mentees], offer_level[mentees]
+    values = np.concatenate([want_priority.data, offer_level.data])
+    if np.any(values != np.rint(values)) or np.any(values < 1) or np.any(values > MOST_VALUE):
+        return None
+    top = int(values.max(initial=1))  # values run 1..top: one column per value
+    wants_most = _longest(wants_e)
+    # |A| is at most what the mentee wants and the mentor offers; |B| the other way round.
+    a_most = max(1, min(wants_most, _longest(offers_m)))
+    b_most = max(1, min(_longest(offers_e), _longest(wants_m)))
+    digit = b_most.bit_length()
+    field = (top * top * a_most * b_most).bit_length()
+    teach_at = WORD_BITS - 2 * field
+    wants_fit = teach_at // digit
+    if wants_fit < 1:
+        return None
+    indexed = np.diff(wants_e.indptr) <= wants_fit
+    teach_at = digit * min(wants_fit, max(1, wants_most))
+    learn_at = teach_at + field
+
+    n_skills = want_priority.shape[1]
+    m_row, m_key = _mentor_keys(offers_m, wants_m, n_skills, top)
+    columns, at = np.unique(m_key, return_inverse=True)
+    mentors_t = sp.csr_matrix(
+        (np.ones(len(m_key), np.int64), (at.ravel(), m_row)), shape=(len(columns), len(mentors))
+    )
+    layout = (digit, teach_at, learn_at)
+    by_skills = columns // (top * top)  # each column's (s1, s2), ascending like the columns
+    parts = [
+        _mentee_entries(
+            wants_e, offers_e, indexed, start, n_skills, top, (columns, by_skills), layout
+        )
+        for start in range(0, len(mentees), MENTEE_CHUNK)
+    ]
+    per_row = np.concatenate([np.zeros(0, np.int64)] + [p[0] for p in parts])
+    cols = np.concatenate([np.zeros(0, np.int64)] + [p[1] for p in parts])
+    data = np.concatenate([np.zeros(0, np.int64)] + [p[2] for p in parts])
+    indptr = np.concatenate([[0], np.cumsum(per_row)])
+    # Each row's entries come in ascending order of (s1, s2), so of columns: no sort needed.
+    mentee_side = sp.csr_matrix((data, cols, indptr), shape=(len(mentees), len(columns)))
+    mentors_t.sort_indices()
+    return SkillPairs(mentee_side, mentors_t, indexed, digit, teach_at, learn_at)
+
+
+def _longest(matrix: sp.csr_matrix) -> int:
+    """The most entries in any row."""
+    return int(np.diff(matrix.indptr).max(initial=0))
+
+
+def _cross(first: sp.csr_matrix, second: sp.csr_matrix, rows: IntArray) -> tuple[IntArray, ...]:
+    """For each row, every (entry of ``first``, entry of ``second``) of that row: the row,
+    the two entries' positions in the matrices' data, and the first entry's place in its row."""
+    n1 = np.diff(first.indptr)[rows]
+    n2 = np.diff(second.indptr)[rows]
+    per_row = n1 * n2
+    row = np.repeat(rows, per_row)
+    offset = np.arange(int(per_row.sum())) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    width = np.repeat(n2, per_row)
+    place = offset // np.maximum(width, 1)
+    one = first.indptr[row] + place
+    two = second.indptr[row] + offset % np.maximum(width, 1)
+    return row, one, two, place
+
+
+def _base(
+    first: sp.csr_matrix, second: sp.csr_matrix, one: IntArray, two: IntArray, n: int
+) -> IntArray:
+    """The (s1, s2) of each pair of entries, as one number."""
+    return np.asarray(first.indices[one].astype(np.int64) * n + second.indices[two])
+
+
+def _mentor_keys(
+    offers: sp.csr_matrix, wants: sp.csr_matrix, n_skills: int, top: int
+) -> tuple[IntArray, IntArray]:
+    """Every mentor's (offered s1 at its level, wanted s2 at its priority) as column keys."""
+    row, one, two, _ = _cross(offers, wants, np.arange(offers.shape[0]))
+    level = offers.data[one].astype(np.int64) - 1
+    priority = wants.data[two].astype(np.int64) - 1
+    key = (_base(offers, wants, one, two, n_skills) * top + level) * top + priority
+    return row, key
+
+
+def _mentee_entries(
+    wants: sp.csr_matrix,
+    offers: sp.csr_matrix,
+    indexed: BoolArray,
+    start: int,
+    n_skills: int,
+    top: int,
+    index: tuple[IntArray, IntArray],
+    layout: tuple[int, int, int],
+) -> tuple[IntArray, IntArray, IntArray]:
+    """The mentee side for one chunk of rows, as (entries per row, columns, values): per
+    (wanted s1, offered s2) one entry for each column some mentor has for that (s1, s2),
+    that is for each level and priority such mentors give them."""
+    digit, teach_at, learn_at = layout
+    columns, by_skills = index
+    rows = np.arange(start, min(start + MENTEE_CHUNK, wants.shape[0]))
+    row, one, two, place = _cross(wants, offers, rows[indexed[rows]])
+    base = _base(wants, offers, one, two, n_skills)
+    first = np.searchsorted(by_skills, base, side="left")
+    many = np.searchsorted(by_skills, base, side="right") - first
+    pair = np.repeat(np.arange(len(base)), many)
+    col = first[pair] + np.arange(len(pair)) - np.repeat(np.cumsum(many) - many, many)
+    value = columns[col] % (top * top)
+    mentor_level, mentor_priority = value // top + 1, value % top + 1
+    data = (
+        ((wants.data[one[pair]].astype(np.int64) * mentor_level) << teach_at)
+        + ((offers.data[two[pair]].astype(np.int64) * mentor_priority) << learn_at)
+        + np.left_shift(np.int64(1), digit * place[pair])
+    )
+    per_row = np.bincount(row[pair] - start, minlength=len(rows))
+    return per_row, col, data
