@@ -430,19 +430,41 @@ def test_a_mentors_bar_never_passes_its_best_and_trails_them_by_less_than_a_step
     assert got == expected
 
 
+@pytest.mark.parametrize("twist", ["reporting", "managed by mentees", "exclusions", "none"])
 @pytest.mark.parametrize(("size", "depth"), [(40, 1), (60, 1), (60, 2)])
-def test_generate_counts_every_valid_pair_even_those_it_skips(size: int, depth: int) -> None:
-    """Valid counts include the pairs never scored, and only those that pass every rule: two
-    mentees in three report to a mentor here, so some of those pairs are in one line."""
+def test_generate_counts_every_valid_pair_even_those_it_skips(
+    size: int, depth: int, twist: str
+) -> None:
+    """Valid counts include the pairs never scored, and only those that pass every rule.
+
+    With "reporting" two mentees in three report to a mentor, so some pairs are in one line
+    (with "managed by mentees", two mentors in three report to a mentee); with "exclusions"
+    every mentee excludes a few mentors; with "none" nobody in the programme manages anyone
+    and nobody is excluded, so every pair the class plan allows is valid without looking
+    (the count's quick path)."""
     people = generator.pool(size, size, seed=size)
     mentors = [p.id for p in people if p.role == "mentor"]
-    people = [
-        replace(p, manager_id=mentors[i % len(mentors)]) if p.role == "mentee" and i % 3 else p
-        for i, p in enumerate(people)
-    ]
+    if twist == "reporting":
+        people = [
+            replace(p, manager_id=mentors[i % len(mentors)]) if p.role == "mentee" and i % 3 else p
+            for i, p in enumerate(people)
+        ]
+    if twist == "managed by mentees":
+        mentees = [p.id for p in people if p.role == "mentee"]
+        people = [
+            replace(p, manager_id=mentees[i % len(mentees)]) if p.role == "mentor" and i % 3 else p
+            for i, p in enumerate(people)
+        ]
+    if twist == "exclusions":
+        people = [
+            replace(p, exclude=frozenset(mentors[i % 7 :: 5])) if p.role == "mentee" else p
+            for i, p in enumerate(people)
+        ]
     pool = compile_pool(people, Rules())
+    assert pool.lines_cross == (twist in ("reporting", "managed by mentees"))
     mentor, mentee = every_pair(pool)
     scored = evaluate(pool, mentor, mentee)
+    assert scored.broken["excluded"].any() == (twist == "exclusions")
     scored = scored.take(scored.valid)
     with (
         mock.patch.object(candidates, "BLOCK_PAIRS", 1),
@@ -513,3 +535,13 @@ def test_union_keeps_each_pair_once_in_order_with_the_first_sets_score(
         expected.setdefault((m, e), s)
     got = list(zip(mentor.tolist(), mentee.tolist(), score.tolist(), strict=True))
     assert got == [(m, e, s) for (m, e), s in sorted(expected.items())]
+
+
+@SOME
+@given(pools(max_side=9), rule_sets)
+def test_lines_cross_exactly_when_some_mentor_and_mentee_are_in_one_reporting_line(
+    people: list[Person], rules: Rules
+) -> None:
+    pool = compile_pool(people, rules)
+    mentor, mentee = every_pair(pool)
+    assert pool.lines_cross == bool(_chart(pool, mentor, mentee)[0].any())

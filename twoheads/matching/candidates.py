@@ -23,6 +23,7 @@ from twoheads.matching.scoring import (
     cheap_rules_ok,
     evaluate,
     finish,
+    finish_rules_always_ok,
     finish_rules_ok,
     flow_shares,
     own_value_classes,
@@ -540,15 +541,20 @@ def generate(
         floor_e = _depth_th(e_l[first[0]], first[1], depth, n_e)
         bar = np.minimum(floor_e[pe], mentor_tops.bar[pm])
         rest = ~probe & (part.bound >= bar)
-        skipped = ~probe & ~rest
         second = finish(pool, part, rest)
         at, score = (np.concatenate(c) for c in zip(first, second, strict=True))
         m_l, e_l = m_l[at], e_l[at]
         # Skipped pairs are not scored, but they count towards everyone's valid pairs.
-        ok = finish_rules_ok(pool, part.mentor[skipped], part.mentee[skipped], placed=part.placed)
-        also_m, also_e = pm[skipped][ok], pe[skipped][ok]
-        valid_m = np.bincount(m_l, minlength=n_m) + np.bincount(also_m, minlength=n_m)
-        valid_e = np.bincount(e_l, minlength=n_e) + np.bincount(also_e, minlength=n_e)
+        if finish_rules_always_ok(pool, placed=part.placed):
+            valid_m, valid_e = np.bincount(pm, minlength=n_m), np.bincount(pe, minlength=n_e)
+        else:
+            skipped = ~probe & ~rest
+            ok = finish_rules_ok(
+                pool, part.mentor[skipped], part.mentee[skipped], placed=part.placed
+            )
+            also_m, also_e = pm[skipped][ok], pe[skipped][ok]
+            valid_m = np.bincount(m_l, minlength=n_m) + np.bincount(also_m, minlength=n_m)
+            valid_e = np.bincount(e_l, minlength=n_e) + np.bincount(also_e, minlength=n_e)
         # Only pairs at or above a bar can be among anyone's best; the rest need no sort key.
         could = (score >= floor_e[e_l]) | (score >= mentor_tops.bar[m_l])
         m_l, e_l, score = m_l[could], e_l[could], score[could]

@@ -61,6 +61,7 @@ class Pool:
     depth: IntArray
     paths: npt.NDArray[np.int32]
     chart_span: npt.NDArray[np.int32]  # (first, end) of each person's subtree in chart order
+    lines_cross: bool  # some mentor and some mentee are in one reporting line
     week: CodeArray
     overlap_table: FloatArray | None
     capacity: IntArray
@@ -115,6 +116,7 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
     mentors = np.flatnonzero(roles == "mentor").astype(np.int64)
     mentees = np.flatnonzero(roles == "mentee").astype(np.int64)
     depth, paths = _org_chart(people, index)
+    span = _chart_span(paths)
     interests, interest_count, interest_names = _bitsets([p.interests for p in people])
     languages, _, _ = _bitsets([frozenset(p.languages) for p in people])
     availability = _availability(people)
@@ -149,7 +151,8 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
         flow_scale=3.0 * np.where(totals > 0, totals, 1.0),
         depth=depth,
         paths=paths,
-        chart_span=_chart_span(paths),
+        chart_span=span,
+        lines_cross=_lines_cross(span, mentors, mentees),
         capacity=np.array([p.capacity for p in people], dtype=np.int64),
         forbidden=_forbidden(people, index, rules, roles),
         skill_names=skills,
@@ -403,6 +406,18 @@ def _org_chart(
         paths[rows[alive], depth[alive] - step] = node[alive]
         node[alive] = parent[node[alive]]
     return depth, paths
+
+
+def _lines_cross(span: npt.NDArray[np.int32], mentors: IntArray, mentees: IntArray) -> bool:
+    """Whether any mentor manages any mentee at some depth, or the other way round."""
+    for high, low in ((mentors, mentees), (mentees, mentors)):
+        places = np.sort(span[low, 0])
+        below = np.searchsorted(places, span[high, 1]) - np.searchsorted(
+            places, span[high, 0], side="right"
+        )
+        if np.any(below > 0):
+            return True
+    return False
 
 
 def _chart_span(paths: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:

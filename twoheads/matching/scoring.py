@@ -248,13 +248,25 @@ def finish(
     return part.at[picked], np.rint(score * SCALE).astype(np.int64)
 
 
+def finish_rules_always_ok(pool: Pool, *, placed: bool) -> bool:
+    """Whether every pair passes the rules `finish` checks, with no need to look: pairs known
+    to share a language, no department rule, no exclusions, and nobody in the programme in
+    the reporting line of someone on the other side."""
+    return (
+        placed
+        and pool.rules.allow_same_department
+        and not len(pool.forbidden)
+        and not pool.lines_cross
+    )
+
+
 def finish_rules_ok(
     pool: Pool, mentor: IntArray, mentee: IntArray, *, placed: bool = False
 ) -> BoolArray:
     """Whether pairs of a `Partial` pass the rules `finish` checks, without scoring them
     (with ``placed``, pairs known to share a language)."""
     ok = _person_rules_ok(pool, mentor, mentee, languages=not placed)
-    return ok & ~_same_line(pool, mentor, mentee)
+    return ok & ~_same_line(pool, mentor, mentee) if pool.lines_cross else ok
 
 
 def chart_room(pool: Pool) -> int:
