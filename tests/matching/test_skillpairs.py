@@ -42,18 +42,25 @@ def sides(draw: st.DrawFn) -> tuple[sp.csr_matrix, sp.csr_matrix, int]:
 
 
 @SOME
-@given(sides(), st.integers(0, 40))
+@given(sides(), st.integers(0, 40), st.integers(0, 50))
 def test_the_product_lands_on_the_pairs_sharing_skills_both_ways_with_their_flows(
-    drawn: tuple[sp.csr_matrix, sp.csr_matrix, int], word_bits: int
+    drawn: tuple[sp.csr_matrix, sp.csr_matrix, int], word_bits: int, most_pairs: int
 ) -> None:
-    """Against sums taken pair by pair, including mentees left out for wanting too much."""
+    """Against sums taken pair by pair, including mentees left out for wanting too much or
+    for making too many pairs of skills."""
     priority, level, people = drawn
     mentors = np.arange(people // 2)
     mentees = np.arange(people // 2, people)
-    with mock.patch.object(skillpairs, "WORD_BITS", 63 - word_bits):
+    with (
+        mock.patch.object(skillpairs, "WORD_BITS", 63 - word_bits),
+        mock.patch.object(skillpairs, "MOST_PAIRS_EACH", most_pairs),
+    ):
         index = skillpairs.build(priority, level, mentors, mentees)
+    each = np.diff(priority.indptr) * np.diff(level.indptr)
     if index is None:
+        assert word_bits > 20 or each[mentors].sum() > most_pairs * len(mentors)
         return
+    assert not np.any(index.indexed & (each[mentees] > most_pairs))
     product = sp.csr_matrix(index.mentees @ index.mentors_t).tocoo()
     teach, learn = index.decode(product.data)
     found = {

@@ -17,8 +17,8 @@ B the mentee can teach the mentor. Each sum is encoded in one 64-bit integer wit
 
 The mentor's level and priority go into the column (one column per value of each), so the
 mentor's side holds ones and the mentee's side the values, and each shared (s1, s2) costs
-one multiplication. Mentees whose wants are too many for the fields are left out of the index
-(`SkillPairs.indexed`) and scanned the ordinary way.
+one multiplication. Mentees whose wants are too many for the fields, or whose skills make too
+many pairs, are left out of the index (`SkillPairs.indexed`) and scanned the ordinary way.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ BoolArray = npt.NDArray[np.bool_]
 WORD_BITS = 63  # the three fields share one non-negative int64
 MENTEE_CHUNK = 8_192  # mentees expanded at once while building, to bound memory
 MOST_VALUE = 8  # levels and priorities above this are not indexed (each value is a column)
+# Mentees with more (wanted, offered) skill pairs than this are scanned the ordinary way; so
+# is everyone when the mentors have more than this many (offered, wanted) pairs on average.
+MOST_PAIRS_EACH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +81,14 @@ def build(
     mentees: IntArray,
 ) -> SkillPairs | None:
     """The index for these mentors and mentees (global positions), or None when the values
-    are not small whole numbers (then everyone is scanned the ordinary way)."""
+    are not small whole numbers or the mentors list too many skills on average (then
+    everyone is scanned the ordinary way)."""
     wants_m, offers_m = want_priority[mentors], offer_level[mentors]
     wants_e, offers_e = want_priority[mentees], offer_level[mentees]
     values = np.concatenate([want_priority.data, offer_level.data])
     if np.any(values != np.rint(values)) or np.any(values < 1) or np.any(values > MOST_VALUE):
+        return None
+    if int(_pairs_each(offers_m, wants_m).sum()) > MOST_PAIRS_EACH * max(len(mentors), 1):
         return None
     top = int(values.max(initial=1))  # values run 1..top: one column per value
     wants_most = _longest(wants_e)
@@ -95,7 +101,9 @@ def build(
     wants_fit = teach_at // digit
     if wants_fit < 1:
         return None
-    indexed = np.diff(wants_e.indptr) <= wants_fit
+    indexed = (np.diff(wants_e.indptr) <= wants_fit) & (
+        _pairs_each(wants_e, offers_e) <= MOST_PAIRS_EACH
+    )
     teach_at = digit * min(wants_fit, max(1, wants_most))
     learn_at = teach_at + field
 
@@ -121,6 +129,11 @@ def build(
     mentee_side = sp.csr_matrix((data, cols, indptr), shape=(len(mentees), len(columns)))
     mentors_t.sort_indices()
     return SkillPairs(mentee_side, mentors_t, indexed, digit, teach_at, learn_at)
+
+
+def _pairs_each(first: sp.csr_matrix, second: sp.csr_matrix) -> IntArray:
+    """Per row: the number of (entry of ``first``, entry of ``second``) pairs."""
+    return np.asarray(np.diff(first.indptr) * np.diff(second.indptr), np.int64)
 
 
 def _longest(matrix: sp.csr_matrix) -> int:
