@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -115,14 +116,23 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
     wants.sort_indices()
     mentors = np.flatnonzero(roles == "mentor").astype(np.int64)
     mentees = np.flatnonzero(roles == "mentee").astype(np.int64)
-    depth, paths = _org_chart(people, index)
-    span = _chart_span(paths)
-    interests, interest_count, interest_names = _bitsets([p.interests for p in people])
-    languages, _, _ = _bitsets([frozenset(p.languages) for p in people])
-    availability = _availability(people)
-    week, table = _week_table(availability)
-    style = _style(people)
-    style_code, style_table = _style_table(style)
+    with ThreadPoolExecutor(1) as background:
+        # The index is array work that leaves the interpreter free for the rest, which is
+        # mostly loops over people.
+        skill_pairs = (
+            background.submit(skillpairs.build, priority, level, mentors, mentees)
+            if rules.require_mutual
+            else None
+        )
+        depth, paths = _org_chart(people, index)
+        span = _chart_span(paths)
+        interests, interest_count, interest_names = _bitsets([p.interests for p in people])
+        languages, _, _ = _bitsets([frozenset(p.languages) for p in people])
+        availability = _availability(people)
+        week, table = _week_table(availability)
+        style = _style(people)
+        style_code, style_table = _style_table(style)
+        pairs = skill_pairs.result() if skill_pairs is not None else None
     return Pool(
         people=people,
         rules=rules,
@@ -171,9 +181,7 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
         flows_m=_side_by_side(level[mentors], priority[mentors], 1j),
         flows_e_t=_transpose(_side_by_side(priority[mentees], level[mentees], 1)),
         flows_m_t=_transpose(_side_by_side(level[mentors], priority[mentors], 1)),
-        skill_pairs=skillpairs.build(priority, level, mentors, mentees)
-        if rules.require_mutual
-        else None,
+        skill_pairs=pairs,
     )
 
 
