@@ -670,25 +670,64 @@ def union_pairs(
 
     A pair in several sets has the same score in each, so a value sort of the pair and its
     score packed in one integer finds them (several times faster than an argsort); should
-    the scores differ, the first set's score is kept.
+    the scores differ, the first set's score is kept. The packing is done in place: at 100k
+    the sets hold over 20 million pairs, and every fresh array of that size costs more in
+    new memory than the arithmetic on it.
     """
+    n_e = max(n_e, 1)
+    packed = _packed_pairs(n_e, sets)
+    if packed is not None:
+        packed.sort()
+        packed = _distinct_sorted(packed)
+        pair = packed >> SCORE_BITS
+        if not np.any(pair[1:] == pair[:-1]):
+            mentor = pair // n_e
+            pair -= mentor * n_e
+            packed &= (1 << SCORE_BITS) - 1
+            return mentor, pair, packed
     mentor = np.concatenate([s[0] for s in sets])
     mentee = np.concatenate([s[1] for s in sets])
     score = np.concatenate([s[2] for s in sets])
-    n_e = max(n_e, 1)
-    pair = mentor * n_e + mentee
-    fits = len(pair) and int(pair.max()) < 1 << (62 - SCORE_BITS)
-    if fits and int(score.min()) >= 0 and int(score.max()) < 1 << SCORE_BITS:
-        packed = sorted_distinct((pair << SCORE_BITS) | score)
-        distinct = packed >> SCORE_BITS
-        if not np.any(distinct[1:] == distinct[:-1]):
-            return distinct // n_e, distinct % n_e, packed & ((1 << SCORE_BITS) - 1)
-    _, first = np.unique(pair, return_index=True)
+    _, first = np.unique(mentor * n_e + mentee, return_index=True)
     return mentor[first], mentee[first], score[first]
+
+
+def _packed_pairs(n_e: int, sets: Sequence[tuple[IntArray, IntArray, IntArray]]) -> IntArray | None:
+    """Each pair as mentor x n_e + mentee, shifted left by SCORE_BITS, with its score in the
+    low bits; None when pairs or scores do not fit."""
+    total = sum(len(s[0]) for s in sets)
+    if not total:
+        return None
+    for mentor, mentee, score in sets:
+        if not len(mentor):
+            continue
+        if int(mentor.max()) * n_e + int(mentee.max()) >= 1 << (62 - SCORE_BITS):
+            return None
+        if int(score.min()) < 0 or int(score.max()) >= 1 << SCORE_BITS:
+            return None
+    packed = np.empty(total, np.int64)
+    at = 0
+    for mentor, mentee, score in sets:
+        part = packed[at : at + len(mentor)]
+        np.multiply(mentor, n_e, out=part)
+        part += mentee
+        part <<= SCORE_BITS
+        part |= score
+        at += len(mentor)
+    return packed
+
+
+def _distinct_sorted(ordered: IntArray) -> IntArray:
+    """The distinct values of a sorted array."""
+    if not len(ordered):
+        return ordered
+    keep = np.empty(len(ordered), bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return np.asarray(ordered[keep])
 
 
 def sorted_distinct(values: IntArray) -> IntArray:
     """The distinct values, ascending: a sort and a comparison of neighbours, which is many
     times faster than ``np.unique`` on large arrays of integers."""
-    ordered = np.sort(values)
-    return np.asarray(ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])])
+    return _distinct_sorted(np.sort(values))
