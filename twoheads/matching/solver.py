@@ -110,22 +110,33 @@ def _arcs(
 def _potentials(
     nodes: int, tails: IntArray, heads: IntArray, caps: IntArray, costs: IntArray, used: IntArray
 ) -> IntArray:
-    """Shortest distances in the residual graph (Bellman-Ford, vectorised)."""
+    """Shortest distances in the residual graph (Bellman-Ford, vectorised).
+
+    Each round relaxes only the arcs out of nodes whose distance fell in the round before:
+    an arc out of a node that did not change cannot lower anything it did not lower already.
+    """
     forward = used < caps
     backward = used > 0
     tail = np.concatenate([tails[forward], heads[backward]]).astype(np.int64)
     head = np.concatenate([heads[forward], tails[backward]]).astype(np.int64)
     cost = np.concatenate([costs[forward], -costs[backward]]).astype(np.int64)
-    order = np.argsort(head, kind="stable")
+    order = np.argsort(tail, kind="stable")
     tail, head, cost = tail[order], head[order], cost[order]
-    targets, starts = np.unique(head, return_index=True)
+    first = np.searchsorted(tail, np.arange(nodes + 1))  # each node's arcs: first[n]:first[n + 1]
     dist = np.zeros(nodes, np.int64)
+    active = np.arange(nodes)
     for _ in range(nodes + 1):
-        best = np.minimum.reduceat(dist[tail] + cost, starts)
-        better = best < dist[targets]
-        if not better.any():
+        count = first[active + 1] - first[active]
+        arc = np.repeat(first[active] - np.cumsum(count) + count, count) + np.arange(count.sum())
+        to, reach = head[arc], dist[tail[arc]] + cost[arc]
+        lower = reach < dist[to]
+        if not lower.any():
             return dist
-        dist[targets[better]] = best[better]
+        to = to[lower]
+        np.minimum.at(dist, to, reach[lower])
+        fell = np.zeros(nodes, bool)
+        fell[to] = True
+        active = np.flatnonzero(fell)
     raise SolverError("the residual graph has a negative cycle: the flow is not optimal")
 
 
