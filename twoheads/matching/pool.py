@@ -110,8 +110,9 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
     fold = SkillFolder(rules.alias_map)
     level, priority, skills = _skill_matrices(people, fold, rules)
     totals = np.asarray(priority.sum(axis=1)).ravel()
+    totals[totals <= 0] = 1.0  # nobody's share of nothing: their wants are all zero anyway
     offers = sp.csr_matrix(level / 3.0)
-    wants = sp.csr_matrix(sp.diags(1.0 / np.where(totals > 0, totals, 1.0)) @ priority)
+    wants = sp.csr_matrix(sp.diags(1.0 / totals) @ priority)
     offers.sort_indices()
     wants.sort_indices()
     mentors = np.flatnonzero(roles == "mentor").astype(np.int64)
@@ -119,7 +120,7 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
     with ThreadPoolExecutor(1) as background:
         # The index is array work that leaves the interpreter free for the rest, which is
         # mostly loops over people.
-        skill_pairs = (
+        building = (
             background.submit(skillpairs.build, priority, level, mentors, mentees)
             if rules.require_mutual
             else None
@@ -132,7 +133,7 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
         week, table = _week_table(availability)
         style = _style(people)
         style_code, style_table = _style_table(style)
-        pairs = skill_pairs.result() if skill_pairs is not None else None
+        pairs = building.result() if building is not None else None
     return Pool(
         people=people,
         rules=rules,
@@ -158,7 +159,7 @@ def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
         wants=wants,
         offer_level=level,
         want_priority=priority,
-        flow_scale=3.0 * np.where(totals > 0, totals, 1.0),
+        flow_scale=3.0 * totals,
         depth=depth,
         paths=paths,
         chart_span=span,

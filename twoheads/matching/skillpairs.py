@@ -29,6 +29,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from twoheads.matching.arrays import ranges
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -148,7 +150,7 @@ def _cross(first: sp.csr_matrix, second: sp.csr_matrix, rows: IntArray) -> tuple
     n2 = np.diff(second.indptr)[rows]
     per_row = n1 * n2
     row = np.repeat(rows, per_row)
-    offset = np.arange(int(per_row.sum())) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    offset = ranges(np.zeros(len(rows), np.int64), per_row)  # place in the row's pairs
     width = np.repeat(n2, per_row)
     place = offset // np.maximum(width, 1)
     one = first.indptr[row] + place
@@ -195,7 +197,7 @@ def _mentee_entries(
     first = np.searchsorted(by_skills, base, side="left")
     many = np.searchsorted(by_skills, base, side="right") - first
     pair = np.repeat(np.arange(len(base)), many)
-    col = first[pair] + np.arange(len(pair)) - np.repeat(np.cumsum(many) - many, many)
+    col = ranges(first, many)
     value = columns[col] % (top * top)
     mentor_level, mentor_priority = value // top + 1, value % top + 1
     data = (

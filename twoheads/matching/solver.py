@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
 
+from twoheads.matching.arrays import ranges
 from twoheads.matching.candidates import sorted_distinct
 from twoheads.matching.pool import IntArray
 from twoheads.matching.scoring import SCALE
@@ -126,8 +127,7 @@ def _potentials(
     dist = np.zeros(nodes, np.int64)
     active = np.arange(nodes)
     for _ in range(nodes + 1):
-        count = first[active + 1] - first[active]
-        arc = np.repeat(first[active] - np.cumsum(count) + count, count) + np.arange(count.sum())
+        arc = ranges(first[active], first[active + 1] - first[active])
         to, reach = head[arc], dist[tail[arc]] + cost[arc]
         lower = reach < dist[to]
         if not lower.any():
