@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
+from twoheads.matching import compiled
 from twoheads.matching.pool import BoolArray, FloatArray, IntArray, Pool
 from twoheads.matching.scoring import (
     SCALE,
@@ -526,9 +527,41 @@ def generate(
     valid_e = np.zeros(n_e, np.int64)
     keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
     blocks = each_block(plan_groups(pool, np.arange(n_e), np.arange(n_m)))
+    sides = compiled.sides(pool)
+
+    def scan_block(plan: BlockPlan, start: int, sides: compiled.Sides) -> _Block:
+        rows = plan.rows[start : start + plan.step]
+        left = plan.left[start : start + plan.step]
+        bar = mentor_tops.bar
+        found = compiled.scan(
+            pool,
+            sides,
+            (left.indptr, left.indices, left.data, rows),
+            (plan.right.indptr, plan.right.indices, plan.cols),
+            depth,
+            bar,
+        )
+        m_l, e_l, score = found.mentor, found.mentee, found.score
+        floor_e = np.full(n_e, -1, np.int64)
+        floor_e[rows] = found.floor
+        valid_e = np.zeros(n_e, np.int64)
+        valid_e[rows] = found.valid_e
+        key = sort_key(score, pool.mentors[m_l], pool.mentees[e_l], seed)
+        mine = np.flatnonzero(score >= floor_e[e_l])
+        best = mine[top_per_group(e_l[mine], key[mine], k_mentee, ordered=False)]
+        rising = score >= bar[m_l]
+        return _Block(
+            rows=len(rows),
+            valid_m=found.valid_m,
+            valid_e=valid_e,
+            best=(m_l[best], e_l[best], score[best]),
+            rising=(m_l[rising], e_l[rising], key[rising]),
+        )
 
     def score_block(item: tuple[BlockPlan, int]) -> _Block:
         plan, start = item
+        if sides is not None and plan.by_pairs and plan.placed:
+            return scan_block(plan, start, sides)
         m_l, e_l, teach, learn = skill_block(pool, plan, start)
         part = partial_scores(
             pool, pool.mentors[m_l], pool.mentees[e_l], teach, learn, placed=plan.placed

@@ -1,0 +1,480 @@
+"""A compiled scan of mentees against mentors by the index of skill pairs, pair by pair.
+
+The array path (`candidates.skill_block`, `scoring.partial_scores`, `scoring.finish`) forms
+every pair a block lands on as arrays of components before it can keep a few. At 100,000 x
+100,000 that is hundreds of millions of pairs, and the cost is the arrays themselves. This
+scan walks each mentee's pairs once in compiled code (numba): it sums the encoded skill flows
+into a row of the mentors, scores each pair the index lands on with the same rules and the
+same floating-point arithmetic, in the same order, as the array path, and keeps only the
+pairs that can be among someone's best.
+
+It runs where the array path would scan by the index with every pair already placed (level,
+organisation and a shared language decided by classes, `candidates.plan_groups`), and where
+the weekly overlaps and the working-style closeness are tables (`Pool.overlap_table`,
+`Pool.style_table`). Everything else goes the array way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+from twoheads.matching.pool import IntArray, Pool
+from twoheads.matching.scoring import (
+    CHART_SHARE,
+    DEPARTMENT_SHARE,
+    FAR_IN_CHART,
+    FULL_OVERLAP_HOURS,
+    INTEREST_SHARE,
+    SCALE,
+    SITE_SHARE,
+    STYLE_SHARE,
+    TIME_SHARE,
+)
+from twoheads.matching.skillpairs import SkillPairs
+
+# Columns of the per-person table the scan reads: one 64-byte row per person, so each pair
+# reads the other side's values from one cache line.
+(
+    GLOBAL,
+    STYLE,
+    WEEK,
+    DEPARTMENT,
+    SITE,
+    SPAN_FIRST,
+    SPAN_END,
+    DEPTH,
+    INTERESTS,
+    WORD_LOW,
+    WORD_HIGH,
+    BEYOND,
+    FLOW_SCALE,
+) = range(13)
+FIELDS = 16
+Table = npt.NDArray[np.int32]
+# Each mentee's mentors are read this many pairs ahead of scoring them, and the sums' entries
+# this many ahead in a posting list: the reads are random, and waiting on each in turn would
+# leave the processor idle.
+AHEAD, AHEAD_SUMS = 8, 16
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a scan of some mentees keeps: pairs (local positions) with their scores, each
+    mentee's ``depth``-th best score (-1 with fewer valid pairs), and everyone's valid pairs."""
+
+    mentor: IntArray
+    mentee: IntArray
+    score: IntArray
+    floor: IntArray
+    valid_m: IntArray
+    valid_e: IntArray
+
+
+def usable(pool: Pool) -> bool:
+    """Whether the scan can score this pool: the index of skill pairs exists, the weekly
+    overlaps and working-style closeness are tables, and the flow divisors whole numbers."""
+    return (
+        pool.skill_pairs is not None
+        and pool.overlap_table is not None
+        and pool.style_table is not None
+        and bool(np.all(pool.flow_scale == np.rint(pool.flow_scale)))
+        and int(pool.flow_scale.max(initial=0)) < 1 << 31
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Sides:
+    """Both sides' tables, by local position."""
+
+    mentees: Table
+    mentors: Table
+
+
+def sides(pool: Pool) -> Sides | None:
+    """The tables the scan reads, or None when it cannot score this pool (`usable`)."""
+    if not usable(pool):
+        return None
+    return Sides(_table(pool, pool.mentees), _table(pool, pool.mentors))
+
+
+def _table(pool: Pool, people: IntArray) -> Table:
+    """The scan's table of ``people`` (global positions), in their order."""
+    table = np.zeros((len(people), FIELDS), np.int32)
+    table[:, GLOBAL] = people
+    table[:, STYLE] = pool.style_code[people]
+    table[:, WEEK] = pool.week[people]
+    table[:, DEPARTMENT] = pool.department[people]
+    table[:, SITE] = pool.site[people]
+    table[:, SPAN_FIRST] = pool.chart_span[people, 0]
+    table[:, SPAN_END] = pool.chart_span[people, 1]
+    table[:, DEPTH] = pool.depth[people]
+    table[:, INTERESTS] = pool.interest_count[people]
+    table[:, WORD_LOW : WORD_HIGH + 1] = pool.interests[0][people].view(np.int32).reshape(-1, 2)
+    table[:, BEYOND] = pool.interest_beyond_first[people]
+    table[:, FLOW_SCALE] = pool.flow_scale[people]
+    return table
+
+
+def scan(
+    pool: Pool,
+    sides: Sides,
+    rows: tuple[npt.NDArray[Any], ...],
+    right: tuple[npt.NDArray[Any], ...],
+    depth: int,
+    bar: IntArray,
+) -> Found:
+    """Score every pair the index lands on for some mentees, and keep those at or above the
+    mentee's ``depth``-th best score or the mentor's ``bar``.
+
+    ``rows``
+    is the mentees' part of the index (indptr, columns, values) and their local positions;
+    ``right`` the mentors' side of the index (indptr, and for each entry the position of its
+    mentor in the last array), then the local positions of those mentors.
+    """
+    pairs = pool.skill_pairs
+    assert pairs is not None and pool.overlap_table is not None and pool.style_table is not None
+    rules = pool.rules
+    wb, wc, wr = rules.weights.normalised()
+    numbers = np.array(
+        [
+            wb,
+            wc,
+            wr,
+            rules.min_compatibility - 1e-9,
+            INTEREST_SHARE,
+            STYLE_SHARE,
+            TIME_SHARE,
+            FULL_OVERLAP_HOURS,
+            DEPARTMENT_SHARE,
+            SITE_SHARE,
+            CHART_SHARE,
+            FAR_IN_CHART,
+            SCALE,
+        ]
+    )
+    out = _scan(
+        *rows,
+        *right,
+        sides.mentees,
+        sides.mentors,
+        _layout(pairs),
+        numbers,
+        not rules.allow_same_department,
+        pool.interests.view(np.int64),
+        pool.paths,
+        pool.style_table,
+        pool.overlap_table,
+        pool.forbidden,
+        pool.size,
+        depth,
+        bar,
+    )
+    return Found(*out)
+
+
+def _layout(pairs: SkillPairs) -> IntArray:
+    """The encoded sums' fields for the scan: digit, teach_at, learn_at, the count's ones,
+    then where each bit's digit starts."""
+    ones = sum(1 << (pairs.digit * i) for i in range(pairs.teach_at // pairs.digit))
+    starts = np.arange(64, dtype=np.int64) // pairs.digit * pairs.digit
+    return np.concatenate([[pairs.digit, pairs.teach_at, pairs.learn_at, ones], starts])
+
+
+def _jit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """numba's ``njit`` with the compiled code kept on disk, where numba finds a folder it may
+    write to (the package's own, ``NUMBA_CACHE_DIR`` or one in the user's home); with none,
+    each process compiles the code again when it first runs."""
+
+    def wrap(function: Callable[..., Any]) -> Any:
+        try:
+            return njit(cache=True, **options)(function)
+        except RuntimeError:  # "cannot cache function ...: no locator available"
+            return njit(cache=False, **options)(function)
+
+    return wrap
+
+
+@intrinsic
+def _popcount(typingctx, x):
+    """The number of set bits of a 64-bit integer, as the processor's own instruction."""
+
+    def codegen(context, builder, signature, args):
+        return builder.ctpop(args[0])
+
+    return x(x), codegen
+
+
+@intrinsic
+def _prefetch(typingctx, array, index):
+    """Ask for the cache line of ``array[index]`` (a flat array) before it is needed."""
+
+    def codegen(context, builder, signature, args):
+        kind = signature.args[0]
+        view = context.make_array(kind)(context, builder, args[0])
+        at = cgutils.get_item_pointer(context, builder, kind, view, [args[1]], wraparound=False)
+        byte = ir.IntType(8).as_pointer()
+        word = ir.IntType(32)
+        kind_of_fetch = ir.FunctionType(ir.VoidType(), [byte, word, word, word])
+        fetch = cgutils.get_or_insert_function(builder.module, kind_of_fetch, "llvm.prefetch.p0i8")
+        # A read, kept in every level of the cache, of data.
+        builder.call(fetch, [builder.bitcast(at, byte), word(0), word(3), word(1)])
+        return context.get_dummy_value()
+
+    return types.void(array, index), codegen
+
+
+@_jit(inline="always")
+def _first_word(table, at):
+    """The first 64 interests of the person in row ``at``, from the table's two halves."""
+    return (np.int64(table[at, WORD_HIGH]) << 32) | (np.int64(table[at, WORD_LOW]) & 0xFFFFFFFF)
+
+
+@_jit(inline="always")
+def _sift_down(heap: npt.NDArray[np.int64], size: int) -> None:
+    """Restore the min-heap after its root was replaced."""
+    i = 0
+    value = heap[0]
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        if child + 1 < size and heap[child + 1] < heap[child]:
+            child += 1
+        if heap[child] >= value:
+            break
+        heap[i] = heap[child]
+        i = child
+    heap[i] = value
+
+
+@_jit(inline="always")
+def _sift_up(heap: npt.NDArray[np.int64], at: int) -> None:
+    value = heap[at]
+    while at > 0:
+        parent = (at - 1) // 2
+        if heap[parent] <= value:
+            break
+        heap[at] = heap[parent]
+        at = parent
+    heap[at] = value
+
+
+@_jit(inline="always")
+def _forbidden(forbidden: npt.NDArray[np.int64], key: np.int64) -> bool:
+    low, high = 0, len(forbidden)
+    while low < high:
+        mid = (low + high) // 2
+        if forbidden[mid] < key:
+            low = mid + 1
+        else:
+            high = mid
+    return low < len(forbidden) and forbidden[low] == key
+
+
+@_jit(nogil=True)
+def _scan(
+    l_indptr,
+    l_indices,
+    l_data,
+    rows,
+    r_indptr,
+    r_indices,
+    cols,
+    e_table,
+    m_table,
+    layout,
+    numbers,
+    department_rule,
+    words,
+    paths,
+    style_table,
+    overlap_table,
+    forbidden,
+    size,
+    depth,
+    bar,
+):
+    digit, teach_at, learn_at, ones = layout[0], layout[1], layout[2], layout[3]
+    digit_start = layout[4:]
+    count_mask = (np.int64(1) << teach_at) - 1
+    digit_mask = (np.int64(1) << digit) - 1
+    teach_mask = (np.int64(1) << (learn_at - teach_at)) - 1
+    wb, wc, wr, min_compat = numbers[0], numbers[1], numbers[2], numbers[3]
+    interest_share, style_share, time_share, full_hours = (
+        numbers[4],
+        numbers[5],
+        numbers[6],
+        numbers[7],
+    )
+    department_share, site_share, chart_share = numbers[8], numbers[9], numbers[10]
+    far_steps, scale = np.int64(numbers[11]), numbers[12]
+    n_words = words.shape[0]
+    width = paths.shape[1]
+    n_cols = len(cols)
+    n_rows = len(rows)
+
+    # Per mentor column: the encoded sums of the current mentee, and valid pairs so far.
+    acc = np.zeros((n_cols, 2), np.int64)
+    touched = np.empty(n_cols, np.int64)
+    acc_flat = acc.reshape(-1)
+    m_flat = m_table.reshape(-1)
+    found_col = np.empty(n_cols, np.int64)
+    found_score = np.empty(n_cols, np.int64)
+    heap = np.empty(max(depth, 1), np.int64)
+    valid_e = np.zeros(n_rows, np.int64)
+    floor = np.full(n_rows, -1, np.int64)
+    room = 4 * max(depth, 1) * n_rows + 1024
+    out_m = np.empty(room, np.int64)
+    out_e = np.empty(room, np.int64)
+    out_s = np.empty(room, np.int64)
+    n_out = 0
+
+    for r in range(n_rows):
+        n_touched = 0
+        for p in range(l_indptr[r], l_indptr[r + 1]):
+            value = l_data[p]
+            key = l_indices[p]
+            stop = r_indptr[key + 1]
+            for q in range(r_indptr[key], stop):
+                if q + AHEAD_SUMS < stop:
+                    _prefetch(acc_flat, r_indices[q + AHEAD_SUMS] * 2)
+                j = r_indices[q]
+                if acc[j, 0] == 0:
+                    touched[n_touched] = j
+                    n_touched += 1
+                acc[j, 0] += value
+
+        e = rows[r]
+        e_global = np.int64(e_table[e, GLOBAL])
+        e_style, e_week = e_table[e, STYLE], e_table[e, WEEK]
+        e_dept, e_site = e_table[e, DEPARTMENT], e_table[e, SITE]
+        e_first, e_end = e_table[e, SPAN_FIRST], e_table[e, SPAN_END]
+        e_depth = np.int64(e_table[e, DEPTH])
+        e_interests = e_table[e, INTERESTS]
+        e_word = _first_word(e_table, e)
+        e_beyond = e_table[e, BEYOND]
+        e_flow = np.float64(e_table[e, FLOW_SCALE])
+        n_found = 0
+        n_valid = 0
+        n_heap = 0
+        for t in range(min(n_touched, AHEAD)):
+            _prefetch(m_flat, cols[touched[t]] * FIELDS)
+        for t in range(n_touched):
+            if t + AHEAD < n_touched:
+                _prefetch(m_flat, cols[touched[t + AHEAD]] * FIELDS)
+            j = touched[t]
+            sums = acc[j, 0]
+            acc[j, 0] = 0
+            m = cols[j]
+            # compatibility, as `scoring._compatibility`, and its minimum. The weekly overlap's
+            # minimum needs no check: the pairs are placed, and the classes they are placed
+            # by include the weekly pattern (`scoring.allowed_by_own_values`).
+            overlap = overlap_table[m_table[m, WEEK], e_week]
+            shared = _popcount(_first_word(m_table, m) & e_word)
+            m_global = np.int64(m_table[m, GLOBAL])
+            if n_words > 1 and m_table[m, BEYOND] != 0 and e_beyond != 0:
+                for w in range(1, n_words):
+                    shared += _popcount(words[w, m_global] & words[w, e_global])
+            interest = 2.0 * shared / max(m_table[m, INTERESTS] + e_interests, 1)
+            compatibility = (
+                interest_share * interest
+                + style_share * style_table[m_table[m, STYLE], e_style]
+                + time_share * min(1.0, overlap / full_hours)
+            )
+            if compatibility < min_compat:
+                continue
+            # The rules `scoring.finish` checks (the language is shared: the pairs are placed).
+            m_dept, m_site = m_table[m, DEPARTMENT], m_table[m, SITE]
+            if department_rule and m_dept == e_dept and m_dept >= 0:
+                continue
+            m_first = m_table[m, SPAN_FIRST]
+            if (m_first < e_first and e_first < m_table[m, SPAN_END]) or (
+                e_first < m_first and m_first < e_end
+            ):
+                continue  # one manages the other
+            if len(forbidden) and _forbidden(forbidden, m_global * size + e_global):
+                continue
+            acc[j, 1] += 1
+            n_valid += 1
+            # teach and learn, as `SkillPairs.decode` and then `scoring.flow_shares`.
+            count = sums & count_mask
+            b = (count >> digit_start[_popcount((count & -count) - 1)]) & digit_mask
+            folded = count
+            for bit in range(1, digit):
+                folded = folded | (count >> bit)
+            a = _popcount(folded & ones)
+            teach = ((sums >> teach_at) & teach_mask) / b / e_flow
+            learn = (sums >> learn_at) / a / np.float64(m_table[m, FLOW_SCALE])
+            benefit = (teach + learn) / 2
+            apart_dept = 1.0 if (m_dept != e_dept and m_dept >= 0 and e_dept >= 0) else 0.0
+            apart_site = 1.0 if (m_site != e_site and m_site >= 0 and e_site >= 0) else 0.0
+            apart = department_share * apart_dept + site_share * apart_site
+            # A pair below both the mentee's best so far and the mentor's bar, even at the
+            # farthest in the chart, is never kept: the bound of `scoring.partial_scores`.
+            bound = np.int64(
+                np.ceil((wb * benefit + wc * compatibility + wr * (apart + chart_share)) * scale)
+            )
+            if bound + 1 < bar[m] and n_heap == depth and bound + 1 < heap[0]:
+                continue
+            # How far apart in the chart, as `scoring._chart_far`.
+            far = 1.0
+            m_depth = np.int64(m_table[m, DEPTH])
+            need = max((m_depth + e_depth - far_steps) // 2 + 1, 0)
+            if need <= min(m_depth, e_depth) and paths[m_global, need] == paths[e_global, need]:
+                common = 0
+                while common < width and paths[m_global, common] == paths[e_global, common]:
+                    common += 1
+                if common == width:
+                    common = 0
+                if common > 0:
+                    far = min(1.0, (m_depth + e_depth - 2 * (common - 1)) / far_steps)
+            reach = apart + chart_share * far
+            score = np.int64(np.rint((wb * benefit + wc * compatibility + wr * reach) * scale))
+            found_col[n_found] = m
+            found_score[n_found] = score
+            n_found += 1
+            # The mentee's best ``depth`` scores so far, the lowest at the root.
+            if n_heap < depth:
+                heap[n_heap] = score
+                _sift_up(heap, n_heap)
+                n_heap += 1
+            elif score > heap[0]:
+                heap[0] = score
+                _sift_down(heap, n_heap)
+
+        valid_e[r] = n_valid
+        cut = heap[0] if n_valid >= depth and depth > 0 else -1
+        floor[r] = cut
+        for f in range(n_found):
+            m = found_col[f]
+            score = found_score[f]
+            if score >= cut or score >= bar[m]:
+                if n_out == len(out_m):
+                    out_m = _grown(out_m)
+                    out_e = _grown(out_e)
+                    out_s = _grown(out_s)
+                out_m[n_out] = m
+                out_e[n_out] = e
+                out_s[n_out] = score
+                n_out += 1
+
+    valid_m = np.zeros(m_table.shape[0], np.int64)
+    for j in range(n_cols):
+        valid_m[cols[j]] += acc[j, 1]
+    return out_m[:n_out].copy(), out_e[:n_out].copy(), out_s[:n_out].copy(), floor, valid_m, valid_e
+
+
+@_jit(inline="always")
+def _grown(array: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    bigger = np.empty(2 * len(array), array.dtype)
+    bigger[: len(array)] = array
+    return bigger
