@@ -152,7 +152,10 @@ def test_the_engine_gives_the_same_answers_with_the_scan_and_without(seed: int) 
     people = generator.pool(150, 150, seed=seed)
     pool = compile_pool(people, Rules())
     assert compiled.sides(pool) is not None
-    with mock.patch.object(candidates, "BLOCK_PAIRS", 2_000):
+    with (
+        mock.patch.object(candidates, "BLOCK_PAIRS", 2_000),
+        mock.patch.object(candidates, "SCAN_FROM", 0),
+    ):
         scanned = generate(pool, 5, seed, reserve=20)
         stable = generate(pool, 8, seed, mentors=False)
         best = match(pool, seed=seed).summary
@@ -180,7 +183,8 @@ def test_without_the_tables_the_array_path_scores_everything() -> None:
     assert compiled.sides(untabled) is None
     tabled = compile_pool(people, Rules())
     assert compiled.sides(tabled) is not None
-    a, b = generate(untabled, 4, 0), generate(tabled, 4, 0)
+    with mock.patch.object(candidates, "SCAN_FROM", 0):
+        a, b = generate(untabled, 4, 0), generate(tabled, 4, 0)
     for field in ("kth_mentor", "kth_mentee", "valid_mentor", "valid_mentee"):
         assert getattr(a, field).tolist() == getattr(b, field).tolist()
     assert sorted(a.score_int.tolist()) == sorted(b.score_int.tolist())
@@ -200,3 +204,18 @@ def test_with_no_folder_to_keep_compiled_code_in_the_scan_still_compiles() -> No
         jitted = compiled._jit()(double)
     assert jitted(21) == 42
     assert type(jitted._cache).__name__ == "NullCache"  # compiled in the process only
+
+
+def test_small_programmes_are_scored_the_array_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below SCAN_FROM pairs the compiled scan is never loaded; from it on, it is used."""
+    pool = compile_pool(generator.pool(60, 60, seed=2), Rules())
+    calls = []
+    real_scan = compiled.scan
+    monkeypatch.setattr(compiled, "scan", lambda *a: calls.append(1) or real_scan(*a))
+    pairs = len(pool.mentors) * len(pool.mentees)
+    with mock.patch.object(candidates, "SCAN_FROM", pairs + 1):
+        generate(pool, 3, 0)
+    assert not calls
+    with mock.patch.object(candidates, "SCAN_FROM", pairs):
+        generate(pool, 3, 0)
+    assert calls

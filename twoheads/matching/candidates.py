@@ -32,6 +32,10 @@ from twoheads.matching.scoring import (
 )
 
 BLOCK_PAIRS = 500_000
+# From this many mentor x mentee pairs on, blocks go through the compiled scan (`compiled`).
+# Below it the arrays take a second or less, and loading the compiled code costs about 0.3 s a
+# process (several seconds to compile it the first time after an install).
+SCAN_FROM = 25_000_000
 EVAL_CHUNK = 1_000_000
 TIE_BITS = 16  # sort keys: the score in millionths, then a seeded tie-break below it
 COMPACT_AT = 2  # the mentors' stored pairs are filtered when this many times their limits wait
@@ -527,9 +531,11 @@ def generate(
     valid_e = np.zeros(n_e, np.int64)
     keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
     blocks = each_block(plan_groups(pool, np.arange(n_e), np.arange(n_m)))
-    sides = compiled.sides(pool)
+    sides = compiled.sides(pool) if n_m * n_e >= SCAN_FROM else None
 
     def scan_block(plan: BlockPlan, start: int, sides: compiled.Sides) -> _Block:
+        # The compiled scan gives what the array path below finds, with each mentee's exact
+        # depth-th best as its floor, and forms no pair it does not keep.
         rows = plan.rows[start : start + plan.step]
         left = plan.left[start : start + plan.step]
         bar = mentor_tops.bar
