@@ -430,6 +430,30 @@ def test_a_mentors_bar_never_passes_its_best_and_trails_them_by_less_than_a_step
     assert got == expected
 
 
+def twisted(people: list[Person], twist: str) -> list[Person]:
+    """``people`` with one twist: "reporting" (two mentees in three report to a mentor),
+    "managed by mentees" (two mentors in three report to a mentee), "exclusions" (every mentee
+    excludes a few mentors); anything else leaves them as they are."""
+    mentors = [p.id for p in people if p.role == "mentor"]
+    mentees = [p.id for p in people if p.role == "mentee"]
+    if twist == "reporting":
+        return [
+            replace(p, manager_id=mentors[i % len(mentors)]) if p.role == "mentee" and i % 3 else p
+            for i, p in enumerate(people)
+        ]
+    if twist == "managed by mentees":
+        return [
+            replace(p, manager_id=mentees[i % len(mentees)]) if p.role == "mentor" and i % 3 else p
+            for i, p in enumerate(people)
+        ]
+    if twist == "exclusions":
+        return [
+            replace(p, exclude=frozenset(mentors[i % 7 :: 5])) if p.role == "mentee" else p
+            for i, p in enumerate(people)
+        ]
+    return people
+
+
 @pytest.mark.parametrize("twist", ["reporting", "managed by mentees", "exclusions", "none"])
 @pytest.mark.parametrize(("size", "depth"), [(40, 1), (60, 1), (60, 2)])
 def test_generate_counts_every_valid_pair_even_those_it_skips(
@@ -442,24 +466,7 @@ def test_generate_counts_every_valid_pair_even_those_it_skips(
     every mentee excludes a few mentors; with "none" nobody in the programme manages anyone
     and nobody is excluded, so every pair the class plan allows is valid without looking
     (the count's quick path)."""
-    people = generator.pool(size, size, seed=size)
-    mentors = [p.id for p in people if p.role == "mentor"]
-    if twist == "reporting":
-        people = [
-            replace(p, manager_id=mentors[i % len(mentors)]) if p.role == "mentee" and i % 3 else p
-            for i, p in enumerate(people)
-        ]
-    if twist == "managed by mentees":
-        mentees = [p.id for p in people if p.role == "mentee"]
-        people = [
-            replace(p, manager_id=mentees[i % len(mentees)]) if p.role == "mentor" and i % 3 else p
-            for i, p in enumerate(people)
-        ]
-    if twist == "exclusions":
-        people = [
-            replace(p, exclude=frozenset(mentors[i % 7 :: 5])) if p.role == "mentee" else p
-            for i, p in enumerate(people)
-        ]
+    people = twisted(generator.pool(size, size, seed=size), twist)
     pool = compile_pool(people, Rules())
     assert pool.lines_cross == (twist in ("reporting", "managed by mentees"))
     mentor, mentee = every_pair(pool)

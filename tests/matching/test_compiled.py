@@ -13,9 +13,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench import generator
+from tests.matching.test_candidates import twisted
 from tests.matching.test_properties import pools
 from twoheads.matching import Person, Rules, candidates, compiled, match
-from twoheads.matching.candidates import BlockPlan, each_block, generate, plan_groups, skill_block
+from twoheads.matching.candidates import (
+    BlockPlan,
+    each_block,
+    generate,
+    plan_groups,
+    scan_rows,
+    skill_block,
+)
 from twoheads.matching.pool import IntArray, Pool, compile_pool
 from twoheads.matching.scoring import finish, partial_scores
 
@@ -49,15 +57,7 @@ def check_every_block(pool: Pool, depth: int, bar_seed: int) -> int:
         choices = np.concatenate([[0, 10**7], score]) if len(score) else np.array([0, 10**7])
         bar = rng.choice(choices, n_m).astype(np.int64)
         rows = plan.rows[start : start + plan.step]
-        left = plan.left[start : start + plan.step]
-        found = compiled.scan(
-            pool,
-            sides,
-            (left.indptr, left.indices, left.data, rows),
-            (plan.right.indptr, plan.right.indices, plan.cols),
-            depth,
-            bar,
-        )
+        found = scan_rows(pool, sides, plan, start, depth, bar)
         assert found.valid_m.tolist() == np.bincount(m_l, minlength=n_m).tolist()
         assert found.valid_e.tolist() == [int(np.sum(e_l == r)) for r in rows]
         floor = {}
@@ -118,19 +118,8 @@ def test_the_scan_keeps_the_pairs_the_array_path_would(
 def test_the_scan_on_a_realistic_pool(twist: str) -> None:
     """Realistic pools (more than 64 interests among them) with each rule the scan checks
     pair by pair in play."""
-    people = generator.pool(150, 150, seed=3)
-    mentors = [p.id for p in people if p.role == "mentor"]
+    people = twisted(generator.pool(150, 150, seed=3), twist)
     rules = Rules(min_level_gap=1, min_compatibility=0.55)
-    if twist == "reporting":
-        people = [
-            replace(p, manager_id=mentors[i % len(mentors)]) if p.role == "mentee" and i % 3 else p
-            for i, p in enumerate(people)
-        ]
-    if twist == "exclusions":
-        people = [
-            replace(p, exclude=frozenset(mentors[i % 7 :: 3])) if p.role == "mentee" else p
-            for i, p in enumerate(people)
-        ]
     if twist == "departments":
         rules = replace(rules, allow_same_department=False)
     pool = compile_pool(people, rules)

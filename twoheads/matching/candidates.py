@@ -227,6 +227,22 @@ def skill_block(
     return m_l, e_l, teach, learn
 
 
+def scan_rows(
+    pool: Pool, sides: compiled.Sides, plan: BlockPlan, start: int, depth: int, bar: IntArray
+) -> compiled.Found:
+    """`compiled.scan` of the block of ``plan`` that starts at row ``start``."""
+    rows = plan.rows[start : start + plan.step]
+    left = plan.left[start : start + plan.step]
+    return compiled.scan(
+        pool,
+        sides,
+        (left.indptr, left.indices, left.data, rows),
+        (plan.right.indptr, plan.right.indices, plan.cols),
+        depth,
+        bar,
+    )
+
+
 def skill_blocks(
     pool: Pool, *, by: str, rows: IntArray, cols: IntArray
 ) -> Iterator[tuple[IntArray, IntArray, FloatArray, FloatArray]]:
@@ -537,16 +553,8 @@ def generate(
         # The compiled scan gives what the array path below finds, with each mentee's exact
         # depth-th best as its floor, and forms no pair it does not keep.
         rows = plan.rows[start : start + plan.step]
-        left = plan.left[start : start + plan.step]
         bar = mentor_tops.bar
-        found = compiled.scan(
-            pool,
-            sides,
-            (left.indptr, left.indices, left.data, rows),
-            (plan.right.indptr, plan.right.indices, plan.cols),
-            depth,
-            bar,
-        )
+        found = scan_rows(pool, sides, plan, start, depth, bar)
         m_l, e_l, score = found.mentor, found.mentee, found.score
         floor_e = np.full(n_e, -1, np.int64)
         floor_e[rows] = found.floor
