@@ -11,7 +11,8 @@ pairs that can be among someone's best.
 It runs where the array path would scan by the index with every pair already placed (level,
 organisation and a shared language decided by classes, `candidates.plan_groups`), and where
 the weekly overlaps and the working-style closeness are tables (`Pool.overlap_table`,
-`Pool.style_table`). Everything else goes the array way.
+`Pool.style_table`), in programmes of `candidates.SCAN_FROM` possible pairs or more.
+Everything else goes the array way.
 """
 
 from __future__ import annotations
@@ -135,10 +136,9 @@ def scan(
     """Score every pair the index lands on for some mentees, and keep those at or above the
     mentee's ``depth``-th best score or the mentor's ``bar``.
 
-    ``rows``
-    is the mentees' part of the index (indptr, columns, values) and their local positions;
-    ``right`` the mentors' side of the index (indptr, and for each entry the position of its
-    mentor in the last array), then the local positions of those mentors.
+    ``rows`` is the mentees' part of the index (indptr, columns, values), then their local
+    positions; ``right`` the mentors' side of the index (indptr, and for each entry the place
+    of its mentor in the last array), then the local positions of those mentors.
     """
     pairs = pool.skill_pairs
     assert pairs is not None and pool.overlap_table is not None and pool.style_table is not None
