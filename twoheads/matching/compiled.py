@@ -28,7 +28,7 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from twoheads.matching.pool import IntArray, Pool
+from twoheads.matching.pool import FloatArray, IntArray, Pool
 from twoheads.matching.scoring import (
     CHART_SHARE,
     DEPARTMENT_SHARE,
@@ -94,17 +94,25 @@ def usable(pool: Pool) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Sides:
-    """Both sides' tables, by local position."""
+    """What the scan reads of a pool, found once per pool: both sides' tables by local
+    position, the layout of the encoded sums (`_layout`) and the scoring numbers (`_numbers`)."""
 
     mentees: Table
     mentors: Table
+    layout: IntArray
+    numbers: FloatArray
 
 
 def sides(pool: Pool) -> Sides | None:
-    """The tables the scan reads, or None when it cannot score this pool (`usable`)."""
-    if not usable(pool):
+    """What the scan reads of ``pool``, or None when it cannot score this pool (`usable`)."""
+    if not usable(pool) or pool.skill_pairs is None:
         return None
-    return Sides(_table(pool, pool.mentees), _table(pool, pool.mentors))
+    return Sides(
+        _table(pool, pool.mentees),
+        _table(pool, pool.mentors),
+        _layout(pool.skill_pairs),
+        _numbers(pool),
+    )
 
 
 def _table(pool: Pool, people: IntArray) -> Table:
@@ -140,11 +148,33 @@ def scan(
     positions; ``right`` the mentors' side of the index (indptr, and for each entry the place
     of its mentor in the last array), then the local positions of those mentors.
     """
-    pairs = pool.skill_pairs
-    assert pairs is not None and pool.overlap_table is not None and pool.style_table is not None
+    assert pool.overlap_table is not None and pool.style_table is not None
+    out = _scan(
+        *rows,
+        *right,
+        sides.mentees,
+        sides.mentors,
+        sides.layout,
+        sides.numbers,
+        not pool.rules.allow_same_department,
+        pool.interests.view(np.int64),
+        pool.paths,
+        pool.style_table,
+        pool.overlap_table,
+        pool.forbidden,
+        pool.size,
+        depth,
+        bar,
+    )
+    return Found(*out)
+
+
+def _numbers(pool: Pool) -> FloatArray:
+    """The weights, the minimum compatibility and the shares the score is made of, in the
+    order `_scan` reads them (passed in, so the compiled code never keeps stale constants)."""
     rules = pool.rules
     wb, wc, wr = rules.weights.normalised()
-    numbers = np.array(
+    return np.array(
         [
             wb,
             wc,
@@ -161,24 +191,6 @@ def scan(
             SCALE,
         ]
     )
-    out = _scan(
-        *rows,
-        *right,
-        sides.mentees,
-        sides.mentors,
-        _layout(pairs),
-        numbers,
-        not rules.allow_same_department,
-        pool.interests.view(np.int64),
-        pool.paths,
-        pool.style_table,
-        pool.overlap_table,
-        pool.forbidden,
-        pool.size,
-        depth,
-        bar,
-    )
-    return Found(*out)
 
 
 def _layout(pairs: SkillPairs) -> IntArray:
