@@ -28,7 +28,8 @@ from twoheads.matching.pool import IntArray, Pool, compile_pool
 from twoheads.matching.scoring import finish, partial_scores
 
 SOME = settings(max_examples=80, deadline=None)
-WORDS = [f"interest {i}" for i in range(150)]  # more than one 64-bit word of interests
+# Enough interests for more 64-bit words than the scan keeps in its rows (`compiled.ROW_WORDS`).
+WORDS = [f"interest {i}" for i in range(300)]
 
 
 def reference(pool: Pool, plan: BlockPlan, start: int) -> tuple[IntArray, IntArray, IntArray]:
@@ -80,10 +81,10 @@ def check_every_block(pool: Pool, depth: int, bar_seed: int) -> int:
 
 @st.composite
 def twisted_pools(draw: st.DrawFn) -> list[Person]:
-    """Small pools where some people have many interests (more than one word of them)."""
+    """Small pools where some people have many interests (words beyond those in a row)."""
     people = draw(pools(max_side=9))
     return [
-        replace(p, interests=frozenset(draw(st.lists(st.sampled_from(WORDS), max_size=40))))
+        replace(p, interests=frozenset(draw(st.lists(st.sampled_from(WORDS), max_size=120))))
         if draw(st.booleans())
         else p
         for p in people
@@ -114,11 +115,24 @@ def test_the_scan_keeps_the_pairs_the_array_path_would(
         check_every_block(pool, depth, bar_seed)
 
 
-@pytest.mark.parametrize("twist", ["reporting", "exclusions", "departments", "none"])
+def many_interests(people: list[Person]) -> list[Person]:
+    """``people`` with 60 to 120 interests each out of `WORDS`, so that pairs share some in
+    every 64-bit word, those in the scan's rows and those beyond."""
+    rng = np.random.default_rng(5)
+    return [
+        replace(p, interests=frozenset(rng.choice(WORDS, rng.integers(60, 121), replace=False)))
+        for p in people
+    ]
+
+
+@pytest.mark.parametrize("twist", ["reporting", "exclusions", "departments", "interests", "none"])
 def test_the_scan_on_a_realistic_pool(twist: str) -> None:
     """Realistic pools (more than 64 interests among them) with each rule the scan checks
     pair by pair in play."""
     people = twisted(generator.pool(150, 150, seed=3), twist)
+    if twist == "interests":
+        people = many_interests(people)
+        assert compile_pool(people, Rules()).interests.shape[0] > compiled.ROW_WORDS
     rules = Rules(min_level_gap=1, min_compatibility=0.55)
     if twist == "departments":
         rules = replace(rules, allow_same_department=False)

@@ -43,7 +43,8 @@ from twoheads.matching.scoring import (
 from twoheads.matching.skillpairs import SkillPairs
 
 # Columns of the per-person table the scan reads: one 64-byte row per person, so each pair
-# reads the other side's values from one cache line.
+# reads the other side's values from one cache line. INTERESTS holds twice the number of
+# interests, plus one when some lie beyond the words kept in the row; the words follow.
 (
     GLOBAL,
     STYLE,
@@ -54,11 +55,10 @@ from twoheads.matching.skillpairs import SkillPairs
     SPAN_END,
     DEPTH,
     INTERESTS,
-    WORD_LOW,
-    WORD_HIGH,
-    BEYOND,
     FLOW_SCALE,
-) = range(13)
+    WORDS,
+) = range(11)
+ROW_WORDS = 3  # the interests' first 64-bit words kept in each row (two int32 halves each)
 FIELDS = 16
 Table = npt.NDArray[np.int32]
 # Each mentee's mentors are read this many pairs ahead of scoring them, and the sums' entries
@@ -126,10 +126,12 @@ def _table(pool: Pool, people: IntArray) -> Table:
     table[:, SPAN_FIRST] = pool.chart_span[people, 0]
     table[:, SPAN_END] = pool.chart_span[people, 1]
     table[:, DEPTH] = pool.depth[people]
-    table[:, INTERESTS] = pool.interest_count[people]
-    table[:, WORD_LOW : WORD_HIGH + 1] = pool.interests[0][people].view(np.int32).reshape(-1, 2)
-    table[:, BEYOND] = pool.interest_beyond_first[people]
+    words = pool.interests[:ROW_WORDS, people]
+    beyond = np.bitwise_count(pool.interests[ROW_WORDS:, people]).sum(axis=0) > 0
+    table[:, INTERESTS] = 2 * pool.interest_count[people] + beyond
     table[:, FLOW_SCALE] = pool.flow_scale[people]
+    halves = np.ascontiguousarray(words.T).view(np.int32)
+    table[:, WORDS : WORDS + halves.shape[1]] = halves
     return table
 
 
@@ -245,9 +247,10 @@ def _prefetch(typingctx, array, index):
 
 
 @_jit(inline="always")
-def _first_word(table, at):
-    """The first 64 interests of the person in row ``at``, from the table's two halves."""
-    return (np.int64(table[at, WORD_HIGH]) << 32) | (np.int64(table[at, WORD_LOW]) & 0xFFFFFFFF)
+def _word(table, at, w):
+    """The ``w``-th 64 interests of the person in row ``at``, from the row's two halves."""
+    low = np.int64(table[at, WORDS + 2 * w]) & 0xFFFFFFFF
+    return (np.int64(table[at, WORDS + 2 * w + 1]) << 32) | low
 
 
 @_jit(inline="always")
@@ -334,8 +337,12 @@ def _scan(
     n_cols = len(cols)
     n_rows = len(rows)
 
-    # Per mentor column: the encoded sums of the current mentee, and valid pairs so far.
-    acc = np.zeros((n_cols, 2), np.int64)
+    # Per mentor column, in one place so that a pair reads them together: the encoded sums
+    # of the current mentee, the valid pairs so far, the mentor's bar and local position.
+    acc = np.zeros((n_cols, 4), np.int64)
+    for j in range(n_cols):
+        acc[j, 2] = bar[cols[j]]
+        acc[j, 3] = cols[j]
     touched = np.empty(n_cols, np.int64)
     acc_flat = acc.reshape(-1)
     m_flat = m_table.reshape(-1)
@@ -358,7 +365,7 @@ def _scan(
             stop = r_indptr[key + 1]
             for q in range(r_indptr[key], stop):
                 if q + AHEAD_SUMS < stop:
-                    _prefetch(acc_flat, r_indices[q + AHEAD_SUMS] * 2)
+                    _prefetch(acc_flat, r_indices[q + AHEAD_SUMS] * 4)
                 j = r_indices[q]
                 if acc[j, 0] == 0:
                     touched[n_touched] = j
@@ -371,32 +378,37 @@ def _scan(
         e_dept, e_site = e_table[e, DEPARTMENT], e_table[e, SITE]
         e_first, e_end = e_table[e, SPAN_FIRST], e_table[e, SPAN_END]
         e_depth = np.int64(e_table[e, DEPTH])
-        e_interests = e_table[e, INTERESTS]
-        e_word = _first_word(e_table, e)
-        e_beyond = e_table[e, BEYOND]
+        e_interests = e_table[e, INTERESTS] >> 1
+        e_beyond = e_table[e, INTERESTS] & 1
+        # A pool with fewer words has zeros in the rest of the row: all three are compared.
+        e_word0, e_word1, e_word2 = _word(e_table, e, 0), _word(e_table, e, 1), _word(e_table, e, 2)
         e_flow = np.float64(e_table[e, FLOW_SCALE])
         n_found = 0
         n_valid = 0
         n_heap = 0
         for t in range(min(n_touched, AHEAD)):
-            _prefetch(m_flat, cols[touched[t]] * FIELDS)
+            _prefetch(m_flat, acc[touched[t], 3] * FIELDS)
         for t in range(n_touched):
             if t + AHEAD < n_touched:
-                _prefetch(m_flat, cols[touched[t + AHEAD]] * FIELDS)
+                _prefetch(m_flat, acc[touched[t + AHEAD], 3] * FIELDS)
             j = touched[t]
             sums = acc[j, 0]
             acc[j, 0] = 0
-            m = cols[j]
+            m = acc[j, 3]
             # compatibility, as `scoring._compatibility`, and its minimum. The weekly overlap's
             # minimum needs no check: the pairs are placed, and the classes they are placed
             # by include the weekly pattern (`scoring.allowed_by_own_values`).
             overlap = overlap_table[m_table[m, WEEK], e_week]
-            shared = _popcount(_first_word(m_table, m) & e_word)
+            shared = (
+                _popcount(_word(m_table, m, 0) & e_word0)
+                + _popcount(_word(m_table, m, 1) & e_word1)
+                + _popcount(_word(m_table, m, 2) & e_word2)
+            )
             m_global = np.int64(m_table[m, GLOBAL])
-            if n_words > 1 and m_table[m, BEYOND] != 0 and e_beyond != 0:
-                for w in range(1, n_words):
+            if e_beyond != 0 and m_table[m, INTERESTS] & 1 != 0:
+                for w in range(ROW_WORDS, n_words):
                     shared += _popcount(words[w, m_global] & words[w, e_global])
-            interest = 2.0 * shared / max(m_table[m, INTERESTS] + e_interests, 1)
+            interest = 2.0 * shared / max((m_table[m, INTERESTS] >> 1) + e_interests, 1)
             compatibility = (
                 interest_share * interest
                 + style_share * style_table[m_table[m, STYLE], e_style]
@@ -435,7 +447,7 @@ def _scan(
             bound = np.int64(
                 np.ceil((wb * benefit + wc * compatibility + wr * (apart + chart_share)) * scale)
             )
-            if bound + 1 < bar[m] and n_heap == depth and bound + 1 < heap[0]:
+            if bound + 1 < acc[j, 2] and n_heap == depth and bound + 1 < heap[0]:
                 continue
             # How far apart in the chart, as `scoring._chart_far`.
             far = 1.0
