@@ -161,6 +161,7 @@ def scan(
         not pool.rules.allow_same_department,
         pool.interests.view(np.int64),
         pool.paths,
+        pool.chart_span,
         pool.style_table,
         pool.overlap_table,
         pool.forbidden,
@@ -311,6 +312,7 @@ def _scan(
     department_rule,
     words,
     paths,
+    span,
     style_table,
     overlap_table,
     forbidden,
@@ -333,7 +335,9 @@ def _scan(
     department_share, site_share, chart_share = numbers[8], numbers[9], numbers[10]
     far_steps, scale = np.int64(numbers[11]), numbers[12]
     n_words = words.shape[0]
-    width = paths.shape[1]
+    # The places and span ends of the mentee's chain of managers, by depth.
+    above_first = np.empty(paths.shape[1], np.int64)
+    above_end = np.empty(paths.shape[1], np.int64)
     n_cols = len(cols)
     n_rows = len(rows)
 
@@ -378,6 +382,10 @@ def _scan(
         e_dept, e_site = e_table[e, DEPARTMENT], e_table[e, SITE]
         e_first, e_end = e_table[e, SPAN_FIRST], e_table[e, SPAN_END]
         e_depth = np.int64(e_table[e, DEPTH])
+        for d in range(e_depth + 1):
+            above = paths[e_global, d]
+            above_first[d] = span[above, 0]
+            above_end[d] = span[above, 1]
         e_interests = e_table[e, INTERESTS] >> 1
         e_beyond = e_table[e, INTERESTS] & 1
         # A pool with fewer words has zeros in the rest of the row: all three are compared.
@@ -449,18 +457,18 @@ def _scan(
             )
             if bound + 1 < acc[j, 2] and n_heap == depth and bound + 1 < heap[0]:
                 continue
-            # How far apart in the chart, as `scoring._chart_far`.
+            # How far apart in the chart, as `scoring._chart_far`: the mentor shares the
+            # mentee's manager at depth d exactly when the mentor's place is in that manager's
+            # span, so the mentor's row tells it without reading the mentor's chain.
             far = 1.0
             m_depth = np.int64(m_table[m, DEPTH])
-            need = max((m_depth + e_depth - far_steps) // 2 + 1, 0)
-            if need <= min(m_depth, e_depth) and paths[m_global, need] == paths[e_global, need]:
-                common = 0
-                while common < width and paths[m_global, common] == paths[e_global, common]:
-                    common += 1
-                if common == width:
-                    common = 0
-                if common > 0:
-                    far = min(1.0, (m_depth + e_depth - 2 * (common - 1)) / far_steps)
+            low = min(m_depth, e_depth)
+            d = max((m_depth + e_depth - far_steps) // 2 + 1, 0)
+            if d <= low and above_first[d] <= m_first and m_first < above_end[d]:
+                while d < low and above_first[d + 1] <= m_first and m_first < above_end[d + 1]:
+                    d += 1
+                # d is the depth of their lowest common manager.
+                far = min(1.0, (m_depth + e_depth - 2 * d) / far_steps)
             reach = apart + chart_share * far
             score = np.int64(np.rint((wb * benefit + wc * compatibility + wr * reach) * scale))
             found_col[n_found] = m
