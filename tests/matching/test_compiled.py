@@ -204,7 +204,7 @@ def test_with_no_folder_to_keep_compiled_code_in_the_scan_still_compiles() -> No
     with mock.patch.object(CacheImpl, "_locator_classes", []):
         with pytest.raises(RuntimeError, match="no locator"):
             numba.njit(cache=True)(double)
-        jitted = compiled._jit()(double)
+        jitted = compiled.jit()(double)
     assert jitted(21) == 42
     assert type(jitted._cache).__name__ == "NullCache"  # compiled in the process only
 

@@ -204,7 +204,7 @@ def _layout(pairs: SkillPairs) -> IntArray:
     return np.concatenate([[pairs.digit, pairs.teach_at, pairs.learn_at, ones], starts])
 
 
-def _jit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+def jit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     """numba's ``njit`` with the compiled code kept on disk, where numba finds a folder it may
     write to (the package's own, ``NUMBA_CACHE_DIR`` or one in the user's home); with none,
     each process compiles the code again when it first runs."""
@@ -247,14 +247,14 @@ def _prefetch(typingctx, array, index):
     return types.void(array, index), codegen
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _word(table, at, w):
     """The ``w``-th 64 interests of the person in row ``at``, from the row's two halves."""
     low = np.int64(table[at, WORDS + 2 * w]) & 0xFFFFFFFF
     return (np.int64(table[at, WORDS + 2 * w + 1]) << 32) | low
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _sift_down(heap: npt.NDArray[np.int64], size: int) -> None:
     """Restore the min-heap after its root was replaced."""
     i = 0
@@ -272,7 +272,7 @@ def _sift_down(heap: npt.NDArray[np.int64], size: int) -> None:
     heap[i] = value
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _sift_up(heap: npt.NDArray[np.int64], at: int) -> None:
     value = heap[at]
     while at > 0:
@@ -284,7 +284,7 @@ def _sift_up(heap: npt.NDArray[np.int64], at: int) -> None:
     heap[at] = value
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _forbidden(forbidden: npt.NDArray[np.int64], key: np.int64) -> bool:
     low, high = 0, len(forbidden)
     while low < high:
@@ -296,7 +296,7 @@ def _forbidden(forbidden: npt.NDArray[np.int64], key: np.int64) -> bool:
     return low < len(forbidden) and forbidden[low] == key
 
 
-@_jit(nogil=True)
+@jit(nogil=True)
 def _scan(
     l_indptr,
     l_indices,
@@ -505,7 +505,7 @@ def _scan(
     return out_m[:n_out].copy(), out_e[:n_out].copy(), out_s[:n_out].copy(), floor, valid_m, valid_e
 
 
-@_jit(inline="always")
+@jit(inline="always")
 def _grown(array: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     bigger = np.empty(2 * len(array), array.dtype)
     bigger[: len(array)] = array

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 
 import numpy as np
 
 from twoheads.matching.candidates import sort_key, top_per_group
+from twoheads.matching.compiled import jit
 from twoheads.matching.pool import BoolArray, IntArray, Pool
 
 RANKED = 1 << 62  # a ranked partner is preferred to any scored one
@@ -85,52 +85,116 @@ def deferred_acceptance(
     order = top_per_group(mentee, mentee_pref, np.full(len(cap_e), depth, np.int64))
     lists_m, lists_e, prefs = mentor[order], mentee[order], mentor_pref[order]
     start = np.searchsorted(lists_e, np.arange(len(cap_e) + 1))
-    held = _propose(
-        cap_m, cap_e, lists_m.tolist(), lists_e.tolist(), prefs.tolist(), start.tolist(), seed
-    )
+    free = np.random.default_rng(seed).permutation(len(cap_e)).astype(np.int64)
+    matched = _propose(cap_m, cap_e, lists_m, lists_e, prefs, start, free)
     # Each held offer is a position in the lists; order the pairs by mentor, then mentee.
-    at = np.array([j for heap in held for _, j in heap], np.int64)
-    at = at[np.lexsort((lists_e[at], lists_m[at]))] if len(at) else at
-    matched = np.zeros(len(lists_m), bool)
-    matched[at] = True
+    at = np.flatnonzero(matched)
+    at = at[np.lexsort((lists_e[at], lists_m[at]))]
     ok = no_blocking_pair(cap_m, cap_e, lists_m, lists_e, prefs, start, matched)
     return Outcome(lists_m[at], lists_e[at], ok)
 
 
+@jit(nogil=True)
 def _propose(
     cap_m: IntArray,
     cap_e: IntArray,
-    lists: list[int],
-    owner: list[int],
-    prefs: list[int],
-    start: list[int],
-    seed: int,
-) -> list[list[tuple[int, int]]]:
-    """The proposal loop, kept in plain Python lists for speed."""
-    caps_m, caps_e = cap_m.tolist(), cap_e.tolist()
-    # A mentor's heap holds (preference, list position) of the offers it keeps.
-    held: list[list[tuple[int, int]]] = [[] for _ in caps_m]
-    holding = [0] * len(caps_e)
-    cursor = start[:-1]
-    free = np.random.default_rng(seed).permutation(len(caps_e)).tolist()
-    while free:
-        e = free.pop()
+    lists: IntArray,
+    owner: IntArray,
+    prefs: IntArray,
+    start: IntArray,
+    free: IntArray,
+) -> BoolArray:
+    """The proposal loop, compiled: the free mentees, last first, propose down their lists
+    (``lists`` holds the mentor, ``owner`` the mentee of each list position); each mentor
+    keeps its offers of highest preference up to its capacity, and a new offer displaces only
+    one of lower preference. True for each list position held at the end."""
+    n_m = len(cap_m)
+    # Each mentor's held offers are a min-heap of (preference, list position) in its own slice.
+    first = np.zeros(n_m + 1, np.int64)
+    for m in range(n_m):
+        first[m + 1] = first[m] + max(cap_m[m], 0)
+    heap_pref = np.empty(first[n_m], np.int64)
+    heap_at = np.empty(first[n_m], np.int64)
+    size = np.zeros(n_m, np.int64)
+    holding = np.zeros(len(cap_e), np.int64)
+    cursor = start[:-1].copy()
+    # A mentee may wait more than once; every wait but the first follows a lost offer.
+    waiting = np.empty(len(free) + len(lists), np.int64)
+    waiting[: len(free)] = free
+    n_waiting = len(free)
+    while n_waiting:
+        n_waiting -= 1
+        e = waiting[n_waiting]
         end = start[e + 1]
-        while holding[e] < caps_e[e] and cursor[e] < end:
+        while holding[e] < cap_e[e] and cursor[e] < end:
             j = cursor[e]
             cursor[e] = j + 1
             m = lists[j]
-            heap = held[m]
-            if len(heap) < caps_m[m]:
-                heapq.heappush(heap, (prefs[j], j))
+            base = first[m]
+            if size[m] < cap_m[m]:
+                _push(heap_pref, heap_at, base, size[m], prefs[j], j)
+                size[m] += 1
                 holding[e] += 1
-            elif heap and prefs[j] > heap[0][0]:
-                _, lost = heapq.heapreplace(heap, (prefs[j], j))
-                loser = owner[lost]
+            elif size[m] > 0 and prefs[j] > heap_pref[base]:
+                loser = owner[heap_at[base]]
+                _replace_least(heap_pref, heap_at, base, size[m], prefs[j], j)
                 holding[e] += 1
                 holding[loser] -= 1
-                free.append(loser)
-    return held
+                waiting[n_waiting] = loser
+                n_waiting += 1
+    matched = np.zeros(len(lists), np.bool_)
+    for m in range(n_m):
+        for i in range(first[m], first[m] + size[m]):
+            matched[heap_at[i]] = True
+    return matched
+
+
+@jit(inline="always")
+def _before(pref_a: int, at_a: int, pref_b: int, at_b: int) -> bool:
+    """Whether (pref_a, at_a) comes before (pref_b, at_b): the heaps' order."""
+    return pref_a < pref_b or (pref_a == pref_b and at_a < at_b)
+
+
+@jit(inline="always")
+def _push(heap_pref: IntArray, heap_at: IntArray, base: int, size: int, pref: int, at: int) -> None:
+    """Add (pref, at) to the heap of ``size`` entries that starts at ``base``."""
+    i = size
+    while i > 0:
+        parent = (i - 1) // 2
+        if not _before(pref, at, heap_pref[base + parent], heap_at[base + parent]):
+            break
+        heap_pref[base + i] = heap_pref[base + parent]
+        heap_at[base + i] = heap_at[base + parent]
+        i = parent
+    heap_pref[base + i] = pref
+    heap_at[base + i] = at
+
+
+@jit(inline="always")
+def _replace_least(
+    heap_pref: IntArray, heap_at: IntArray, base: int, size: int, pref: int, at: int
+) -> None:
+    """Put (pref, at) in place of the least entry of the heap and restore its order."""
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        right = child + 1
+        if right < size and _before(
+            heap_pref[base + right],
+            heap_at[base + right],
+            heap_pref[base + child],
+            heap_at[base + child],
+        ):
+            child = right
+        if not _before(heap_pref[base + child], heap_at[base + child], pref, at):
+            break
+        heap_pref[base + i] = heap_pref[base + child]
+        heap_at[base + i] = heap_at[base + child]
+        i = child
+    heap_pref[base + i] = pref
+    heap_at[base + i] = at
 
 
 def no_blocking_pair(
