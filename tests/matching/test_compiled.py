@@ -172,6 +172,12 @@ def test_the_engine_gives_the_same_answers_with_the_scan_and_without(seed: int) 
     assert sorted(zip(stable.mentee.tolist(), stable.score_int.tolist(), strict=True)) == sorted(
         zip(stable_arrays.mentee.tolist(), stable_arrays.score_int.tolist(), strict=True)
     )
+    # Each mentor's single best pair, kept for the reasons given to the unmatched.
+    spares = (stable.spare_mentor, stable.spare_score)
+    spares_arrays = (stable_arrays.spare_mentor, stable_arrays.spare_score)
+    assert sorted(zip(*(a.tolist() for a in spares), strict=True)) == sorted(
+        zip(*(a.tolist() for a in spares_arrays), strict=True)
+    )
     assert best.optimal and best_arrays.optimal
     assert best.total_score == best_arrays.total_score
     assert best.pairs == best_arrays.pairs

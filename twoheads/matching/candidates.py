@@ -32,6 +32,7 @@ from twoheads.matching.scoring import (
 )
 
 BLOCK_PAIRS = 500_000
+SCAN_ROWS = 512  # mentees per block, at least, in the compiled scan
 # From this many mentor x mentee pairs on, blocks go through the compiled scan (`compiled`).
 # Below it the arrays take a second or less, and loading the compiled code costs about 0.3 s a
 # process (several seconds to compile it the first time after an install).
@@ -228,7 +229,13 @@ def skill_block(
 
 
 def scan_rows(
-    pool: Pool, sides: compiled.Sides, plan: BlockPlan, start: int, depth: int, bar: IntArray
+    pool: Pool,
+    sides: compiled.Sides,
+    plan: BlockPlan,
+    start: int,
+    depth: int,
+    bar: IntArray,
+    one_each: bool = False,
 ) -> compiled.Found:
     """`compiled.scan` of the block of ``plan`` that starts at row ``start``."""
     rows = plan.rows[start : start + plan.step]
@@ -240,6 +247,7 @@ def scan_rows(
         (plan.right.indptr, plan.right.indices, plan.cols),
         depth,
         bar,
+        one_each,
     )
 
 
@@ -543,18 +551,27 @@ def generate(
     k_mentee = np.full(n_e, depth, np.int64)
     capacity = np.maximum(pool.capacity[pool.mentors], 1)
     mentor_tops = _MentorTops(depth * capacity if mentors else np.ones(n_m, np.int64))
+    one_each = bool(np.all(mentor_tops.limits == 1))
     valid_m = np.zeros(n_m, np.int64)
     valid_e = np.zeros(n_e, np.int64)
     keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
-    blocks = each_block(plan_groups(pool, np.arange(n_e), np.arange(n_m)))
+    plans = plan_groups(pool, np.arange(n_e), np.arange(n_m))
     sides = compiled.sides(pool) if n_m * n_e >= SCAN_FROM else None
+    if sides is not None:
+        # The scan holds no block's pairs, so its blocks are as large as the bookkeeping
+        # around each (a row of every mentor and mentee) needs to be cheap.
+        plans = [
+            replace(p, step=max(p.step, SCAN_ROWS)) if p.by_pairs and p.placed else p for p in plans
+        ]
+    blocks = each_block(plans)
 
     def scan_block(plan: BlockPlan, start: int, sides: compiled.Sides) -> _Block:
         # The compiled scan gives what the array path below finds, with each mentee's exact
-        # depth-th best as its floor, and forms no pair it does not keep.
+        # depth-th best as its floor, and forms no pair it does not keep. Where each mentor
+        # needs only its best pair, its bar also rises within the block.
         rows = plan.rows[start : start + plan.step]
         bar = mentor_tops.bar
-        found = scan_rows(pool, sides, plan, start, depth, bar)
+        found = scan_rows(pool, sides, plan, start, depth, bar, one_each)
         m_l, e_l, score = found.mentor, found.mentee, found.score
         floor_e = np.full(n_e, -1, np.int64)
         floor_e[rows] = found.floor
@@ -563,7 +580,7 @@ def generate(
         key = sort_key(score, pool.mentors[m_l], pool.mentees[e_l], seed)
         mine = np.flatnonzero(score >= floor_e[e_l])
         best = mine[top_per_group(e_l[mine], key[mine], k_mentee, ordered=False)]
-        rising = score >= bar[m_l]
+        rising = found.rising
         return _Block(
             rows=len(rows),
             valid_m=found.valid_m,

@@ -69,12 +69,14 @@ AHEAD, AHEAD_SUMS = 8, 16
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """What a scan of some mentees keeps: pairs (local positions) with their scores, each
-    mentee's ``depth``-th best score (-1 with fewer valid pairs), and everyone's valid pairs."""
+    """What a scan of some mentees keeps: pairs (local positions) with their scores and
+    whether each was at or above its mentor's bar, each mentee's ``depth``-th best score (-1
+    with fewer valid pairs), and everyone's valid pairs."""
 
     mentor: IntArray
     mentee: IntArray
     score: IntArray
+    rising: npt.NDArray[np.bool_]
     floor: IntArray
     valid_m: IntArray
     valid_e: IntArray
@@ -142,9 +144,11 @@ def scan(
     right: tuple[npt.NDArray[Any], ...],
     depth: int,
     bar: IntArray,
+    one_each: bool = False,
 ) -> Found:
     """Score every pair the index lands on for some mentees, and keep those at or above the
-    mentee's ``depth``-th best score or the mentor's ``bar``.
+    mentee's ``depth``-th best score or the mentor's ``bar``. With ``one_each`` (only each
+    mentor's single best pair is sought), a mentor's bar rises to each pair kept for it.
 
     ``rows`` is the mentees' part of the index (indptr, columns, values), then their local
     positions; ``right`` the mentors' side of the index (indptr, and for each entry the place
@@ -168,6 +172,7 @@ def scan(
         pool.size,
         depth,
         bar,
+        one_each,
     )
     return Found(*out)
 
@@ -319,6 +324,7 @@ def _scan(
     size,
     depth,
     bar,
+    one_each,
 ):
     digit, teach_at, learn_at, ones = layout[0], layout[1], layout[2], layout[3]
     digit_start = layout[4:]
@@ -359,6 +365,7 @@ def _scan(
     out_m = np.empty(room, np.int64)
     out_e = np.empty(room, np.int64)
     out_s = np.empty(room, np.int64)
+    out_r = np.empty(room, np.int64)
     n_out = 0
 
     for r in range(n_rows):
@@ -471,7 +478,9 @@ def _scan(
                 far = min(1.0, (m_depth + e_depth - 2 * d) / far_steps)
             reach = apart + chart_share * far
             score = np.int64(np.rint((wb * benefit + wc * compatibility + wr * reach) * scale))
-            found_col[n_found] = m
+            found_col[n_found] = j
+            if one_each and score > acc[j, 2]:
+                acc[j, 2] = score
             found_score[n_found] = score
             n_found += 1
             # The mentee's best ``depth`` scores so far, the lowest at the root.
@@ -487,22 +496,26 @@ def _scan(
         cut = heap[0] if n_valid >= depth and depth > 0 else -1
         floor[r] = cut
         for f in range(n_found):
-            m = found_col[f]
+            j = found_col[f]
             score = found_score[f]
-            if score >= cut or score >= bar[m]:
+            rising = score >= acc[j, 2]
+            if score >= cut or rising:
                 if n_out == len(out_m):
                     out_m = _grown(out_m)
                     out_e = _grown(out_e)
                     out_s = _grown(out_s)
-                out_m[n_out] = m
+                    out_r = _grown(out_r)
+                out_m[n_out] = acc[j, 3]
                 out_e[n_out] = e
                 out_s[n_out] = score
+                out_r[n_out] = rising
                 n_out += 1
 
     valid_m = np.zeros(m_table.shape[0], np.int64)
     for j in range(n_cols):
         valid_m[cols[j]] += acc[j, 1]
-    return out_m[:n_out].copy(), out_e[:n_out].copy(), out_s[:n_out].copy(), floor, valid_m, valid_e
+    found = out_m[:n_out].copy(), out_e[:n_out].copy(), out_s[:n_out].copy()
+    return *found, out_r[:n_out] != 0, floor, valid_m, valid_e
 
 
 @jit(inline="always")
