@@ -644,7 +644,7 @@ def generate(
         done += block.rows
         if progress:
             progress(done / max(n_e, 1), "scoring candidate pairs")
-    del blocks  # the plans' copies of the skill matrices, before the pairs are put together
+    del blocks, plans  # the plans' copies of the skill matrices, before the pairs are put together
     tm, te, ts = mentor_tops.best()
     kth_m = np.full(n_m, NONE, np.int64)
     _record_kth(kth_m, tm, ts, valid_m > mentor_tops.limits)
