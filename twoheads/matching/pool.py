@@ -14,6 +14,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from twoheads.matching import skillpairs
+from twoheads.matching.arrays import distinct_rows
 from twoheads.matching.model import MatchInputError, Person, Rules
 from twoheads.matching.skillpairs import SkillPairs
 from twoheads.matching.skills import SkillFolder
@@ -322,8 +323,8 @@ def _week_table(availability: WordArray) -> tuple[CodeArray, FloatArray | None]:
 
     Most people share a handful of patterns, so a lookup replaces a popcount per pair.
     """
-    patterns, inverse = np.unique(availability, axis=0, return_inverse=True)
-    week: CodeArray = inverse.ravel().astype(np.int32)
+    patterns, _, inverse = distinct_rows(availability)
+    week: CodeArray = inverse.astype(np.int32)
     if len(patterns) > MAX_WEEK_PATTERNS:
         return week, None
     both = patterns[:, None, :] & patterns[None, :, :]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from twoheads.matching.arrays import distinct_rows
 from twoheads.matching.pool import (
     SLOT_MINUTES,
     BoolArray,
@@ -290,10 +291,8 @@ def own_value_classes(pool: Pool, people: IntArray) -> tuple[IntArray, IntArray]
     values += list(pool.languages[people].view(np.int64).T)
     if pool.overlap_table is not None:
         values.append(pool.week[people])
-    _, first, inverse = np.unique(
-        np.stack(values, axis=1), axis=0, return_index=True, return_inverse=True
-    )
-    return inverse.ravel(), first
+    _, first, inverse = distinct_rows(np.stack(values, axis=1))
+    return inverse, first
 
 
 def allowed_by_own_values(pool: Pool, mentor: IntArray, mentee: IntArray) -> BoolArray:
