@@ -32,16 +32,14 @@ def distinct_rows(
     Here each row is mixed into one number and those are sorted instead; the rows are then
     checked against their distinct rows, and any clash of numbers goes the numpy way.
     """
-    if rows.ndim != 2 or not len(rows) or rows.shape[1] > len(_MIX):
-        patterns, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
-        return patterns, first, inverse.ravel()
-    mixed = (rows.astype(np.uint64) * _MIX[: rows.shape[1]]).sum(axis=1, dtype=np.uint64)
-    _, first, inverse = np.unique(mixed, return_index=True, return_inverse=True)
-    if not np.array_equal(rows[first][inverse], rows):
-        patterns, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
-        return patterns, first, inverse.ravel()
-    # np.unique orders the distinct rows column by column, the first column first.
-    order = np.lexsort(rows[first].T[::-1])
-    rank = np.empty(len(order), np.int64)
-    rank[order] = np.arange(len(order))
-    return rows[first[order]], first[order], rank[inverse.ravel()]
+    if rows.ndim == 2 and len(rows) and rows.shape[1] <= len(_MIX):
+        mixed = (rows.astype(np.uint64) * _MIX[: rows.shape[1]]).sum(axis=1, dtype=np.uint64)
+        _, first, inverse = np.unique(mixed, return_index=True, return_inverse=True)
+        if np.array_equal(rows[first][inverse], rows):
+            # np.unique orders the distinct rows column by column, the first column first.
+            order = np.lexsort(rows[first].T[::-1])
+            rank = np.empty(len(order), np.int64)
+            rank[order] = np.arange(len(order))
+            return rows[first[order]], first[order], rank[inverse.ravel()]
+    patterns, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    return patterns, first, inverse.ravel()

@@ -84,6 +84,12 @@ class BlockPlan:
     by_pairs: bool = False
 
     @property
+    def scannable(self) -> bool:
+        """Whether the compiled scan can take this plan's blocks: every pair comes from the
+        index of skill pairs and is placed by class."""
+        return self.by_pairs and self.placed
+
+    @property
     def starts(self) -> range:
         """The first row of each block."""
         return range(0, len(self.rows), self.step)
@@ -560,9 +566,7 @@ def generate(
     if sides is not None:
         # The scan holds no block's pairs, so its blocks are as large as the bookkeeping
         # around each (a row of every mentor and mentee) needs to be cheap.
-        plans = [
-            replace(p, step=max(p.step, SCAN_ROWS)) if p.by_pairs and p.placed else p for p in plans
-        ]
+        plans = [replace(p, step=max(p.step, SCAN_ROWS)) if p.scannable else p for p in plans]
     blocks = each_block(plans)
 
     def scan_block(plan: BlockPlan, start: int, sides: compiled.Sides) -> _Block:
@@ -591,7 +595,7 @@ def generate(
 
     def score_block(item: tuple[BlockPlan, int]) -> _Block:
         plan, start = item
-        if sides is not None and plan.by_pairs and plan.placed:
+        if sides is not None and plan.scannable:
             return scan_block(plan, start, sides)
         m_l, e_l, teach, learn = skill_block(pool, plan, start)
         part = partial_scores(

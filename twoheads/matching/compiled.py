@@ -58,7 +58,9 @@ from twoheads.matching.skillpairs import SkillPairs
     FLOW_SCALE,
     WORDS,
 ) = range(11)
-ROW_WORDS = 3  # the interests' first 64-bit words kept in each row (two int32 halves each)
+# The interests' first 64-bit words kept in each row, two int32 halves each; `_scan` compares
+# exactly three, one by one.
+ROW_WORDS = 3
 FIELDS = 16
 Table = npt.NDArray[np.int32]
 # Each mentee's mentors are read this many pairs ahead of scoring them, and the sums' entries
