@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twoheads.matching import explain, reasons, stable
+from twoheads.matching import collector, explain, reasons, stable
 from twoheads.matching.candidates import (
     NONE,
     BlockPlan,
@@ -50,6 +50,7 @@ SUGGEST_DEPTH = 10
 Progress = Callable[[float, str], None]
 
 
+@collector.paused()
 def match(
     people: Sequence[Person] | Pool,
     rules: Rules | None = None,
@@ -317,14 +318,11 @@ class _Run:
         self._tell(0.95, "writing explanations")
         scored = evaluate(self.pool, self.pool.mentors[mentor], self.pool.mentees[mentee])
         order = np.lexsort((scored.mentee, scored.mentor))
-        teaches = explain.flows_of_pairs(self.pool, scored.mentor[order], scored.mentee[order])
-        learns = explain.flows_of_pairs(self.pool, scored.mentee[order], scored.mentor[order])
-        pairs = [
-            _pair(self.pool, scored, int(i), locked=False, flows=(teach, learn))
-            for i, teach, learn in zip(order, teaches, learns, strict=True)
-        ]
-        locked = self.locked
-        pairs += [_pair(self.pool, locked, i, locked=True) for i in range(len(locked.mentor))]
+        scored = scored.take(order)
+        teaches = explain.flows_of_pairs(self.pool, scored.mentor, scored.mentee)
+        learns = explain.flows_of_pairs(self.pool, scored.mentee, scored.mentor)
+        pairs = _pairs(self.pool, scored, locked=False, flows=(teaches, learns))
+        pairs += _pairs(self.pool, self.locked, locked=True)
         # The candidates and spare pairs hold each person's best valid pair.
         known = reasons.Known(
             cands.valid_mentor,
@@ -391,35 +389,59 @@ def _position(pool: Pool, person_id: str, role: str) -> int:
     return where
 
 
-def _pair(
+def _pairs(
     pool: Pool,
     scored: Scored,
-    i: int,
     *,
     locked: bool,
-    flows: tuple[tuple[explain.Skill, ...], tuple[explain.Skill, ...]] | None = None,
-) -> PairResult:
-    m, e = int(scored.mentor[i]), int(scored.mentee[i])
-    broken = explain.broken_text(pool, scored, i) if locked else ()
-    teaches, learns = flows or (explain.flows(pool, m, e), explain.flows(pool, e, m))
-    text = explain.pair_text(pool, scored, i, teaches, learns)
-    if locked:
-        text = "Locked by the programme manager. " + text
-        if broken:
-            text += " It breaks: " + "; ".join(broken) + "."
-    return PairResult(
-        mentor=pool.people[m].id,
-        mentee=pool.people[e].id,
-        score=float(scored.score[i]),
-        components=scored.components(i),
-        explanation=text,
-        teaches=teaches,
-        learns=learns,
-        shared_interests=explain.shared_interests(pool, m, e),
-        overlap_hours=float(scored.overlap_hours[i]),
-        locked=locked,
-        broken_rules=broken,
+    flows: tuple[Sequence[tuple[explain.Skill, ...]], Sequence[tuple[explain.Skill, ...]]]
+    | None = None,
+) -> list[PairResult]:
+    """The pairs of ``scored`` as results, with their explanations; ``flows`` are the skills
+    flowing each way, pair by pair, when already known."""
+    mentors, mentees = scored.mentor.tolist(), scored.mentee.tolist()
+    if flows is None:
+        flows = (
+            [explain.flows(pool, m, e) for m, e in zip(mentors, mentees, strict=True)],
+            [explain.flows(pool, e, m) for m, e in zip(mentors, mentees, strict=True)],
+        )
+    teaches, learns = flows
+    interests = [
+        explain.shared_interests(pool, m, e) for m, e in zip(mentors, mentees, strict=True)
+    ]
+    texts = explain.pair_texts(pool, scored, teaches, learns, interests)
+    rows = zip(
+        mentors,
+        mentees,
+        scored.score.tolist(),
+        scored.overlap_hours.tolist(),
+        scored.all_components(),
+        texts,
+        strict=True,
     )
+    out = []
+    for i, (m, e, score, hours, components, text) in enumerate(rows):
+        broken = explain.broken_text(pool, scored, i) if locked else ()
+        if locked:
+            text = "Locked by the programme manager. " + text
+            if broken:
+                text += " It breaks: " + "; ".join(broken) + "."
+        out.append(
+            PairResult(
+                mentor=pool.people[m].id,
+                mentee=pool.people[e].id,
+                score=score,
+                components=components,
+                explanation=text,
+                teaches=teaches[i],
+                learns=learns[i],
+                shared_interests=interests[i],
+                overlap_hours=hours,
+                locked=locked,
+                broken_rules=broken,
+            )
+        )
+    return out
 
 
 def _suggestion(pool: Pool, scored: Scored, i: int, side: str, rank: int) -> Suggestion:
@@ -435,6 +457,7 @@ def _suggestion(pool: Pool, scored: Scored, i: int, side: str, rank: int) -> Sug
     )
 
 
+@collector.paused()
 def suggest(
     people: Sequence[Person] | Pool,
     rules: Rules | None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from twoheads.matching.pool import Pool
@@ -53,31 +55,60 @@ def pair_text(
     teaches: tuple[Skill, ...] | None = None,
     learns: tuple[Skill, ...] | None = None,
 ) -> str:
-    """The explanation shown with a pair."""
+    """The explanation shown with pair i."""
     m, e = int(scored.mentor[i]), int(scored.mentee[i])
-    mentor, mentee = pool.people[m], pool.people[e]
     teaches = flows(pool, m, e) if teaches is None else teaches
     learns = flows(pool, e, m) if learns is None else learns
-    parts = [
-        f"{mentor.label} can teach {mentee.label}: {skill_list(teaches)}."
-        if teaches
-        else f"{mentor.label} offers nothing {mentee.label} asked for.",
-        f"{mentee.label} can teach {mentor.label}: {skill_list(learns)}."
-        if learns
-        else f"{mentee.label} offers nothing {mentor.label} asked for.",
-    ]
-    interests = shared_interests(pool, m, e)
-    if interests:
-        parts.append(f"Shared interests: {', '.join(interests)}.")
-    parts.append(f"{_hours(float(scored.overlap_hours[i]))} a week when both are available.")
-    parts.append(reach_text(pool, m, e, int(scored.distance[i])))
-    wb, wc, wr = pool.rules.weights.normalised()
-    parts.append(
-        f"Score {scored.score[i]:.2f} = benefit {scored.benefit[i]:.2f} x {wb:.2f}"
-        f" + compatibility {scored.compatibility[i]:.2f} x {wc:.2f}"
-        f" + reach {scored.reach[i]:.2f} x {wr:.2f}."
+    one = scored.take(np.array([i]))
+    return pair_texts(pool, one, [teaches], [learns], [shared_interests(pool, m, e)])[0]
+
+
+def pair_texts(
+    pool: Pool,
+    scored: Scored,
+    teaches: Sequence[tuple[Skill, ...]],
+    learns: Sequence[tuple[Skill, ...]],
+    interests: Sequence[tuple[str, ...]],
+) -> list[str]:
+    """The explanation shown with each pair of ``scored``, given the skills flowing each way
+    and the shared interests of each."""
+    wb, wc, wr = (f"{w:.2f}" for w in pool.rules.weights.normalised())
+    people = pool.people
+    rows = zip(
+        scored.mentor.tolist(),
+        scored.mentee.tolist(),
+        scored.score.tolist(),
+        scored.benefit.tolist(),
+        scored.compatibility.tolist(),
+        scored.reach.tolist(),
+        scored.overlap_hours.tolist(),
+        scored.distance.tolist(),
+        teaches,
+        learns,
+        interests,
+        strict=True,
     )
-    return " ".join(parts)
+    out = []
+    for m, e, score, benefit, compatibility, reach, hours, distance, teach, learn, shared in rows:
+        mentor, mentee = people[m].label, people[e].label
+        parts = [
+            f"{mentor} can teach {mentee}: {skill_list(teach)}."
+            if teach
+            else f"{mentor} offers nothing {mentee} asked for.",
+            f"{mentee} can teach {mentor}: {skill_list(learn)}."
+            if learn
+            else f"{mentee} offers nothing {mentor} asked for.",
+        ]
+        if shared:
+            parts.append(f"Shared interests: {', '.join(shared)}.")
+        parts.append(f"{_hours(hours)} a week when both are available.")
+        parts.append(reach_text(pool, m, e, distance))
+        parts.append(
+            f"Score {score:.2f} = benefit {benefit:.2f} x {wb}"
+            f" + compatibility {compatibility:.2f} x {wc} + reach {reach:.2f} x {wr}."
+        )
+        out.append(" ".join(parts))
+    return out
 
 
 def _hours(hours: float) -> str:

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from twoheads.matching import skillpairs
+from twoheads.matching import collector, skillpairs
 from twoheads.matching.arrays import distinct_rows
 from twoheads.matching.model import MatchInputError, Person, Rules
 from twoheads.matching.skillpairs import SkillPairs
@@ -102,6 +102,7 @@ class Pool:
         return np.asarray(self.forbidden[where] == keys)
 
 
+@collector.paused()
 def compile_pool(people: Sequence[Person], rules: Rules) -> Pool:
     """Compile people and rules into a Pool; raise MatchInputError on inconsistent input."""
     people = tuple(people)

@@ -113,17 +113,25 @@ def _side(
         for pos, m, e, score in zip(best_at, best_m, best_e, shown, strict=True)
     }
     taught, teaches = _flows(pool, role, rows, mutual)
+    columns = zip(
+        side[rows].tolist(),
+        taught.tolist(),
+        teaches.tolist(),
+        mutual.tolist(),
+        valid.tolist(),
+        strict=True,
+    )
+    removed = {k: v.astype(np.int64).tolist() for k, v in broken.items()}
     reasons: list[Unmatched] = []
-    for pos, r in enumerate(rows.tolist()):
+    for pos, (person, can_learn, can_teach, n_mutual, n_valid) in enumerate(columns):
         stats = _Stats(
-            teach=bool(taught[pos]),
-            learn=bool(teaches[pos]),
-            mutual=int(mutual[pos]),
-            valid=int(valid[pos]),
-            broken={k: int(v[pos]) for k, v in broken.items()},
+            teach=can_learn,
+            learn=can_teach,
+            mutual=n_mutual,
+            valid=n_valid,
+            broken={k: v[pos] for k, v in removed.items()},
             best=best.get(pos),
         )
-        person = int(side[r])
         text = stats.reason(pool, person, role, partners)
         reasons.append(Unmatched(id=pool.people[person].id, role=role, reason=text))
     return reasons
@@ -261,13 +269,12 @@ class _Stats:
         gives, takes = ("learn", "teach") if role == "mentee" else ("teach", "learn")
         if pool.capacity[person] == 0:
             return "Their capacity is 0, so they take no partner this time."
-        wants = explain.missing_skills(pool, person, "wants")
-        offers = explain.missing_skills(pool, person, "offers")
-        if not wants:
+        if pool.wants.indptr[person] == pool.wants.indptr[person + 1]:
             return "They listed no skills they want to learn; add some to their profile."
         if not getattr(self, takes):
-            return f"No {other} offers any of: {wants}."
+            return f"No {other} offers any of: {explain.missing_skills(pool, person, 'wants')}."
         if pool.rules.require_mutual and not getattr(self, gives):
+            offers = explain.missing_skills(pool, person, "offers")
             if not offers:
                 return (
                     "They listed no skills they offer, and the programme requires mutual benefit."

@@ -22,6 +22,8 @@ INTEREST_SHARE, STYLE_SHARE, TIME_SHARE = 0.4, 0.3, 0.3
 FULL_OVERLAP_HOURS = 4.0
 DEPARTMENT_SHARE, SITE_SHARE, CHART_SHARE = 0.4, 0.2, 0.4
 FAR_IN_CHART = 6
+# The components of a pair, in the order pages and files show them.
+COMPONENTS = ("teach", "learn", "benefit", "compatibility", "reach")
 RULES = (
     "mutual",
     "level",
@@ -82,13 +84,12 @@ class Scored:
 
     def components(self, i: int) -> dict[str, float]:
         """The named components of pair i, as shown to people."""
-        return {
-            "teach": float(self.teach[i]),
-            "learn": float(self.learn[i]),
-            "benefit": float(self.benefit[i]),
-            "compatibility": float(self.compatibility[i]),
-            "reach": float(self.reach[i]),
-        }
+        return {name: float(getattr(self, name)[i]) for name in COMPONENTS}
+
+    def all_components(self) -> list[dict[str, float]]:
+        """`components` of every pair, in order."""
+        columns = [getattr(self, name).tolist() for name in COMPONENTS]
+        return [dict(zip(COMPONENTS, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def skill_flow(pool: Pool, mentor: IntArray, mentee: IntArray) -> tuple[FloatArray, FloatArray]:
