@@ -5,6 +5,12 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["match"]:
+        # The engine's command needs no database and no settings, so none are loaded: it
+        # works on a machine where the web application was never configured.
+        from twoheads.matching.cli import main as match
+
+        sys.exit(match(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twoheads.settings")
     from django.core.management import execute_from_command_line
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +36,12 @@ def test_it_writes_json(files: tuple[Path, Path], tmp_path: Path) -> None:
     assert main([str(files[0]), "--rules", str(files[1]), "-o", str(out)]) == 0
     data = json.loads(out.read_text())
     assert [(p["mentor"], p["mentee"]) for p in data["pairs"]] == [("priya", "margaret")]
+    # One line per pair and per unmatched person, so that a large file reads line by line.
+    lines = out.read_text().splitlines()
+    assert [json.loads(line.strip().rstrip(",")) for line in lines if "explanation" in line] == (
+        data["pairs"]
+    )
+    assert sum('"reason"' in line for line in lines) == len(data["unmatched"]) == 2
     assert set(data["pairs"][0]["components"]) == {
         "teach",
         "learn",
@@ -90,3 +99,26 @@ def test_stable_mode_reports_stability(files: tuple[Path, Path], tmp_path: Path)
     out = tmp_path / "pairs.json"
     assert main([str(files[0]), "--rules", str(files[1]), "--mode", "stable", "-o", str(out)]) == 0
     assert json.loads(out.read_text())["summary"]["stable"] is True
+
+
+def test_the_console_command_runs_without_any_settings(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """`twoheads match` on a machine where the web application was never configured."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_DEBUG")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    out = tmp_path / "pairs.json"
+    command = [sys.executable, "-m", "twoheads", "match", str(files[0]), "-o", str(out)]
+    done = subprocess.run(
+        [*command, "--rules", str(files[1])], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text())["summary"]["pairs"] == 1
+    bad = subprocess.run(
+        [sys.executable, "-m", "twoheads", "match", str(tmp_path / "missing.csv")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2
+    assert "missing.csv" in bad.stderr

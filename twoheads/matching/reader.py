@@ -9,6 +9,7 @@ database; everything named with an underscore here is private to the engine.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from twoheads.matching import collector
 from twoheads.matching.model import InputProblem, MatchInputError, Person, Rules, Weights
 
 COLUMNS = (
@@ -123,6 +125,7 @@ def _org_chart_only(person: Person) -> Person:
     return Person(**fields)
 
 
+@collector.paused()
 def read_rows(
     source: Source, filename: str | None = None, *, known_ids: Iterable[str] | None = None
 ) -> tuple[list[PersonRow], list[str]]:
@@ -141,7 +144,8 @@ def read_rows(
         for col in header
         if col not in COLUMNS and not col.startswith(STYLE_PREFIX)
     ]
-    rows = [_person_row(num, rec, problems) for num, rec in records]
+    styles = tuple(col for col in header if col.startswith(STYLE_PREFIX))
+    rows = [_person_row(num, rec, styles, problems) for num, rec in records]
     _check_unique(rows, problems)
     _check_managers(rows, problems, known_ids)
     problems.raise_if_any()
@@ -322,7 +326,10 @@ def _header(records: list[Record], problems: _Problems) -> list[str]:
     return header
 
 
-def _person_row(num: int, rec: dict[str, str], problems: _Problems) -> PersonRow | None:
+def _person_row(
+    num: int, rec: dict[str, str], styles: tuple[str, ...], problems: _Problems
+) -> PersonRow | None:
+    """One row as a person; ``styles`` are the file's `style:` columns."""
     before = len(problems.items)
     check = _RowChecker(num, rec, problems)
     role = check.choice("role", ROLES, lower=True)
@@ -350,7 +357,7 @@ def _person_row(num: int, rec: dict[str, str], problems: _Problems) -> PersonRow
         "exclude": frozenset(check.ids("exclude")),
         "past_partners": frozenset(check.ids("past_partners")),
         "ranking": check.ids("ranking"),
-        "style": check.style(),
+        "style": check.style(styles),
     }
     if len(problems.items) > before:
         return None
@@ -402,7 +409,7 @@ class _RowChecker:
         return value
 
     def words(self, column: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(w.strip().lower() for w in _split(self.rec.get(column, ""))))
+        return tuple(dict.fromkeys(w.lower() for w in _split(self.rec.get(column, ""))))
 
     def ids(self, column: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(_split(self.rec.get(column, ""))))
@@ -411,12 +418,13 @@ class _RowChecker:
         out: dict[str, int] = {}
         what = "level" if column == "offers" else "priority"
         for item in _split(self.rec.get(column, "")):
-            skill, _, number = item.rpartition(":") if ":" in item else (item, "", "2")
-            value = self.integer(column, 1, 3, number.strip()) if skill.strip() else None
-            if not skill.strip():
+            skill, number = _skill_item(item)
+            if not skill:
                 self.bad(column, item, f'is not like "skill" or "skill:{what}"')
-            elif value is not None:
-                out[skill.strip()] = value
+                continue
+            value = self.integer(column, 1, 3, number)
+            if value is not None:
+                out[skill] = value
         return tuple(out.items())
 
     def availability(self) -> tuple[tuple[int, int, int], ...]:
@@ -435,10 +443,11 @@ class _RowChecker:
             return 1
         return self.integer("capacity", 1, MAX_CAPACITY, value) or 1
 
-    def style(self) -> tuple[tuple[str, int], ...]:
+    def style(self, columns: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
         out: list[tuple[str, int]] = []
-        for column, value in self.rec.items():
-            if column.startswith(STYLE_PREFIX) and value:
+        for column in columns:
+            value = self.rec.get(column, "")
+            if value:
                 number = self.integer(column, 1, 5, value)
                 if number is not None:
                     out.append((column[len(STYLE_PREFIX) :].strip(), number))
@@ -446,7 +455,15 @@ class _RowChecker:
 
 
 def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(";") if part.strip()]
+    return [part for part in map(str.strip, value.split(";")) if part]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _skill_item(item: str) -> tuple[str, str]:
+    """`skill` or `skill:2` as (skill, the number's text); the number is 2 when not given.
+    The same few thousand items come back row after row, so each is split once."""
+    skill, _, number = item.rpartition(":") if ":" in item else (item, "", "2")
+    return skill.strip(), number.strip()
 
 
 _ZONES: dict[str, bool] = {}
