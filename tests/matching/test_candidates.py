@@ -430,6 +430,41 @@ def test_a_mentors_bar_never_passes_its_best_and_trails_them_by_less_than_a_step
     assert got == expected
 
 
+@SOME
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3)), max_size=30),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_each_mentors_single_best_is_kept_exactly_as_the_general_tops_keep_it(
+    blocks: list[list[tuple[int, int]]],
+) -> None:
+    """With every limit one (stable mode), `_MentorBest` keeps what `_MentorTops` keeps, the
+    first of equal keys included, and its bar is each mentor's best score so far."""
+    best = candidates._MentorBest(5)
+    tops = candidates._MentorTops(np.ones(5, np.int64))
+    seen: list[tuple[int, int]] = []
+    for block in blocks:
+        mentor = np.array([m for m, _ in block], np.int64)
+        # Few distinct keys, so that equal keys are common: the first of them must stay.
+        key = np.array([k for _, k in block], np.int64) << candidates.TIE_BITS
+        mentee = np.arange(len(seen), len(seen) + len(block), dtype=np.int64)
+        seen += [(m, k) for m, k in zip(mentor.tolist(), key.tolist(), strict=True)]
+        given, before = best.bar, best.bar.copy()
+        best.add(mentor, mentee, key)
+        tops.add(mentor, mentee, key)
+        for m in range(5):
+            mine = [k for owner, k in seen if owner == m]
+            assert best.bar[m] == (max(mine) >> candidates.TIE_BITS if mine else 0)
+        assert np.array_equal(given, before)  # the bar a block was given never changes
+    got = set(zip(*(a.tolist() for a in best.best()), strict=True))
+    expected = set(zip(*(a.tolist() for a in tops.best()), strict=True))
+    assert got == expected
+    assert {m for m, _, _ in got} == {m for m, _ in seen}
+
+
 def twisted(people: list[Person], twist: str) -> list[Person]:
     """``people`` with one twist: "reporting" (two mentees in three report to a mentor),
     "managed by mentees" (two mentors in three report to a mentee), "exclusions" (every mentee

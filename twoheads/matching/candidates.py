@@ -523,6 +523,37 @@ class _MentorTops:
         return mentor[keep], mentee[keep].astype(np.int64), key[keep] >> TIE_BITS
 
 
+class _MentorBest:
+    """Each mentor's single best pair so far, exactly: what `_MentorTops` keeps when every
+    limit is one, as in stable mode, without storing the pairs or counting steps. The bar is
+    the best score so far, so a block sends on only the pairs that reach it."""
+
+    def __init__(self, count: int) -> None:
+        self.limits = np.ones(count, np.int64)
+        self.key = np.full(count, -1, np.int64)  # keys are never negative
+        self.mentee = np.zeros(count, np.int64)
+        self.bar = np.zeros(count, np.int64)
+
+    def add(self, mentor: IntArray, mentee: IntArray, key: IntArray) -> None:
+        if not len(mentor):
+            return
+        # Each mentor's best here, the first of equal keys; an equal key seen before stays.
+        order = np.lexsort((np.arange(len(key)), -key, mentor))
+        first = order[np.r_[True, mentor[order][1:] != mentor[order][:-1]]]
+        better = first[key[first] > self.key[mentor[first]]]
+        self.key[mentor[better]] = key[better]
+        self.mentee[mentor[better]] = mentee[better]
+        # A new array, as blocks being scored hold the one they were given.
+        bar = self.bar.copy()
+        bar[mentor[better]] = key[better] >> TIE_BITS
+        self.bar = bar
+
+    def best(self) -> tuple[IntArray, IntArray, IntArray]:
+        """Each mentor's best pair, as (mentor, mentee, score), for mentors with any."""
+        has = np.flatnonzero(self.key >= 0)
+        return has, self.mentee[has], self.key[has] >> TIE_BITS
+
+
 @dataclass(frozen=True, slots=True)
 class _Block:
     """What scoring one block of mentees gives: everyone's valid pairs in it, the mentees'
@@ -556,8 +587,10 @@ def generate(
     n_m, n_e = len(pool.mentors), len(pool.mentees)
     k_mentee = np.full(n_e, depth, np.int64)
     capacity = np.maximum(pool.capacity[pool.mentors], 1)
-    mentor_tops = _MentorTops(depth * capacity if mentors else np.ones(n_m, np.int64))
-    one_each = bool(np.all(mentor_tops.limits == 1))
+    limits = depth * capacity if mentors else np.ones(n_m, np.int64)
+    # Where each mentor needs only its best pair, that pair is kept exactly from the start.
+    one_each = bool(np.all(limits == 1))
+    mentor_tops = _MentorBest(n_m) if one_each else _MentorTops(limits)
     valid_m = np.zeros(n_m, np.int64)
     valid_e = np.zeros(n_e, np.int64)
     keep_e: list[tuple[IntArray, IntArray, IntArray]] = []
