@@ -8,9 +8,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
+from bench import generator
 from twoheads.matching.cli import main
 
 PEOPLE = """id,name,role,level,department,offers,wants,interests
@@ -122,3 +124,39 @@ def test_the_console_command_runs_without_any_settings(
     )
     assert bad.returncode == 2
     assert "missing.csv" in bad.stderr
+
+
+def test_a_long_run_shows_its_progress_and_a_short_one_does_not(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = generator.pool(1000, 1000, seed=3)
+    styles = [question for question, _ in people[-1].style]
+    path = tmp_path / "hr-export.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["id", "role", "department", "site", "manager_id", "level", "timezone"]
+            + ["languages", "offers", "wants", "interests", "capacity"]
+            + [f"style:{q}" for q in styles]
+        )
+        for p in people:
+            answers = dict(p.style)
+            writer.writerow(
+                [p.id, p.role, p.department, p.site, p.manager_id or "", p.level, p.timezone]
+                + [";".join(p.languages)]
+                + [";".join(f"{s}:{n}" for s, n in items) for items in (p.offers, p.wants)]
+                + [";".join(sorted(p.interests)), p.capacity]
+                + [answers.get(q, "") for q in styles]
+            )
+    with mock.patch("twoheads.matching.cli.READING_NOTICE_BYTES", 1):
+        assert main([str(path), "-o", str(tmp_path / "pairs.json")]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "[  0%] reading hr-export.csv"
+    assert lines[1] == f"[  0%] preparing {len(people):,} people"
+    assert "[100%] done" in lines
+    assert lines[-1].startswith(
+        f"{json.loads((tmp_path / 'pairs.json').read_text())['summary']['pairs']} pairs"
+    )
+    # Four people: no progress, only the closing line.
+    assert main([str(files[0]), "-o", str(tmp_path / "small.json")]) == 0
+    assert len(capsys.readouterr().err.splitlines()) == 1

@@ -21,6 +21,8 @@ from twoheads.matching.reader import read_people, read_rules
 
 EXIT_INVALID = 2
 CANDIDATE_LIMIT = 5000
+PROGRESS_FROM = 2000  # people in the file from which a run shows its progress on stderr
+READING_NOTICE_BYTES = 5 * 2**20  # files from this size are announced before they are read
 
 
 def parser() -> argparse.ArgumentParser:
@@ -50,8 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.output and Path(args.output).suffix.lower() not in (".json", ".csv"):
         return _fail(f"{args.output}: the output must end in .json or .csv")
     try:
+        if _size(args.people) >= READING_NOTICE_BYTES:
+            _say(0.0, f"reading {Path(args.people).name}")
         people, warnings = read_people(args.people)
         rules = read_rules(args.rules) if args.rules else read_rules(None)
+        progress = _progress(len(people))
+        if progress:
+            _say(0.0, f"preparing {len(people):,} people")
         pool = compile_pool(people, rules)
         result = match(
             pool,
@@ -60,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             top_k=args.top,
             time_limit=args.time_limit,
-            progress=_progress(len(people)),
+            progress=progress,
         )
     except MatchInputError as exc:
         return _fail(str(exc))
@@ -83,7 +90,7 @@ def _fail(message: str) -> int:
 
 def _progress(size: int) -> Progress | None:
     """Progress lines on stderr, only for runs long enough to need them."""
-    if size < 2000:
+    if size < PROGRESS_FROM:
         return None
     last = [-1]
 
@@ -91,9 +98,21 @@ def _progress(size: int) -> Progress | None:
         step = int(fraction * 10)
         if step != last[0]:
             last[0] = step
-            print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+            _say(fraction, message)
 
     return tell
+
+
+def _say(fraction: float, message: str) -> None:
+    print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+
+def _size(path: str) -> int:
+    """The file's size in bytes; 0 when it cannot be read (the reader then says why)."""
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
 
 
 def _write(path: str, text: str) -> None:
