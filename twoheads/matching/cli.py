@@ -18,6 +18,7 @@ from twoheads.matching.engine import MODES, match
 from twoheads.matching.model import MatchInputError, MatchResult
 from twoheads.matching.pool import Pool, compile_pool
 from twoheads.matching.reader import read_people, read_rules
+from twoheads.matching.scoring import COMPONENTS
 
 EXIT_INVALID = 2
 CANDIDATE_LIMIT = 5000
@@ -151,11 +152,7 @@ def _render(result: MatchResult, suffix: str) -> str:
             "mentor",
             "mentee",
             "score",
-            "teach",
-            "learn",
-            "benefit",
-            "compatibility",
-            "reach",
+            *COMPONENTS,
             "explanation",
             "id",
             "role",
@@ -170,7 +167,7 @@ def _render(result: MatchResult, suffix: str) -> str:
                 p.mentor,
                 p.mentee,
                 f"{p.score:.6f}",
-                *(f"{c[k]:.6f}" for k in ("teach", "learn", "benefit", "compatibility", "reach")),
+                *(f"{c[k]:.6f}" for k in COMPONENTS),
                 p.explanation,
                 "",
                 "",
@@ -178,7 +175,7 @@ def _render(result: MatchResult, suffix: str) -> str:
             ]
         )
     for s in result.suggestions:
-        blanks = [""] * 5
+        blanks = [""] * len(COMPONENTS)
         writer.writerow(
             [
                 "suggestion",

@@ -421,8 +421,9 @@ def _pairs(
     )
     out = []
     for i, (m, e, score, hours, components, text) in enumerate(rows):
-        broken = explain.broken_text(pool, scored, i) if locked else ()
+        broken: tuple[str, ...] = ()
         if locked:
+            broken = explain.broken_text(pool, scored, i)
             text = "Locked by the programme manager. " + text
             if broken:
                 text += " It breaks: " + "; ".join(broken) + "."

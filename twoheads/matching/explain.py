@@ -250,6 +250,12 @@ def missing_skills(pool: Pool, person: int, field: str) -> str:
     return ", ".join(sorted(pool.skill_names[s] for s in found))
 
 
+def lists_skills(pool: Pool, person: int, field: str) -> bool:
+    """Whether a person listed any wanted or offered skills (`missing_skills` is not empty)."""
+    matrix = pool.wants if field == "wants" else pool.offers
+    return bool(matrix.indptr[person + 1] > matrix.indptr[person])
+
+
 def score_words(value: float) -> str:
     """A score as people read it."""
     return f"{value:.2f}"

@@ -269,7 +269,7 @@ class _Stats:
         gives, takes = ("learn", "teach") if role == "mentee" else ("teach", "learn")
         if pool.capacity[person] == 0:
             return "Their capacity is 0, so they take no partner this time."
-        if pool.wants.indptr[person] == pool.wants.indptr[person + 1]:
+        if not explain.lists_skills(pool, person, "wants"):
             return "They listed no skills they want to learn; add some to their profile."
         if not getattr(self, takes):
             return f"No {other} offers any of: {explain.missing_skills(pool, person, 'wants')}."
