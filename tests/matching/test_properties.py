@@ -142,15 +142,22 @@ def test_optimal_equals_brute_force_on_tiny_pools(people: list[Person], rules: R
     assert result.summary.optimal
 
 
-@settings(max_examples=25, deadline=None)
-@given(pools(max_side=9, max_capacity=1), rule_sets, st.sampled_from([1, 2, 50]), st.booleans())
+@settings(max_examples=40, deadline=None)
+@given(
+    pools(max_side=9, max_capacity=1),
+    rule_sets,
+    st.sampled_from([1, 2, 50]),
+    st.booleans(),
+    st.booleans(),
+)
 def test_optimal_equals_linear_sum_assignment(
-    people: list[Person], rules: Rules, depth: int, skipping: bool
+    people: list[Person], rules: Rules, depth: int, skipping: bool, repairing: bool
 ) -> None:
     """With a depth of 1 or 2 most pairs start left out, so the certificate must add them.
 
     With ``skipping`` nothing is held in reserve, one mentee is scored per block and pairs
-    whose bound cannot reach anyone's best are never scored at all.
+    whose bound cannot reach anyone's best are never scored at all. With ``repairing`` every
+    grown flow is repaired from the last one instead of solved afresh.
     """
     mentors = [p.id for p in people if p.role == "mentor"]
     mentees = [p.id for p in people if p.role == "mentee"]
@@ -167,6 +174,9 @@ def test_optimal_equals_linear_sum_assignment(
             patches.enter_context(mock.patch.object(engine, "RESERVE_DEPTH", 0))
             patches.enter_context(mock.patch.object(candidates, "BLOCK_PAIRS", 1))
             patches.enter_context(mock.patch.object(candidates, "COMPACT_AT", 0))
+        if repairing:
+            patches.enter_context(mock.patch.object(engine, "REPAIR_FROM", 0))
+            patches.enter_context(mock.patch.object(engine, "REPAIR_MOST", 10**6))
         result = match(people, rules)
     assert result.summary.optimal
     assert result.summary.pairs == int(chosen.sum())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twoheads.matching import collector, explain, reasons, stable
+from twoheads.matching import collector, explain, reasons, repair, stable
 from twoheads.matching.candidates import (
     NONE,
     BlockPlan,
@@ -45,6 +45,11 @@ RESERVE_DEPTH = 100  # pairs scored per person for the certificate to check with
 # Left-out pairs within this many millionths of improving the flow join it together with the
 # ones that would, so that the duals settle in fewer rounds.
 NEAR = 20_000
+# A grown flow is repaired from the last one (`repair.improve`) rather than solved afresh when
+# it has this many pairs or more and at most REPAIR_MOST of the pairs added could improve it:
+# each of those costs one shortest-path search, and below this size a fresh solve is quick.
+REPAIR_FROM = 200_000
+REPAIR_MOST = 500
 STABLE_DEPTH = 50
 SUGGEST_DEPTH = 10
 Progress = Callable[[float, str], None]
@@ -168,9 +173,9 @@ class _Run:
         spare = self._without_locked(cands.spare_mentor, cands.spare_mentee, cands.spare_score)
         above = spare[2] >= floor
         spare = (spare[0][above], spare[1][above], spare[2][above])
-        for round_number in range(1, 1000):
-            self._tell(0.7 + 0.02 * round_number, f"solving (round {round_number})")
-            flow = solve(self.cap_m, self.cap_e, mentor, mentee, score, self.seed)
+        self._tell(0.72, "solving (round 1)")
+        flow = solve(self.cap_m, self.cap_e, mentor, mentee, score, self.seed)
+        for round_number in range(2, 1000):
             slack = flow.slack(*spare)
             if np.any(slack < 0):
                 near = slack < NEAR
@@ -182,8 +187,34 @@ class _Run:
                     return flow, mentor, mentee, score, True
             if self._out_of_time():
                 return flow, mentor, mentee, score, False
-            mentor, mentee, score = union_pairs(self.n_e, (mentor, mentee, score), found)
+            self._tell(0.7 + 0.02 * round_number, f"solving (round {round_number})")
+            grown = union_pairs(self.n_e, (mentor, mentee, score), found)
+            flow = self._grown_flow(flow, mentor[flow.chosen], mentee[flow.chosen], found, grown)
+            mentor, mentee, score = grown
         return flow, mentor, mentee, score, False
+
+    def _grown_flow(
+        self,
+        flow: Flow,
+        kept_mentor: IntArray,
+        kept_mentee: IntArray,
+        found: tuple[IntArray, IntArray, IntArray],
+        grown: tuple[IntArray, IntArray, IntArray],
+    ) -> Flow:
+        """The optimal flow over the grown pairs: repaired from the last flow when only a few
+        of the pairs found could improve it, else solved afresh."""
+        mentor, mentee, score = grown
+        gaining = int(np.count_nonzero(flow.slack(*found) < 0))
+        if len(mentor) >= REPAIR_FROM and gaining <= REPAIR_MOST:
+            keys = mentor * self.n_e + mentee  # ordered, as union_pairs leaves them
+            chosen = np.zeros(len(mentor), bool)
+            chosen[np.searchsorted(keys, kept_mentor * self.n_e + kept_mentee)] = True
+            repaired = repair.improve(
+                self.cap_m, self.cap_e, mentor, mentee, score, chosen, flow.potential
+            )
+            if repaired is not None:
+                return repaired
+        return solve(self.cap_m, self.cap_e, mentor, mentee, score, self.seed)
 
     def _violations(
         self, cands: Candidates, flow: Flow, mentor: IntArray, mentee: IntArray, floor: int

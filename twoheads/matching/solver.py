@@ -69,7 +69,7 @@ def solve(
     big = big_for(cap_m, cap_e)
     source, sink = 0, n_m + n_e + 1
     order = np.random.default_rng(seed).permutation(len(mentor))
-    tails, heads, caps, costs = _arcs(
+    tails, heads, caps, costs = arcs(
         cap_m, cap_e, mentor[order], mentee[order], -(big + score_int[order])
     )
     total = int(cap_e.sum())
@@ -89,7 +89,7 @@ def solve(
     return Flow(np.flatnonzero(pair_used), potential, big, n_m)
 
 
-def _arcs(
+def arcs(
     cap_m: IntArray, cap_e: IntArray, mentor: IntArray, mentee: IntArray, cost: IntArray
 ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     n_m, n_e = len(cap_m), len(cap_e)
@@ -143,7 +143,7 @@ def _potentials(
 def max_matched(cap_m: IntArray, cap_e: IntArray, mentor: IntArray, mentee: IntArray) -> int:
     """How many pairs the given arcs allow at most."""
     n_m, n_e = len(cap_m), len(cap_e)
-    tails, heads, caps, _ = _arcs(cap_m, cap_e, mentor, mentee, np.zeros(len(mentor), np.int64))
+    tails, heads, caps, _ = arcs(cap_m, cap_e, mentor, mentee, np.zeros(len(mentor), np.int64))
     keep = slice(0, len(tails) - 1)  # no bypass arc
     flow = max_flow.SimpleMaxFlow()
     flow.add_arcs_with_capacity(tails[keep], heads[keep], caps[keep])
