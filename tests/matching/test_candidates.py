@@ -216,10 +216,14 @@ def test_the_certificate_scanning_only_the_pairs_it_needs_still_gives_the_optimu
     assert narrow.summary.total_score == pytest.approx(every.summary.total_score, abs=1e-6)
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.integers(0, 10_000), st.integers(1, 5))
-def test_narrowed_plans_keep_every_pair_that_passes_both_tests(seed: int, chunk: int) -> None:
-    pool = compile_pool(generator.pool(12, 15, seed % 7), Rules(require_mutual=False))
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 5), st.booleans(), st.booleans())
+def test_narrowed_plans_keep_every_pair_that_passes_both_tests(
+    seed: int, chunk: int, mutual: bool, whole: bool
+) -> None:
+    """By the index of skill pairs (``mutual``) or by the skills themselves, with the columns
+    taken from the plan or from the whole other side converted once (``whole``)."""
+    pool = compile_pool(generator.pool(12, 15, seed % 7), Rules(require_mutual=mutual))
     rng = np.random.default_rng(seed)
     row_a, row_b = rng.integers(0, 10, 15), rng.integers(0, 10, 15)
     col_a, col_b = rng.integers(0, 10, 12), rng.integers(0, 10, 12)
@@ -236,7 +240,8 @@ def test_narrowed_plans_keep_every_pair_that_passes_both_tests(seed: int, chunk:
 
     everything = pairs([plan])
     with mock.patch.object(candidates, "NARROW_ROWS", chunk):
-        narrow = pairs(candidates.narrowed(plan, row_a, row_b, col_a, col_b))
+        by_columns = candidates.whole_right(pool, plan).tocsc() if whole else None
+        narrow = pairs(candidates.narrowed(plan, row_a, row_b, col_a, col_b, by_columns))
     needed = {(m, e) for m, e in everything if col_a[m] < row_a[e] and col_b[m] < row_b[e]}
     assert needed <= set(narrow)
     assert all(narrow[pair] == everything[pair] for pair in narrow)

@@ -78,7 +78,7 @@ class BlockPlan:
     rows: IntArray
     cols: IntArray
     left: sp.csr_matrix
-    right: sp.csr_matrix
+    right: sp.csr_matrix | sp.csc_matrix  # by columns only in a narrowed chunk
     step: int
     placed: bool = False  # every pair it forms passes mutual benefit, level and organisation
     by_pairs: bool = False
@@ -103,17 +103,26 @@ def plan_blocks(pool: Pool, *, by: str, rows: IntArray, cols: IntArray) -> Block
     """
     pairs = pool.skill_pairs
     by_pairs = by == "mentee" and pairs is not None and bool(np.all(pairs.indexed[rows]))
-    if pairs is not None and by_pairs:
-        left, right = pairs.mentees, pairs.mentors_t
-    elif by == "mentee":
-        left, right = pool.flows_e, pool.flows_m_t
-    else:
-        left, right = pool.flows_m, pool.flows_e_t
+    left, right = _sides(pool, by, by_pairs)
     left = left[rows]
     if len(cols) != right.shape[1] or np.any(cols != np.arange(len(cols))):
         right = right[:, cols]
     step = min(_rows_per_block(left, right), max(len(rows), 1))
     return BlockPlan(by, rows, cols, left, right, step, by_pairs=by_pairs)
+
+
+def _sides(pool: Pool, by: str, by_pairs: bool) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """The whole matrices a plan takes its rows (left) and columns (right) from."""
+    if by_pairs and pool.skill_pairs is not None:
+        return pool.skill_pairs.mentees, pool.skill_pairs.mentors_t
+    if by == "mentee":
+        return pool.flows_e, pool.flows_m_t
+    return pool.flows_m, pool.flows_e_t
+
+
+def whole_right(pool: Pool, plan: BlockPlan) -> sp.csr_matrix:
+    """The matrix whose columns ``plan.cols`` are ``plan.right``."""
+    return _sides(pool, plan.by, plan.by_pairs)[1]
 
 
 def _plans(pool: Pool, by: str, rows: IntArray, cols: IntArray) -> list[BlockPlan]:
@@ -174,6 +183,7 @@ def narrowed(
     row_b: IntArray,
     col_a: IntArray,
     col_b: IntArray,
+    whole: sp.csc_matrix | None = None,
 ) -> list[BlockPlan]:
     """``plan`` split into chunks of rows, each against only the columns it can need.
 
@@ -181,10 +191,11 @@ def narrowed(
     (arrays by local position on each side). Rows are chunked in order of ``row_a``, and each
     chunk keeps the columns that pass both tests for at least its highest values, so no
     needed pair is left out (a chunk that needs more than three quarters of the columns keeps
-    them all).
+    them all). ``whole`` is `whole_right` by columns, when the caller narrows several plans
+    of it: each then takes its columns from that one conversion.
     """
     order = np.argsort(row_a[plan.rows], kind="stable")
-    right = plan.right.tocsc()
+    right = plan.right.tocsc() if whole is None else whole[:, plan.cols]
     per_col = plan.step * len(plan.cols)
     out = []
     for start in range(0, len(order), NARROW_ROWS):
@@ -199,7 +210,9 @@ def narrowed(
         if len(keep) <= len(plan.cols) * 3 // 4:
             # A copy of the columns only when it saves a quarter of the work at least, so
             # that the chunks never hold many copies of the whole other side.
-            chunk = replace(chunk, cols=plan.cols[keep], right=sp.csr_matrix(right[:, keep]))
+            # Kept by columns: `skill_block` multiplies it the other way round, which spares
+            # converting a large part of the other side for every chunk.
+            chunk = replace(chunk, cols=plan.cols[keep], right=right[:, keep])
         out.append(chunk)
     return out
 
@@ -213,7 +226,11 @@ def skill_block(
     pool: Pool, plan: BlockPlan, start: int
 ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
     """Pairs sharing a skill in one block, as (mentor local, mentee local, teach, learn)."""
-    product = sp.csr_matrix(plan.left[start : start + plan.step] @ plan.right)
+    block = plan.left[start : start + plan.step]
+    if isinstance(plan.right, sp.csc_matrix):
+        product = sp.csr_matrix((plan.right.T @ block.T).T)
+    else:
+        product = sp.csr_matrix(block @ plan.right)
     cols = product.indices
     if plan.by_pairs and pool.skill_pairs is not None:
         # Every pair the index lands on has a skill flowing each way.

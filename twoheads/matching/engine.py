@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from twoheads.matching import collector, explain, reasons, repair, stable
 from twoheads.matching.candidates import (
@@ -24,6 +25,7 @@ from twoheads.matching.candidates import (
     top_per_group,
     union_pairs,
     valid_pairs,
+    whole_right,
 )
 from twoheads.matching.model import (
     MatchInputError,
@@ -229,10 +231,15 @@ class _Run:
         tau_e, sigma_m = self._kth_limits(cands, flow)
         d_m = flow.mentor_potential
         tau_near, d_e_near = tau_e + NEAR, flow.mentee_potential + NEAR
-        plans = [
-            narrowed(plan, tau_near, d_e_near, d_m, sigma_m)
-            for plan in plan_groups(self.pool, rows, cols)
-        ]
+        by_columns: dict[int, sp.csc_matrix] = {}
+
+        def narrow(plan: BlockPlan) -> list[BlockPlan]:
+            whole = whole_right(self.pool, plan)
+            if id(whole) not in by_columns:
+                by_columns[id(whole)] = whole.tocsc()
+            return narrowed(plan, tau_near, d_e_near, d_m, sigma_m, by_columns[id(whole)])
+
+        plans = [narrow(plan) for plan in plan_groups(self.pool, rows, cols)]
         have = np.sort(mentor * self.n_e + mentee)
         pool = self.pool
 
