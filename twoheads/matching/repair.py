@@ -118,75 +118,6 @@ def _pop(heap_d: IntArray, heap_v: IntArray, size: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _more_paths(
-    tails: IntArray,
-    heads: IntArray,
-    caps: IntArray,
-    costs: IntArray,
-    used: IntArray,
-    potential: IntArray,
-    excess: IntArray,
-    entries: IntArray,
-    first: IntArray,
-) -> int:
-    """Send what else can go along arcs of zero reduced cost, all shortest paths now, by
-    depth-first search; a node found to lead nowhere is not searched again. Returns the
-    units sent."""
-    nodes = len(potential)
-    following = first[:-1].copy()  # each node's next entry to try
-    dead = np.zeros(nodes, np.bool_)
-    on_path = np.zeros(nodes, np.bool_)
-    path_nodes = np.empty(nodes + 1, np.int64)
-    path_entries = np.empty(nodes + 1, np.int64)
-    sent = 0
-    for start in range(nodes):
-        while excess[start] > 0 and not dead[start]:
-            depth = 0
-            path_nodes[0] = start
-            on_path[start] = True
-            found = False
-            while depth >= 0:
-                u = path_nodes[depth]
-                if excess[u] < 0:
-                    found = True
-                    break
-                step = -1
-                while following[u] < first[u + 1]:
-                    entry = entries[following[u]]
-                    arc = entry >> 1
-                    if entry & 1 == 0:
-                        v = heads[arc]
-                        ok = used[arc] < caps[arc] and costs[arc] + potential[u] == potential[v]
-                    else:
-                        v = tails[arc]
-                        ok = used[arc] > 0 and potential[u] - costs[arc] == potential[v]
-                    if ok and not dead[v] and not on_path[v]:
-                        step = entry
-                        break
-                    following[u] += 1
-                if step < 0:
-                    dead[u] = True
-                    on_path[u] = False
-                    depth -= 1
-                    continue
-                path_entries[depth] = step
-                depth += 1
-                path_nodes[depth] = v
-                on_path[v] = True
-            if not found:
-                break
-            for i in range(depth):
-                arc = path_entries[i] >> 1
-                used[arc] += 1 if path_entries[i] & 1 == 0 else -1
-            for i in range(depth + 1):
-                on_path[path_nodes[i]] = False
-            excess[start] -= 1
-            excess[path_nodes[depth]] += 1
-            sent += 1
-    return sent
-
-
-@njit(cache=True, nogil=True)
 def shortest_paths(
     tails: IntArray,
     heads: IntArray,
@@ -272,9 +203,8 @@ def shortest_paths(
                 v = heads[arc]
         excess[v] -= 1
         excess[target] += 1
-        more = _more_paths(tails, heads, caps, costs, used, potential, excess, entries, first)
-        left -= 1 + more
-        paths += 1 + more
+        left -= 1
+        paths += 1
         for i in range(n_seen):
             v = seen[i]
             dist[v] = big_distance
