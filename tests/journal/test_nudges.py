@@ -57,13 +57,15 @@ class NudgeTests(PersonasTestCase):
         self.assertEqual(SentNudge.objects.filter(user=self.priya, kind="no_meeting").count(), 1)
 
     def test_at_most_one_digest_a_day_and_new_nudges_wait_for_tomorrow(self):
-        send_nudges(self.start)
-        meeting = Meeting.objects.create(pair=self.pair, starts_at=self.start - timedelta(hours=3))
+        # Midday, so that five minutes later is still the same day whenever the test runs.
+        start = self.start.replace(hour=12, minute=0, second=0, microsecond=0)
+        send_nudges(start)
+        meeting = Meeting.objects.create(pair=self.pair, starts_at=start - timedelta(hours=3))
         MeetingLog.objects.create(meeting=meeting, held=True, duration_minutes=45)
-        summary = send_nudges(self.start + timedelta(minutes=5))
+        summary = send_nudges(start + timedelta(minutes=5))
         self.assertEqual(len(mail.outbox), 2)
         self.assertIn("2 person(s) already had today's digest", summary)
-        send_nudges(self.start + timedelta(days=1))
+        send_nudges(start + timedelta(days=1))
         self.assertEqual(len(mail.outbox), 4)
         self.assertIn("How did your meeting", mail.outbox[-1].body)
 
