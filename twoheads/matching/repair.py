@@ -18,8 +18,6 @@ from numba import njit
 from twoheads.matching.pool import IntArray
 from twoheads.matching.solver import Flow, arcs, big_for
 
-FAILED = -1
-
 
 def improve(
     cap_m: IntArray,
@@ -54,8 +52,8 @@ def improve(
         tails[:pairs][gain], minlength=len(potential)
     )
     entries, first = residual_index(len(potential), tails, heads)
-    paths = shortest_paths(tails, heads, caps, costs, used, potential, excess, entries, first)
-    if paths == FAILED or not verified(tails, heads, caps, costs, used, potential):
+    sent = shortest_paths(tails, heads, caps, costs, used, potential, excess, entries, first)
+    if not sent or not verified(tails, heads, caps, costs, used, potential):
         return None
     return Flow(np.flatnonzero(used[:pairs] > 0), potential, big, n_m)
 
@@ -128,10 +126,10 @@ def shortest_paths(
     excess: IntArray,
     entries: IntArray,
     first: IntArray,
-) -> int:
+) -> bool:
     """Send every unit of excess to a node short of one, each along a path of least reduced
-    cost, updating ``used`` and ``potential`` in place. Returns the paths sent, or FAILED
-    when some excess can reach no such node (never on a network with a bypass arc)."""
+    cost, updating ``used`` and ``potential`` in place. False when some excess can reach no
+    such node (never on a network with a bypass arc)."""
     nodes = len(potential)
     big_distance = np.iinfo(np.int64).max
     dist = np.full(nodes, big_distance, np.int64)
@@ -144,7 +142,6 @@ def shortest_paths(
     for v in range(nodes):
         if excess[v] > 0:
             left += excess[v]
-    paths = 0
     while left > 0:
         n_seen, size = 0, 0
         for v in range(nodes):
@@ -185,7 +182,7 @@ def shortest_paths(
                     via[v] = entry
                     size = _push(heap_d, heap_v, size, nd, v)
         if target < 0:
-            return FAILED
+            return False
         reach = dist[target]
         for i in range(n_seen):
             v = seen[i]
@@ -204,10 +201,9 @@ def shortest_paths(
         excess[v] -= 1
         excess[target] += 1
         left -= 1
-        paths += 1
         for i in range(n_seen):
             v = seen[i]
             dist[v] = big_distance
             done[v] = False
             via[v] = -1
-    return paths
+    return True
