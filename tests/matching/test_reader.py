@@ -63,6 +63,26 @@ def test_it_collects_every_error_of_a_file() -> None:
     ]
 
 
+def test_the_same_cells_in_many_rows_are_read_and_reported_row_by_row() -> None:
+    good = "mentor,2,,,GenAI:3; excel,law:1,tue-wed 9-11; fri 14:30-16"
+    people, _ = read_people(f"{HEADER}\na,A,{good}\nb,B,{good}\n".encode(), "people.csv")
+    assert [p.offers for p in people] == [(("GenAI", 3), ("excel", 2))] * 2
+    assert [p.wants for p in people] == [(("law", 1),)] * 2
+    assert [p.availability for p in people] == [((1, 540, 660), (2, 540, 660), (4, 870, 960))] * 2
+    bad = "mentor,2,,,ai:5; :2; ml:x,,mun 9-12; mon 09-12"
+    assert problems(f"{HEADER}\na,A,{bad}\nb,B,{bad}\n") == [
+        message
+        for row in (2, 3)
+        for message in (
+            f'people.csv row {row}, column "offers": "5" is not between 1 and 3',
+            f'people.csv row {row}, column "offers": ":2" is not like "skill" or "skill:level"',
+            f'people.csv row {row}, column "offers": "x" is not a whole number',
+            f'people.csv row {row}, column "availability": "mun 9-12" is not like '
+            '"mon 09-12; thu 14:30-16"',
+        )
+    ]
+
+
 def test_a_duplicate_id_names_both_rows() -> None:
     assert problems("id,role\nu1,\nu1,\n") == [
         'people.csv row 3, column "id": "u1" is already the id in row 2'

@@ -241,7 +241,7 @@ def _csv_records(text: str, problems: _Problems) -> list[Record]:
     for num, cells in enumerate(lines[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
-        out.append((num, dict(zip(header, (c.strip() for c in cells), strict=False))))
+        out.append((num, dict(zip(header, map(str.strip, cells), strict=False))))
     if not out:
         problems.whole_file("has a header but no rows of people")
     return out
@@ -409,15 +409,20 @@ class _RowChecker:
         return value
 
     def words(self, column: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(w.lower() for w in _split(self.rec.get(column, ""))))
+        return _words(self.rec.get(column, ""))
 
     def ids(self, column: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(_split(self.rec.get(column, ""))))
+        value = self.rec.get(column, "")
+        return tuple(dict.fromkeys(_split(value))) if value else ()
 
     def skills(self, column: str) -> tuple[tuple[str, int], ...]:
         out: dict[str, int] = {}
         what = "level" if column == "offers" else "priority"
         for item in _split(self.rec.get(column, "")):
+            valid = _valid_skill(item)
+            if valid is not None:
+                out[valid[0]] = valid[1]
+                continue
             skill, number = _skill_item(item)
             if not skill:
                 self.bad(column, item, f'is not like "skill" or "skill:{what}"')
@@ -428,14 +433,10 @@ class _RowChecker:
         return tuple(out.items())
 
     def availability(self) -> tuple[tuple[int, int, int], ...]:
-        out: list[tuple[int, int, int]] = []
-        for item in _split(self.rec.get("availability", "")):
-            slots = _parse_slot(item.lower())
-            if slots is None:
-                self.bad("availability", item, 'is not like "mon 09-12; thu 14:30-16"')
-            else:
-                out.extend(slots)
-        return tuple(out)
+        slots, wrong = _week(self.rec.get("availability", ""))
+        for item in wrong:
+            self.bad("availability", item, 'is not like "mon 09-12; thu 14:30-16"')
+        return slots
 
     def capacity(self) -> int:
         value = self.rec.get("capacity", "")
@@ -458,10 +459,48 @@ def _split(value: str) -> list[str]:
     return [part for part in map(str.strip, value.split(";")) if part]
 
 
-@functools.lru_cache(maxsize=1 << 16)
+# Cells and items come back row after row in a large file (the same availability, languages
+# and skills), so each distinct one is parsed once.
+CACHED = 1 << 16
+
+
+@functools.lru_cache(maxsize=CACHED)
+def _words(value: str) -> tuple[str, ...]:
+    """A cell's list in lower case, each word once, in the order given."""
+    return tuple(dict.fromkeys(w.lower() for w in _split(value)))
+
+
+@functools.lru_cache(maxsize=CACHED)
+def _week(value: str) -> tuple[tuple[tuple[int, int, int], ...], tuple[str, ...]]:
+    """An availability cell's slots, and the items that are not slots."""
+    slots: list[tuple[int, int, int]] = []
+    wrong: list[str] = []
+    for item in _split(value):
+        found = _parse_slot(item.lower())
+        if found is None:
+            wrong.append(item)
+        else:
+            slots.extend(found)
+    return tuple(slots), tuple(wrong)
+
+
+@functools.lru_cache(maxsize=CACHED)
+def _valid_skill(item: str) -> tuple[str, int] | None:
+    """`skill` or `skill:2` as (skill, number) when it is valid, else None (the caller then
+    says what is wrong with it)."""
+    skill, number = _skill_item(item)
+    if not skill:
+        return None
+    try:
+        value = int(number)
+    except ValueError:
+        return None
+    return (skill, value) if 1 <= value <= 3 else None
+
+
+@functools.lru_cache(maxsize=CACHED)
 def _skill_item(item: str) -> tuple[str, str]:
-    """`skill` or `skill:2` as (skill, the number's text); the number is 2 when not given.
-    The same few thousand items come back row after row, so each is split once."""
+    """`skill` or `skill:2` as (skill, the number's text); the number is 2 when not given."""
     skill, _, number = item.rpartition(":") if ":" in item else (item, "", "2")
     return skill.strip(), number.strip()
 
