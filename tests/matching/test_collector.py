@@ -1,7 +1,10 @@
 """The engine pauses Python's cycle collector while it runs, and gives back the state it found."""
 
 import gc
+import os
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from twoheads.matching import collector, compile_pool, engine, match
@@ -77,3 +80,32 @@ def test_compiling_a_pool_pauses_it_too(collector_on, monkeypatch):
     compile_pool([Person(id="m", role="mentor", level=1)], Rules())
     assert seen == [False]
     assert gc.isenabled()
+
+
+def _resident_mb() -> int:
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") // 2**20
+
+
+@pytest.mark.skipif(
+    collector._MALLOC_TRIM is None or not Path("/proc/self/statm").exists(),
+    reason="needs glibc's malloc_trim and /proc",
+)
+def test_give_back_returns_freed_memory_to_the_system():
+    # Arrays under the allocator's own threshold, freed below one still alive: the C heap
+    # keeps their pages until they are given back.
+    arrays = [np.ones(12_000) for _ in range(3_000)]  # about 280 MB
+    last = arrays[-1]
+    del arrays
+    held = _resident_mb()
+    collector.give_back()
+    assert held - _resident_mb() > 200
+    assert last.sum() == 12_000
+
+
+def test_a_match_gives_memory_back_when_it_ends(monkeypatch):
+    calls = []
+    monkeypatch.setattr(collector, "give_back", lambda: calls.append("back"))
+    people = [Person(id="m", role="mentor", level=1), Person(id="e", role="mentee", level=4)]
+    match(people, Rules(), mode="stable", progress=lambda _, message: calls.append(message))
+    assert calls[-2:] == ["done", "back"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-from twoheads.matching import compiled
+from twoheads.matching import collector, compiled
 from twoheads.matching.pool import BoolArray, FloatArray, IntArray, Pool
 from twoheads.matching.scoring import (
     SCALE,
@@ -52,17 +52,28 @@ Progress = Callable[[float, str], None]
 def tie_break(mentor: IntArray, mentee: IntArray, seed: int) -> IntArray:
     """A seeded TIE_BITS-bit hash per pair, so equal scores are ordered the same way every run."""
     with np.errstate(over="ignore"):
-        x = mentor.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        x ^= mentee.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+        x = mentor.astype(np.uint64)
+        x *= np.uint64(0x9E3779B97F4A7C15)
+        other = mentee.astype(np.uint64)
+        other *= np.uint64(0xC2B2AE3D27D4EB4F)
+        x ^= other
         x ^= np.uint64(seed & 0xFFFFFFFF) * np.uint64(0x165667B19E3779F9)
         x ^= x >> np.uint64(29)
         x *= np.uint64(0xBF58476D1CE4E5B9)
-    return (x >> np.uint64(64 - TIE_BITS)).astype(np.int64)
+        x >>= np.uint64(64 - TIE_BITS)
+    return x.view(np.int64)  # below 2**TIE_BITS, so the same number
 
 
 def sort_key(score_int: IntArray, mentor: IntArray, mentee: IntArray, seed: int) -> IntArray:
-    """Score first, then the seeded tie-break."""
-    return (score_int << TIE_BITS) | tie_break(mentor, mentee, seed)
+    """Score first, then the seeded tie-break; in chunks, so that the hash's temporary arrays
+    stay small when there are tens of millions of pairs."""
+    key = np.empty(len(score_int), np.int64)
+    for start in range(0, len(key), EVAL_CHUNK):
+        part = slice(start, start + EVAL_CHUNK)
+        key[part] = score_int[part]
+        key[part] <<= TIE_BITS
+        key[part] |= tie_break(mentor[part], mentee[part], seed)
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,11 +412,15 @@ def _top_by_threshold(
     """
     # Groups below 2**23 and keys below 2**40 pack into one non-negative int64.
     inv = (1 << KEY_BITS) - 1 - key
-    packed = np.sort((group.astype(np.int64, copy=False) << KEY_BITS) | inv)
+    packed = group.astype(np.int64)  # built and sorted in place: these arrays can be large
+    packed <<= KEY_BITS
+    packed |= inv
+    packed.sort()
     starts = np.cumsum(counts) - counts
     over = np.flatnonzero(counts > limit)
     cut = np.full(len(counts), np.iinfo(np.int64).max, np.int64)
     cut[over] = packed[starts[over] + limit[over] - 1] & ((1 << KEY_BITS) - 1)
+    del packed
     mine = cut[group]
     better = inv < mine
     tied = np.flatnonzero(inv == mine)
@@ -699,6 +714,7 @@ def generate(
         if progress:
             progress(done / max(n_e, 1), "scoring candidate pairs")
     del blocks, plans  # the plans' copies of the skill matrices, before the pairs are put together
+    collector.give_back()
     tm, te, ts = mentor_tops.best()
     kth_m = np.full(n_m, NONE, np.int64)
     _record_kth(kth_m, tm, ts, valid_m > mentor_tops.limits)
@@ -706,9 +722,11 @@ def generate(
         np.concatenate([p[i] for p in keep_e]) if keep_e else np.zeros(0, np.int64)
         for i in range(3)
     ]
+    del keep_e
     kth_e = np.full(n_e, NONE, np.int64)
     _record_kth(kth_e, em[1], em[2], valid_e > depth)
     mentor, mentee, score_int = union_pairs(n_e, (em[0], em[1], em[2]), (tm, te, ts))
+    del em, tm, te, ts  # tens of millions of pairs at 100,000 x 100,000: kept once, not twice
     first = np.ones(len(mentor), bool)
     if depth > k or not mentors:
         key = sort_key(score_int, pool.mentors[mentor], pool.mentees[mentee], seed)

@@ -76,10 +76,14 @@ def match(
         raise MatchInputError(f"top_k must be at least 1, got {top_k}")
     run = _Run(_pool(people, rules), seed, time.perf_counter(), time_limit, progress)
     if mode == "suggest":
-        return run.suggest_all(top_k or SUGGEST_DEPTH)
-    if mode == "stable":
-        return run.stable(top_k or STABLE_DEPTH)
-    return run.optimal(fairness)
+        result = run.suggest_all(top_k or SUGGEST_DEPTH)
+    elif mode == "stable":
+        result = run.stable(top_k or STABLE_DEPTH)
+    else:
+        result = run.optimal(fairness)
+    del run
+    collector.give_back()  # a worker process keeps running after the match
+    return result
 
 
 def _pool(people: Sequence[Person] | Pool, rules: Rules | None) -> Pool:
@@ -174,7 +178,8 @@ class _Run:
         """
         spare = self._without_locked(cands.spare_mentor, cands.spare_mentee, cands.spare_score)
         above = spare[2] >= floor
-        spare = (spare[0][above], spare[1][above], spare[2][above])
+        if not np.all(above):  # without a floor all are, and tens of millions are not copied
+            spare = (spare[0][above], spare[1][above], spare[2][above])
         self._tell(0.72, "solving (round 1)")
         flow = solve(self.cap_m, self.cap_e, mentor, mentee, score, self.seed)
         for round_number in range(2, 1000):
@@ -260,6 +265,9 @@ class _Run:
             return m_l[near], e_l[near], score[near]
 
         found = list(in_parallel(block_violations, each_block([p for c in plans for p in c])))
+        del plans
+        by_columns.clear()  # the converted skill matrices
+        collector.give_back()
         if not found:
             return (empty, empty, empty), False
         m_found, e_found, s_found = (np.concatenate(c) for c in zip(*found, strict=True))
@@ -361,13 +369,24 @@ class _Run:
         learns = explain.flows_of_pairs(self.pool, scored.mentee, scored.mentor)
         pairs = _pairs(self.pool, scored, locked=False, flows=(teaches, learns))
         pairs += _pairs(self.pool, self.locked, locked=True)
-        # The candidates and spare pairs hold each person's best valid pair.
+        # The candidates and spare pairs hold each person's best valid pair; only those of
+        # people left without a partner are read, and there are far fewer of them.
+        paired_m = np.zeros(self.n_m, bool)
+        paired_m[mentor] = paired_m[self._local_m(self.locked.mentor)] = True
+        paired_e = np.zeros(self.n_e, bool)
+        paired_e[mentee] = paired_e[self._local_e(self.locked.mentee)] = True
+
+        def unpaired(m: IntArray, e: IntArray, s: IntArray) -> tuple[IntArray, ...]:
+            keep = ~paired_m[m] | ~paired_e[e]
+            return m[keep], e[keep], s[keep]
+
+        parts = zip(
+            unpaired(cands.mentor, cands.mentee, cands.score_int),
+            unpaired(cands.spare_mentor, cands.spare_mentee, cands.spare_score),
+            strict=True,
+        )
         known = reasons.Known(
-            cands.valid_mentor,
-            cands.valid_mentee,
-            np.concatenate([cands.mentor, cands.spare_mentor]),
-            np.concatenate([cands.mentee, cands.spare_mentee]),
-            np.concatenate([cands.score_int, cands.spare_score]),
+            cands.valid_mentor, cands.valid_mentee, *(np.concatenate(p) for p in parts)
         )
         unmatched = reasons.unmatched(self.pool, pairs, self.seed, known)
         summary = self._summary(tuple(pairs), cands, certified, bound, mode)

@@ -36,8 +36,8 @@ from twoheads.matching.scoring import (
 @dataclass(frozen=True, slots=True)
 class Known:
     """What candidate generation already found: everyone's number of valid pairs (by local
-    position) and pairs (local positions, scores in millionths) that include each person's
-    best valid pair."""
+    position) and pairs (local positions, scores in millionths) that include the best valid
+    pair of each person left without a partner (other pairs may be left out)."""
 
     valid_mentor: IntArray
     valid_mentee: IntArray

@@ -43,12 +43,12 @@ class Flow:
 
     def slack(self, mentor: IntArray, mentee: IntArray, score_int: IntArray) -> IntArray:
         """Reduced cost of adding pair arcs; negative means the pair could improve the flow."""
-        return np.asarray(
-            self.potential[1 + mentor]
-            - self.potential[1 + self.mentors + mentee]
-            - self.big
-            - score_int
-        )
+        # In place: there can be tens of millions of pairs.
+        out = np.take(self.potential[1:], mentor)
+        out -= np.take(self.potential[1 + self.mentors :], mentee)
+        out -= score_int
+        out -= self.big
+        return out
 
 
 def big_for(cap_m: IntArray, cap_e: IntArray) -> int:
