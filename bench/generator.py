@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import os
+
 import numpy as np
 
 from twoheads.matching import Person
@@ -21,6 +24,22 @@ ZONES = (
 )
 LANGUAGES = ("en", "de", "fr", "hi", "es")
 STYLE_QUESTIONS = ("pace", "structure", "directness")
+COLUMNS = (
+    "id",
+    "name",
+    "role",
+    "department",
+    "site",
+    "manager_id",
+    "level",
+    "timezone",
+    "languages",
+    "offers",
+    "wants",
+    "interests",
+    "capacity",
+    *(f"style:{q}" for q in STYLE_QUESTIONS),
+)
 
 
 def _zipf(rng: np.random.Generator, size: int, count: int, exponent: float) -> np.ndarray:
@@ -79,3 +98,31 @@ def _person(
         capacity=int(rng.choice([1, 1, 1, 2])) if junior else 1,
         style=tuple((q, int(rng.integers(1, 6))) for q in STYLE_QUESTIONS),
     )
+
+
+def write_csv(people: list[Person], path: str | os.PathLike[str]) -> None:
+    """The people as a participant file of the command (docs/csv-format.md); reading it back
+    gives the same people."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for p in people:
+            style = dict(p.style)
+            writer.writerow(
+                [
+                    p.id,
+                    p.name,
+                    p.role,
+                    p.department,
+                    p.site,
+                    p.manager_id or "",
+                    "" if p.level is None else p.level,
+                    p.timezone,
+                    "; ".join(p.languages),
+                    "; ".join(f"{skill}:{level}" for skill, level in p.offers),
+                    "; ".join(f"{skill}:{priority}" for skill, priority in p.wants),
+                    "; ".join(sorted(p.interests)),
+                    p.capacity if p.role else "",
+                    *(style.get(q, "") for q in STYLE_QUESTIONS),
+                ]
+            )

@@ -7,12 +7,14 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
 import pytest
 
 from bench import generator
+from twoheads.matching import read_people
 from twoheads.matching.cli import main
 
 PEOPLE = """id,name,role,level,department,offers,wants,interests
@@ -160,3 +162,11 @@ def test_a_long_run_shows_its_progress_and_a_short_one_does_not(
     # Four people: no progress, only the closing line.
     assert main([str(files[0]), "-o", str(tmp_path / "small.json")]) == 0
     assert len(capsys.readouterr().err.splitlines()) == 1
+
+
+def test_the_benchmark_file_reads_back_as_the_generated_people(tmp_path):
+    people = generator.pool(40, 40, 3)
+    generator.write_csv(people, tmp_path / "people.csv")
+    read, warnings = read_people(tmp_path / "people.csv")
+    assert warnings == []
+    assert read == [replace(p, style=tuple(sorted(p.style))) for p in people]
