@@ -8,6 +8,7 @@ import os
 import numpy as np
 
 from twoheads.matching import Person
+from twoheads.matching.reader import COLUMNS, STYLE_PREFIX
 
 SKILLS = 2000
 INTERESTS = 150
@@ -24,22 +25,6 @@ ZONES = (
 )
 LANGUAGES = ("en", "de", "fr", "hi", "es")
 STYLE_QUESTIONS = ("pace", "structure", "directness")
-COLUMNS = (
-    "id",
-    "name",
-    "role",
-    "department",
-    "site",
-    "manager_id",
-    "level",
-    "timezone",
-    "languages",
-    "offers",
-    "wants",
-    "interests",
-    "capacity",
-    *(f"style:{q}" for q in STYLE_QUESTIONS),
-)
 
 
 def _zipf(rng: np.random.Generator, size: int, count: int, exponent: float) -> np.ndarray:
@@ -101,28 +86,28 @@ def _person(
 
 
 def write_csv(people: list[Person], path: str | os.PathLike[str]) -> None:
-    """The people as a participant file of the command (docs/csv-format.md); reading it back
-    gives the same people."""
+    """The people as a participant file of the command (docs/csv-format.md), with every column
+    the reader knows; reading it back gives the same people."""
+    styles = [f"{STYLE_PREFIX}{q}" for q in STYLE_QUESTIONS]
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
+        writer = csv.DictWriter(handle, [*COLUMNS, *styles], restval="")
+        writer.writeheader()
         for p in people:
-            style = dict(p.style)
             writer.writerow(
-                [
-                    p.id,
-                    p.name,
-                    p.role,
-                    p.department,
-                    p.site,
-                    p.manager_id or "",
-                    "" if p.level is None else p.level,
-                    p.timezone,
-                    "; ".join(p.languages),
-                    "; ".join(f"{skill}:{level}" for skill, level in p.offers),
-                    "; ".join(f"{skill}:{priority}" for skill, priority in p.wants),
-                    "; ".join(sorted(p.interests)),
-                    p.capacity if p.role else "",
-                    *(style.get(q, "") for q in STYLE_QUESTIONS),
-                ]
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "role": p.role,
+                    "department": p.department,
+                    "site": p.site,
+                    "manager_id": p.manager_id or "",
+                    "level": "" if p.level is None else p.level,
+                    "timezone": p.timezone,
+                    "languages": "; ".join(p.languages),
+                    "offers": "; ".join(f"{skill}:{level}" for skill, level in p.offers),
+                    "wants": "; ".join(f"{skill}:{priority}" for skill, priority in p.wants),
+                    "interests": "; ".join(sorted(p.interests)),
+                    "capacity": p.capacity if p.role else "",
+                    **{f"{STYLE_PREFIX}{q}": n for q, n in p.style},
+                }
             )
