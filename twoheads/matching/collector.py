@@ -35,7 +35,7 @@ def _trim() -> Callable[[int], int] | None:
     try:
         trim: Callable[[int], int] | None = getattr(ctypes.CDLL(None), "malloc_trim", None)
         return trim
-    except OSError:  # no C library to look in
+    except (OSError, TypeError):  # no C library to look in this way
         return None
 
 
