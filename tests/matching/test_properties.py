@@ -18,6 +18,7 @@ from twoheads.matching import (
     Rules,
     candidates,
     check_pair,
+    compile_pool,
     engine,
     match,
 )
@@ -242,3 +243,34 @@ def test_repaired_flows_give_what_fresh_solves_give(
     assert repaired.pairs == fresh.pairs
     assert abs(repaired.total_score - fresh.total_score) < 1e-6 * max(fresh.pairs, 1)
     assert abs(repaired.min_score - fresh.min_score) < 1e-9
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools(max_side=6), rule_sets, st.booleans())
+def test_the_reported_upper_bound_is_never_below_the_optimum(
+    people: list[Person], rules: Rules, few: bool
+) -> None:
+    # With few candidates (stable mode's lists of one), the mentors' best pairs are only among
+    # the spare pairs.
+    run = engine._Run(compile_pool(people, rules), 0, 0.0, None, None)
+    if few:
+        cands = run._candidates(1, mentors=False)
+    else:
+        cands = run._candidates(engine.SOLVER_DEPTH, engine.RESERVE_DEPTH)
+    bound = engine._upper_bound(cands, run.cap_m, run.cap_e)
+    best = match(people, rules).summary
+    # Scores are counted in millionths: each pair's may round down by half of one.
+    assert bound >= best.total_score - 5e-7 * best.pairs
+
+
+def test_the_upper_bound_takes_the_scarcer_side() -> None:
+    mentor = Person(id="m", role="mentor", level=1, offers=(("ai", 3),), wants=(("law", 3),))
+    mentees = [
+        Person(id=f"e{i}", role="mentee", level=5, offers=(("law", 3),), wants=(("ai", 3),))
+        for i in range(3)
+    ]
+    run = engine._Run(compile_pool([mentor, *mentees], Rules()), 0, 0.0, None, None)
+    cands = run._candidates(engine.SOLVER_DEPTH, engine.RESERVE_DEPTH)
+    best = float(cands.score_int.max()) / 1_000_000
+    assert len(cands.mentor) == 3
+    assert engine._upper_bound(cands, run.cap_m, run.cap_e) == best

@@ -42,7 +42,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="tie-break seed")
     p.add_argument("-o", "--output", help="write .json or .csv here instead of a table")
     p.add_argument("--candidates", help="write every candidate pair considered to this CSV")
-    p.add_argument("--time-limit", type=float, default=None, help="seconds for certification")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        help="seconds for certification, checked between its rounds",
+    )
     return p
 
 

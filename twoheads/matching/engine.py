@@ -145,7 +145,7 @@ class _Run:
                 cands, mentor[keep], mentee[keep], score[keep], floor
             )
         chosen = flow.chosen
-        bound = _upper_bound(cands, self.cap_e)
+        bound = _upper_bound(cands, self.cap_m, self.cap_e)
         return self._result(mentor[chosen], mentee[chosen], cands, certified, bound, "optimal")
 
     def _candidates(self, depth: int, reserve: int = 0, *, mentors: bool = True) -> Candidates:
@@ -304,7 +304,7 @@ class _Run:
         outcome = stable.deferred_acceptance(
             self.pool, self.cap_m, self.cap_e, mentor, mentee, score, depth, self.seed
         )
-        bound = _upper_bound(cands, self.cap_e)
+        bound = _upper_bound(cands, self.cap_m, self.cap_e)
         return self._result(
             outcome.mentor, outcome.mentee, cands, False, bound, "stable", outcome.stable
         )
@@ -420,11 +420,20 @@ class _Run:
         )
 
 
-def _upper_bound(cands: Candidates, cap_e: IntArray) -> float:
-    """No matching beats every mentee taking its best candidate on every free place."""
-    best = np.zeros(len(cap_e), np.int64)
-    np.maximum.at(best, cands.mentee, cands.score_int)
-    return float((best * cap_e).sum()) / SCALE
+def _upper_bound(cands: Candidates, cap_m: IntArray, cap_e: IntArray) -> float:
+    """No matching beats every mentee taking its best valid pair on every free place, nor
+    every mentor doing so: the lower of the two sums. The candidates and spare pairs hold
+    everyone's best valid pair."""
+    sides = []
+    for cap, people, spare in (
+        (cap_m, cands.mentor, cands.spare_mentor),
+        (cap_e, cands.mentee, cands.spare_mentee),
+    ):
+        best = np.zeros(len(cap), np.int64)
+        np.maximum.at(best, people, cands.score_int)
+        np.maximum.at(best, spare, cands.spare_score)
+        sides.append(int((best * cap).sum()))
+    return min(sides) / SCALE
 
 
 def _locked(pool: Pool) -> Scored:
