@@ -21,6 +21,7 @@ from twoheads.matching import (
     compile_pool,
     engine,
     match,
+    solver,
 )
 
 SKILLS = ("ai", "law", "sql", "sales")
@@ -274,3 +275,41 @@ def test_the_upper_bound_takes_the_scarcer_side() -> None:
     best = float(cands.score_int.max()) / 1_000_000
     assert len(cands.mentor) == 3
     assert engine._upper_bound(cands, run.cap_m, run.cap_e) == best
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools(max_side=7), rule_sets, st.sampled_from([(1, 1), (1, 2), (2, 3), (50, 50)]))
+def test_the_dual_bound_of_a_partial_flow_is_never_below_the_optimum(
+    people: list[Person], rules: Rules, depths: tuple[int, int]
+) -> None:
+    run = engine._Run(compile_pool(people, rules), 0, 0.0, None, None)
+    cands = run._candidates(*depths)
+    pairs = (cands.mentor, cands.mentee, cands.score_int)
+    flow = solver.solve(run.cap_m, run.cap_e, *pairs)
+    bound = engine._dual_bound(flow, pairs, cands, run.cap_m, run.cap_e)
+    best = match(people, rules).summary
+    assert bound >= best.total_score - 5e-7 * best.pairs
+    if depths == (50, 50):  # every valid pair given: the duals prove the flow's own total
+        assert bound == int(cands.score_int[flow.chosen].sum()) / 1_000_000
+
+
+def test_the_dual_bound_covers_a_pair_that_was_never_found() -> None:
+    # Mentor 0 is everyone's favourite. The pairs given to the solver allow 0.8 + 0.3 at
+    # best, while mentor 1 with mentee 1 (0.25, never found: below mentor 1's best 0.3 and
+    # mentee 1's 0.8) lets mentee 0 keep mentor 0: 0.9 + 0.25 = 1.15.
+    none, one = candidates.NONE, np.ones(2, np.int64)
+    given = (np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([900_000, 800_000, 300_000]))
+    empty = np.zeros(0, np.int64)
+    cands = candidates.Candidates(
+        *given,
+        kth_mentor=np.array([none, 300_000]),
+        kth_mentee=np.array([none, 800_000]),
+        spare_mentor=empty,
+        spare_mentee=empty,
+        spare_score=empty,
+        valid_mentor=np.array([2, 2]),
+        valid_mentee=np.array([2, 2]),
+    )
+    flow = solver.solve(one, one, *given)
+    assert int(given[2][flow.chosen].sum()) == 1_100_000
+    assert engine._dual_bound(flow, given, cands, one, one) >= 1.15

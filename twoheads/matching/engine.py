@@ -146,6 +146,9 @@ class _Run:
             )
         chosen = flow.chosen
         bound = _upper_bound(cands, self.cap_m, self.cap_e)
+        if not certified:
+            dual = _dual_bound(flow, (mentor, mentee, score), cands, self.cap_m, self.cap_e)
+            bound = min(bound, dual)
         return self._result(mentor[chosen], mentee[chosen], cands, certified, bound, "optimal")
 
     def _candidates(self, depth: int, reserve: int = 0, *, mentors: bool = True) -> Candidates:
@@ -434,6 +437,56 @@ def _upper_bound(cands: Candidates, cap_m: IntArray, cap_e: IntArray) -> float:
         np.maximum.at(best, spare, cands.spare_score)
         sides.append(int((best * cap).sum()))
     return min(sides) / SCALE
+
+
+def _dual_bound(
+    flow: Flow,
+    pairs: tuple[IntArray, IntArray, IntArray],
+    cands: Candidates,
+    cap_m: IntArray,
+    cap_e: IntArray,
+) -> float:
+    """An upper bound on the total score of the best matching, from the potentials of a flow
+    that is optimal over ``pairs`` only (local positions, scores in millionths).
+
+    By LP duality for b-matching, no matching's worth (BIG + score a pair) exceeds
+    sum(cap_m a_m) + sum(cap_e b_e) + sum(g_me) for any a, b, g >= 0 with
+    a_m + b_e + g_me >= BIG + score for every valid pair. Here a_m = max(d_m - k, 0) and
+    b_e = max(k - d_e, 0) for a node potential k. A known pair (the flow's or a spare one)
+    that these do not cover is covered by its own g, or by raising its mentee's b or its
+    mentor's a by the most any of their pairs lacks, whichever costs least. A pair never
+    found scores at most both people's k-th best, which one side's duals are then raised to
+    cover. The best matching has at least as many pairs as the flow, so BIG for each of the
+    flow's pairs comes off.
+    """
+    d = flow.potential
+    d_m, d_e = flow.mentor_potential, flow.mentee_potential
+    mentor = np.concatenate([pairs[0], cands.spare_mentor])
+    mentee = np.concatenate([pairs[1], cands.spare_mentee])
+    worth = flow.big + np.concatenate([pairs[2], cands.spare_score])
+    left_m, left_e = cands.kth_mentor != NONE, cands.kth_mentee != NONE
+    totals = []
+    for k in (int(d[0]), int(d[-1])):  # the source's and the sink's potentials
+        alpha, beta = np.maximum(d_m - k, 0), np.maximum(k - d_e, 0)
+        lack = np.maximum(worth - alpha[mentor] - beta[mentee], 0)
+        most_e, most_m = np.zeros(len(d_e), np.int64), np.zeros(len(d_m), np.int64)
+        np.maximum.at(most_e, mentee, lack)
+        np.maximum.at(most_m, mentor, lack)
+        for a, b, gamma in (
+            (alpha, beta, int(lack.sum())),
+            (alpha, beta + most_e, 0),
+            (alpha + most_m, beta, 0),
+        ):
+            duals = [(a, b)]
+            if left_m.any() and left_e.any():
+                raised_e = flow.big + cands.kth_mentee - int(a[left_m].min())
+                raised_m = flow.big + cands.kth_mentor - int(b[left_e].min())
+                duals = [
+                    (a, np.where(left_e, np.maximum(b, raised_e), b)),
+                    (np.where(left_m, np.maximum(a, raised_m), a), b),
+                ]
+            totals += [int((x * cap_m).sum()) + int((y * cap_e).sum()) + gamma for x, y in duals]
+    return (min(totals) - flow.big * len(flow.chosen)) / SCALE
 
 
 def _locked(pool: Pool) -> Scored:
