@@ -21,11 +21,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 
 from bench import generator
-from twoheads.matching import Rules, match, suggest
+from twoheads.matching import Rules, engine, match, suggest
 from twoheads.matching.candidates import generate
 from twoheads.matching.pool import compile_pool
 from twoheads.matching.scoring import evaluate
@@ -45,10 +46,6 @@ def case_warm_up(n: int, seed: int) -> Result:
     """Compile the engine's numba code (the scan, the proposal loop, the flow repair) and keep
     it on disk, so that no measured case pays for compiling, as a deployed engine does not after
     its first run (docs/deployment.md). ``n`` must be large enough for the scan to run."""
-    from unittest import mock
-
-    from twoheads.matching import engine
-
     people = generator.pool(n, n, seed)
     start = time.perf_counter()
     with (

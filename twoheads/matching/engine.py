@@ -466,7 +466,7 @@ def _dual_bound(
     worth = flow.big + np.concatenate([pairs[2], cands.spare_score])
     left_m, left_e = cands.kth_mentor != NONE, cands.kth_mentee != NONE
     totals = []
-    for k in (int(d[0]), int(d[-1])):  # the source's and the sink's potentials
+    for k in sorted({int(d[0]), int(d[-1])}):  # the source's and the sink's, often equal
         alpha, beta = np.maximum(d_m - k, 0), np.maximum(k - d_e, 0)
         lack = np.maximum(worth - alpha[mentor] - beta[mentee], 0)
         most_e, most_m = np.zeros(len(d_e), np.int64), np.zeros(len(d_m), np.int64)
