@@ -57,14 +57,38 @@ def case_warm_up(n: int, seed: int) -> Result:
     return {"seconds": time.perf_counter() - start}
 
 
+class Phases:
+    """Seconds spent in each phase of a run, from the engine's progress messages (the time
+    before the first message is spent compiling the pool)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.current = "compiling the pool"
+        self.since = time.perf_counter()
+
+    def __call__(self, fraction: float, message: str) -> None:
+        phase = message.split(" (round")[0]  # the solver's rounds count as one phase
+        if phase != self.current:
+            self.end()
+            self.current = phase
+
+    def end(self) -> dict[str, float]:
+        now = time.perf_counter()
+        self.seconds[self.current] = self.seconds.get(self.current, 0.0) + now - self.since
+        self.since = now
+        return self.seconds
+
+
 def case_optimal(n: int, seed: int) -> Result:
     """End to end: scoring, solving with its certificate, explanations and reasons."""
     people = generator.pool(n, n, seed)
+    phases = Phases()
     start, cpu = time.perf_counter(), time.process_time()
-    result = match(people, Rules(), seed=seed)
+    result = match(people, Rules(), seed=seed, progress=phases)
     s = result.summary
     return {
         "seconds": time.perf_counter() - start,
+        "phases": phases.end(),
         "cpu_seconds": time.process_time() - cpu,
         "pairs": s.pairs,
         "total": s.total_score,
@@ -127,10 +151,12 @@ def case_dense(n: int, seed: int) -> Result:
 def case_stable(n: int, seed: int, top: int = 50) -> Result:
     """Stable mode with top-`top` preference lists."""
     people = generator.pool(n, n, seed)
+    phases = Phases()
     start = time.perf_counter()
-    result = match(people, Rules(), mode="stable", top_k=top, seed=seed)
+    result = match(people, Rules(), mode="stable", top_k=top, seed=seed, progress=phases)
     return {
         "seconds": time.perf_counter() - start,
+        "phases": phases.end(),
         "pairs": result.summary.pairs,
         "stable": result.stable,
     }
@@ -385,6 +411,22 @@ def _row(r: Result, find: dict[tuple[str, int], Result]) -> str:
     )
 
 
+def phase_lines(results: list[Result]) -> list[str]:
+    """Where the time of each end-to-end run went, phase by phase."""
+    lines = []
+    for r in results:
+        if "phases" not in r:
+            continue
+        lines.append(
+            f"- {r['case']} at {r['n']:,} x {r['n']:,}, {r['seconds']:.1f} s: "
+            + ", ".join(f"{name} {sec:.1f} s" for name, sec in r["phases"].items() if sec >= 0.05)
+            + "."
+        )
+    return (
+        ["Where the time went, by the engine's own progress messages:", "", *lines] if lines else []
+    )
+
+
 def warm_up_line(warm: Result) -> str:
     """What compiling the engine's code took before the cases ran."""
     if "error" in warm:
@@ -448,6 +490,9 @@ def main(argv: list[str] | None = None) -> int:
     warm = run_case("warm_up", WARM_UP_SIZE, args.seed, 900)
     results = [run_case(name, n, args.seed, timeout) for name, n, timeout in plan(args)]
     lines = table(results)
+    phases = phase_lines(results)
+    if phases:
+        lines += ["", *phases]
     print("\n".join(lines))
     print(warm_up_line(warm))
     if args.write_docs:
