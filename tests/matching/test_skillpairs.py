@@ -42,18 +42,23 @@ def sides(draw: st.DrawFn) -> tuple[sp.csr_matrix, sp.csr_matrix, int]:
 
 
 @SOME
-@given(sides(), st.integers(0, 40), st.integers(0, 50))
+@given(sides(), st.integers(0, 40), st.integers(0, 50), st.booleans())
 def test_the_product_lands_on_the_pairs_sharing_skills_both_ways_with_their_flows(
-    drawn: tuple[sp.csr_matrix, sp.csr_matrix, int], word_bits: int, most_pairs: int
+    drawn: tuple[sp.csr_matrix, sp.csr_matrix, int],
+    word_bits: int,
+    most_pairs: int,
+    searched: bool,
 ) -> None:
     """Against sums taken pair by pair, including mentees left out for wanting too much or
-    for making too many pairs of skills."""
+    for making too many pairs of skills, with each (s1, s2)'s columns found in a table or,
+    as when there are too many skills for one, searched."""
     priority, level, people = drawn
     mentors = np.arange(people // 2)
     mentees = np.arange(people // 2, people)
     with (
         mock.patch.object(skillpairs, "WORD_BITS", 63 - word_bits),
         mock.patch.object(skillpairs, "MOST_PAIRS_EACH", most_pairs),
+        mock.patch.object(skillpairs, "MOST_LOOKUP", 0 if searched else skillpairs.MOST_LOOKUP),
     ):
         index = skillpairs.build(priority, level, mentors, mentees)
     each = np.diff(priority.indptr) * np.diff(level.indptr)

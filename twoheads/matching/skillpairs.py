@@ -34,6 +34,7 @@ from twoheads.matching.arrays import ranges
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+CodeArray = npt.NDArray[np.int32]
 
 WORD_BITS = 63  # the three fields share one non-negative int64
 MENTEE_CHUNK = 8_192  # mentees expanded at once while building, to bound memory
@@ -41,6 +42,8 @@ MOST_VALUE = 8  # levels and priorities above this are not indexed (each value i
 # Mentees with more (wanted, offered) skill pairs than this are scanned the ordinary way; so
 # is everyone when the mentors have more than this many (offered, wanted) pairs on average.
 MOST_PAIRS_EACH = 100
+# Up to this many possible (s1, s2), each one's columns are found in a table, not searched.
+MOST_LOOKUP = 1 << 23
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +120,9 @@ def build(
     )
     layout = (digit, teach_at, learn_at)
     by_skills = columns // (top * top)  # each column's (s1, s2), ascending like the columns
+    runs = _runs(by_skills, n_skills)
     parts = [
-        _mentee_entries(
-            wants_e, offers_e, indexed, start, n_skills, top, (columns, by_skills), layout
-        )
+        _mentee_entries(wants_e, offers_e, indexed, start, n_skills, top, (columns, runs), layout)
         for start in range(0, len(mentees), MENTEE_CHUNK)
     ]
     per_row = np.concatenate([np.zeros(0, np.int64)] + [p[0] for p in parts])
@@ -131,6 +133,21 @@ def build(
     mentee_side = sp.csr_matrix((data, cols, indptr), shape=(len(mentees), len(columns)))
     mentors_t.sort_indices()
     return SkillPairs(mentee_side, mentors_t, indexed, digit, teach_at, learn_at)
+
+
+def _runs(by_skills: IntArray, n_skills: int) -> tuple[CodeArray, CodeArray] | IntArray:
+    """Where the columns of each (s1, s2) start and how many there are, as two tables by
+    s1 x n_skills + s2; or, when those tables would be too large, the columns' (s1, s2)
+    themselves, to be searched."""
+    if n_skills * n_skills > MOST_LOOKUP:
+        return by_skills
+    starts = np.flatnonzero(np.r_[True, by_skills[1:] != by_skills[:-1]][: len(by_skills)])
+    # 32 bits each: at 2,000 skills the two tables take 32 MB, briefly.
+    first = np.zeros(n_skills * n_skills, np.int32)
+    many = np.zeros(n_skills * n_skills, np.int32)
+    first[by_skills[starts]] = starts
+    many[by_skills[starts]] = np.diff(np.r_[starts, len(by_skills)])
+    return first, many
 
 
 def _pairs_each(first: sp.csr_matrix, second: sp.csr_matrix) -> IntArray:
@@ -183,19 +200,22 @@ def _mentee_entries(
     start: int,
     n_skills: int,
     top: int,
-    index: tuple[IntArray, IntArray],
+    index: tuple[IntArray, tuple[CodeArray, CodeArray] | IntArray],
     layout: tuple[int, int, int],
 ) -> tuple[IntArray, IntArray, IntArray]:
     """The mentee side for one chunk of rows, as (entries per row, columns, values): per
     (wanted s1, offered s2) one entry for each column some mentor has for that (s1, s2),
     that is for each level and priority such mentors give them."""
     digit, teach_at, learn_at = layout
-    columns, by_skills = index
+    columns, runs = index
     rows = np.arange(start, min(start + MENTEE_CHUNK, wants.shape[0]))
     row, one, two, place = _cross(wants, offers, rows[indexed[rows]])
     base = _base(wants, offers, one, two, n_skills)
-    first = np.searchsorted(by_skills, base, side="left")
-    many = np.searchsorted(by_skills, base, side="right") - first
+    if isinstance(runs, tuple):
+        first, many = runs[0][base].astype(np.int64), runs[1][base].astype(np.int64)
+    else:
+        first = np.searchsorted(runs, base, side="left")
+        many = np.searchsorted(runs, base, side="right") - first
     pair = np.repeat(np.arange(len(base)), many)
     col = ranges(first, many)
     value = columns[col] % (top * top)
