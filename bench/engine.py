@@ -68,6 +68,8 @@ class Phases:
 
     def __call__(self, fraction: float, message: str) -> None:
         phase = message.split(" (round")[0]  # the solver's rounds count as one phase
+        if phase == "done":
+            phase = "freeing memory"  # what the engine does after its last message
         if phase != self.current:
             self.end()
             self.current = phase

@@ -9,6 +9,7 @@ def test_the_phases_of_a_stable_run_add_up_to_its_time() -> None:
     assert list(phases)[:2] == ["compiling the pool", "finding candidate pairs from skills"]
     assert "deferred acceptance" in phases
     assert "writing explanations" in phases
+    assert list(phases)[-1] == "freeing memory"
     assert all(seconds >= 0 for seconds in phases.values())
     # Every moment of the run is in one phase: the phases cover the whole run and no more.
     assert abs(sum(phases.values()) - result["seconds"]) < 0.05
@@ -22,7 +23,7 @@ def test_the_solver_rounds_count_as_one_phase() -> None:
 
 def test_the_lines_name_each_phase_of_a_run_that_has_them() -> None:
     run = {"case": "stable", "n": 1000, "seconds": 3.0}
-    phases = {"compiling the pool": 1.0, "deferred acceptance": 1.96, "done": 0.04}
+    phases = {"compiling the pool": 1.0, "deferred acceptance": 1.96, "freeing memory": 0.04}
     [heading, _, line] = bench.phase_lines([{**run, "phases": phases}, {**run, "case": "dense"}])
     assert heading.startswith("Where the time went")
     # Phases under a twentieth of a second are left out.
