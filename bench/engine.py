@@ -424,9 +424,9 @@ def phase_lines(results: list[Result]) -> list[str]:
             + ", ".join(f"{name} {sec:.1f} s" for name, sec in r["phases"].items() if sec >= 0.05)
             + "."
         )
-    return (
-        ["Where the time went, by the engine's own progress messages:", "", *lines] if lines else []
-    )
+    if not lines:
+        return []
+    return ["Where the time went, by the engine's own progress messages:", "", *lines]
 
 
 def warm_up_line(warm: Result) -> str:

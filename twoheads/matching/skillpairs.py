@@ -23,6 +23,7 @@ many pairs, are left out of the index (`SkillPairs.indexed`) and scanned the ord
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +35,6 @@ from twoheads.matching.arrays import ranges
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-CodeArray = npt.NDArray[np.int32]
 
 WORD_BITS = 63  # the three fields share one non-negative int64
 MENTEE_CHUNK = 8_192  # mentees expanded at once while building, to bound memory
@@ -120,9 +120,9 @@ def build(
     )
     layout = (digit, teach_at, learn_at)
     by_skills = columns // (top * top)  # each column's (s1, s2), ascending like the columns
-    runs = _runs(by_skills, n_skills)
+    locate = _locator(by_skills, n_skills)
     parts = [
-        _mentee_entries(wants_e, offers_e, indexed, start, n_skills, top, (columns, runs), layout)
+        _mentee_entries(wants_e, offers_e, indexed, start, n_skills, top, (columns, locate), layout)
         for start in range(0, len(mentees), MENTEE_CHUNK)
     ]
     per_row = np.concatenate([np.zeros(0, np.int64)] + [p[0] for p in parts])
@@ -135,19 +135,29 @@ def build(
     return SkillPairs(mentee_side, mentors_t, indexed, digit, teach_at, learn_at)
 
 
-def _runs(by_skills: IntArray, n_skills: int) -> tuple[CodeArray, CodeArray] | IntArray:
-    """Where the columns of each (s1, s2) start and how many there are, as two tables by
-    s1 x n_skills + s2; or, when those tables would be too large, the columns' (s1, s2)
-    themselves, to be searched."""
+def _locator(by_skills: IntArray, n_skills: int) -> Callable[[IntArray], tuple[IntArray, IntArray]]:
+    """For (s1, s2) given as s1 x n_skills + s2: where their columns start among the columns
+    (ordered by ``by_skills``) and how many there are. Read from two tables when the possible
+    (s1, s2) are few enough, else searched."""
     if n_skills * n_skills > MOST_LOOKUP:
-        return by_skills
-    starts = np.flatnonzero(np.r_[True, by_skills[1:] != by_skills[:-1]][: len(by_skills)])
-    # 32 bits each: at 2,000 skills the two tables take 32 MB, briefly.
+
+        def search(base: IntArray) -> tuple[IntArray, IntArray]:
+            first = np.searchsorted(by_skills, base, side="left")
+            return first, np.searchsorted(by_skills, base, side="right") - first
+
+        return search
+    changes = np.flatnonzero(by_skills[1:] != by_skills[:-1]) + 1
+    starts = np.concatenate([[0], changes]) if len(by_skills) else changes
+    # 32 bits each: at 2,000 skills the two tables take 32 MB, while the index is built.
     first = np.zeros(n_skills * n_skills, np.int32)
     many = np.zeros(n_skills * n_skills, np.int32)
     first[by_skills[starts]] = starts
-    many[by_skills[starts]] = np.diff(np.r_[starts, len(by_skills)])
-    return first, many
+    many[by_skills[starts]] = np.diff(np.append(starts, len(by_skills)))
+
+    def look(base: IntArray) -> tuple[IntArray, IntArray]:
+        return first[base].astype(np.int64), many[base].astype(np.int64)
+
+    return look
 
 
 def _pairs_each(first: sp.csr_matrix, second: sp.csr_matrix) -> IntArray:
@@ -200,22 +210,18 @@ def _mentee_entries(
     start: int,
     n_skills: int,
     top: int,
-    index: tuple[IntArray, tuple[CodeArray, CodeArray] | IntArray],
+    index: tuple[IntArray, Callable[[IntArray], tuple[IntArray, IntArray]]],
     layout: tuple[int, int, int],
 ) -> tuple[IntArray, IntArray, IntArray]:
     """The mentee side for one chunk of rows, as (entries per row, columns, values): per
     (wanted s1, offered s2) one entry for each column some mentor has for that (s1, s2),
     that is for each level and priority such mentors give them."""
     digit, teach_at, learn_at = layout
-    columns, runs = index
+    columns, locate = index
     rows = np.arange(start, min(start + MENTEE_CHUNK, wants.shape[0]))
     row, one, two, place = _cross(wants, offers, rows[indexed[rows]])
     base = _base(wants, offers, one, two, n_skills)
-    if isinstance(runs, tuple):
-        first, many = runs[0][base].astype(np.int64), runs[1][base].astype(np.int64)
-    else:
-        first = np.searchsorted(runs, base, side="left")
-        many = np.searchsorted(runs, base, side="right") - first
+    first, many = locate(base)
     pair = np.repeat(np.arange(len(base)), many)
     col = ranges(first, many)
     value = columns[col] % (top * top)
