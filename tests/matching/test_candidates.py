@@ -13,7 +13,7 @@ from scipy.optimize import linear_sum_assignment
 
 from bench import generator
 from tests.matching.test_properties import pools, rule_sets
-from twoheads.matching import Person, Rules, candidates, engine, match, reasons
+from twoheads.matching import Person, Rules, candidates, engine, match, reasons, solver
 from twoheads.matching.candidates import NONE, generate, sort_key
 from twoheads.matching.pool import Pool, compile_pool
 from twoheads.matching.scoring import (
@@ -162,12 +162,9 @@ def test_stable_mode_reads_only_the_mentees_best(
     assert lean.stable == full.stable
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_pairs_found_only_by_the_certificate_still_give_the_optimum(seed: int) -> None:
-    """Long-tailed skills, one candidate each and nothing in reserve: the first solve is far
-    from optimal, so the certificate must find the missing pairs among those never scored."""
-    people = generator.pool(60, 60, seed, exponent=1.4)
-    pool = compile_pool(people, Rules())
+def best_by_assignment(pool: Pool) -> tuple[int, float]:
+    """The most pairs, then the best total, by scipy's assignment over every valid pair (each
+    mentor's places as rows of their own)."""
     mentor, mentee = every_pair(pool)
     scored = evaluate(pool, mentor, mentee)
     scored = scored.take(scored.valid)
@@ -179,6 +176,14 @@ def test_pairs_found_only_by_the_certificate_still_give_the_optimum(seed: int) -
         weight[rows, np.searchsorted(pool.mentees, e)] = big + s / 1e6
     rows, cols = linear_sum_assignment(weight, maximize=True)
     chosen = weight[rows, cols] > 0
+    return int(chosen.sum()), float((weight[rows, cols][chosen] - big).sum())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pairs_found_only_by_the_certificate_still_give_the_optimum(seed: int) -> None:
+    """Long-tailed skills, one candidate each and nothing in reserve: the first solve is far
+    from optimal, so the certificate must find the missing pairs among those never scored."""
+    pool = compile_pool(generator.pool(60, 60, seed, exponent=1.4), Rules())
     with (
         mock.patch.object(engine, "SOLVER_DEPTH", 1),
         mock.patch.object(engine, "RESERVE_DEPTH", 0),
@@ -186,10 +191,69 @@ def test_pairs_found_only_by_the_certificate_still_give_the_optimum(seed: int) -
         mock.patch.object(candidates, "COMPACT_AT", 0),
     ):
         result = match(pool, seed=seed)
+    pairs, total = best_by_assignment(pool)
     assert result.summary.optimal
-    assert result.summary.pairs == int(chosen.sum())
-    expected = float((weight[rows, cols][chosen] - big).sum())
-    assert result.summary.total_score == pytest.approx(expected, abs=1e-4)
+    assert result.summary.pairs == pairs
+    assert result.summary.total_score == pytest.approx(total, abs=1e-4)
+
+
+@pytest.mark.parametrize(("near", "reserve"), [(2_000, 0), (20_000, 0), (2_000, 2), (20_000, 2)])
+def test_rescanning_only_those_whose_duals_moved_still_gives_the_optimum(
+    near: int, reserve: int
+) -> None:
+    """After a rescan of everyone, each repaired flow is checked by scanning again only the
+    people whose duals moved against their pairs, and those the k-th best bound covered
+    then but no longer does (with pairs in reserve, the bound covers some). Never everyone,
+    here: the certificate must still end at the optimum, and it must have taken that
+    shortcut."""
+    taken = []
+    moved = engine._Run._moved
+
+    def spy(self: engine._Run, *args: object) -> object:
+        out = moved(self, *args)  # type: ignore[arg-type]
+        taken.append(out is not None)
+        return out
+
+    for seed in range(3):
+        pool = compile_pool(generator.pool(200, 200, seed, exponent=1.4), Rules())
+        with (
+            mock.patch.object(engine, "SOLVER_DEPTH", 1),
+            mock.patch.object(engine, "RESERVE_DEPTH", reserve),
+            mock.patch.object(engine, "REPAIR_FROM", 0),
+            mock.patch.object(engine, "REPAIR_MOST", 10**6),
+            mock.patch.object(engine, "MOVED_MOST", float("inf")),
+            mock.patch.object(engine, "NEAR", near),
+            mock.patch.object(engine._Run, "_moved", spy),
+        ):
+            result = match(pool, seed=seed)
+        pairs, total = best_by_assignment(pool)
+        assert result.summary.optimal
+        assert result.summary.pairs == pairs
+        assert result.summary.total_score == pytest.approx(total, abs=1e-4)
+    assert any(taken)
+
+
+def test_a_rescan_after_the_first_takes_the_moved_and_those_it_did_not_scan() -> None:
+    pool = compile_pool(generator.pool(6, 6, 0), Rules())
+    run = engine._Run(pool, 0, 0.0, None, None)
+    n_m, n_e = run.n_m, run.n_e
+    everyone_e, everyone_m = np.arange(n_e), np.arange(n_m)
+    before = np.zeros(n_m + n_e + 2, np.int64)
+    # The last mentee and mentor were covered by the k-th best bound then, so that rescan
+    # left them out.
+    scanned = engine._Rescan(before, everyone_e[:-1], everyone_m[:-1])
+    after = before + 7  # everyone's dual rose together: no pair's slack changed
+    half = engine.NEAR // 2
+    after[1 + n_m + 0] += half  # this mentee's pairs lost NEAR / 2: not enough to matter
+    after[1 + n_m + 1] += half + 1  # this one's lost more
+    after[1 + 2] -= half + 1  # and this mentor's
+    flow = solver.Flow(np.zeros(0, np.int64), after, 0, n_m)
+    with mock.patch.object(engine, "MOVED_MOST", float("inf")):
+        rows, cols = run._moved(flow, scanned, everyone_e, everyone_m)
+    assert rows.tolist() == [1, n_e - 1]
+    assert cols.tolist() == [2, n_m - 1]
+    with mock.patch.object(engine, "MOVED_MOST", 0.6):  # 2 of 6 mentees and 2 of 6 mentors
+        assert run._moved(flow, scanned, everyone_e, everyone_m) is None
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 256])

@@ -47,6 +47,9 @@ RESERVE_DEPTH = 100  # pairs scored per person for the certificate to check with
 # Left-out pairs within this many millionths of improving the flow join it together with the
 # ones that would, so that the duals settle in fewer rounds.
 NEAR = 20_000
+# Beyond this share of the mentees plus share of the mentors whose duals moved since the last
+# rescan of everyone, everyone is rescanned (`_Run._moved`).
+MOVED_MOST = 0.5
 # A grown flow is repaired from the last one (`repair.improve`) rather than solved afresh when
 # it has this many pairs or more and at most REPAIR_MOST of the pairs added could improve it:
 # each of those costs one shortest-path search, and below this size a fresh solve is quick.
@@ -92,6 +95,16 @@ def _pool(people: Sequence[Person] | Pool, rules: Rules | None) -> Pool:
             return compile_pool(people.people, rules)
         return people
     return compile_pool(people, rules or Rules())
+
+
+@dataclass(frozen=True, slots=True)
+class _Rescan:
+    """A rescan of everyone whose left-out pairs the k-th best bound did not cover: the duals
+    it was made with, and those mentees and mentors (local positions)."""
+
+    potential: IntArray
+    rows: IntArray
+    cols: IntArray
 
 
 @dataclass
@@ -185,6 +198,7 @@ class _Run:
             spare = (spare[0][above], spare[1][above], spare[2][above])
         self._tell(0.72, "solving (round 1)")
         flow = solve(self.cap_m, self.cap_e, mentor, mentee, score, self.seed)
+        scanned: _Rescan | None = None  # the last rescan of everyone
         for round_number in range(2, 1000):
             slack = flow.slack(*spare)
             if np.any(slack < 0):
@@ -192,7 +206,9 @@ class _Run:
                 found = (spare[0][near], spare[1][near], spare[2][near])
                 spare = (spare[0][~near], spare[1][~near], spare[2][~near])
             else:
-                found, improving = self._violations(cands, flow, mentor, mentee, floor)
+                found, improving, scanned = self._violations(
+                    cands, flow, mentor, mentee, floor, scanned
+                )
                 if not improving:
                     return flow, mentor, mentee, score, True
             if self._out_of_time():
@@ -227,13 +243,83 @@ class _Run:
         return solve(self.cap_m, self.cap_e, mentor, mentee, score, self.seed)
 
     def _violations(
-        self, cands: Candidates, flow: Flow, mentor: IntArray, mentee: IntArray, floor: int
-    ) -> tuple[tuple[IntArray, IntArray, IntArray], bool]:
-        """Left-out valid pairs within NEAR of improving the flow, and whether any would."""
+        self,
+        cands: Candidates,
+        flow: Flow,
+        mentor: IntArray,
+        mentee: IntArray,
+        floor: int,
+        scanned: _Rescan | None,
+    ) -> tuple[tuple[IntArray, IntArray, IntArray], bool, _Rescan]:
+        """Left-out valid pairs within NEAR of improving the flow, whether any would, and the
+        last rescan of everyone (``scanned`` or this one).
+
+        A rescan of everyone leaves each left-out pair it did not find at least NEAR from
+        improving the flow. Until the duals have moved too far from that rescan's, only the
+        people whose duals moved against their pairs by more than NEAR / 2, and those it did
+        not need to scan, are scanned again: a pair of two others has lost at most NEAR
+        since, so it still cannot improve the flow.
+        """
         rows, cols = self._danger(cands, flow)
         empty = np.zeros(0, np.int64)
+        moved = None if scanned is None else self._moved(flow, scanned, rows, cols)
+        if scanned is None or moved is None:
+            parts = [self._near(cands, flow, mentor, mentee, floor, rows, cols)]
+            scanned = _Rescan(flow.potential, rows, cols)
+        else:
+            rows_moved, cols_moved = moved
+            parts = [
+                self._near(cands, flow, mentor, mentee, floor, rows_moved, cols),
+                self._near(
+                    cands, flow, mentor, mentee, floor, np.setdiff1d(rows, rows_moved), cols_moved
+                ),
+            ]
+        found = [part for chunk in parts for part in chunk]
+        if not found:
+            return (empty, empty, empty), False, scanned
+        m_found, e_found, s_found = (np.concatenate(c) for c in zip(*found, strict=True))
+        m_found, e_found, s_found = self._without_locked(m_found, e_found, s_found)
+        improving = bool(np.any(flow.slack(m_found, e_found, s_found) < 0))
+        return (m_found, e_found, s_found), improving, scanned
+
+    def _moved(
+        self, flow: Flow, scanned: _Rescan, rows: IntArray, cols: IntArray
+    ) -> tuple[IntArray, IntArray] | None:
+        """Of the mentees ``rows`` and mentors ``cols`` whose left-out pairs the k-th best
+        bound does not cover now, those that ``scanned`` left out and those whose duals moved
+        by more than NEAR / 2 against their pairs since; None when so many did that scanning
+        everyone again costs about the same.
+
+        A pair's slack is d_m - d_e less its score, so it falls by (d_e's rise - s) + (s -
+        d_m's rise) for any s; s is the middle of the rises, since the duals may all shift
+        together without any pair's slack changing.
+        """
         if not len(rows) or not len(cols):
-            return (empty, empty, empty), False
+            return rows, cols
+        rise_m = flow.mentor_potential[cols] - scanned.potential[1 : 1 + self.n_m][cols]
+        rise_e = flow.mentee_potential[rows] - scanned.potential[1 + self.n_m : -1][rows]
+        shift = int(np.median(np.concatenate([rise_m, rise_e])))
+        half = NEAR // 2
+        rows_moved = rows[(rise_e - shift > half) | ~np.isin(rows, scanned.rows)]
+        cols_moved = cols[(shift - rise_m > half) | ~np.isin(cols, scanned.cols)]
+        if len(rows_moved) / len(rows) + len(cols_moved) / len(cols) > MOVED_MOST:
+            return None
+        return rows_moved, cols_moved
+
+    def _near(
+        self,
+        cands: Candidates,
+        flow: Flow,
+        mentor: IntArray,
+        mentee: IntArray,
+        floor: int,
+        rows: IntArray,
+        cols: IntArray,
+    ) -> list[tuple[IntArray, IntArray, IntArray]]:
+        """Left-out valid pairs of mentees ``rows`` and mentors ``cols`` within NEAR of
+        improving the flow, scored again in blocks on every core."""
+        if not len(rows) or not len(cols):
+            return []
         # A left-out pair (m, e) scores at most both k-th bests, so it can come within NEAR
         # of improving the flow only when d_m < tau_e + NEAR and sigma_m < d_e + NEAR.
         tau_e, sigma_m = self._kth_limits(cands, flow)
@@ -271,12 +357,7 @@ class _Run:
         del plans
         by_columns.clear()  # the converted skill matrices
         collector.give_back()
-        if not found:
-            return (empty, empty, empty), False
-        m_found, e_found, s_found = (np.concatenate(c) for c in zip(*found, strict=True))
-        m_found, e_found, s_found = self._without_locked(m_found, e_found, s_found)
-        improving = bool(np.any(flow.slack(m_found, e_found, s_found) < 0))
-        return (m_found, e_found, s_found), improving
+        return found
 
     def _danger(self, cands: Candidates, flow: Flow) -> tuple[IntArray, IntArray]:
         """Mentees and mentors whose left-out pairs are not covered by the k-th best bound."""
