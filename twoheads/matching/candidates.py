@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from twoheads.matching import collector, compiled
@@ -486,16 +487,13 @@ class _MentorTops:
         self.adds = 0
 
     def add(self, mentor: IntArray, mentee: IntArray, key: IntArray) -> None:
-        step = (key >> TIE_BITS) // TOP_STEP
-        keep = step >= self.step[mentor]
-        mentor, step = mentor[keep], step[keep]
+        # Tens of millions of pairs pass through here at 100,000 x 100,000, one block at a
+        # time while the other blocks are scored: counted in compiled code, pair by pair.
+        keep = np.empty(len(mentor), bool)
+        _tally(mentor, key, self.step, self.steps, self.counts, self.above, self.touched, keep)
+        mentor = mentor[keep]
         self.parts.append((mentor.astype(np.int32), mentee[keep].astype(np.int32), key[keep]))
         self.pending += len(mentor)
-        # A one of the counts' own type keeps ``add.at`` on its fast path.
-        np.add.at(self.counts, mentor * self.steps + step, np.int32(1))
-        added = np.bincount(mentor, minlength=len(self.limits))
-        self.above += added
-        self.touched |= added > 0
         self.adds += 1
         if self.adds % RAISE_EVERY == 0:
             self._raise(np.flatnonzero(self.touched))
@@ -553,6 +551,29 @@ class _MentorTops:
         mentor = mentor.astype(np.int64)
         keep = top_per_group(mentor, key, self.limits, ordered=False)
         return mentor[keep], mentee[keep].astype(np.int64), key[keep] >> TIE_BITS
+
+
+@compiled.jit(nogil=True)
+def _tally(
+    mentor: IntArray,
+    key: IntArray,
+    step: IntArray,
+    steps: int,
+    counts: npt.NDArray[np.int32],
+    above: IntArray,
+    touched: BoolArray,
+    keep: BoolArray,
+) -> None:
+    """Mark the pairs at or above their mentor's step in ``keep``, and count them into
+    ``counts`` (by mentor and step), ``above`` and ``touched``."""
+    for i in range(len(mentor)):
+        m = mentor[i]
+        at = (key[i] >> TIE_BITS) // TOP_STEP
+        keep[i] = at >= step[m]
+        if keep[i]:
+            counts[m * steps + at] += 1
+            above[m] += 1
+            touched[m] = True
 
 
 class _MentorBest:
