@@ -54,13 +54,27 @@ def test_the_bound_is_never_below_the_score_and_finishing_gives_the_score(
 
 
 @SOME
-@given(pools(max_side=9), rule_sets, st.integers(1, 3), st.integers(0, 3), st.booleans())
+@given(
+    pools(max_side=9),
+    rule_sets,
+    st.integers(1, 3),
+    st.integers(0, 3),
+    st.booleans(),
+    st.sampled_from([None, 1, 4]),
+)
 def test_each_persons_best_pairs_are_kept_and_the_rest_are_bounded(
-    people: list[Person], rules: Rules, depth: int, seed: int, mentors: bool
+    people: list[Person],
+    rules: Rules,
+    depth: int,
+    seed: int,
+    mentors: bool,
+    mentor_reserve: int | None,
 ) -> None:
     """With a small depth most pairs are skipped unscored; the kept ones must still be the best.
 
     Without ``mentors`` only the mentees' best are sought, and the mentors' bounds still hold.
+    With ``mentor_reserve`` the mentors keep that many each (times capacity), never fewer
+    than the depth.
     """
     pool = compile_pool(people, rules)
     mentor, mentee = every_pair(pool)
@@ -77,13 +91,14 @@ def test_each_persons_best_pairs_are_kept_and_the_rest_are_bounded(
         mock.patch.object(candidates, "BLOCK_PAIRS", 1),
         mock.patch.object(candidates, "COMPACT_AT", 0),
     ):
-        cands = generate(pool, depth, seed, mentors=mentors)
+        cands = generate(pool, depth, seed, mentors=mentors, mentor_reserve=mentor_reserve)
     kept = set(zip(cands.mentor.tolist(), cands.mentee.tolist(), strict=True))
     kept |= set(zip(cands.spare_mentor.tolist(), cands.spare_mentee.tolist(), strict=True))
     capacity = np.maximum(pool.capacity[pool.mentors], 1)
+    depth_m = depth if mentor_reserve is None else max(depth, mentor_reserve)
     for owner, limits, kth, sought in (
         (e_l, np.full(len(pool.mentees), depth), cands.kth_mentee, True),
-        (m_l, depth * capacity, cands.kth_mentor, mentors),
+        (m_l, depth_m * capacity, cands.kth_mentor, mentors),
     ):
         for person in np.unique(owner):
             mine = np.flatnonzero(owner == person)
@@ -104,6 +119,29 @@ def test_each_persons_best_pairs_are_kept_and_the_rest_are_bounded(
         for person in np.unique(m_l):
             best = np.flatnonzero(m_l == person)[np.argmax(key[m_l == person])]
             assert (int(m_l[best]), int(e_l[best])) in kept
+
+
+def test_mentors_keep_their_own_reserve_beyond_the_mentees_lists() -> None:
+    """Each mentee keeps only its best pair, each mentor its best 6 x capacity: those are
+    all kept, and no pair left out scores above the mentor's k-th best."""
+    pool = compile_pool(generator.pool(60, 60, 3, exponent=1.4), Rules())
+    mentor, mentee = every_pair(pool)
+    scored = evaluate(pool, mentor, mentee)
+    scored = scored.take(scored.valid)
+    m_l = np.searchsorted(pool.mentors, scored.mentor)
+    e_l = np.searchsorted(pool.mentees, scored.mentee)
+    key = sort_key(scored.score_int, scored.mentor, scored.mentee, 3)
+    cands = generate(pool, 1, 3, mentor_reserve=6)
+    kept = set(zip(cands.mentor.tolist(), cands.mentee.tolist(), strict=True))
+    kept |= set(zip(cands.spare_mentor.tolist(), cands.spare_mentee.tolist(), strict=True))
+    capacity = np.maximum(pool.capacity[pool.mentors], 1)
+    for person in np.unique(m_l):
+        mine = np.flatnonzero(m_l == person)
+        best = mine[np.argsort(-key[mine], kind="stable")[: 6 * capacity[person]]]
+        assert all((int(m_l[i]), int(e_l[i])) in kept for i in best)
+        left_out = [i for i in mine if (int(m_l[i]), int(e_l[i])) not in kept]
+        if left_out:
+            assert max(scored.score_int[left_out]) <= cands.kth_mentor[person]
 
 
 @pytest.mark.parametrize("mentors", [True, False])

@@ -627,11 +627,13 @@ def generate(
     reserve: int = 0,
     *,
     mentors: bool = True,
+    mentor_reserve: int | None = None,
 ) -> Candidates:
     """Each mentee's top k and each mentor's top k x capacity, with their k-th best scores.
 
     With ``reserve`` above k, everyone's top ``reserve`` are scored and kept as spare pairs,
-    and the bounds are the ``reserve``-th best, so far fewer pairs need scoring again later.
+    and the bounds are the ``reserve``-th best, so far fewer pairs need scoring again later;
+    ``mentor_reserve``, when given, is the mentors' own (times their capacity).
     Without ``mentors`` only the mentees' top k are candidates (all that mentee-proposing
     deferred acceptance reads), and of the mentors only their single best pair is sought, as a
     spare pair, for the reasons given to those left unmatched.
@@ -640,7 +642,8 @@ def generate(
     n_m, n_e = len(pool.mentors), len(pool.mentees)
     k_mentee = np.full(n_e, depth, np.int64)
     capacity = np.maximum(pool.capacity[pool.mentors], 1)
-    limits = depth * capacity if mentors else np.ones(n_m, np.int64)
+    depth_m = depth if mentor_reserve is None else max(k, mentor_reserve)
+    limits = depth_m * capacity if mentors else np.ones(n_m, np.int64)
     # Where each mentor needs only its best pair, that pair is kept exactly from the start.
     one_each = bool(np.all(limits == 1))
     mentor_tops = _MentorBest(n_m) if one_each else _MentorTops(limits)
@@ -749,7 +752,7 @@ def generate(
     mentor, mentee, score_int = union_pairs(n_e, (em[0], em[1], em[2]), (tm, te, ts))
     del em, tm, te, ts  # tens of millions of pairs at 100,000 x 100,000: kept once, not twice
     first = np.ones(len(mentor), bool)
-    if depth > k or not mentors:
+    if max(depth, depth_m) > k or not mentors:
         key = sort_key(score_int, pool.mentors[mentor], pool.mentees[mentee], seed)
         first[:] = False
         first[top_per_group(mentee, key, np.full(n_e, k, np.int64), ordered=False)] = True

@@ -44,6 +44,10 @@ from twoheads.matching.solver import Flow, bottleneck, solve
 MODES = ("optimal", "stable", "suggest")
 SOLVER_DEPTH = 10  # candidates given to the solver per person at first
 RESERVE_DEPTH = 100  # pairs scored per person for the certificate to check without rescoring
+# Mentors keep half as many (times their capacity): each mentor's best are kept from a stream of
+# blocks, and a longer list lets tens of millions more pairs through on their way; the mentees'
+# lists already bound most left-out pairs.
+MENTOR_RESERVE_SHARE = 0.5
 # Left-out pairs within this many millionths of improving the flow join it together with the
 # ones that would, so that the duals settle in fewer rounds.
 NEAR = 20_000
@@ -147,7 +151,8 @@ class _Run:
         return limit is not None and time.perf_counter() - self.started > limit
 
     def optimal(self, fairness: bool) -> MatchResult:
-        cands = self._candidates(SOLVER_DEPTH, RESERVE_DEPTH)
+        mentor_reserve = int(RESERVE_DEPTH * MENTOR_RESERVE_SHARE)
+        cands = self._candidates(SOLVER_DEPTH, RESERVE_DEPTH, mentor_reserve)
         mentor, mentee, score = self._without_locked(cands.mentor, cands.mentee, cands.score_int)
         flow, mentor, mentee, score, certified = self._certify(cands, mentor, mentee, score, 0)
         if fairness and len(flow.chosen):
@@ -164,10 +169,23 @@ class _Run:
             bound = min(bound, dual)
         return self._result(mentor[chosen], mentee[chosen], cands, certified, bound, "optimal")
 
-    def _candidates(self, depth: int, reserve: int = 0, *, mentors: bool = True) -> Candidates:
+    def _candidates(
+        self,
+        depth: int,
+        reserve: int = 0,
+        mentor_reserve: int | None = None,
+        *,
+        mentors: bool = True,
+    ) -> Candidates:
         self._tell(0.0, "finding candidate pairs from skills")
         return generate(
-            self.pool, depth, self.seed, self._scoring_progress, reserve, mentors=mentors
+            self.pool,
+            depth,
+            self.seed,
+            self._scoring_progress,
+            reserve,
+            mentors=mentors,
+            mentor_reserve=mentor_reserve,
         )
 
     def _scoring_progress(self, fraction: float, message: str) -> None:
