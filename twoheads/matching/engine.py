@@ -280,17 +280,17 @@ class _Run:
         """
         rows, cols = self._danger(cands, flow)
         empty = np.zeros(0, np.int64)
+        have = np.sort(mentor * self.n_e + mentee)  # the flow's own pairs are not left out
         moved = None if scanned is None else self._moved(flow, scanned, rows, cols)
         if scanned is None or moved is None:
-            parts = [self._near(cands, flow, mentor, mentee, floor, rows, cols)]
+            parts = [self._near(cands, flow, have, floor, rows, cols)]
             scanned = _Rescan(flow.potential, rows, cols)
         else:
             rows_moved, cols_moved = moved
+            rows_still = np.setdiff1d(rows, rows_moved)
             parts = [
-                self._near(cands, flow, mentor, mentee, floor, rows_moved, cols),
-                self._near(
-                    cands, flow, mentor, mentee, floor, np.setdiff1d(rows, rows_moved), cols_moved
-                ),
+                self._near(cands, flow, have, floor, rows_moved, cols),
+                self._near(cands, flow, have, floor, rows_still, cols_moved),
             ]
         found = [part for chunk in parts for part in chunk]
         if not found:
@@ -328,14 +328,14 @@ class _Run:
         self,
         cands: Candidates,
         flow: Flow,
-        mentor: IntArray,
-        mentee: IntArray,
+        have: IntArray,
         floor: int,
         rows: IntArray,
         cols: IntArray,
     ) -> list[tuple[IntArray, IntArray, IntArray]]:
         """Left-out valid pairs of mentees ``rows`` and mentors ``cols`` within NEAR of
-        improving the flow, scored again in blocks on every core."""
+        improving the flow, scored again in blocks on every core. ``have`` holds the flow's
+        pairs as mentor x mentees + mentee, sorted."""
         if not len(rows) or not len(cols):
             return []
         # A left-out pair (m, e) scores at most both k-th bests, so it can come within NEAR
@@ -352,7 +352,6 @@ class _Run:
             return narrowed(plan, tau_near, d_e_near, d_m, sigma_m, by_columns[id(whole)])
 
         plans = [narrow(plan) for plan in plan_groups(self.pool, rows, cols)]
-        have = np.sort(mentor * self.n_e + mentee)
         pool = self.pool
 
         def block_violations(item: tuple[BlockPlan, int]) -> tuple[IntArray, IntArray, IntArray]:
