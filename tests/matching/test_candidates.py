@@ -279,7 +279,9 @@ def test_a_rescan_after_the_first_takes_the_moved_and_those_it_did_not_scan() ->
     before = np.zeros(n_m + n_e + 2, np.int64)
     # The last mentee and mentor were covered by the k-th best bound then, so that rescan
     # left them out.
-    scanned = engine._Rescan(before, everyone_e[:-1], everyone_m[:-1])
+    scanned = engine._Rescan(
+        solver.Flow(np.zeros(0, np.int64), before, 0, n_m), everyone_e[:-1], everyone_m[:-1]
+    )
     after = before + 7  # everyone's dual rose together: no pair's slack changed
     half = engine.NEAR // 2
     after[1 + n_m + 0] += half  # this mentee's pairs lost NEAR / 2: not enough to matter

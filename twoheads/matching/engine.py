@@ -103,10 +103,10 @@ def _pool(people: Sequence[Person] | Pool, rules: Rules | None) -> Pool:
 
 @dataclass(frozen=True, slots=True)
 class _Rescan:
-    """A rescan of everyone whose left-out pairs the k-th best bound did not cover: the duals
-    it was made with, and those mentees and mentors (local positions)."""
+    """A rescan of everyone whose left-out pairs the k-th best bound did not cover: the flow
+    whose duals it was made with, and those mentees and mentors (local positions)."""
 
-    potential: IntArray
+    flow: Flow
     rows: IntArray
     cols: IntArray
 
@@ -280,11 +280,13 @@ class _Run:
         """
         rows, cols = self._danger(cands, flow)
         empty = np.zeros(0, np.int64)
+        if not len(rows) or not len(cols):
+            return (empty, empty, empty), False, _Rescan(flow, rows, cols)
         have = np.sort(mentor * self.n_e + mentee)  # the flow's own pairs are not left out
         moved = None if scanned is None else self._moved(flow, scanned, rows, cols)
         if scanned is None or moved is None:
             parts = [self._near(cands, flow, have, floor, rows, cols)]
-            scanned = _Rescan(flow.potential, rows, cols)
+            scanned = _Rescan(flow, rows, cols)
         else:
             rows_moved, cols_moved = moved
             rows_still = np.setdiff1d(rows, rows_moved)
@@ -306,16 +308,14 @@ class _Run:
         """Of the mentees ``rows`` and mentors ``cols`` whose left-out pairs the k-th best
         bound does not cover now, those that ``scanned`` left out and those whose duals moved
         by more than NEAR / 2 against their pairs since; None when so many did that scanning
-        everyone again costs about the same.
+        everyone again costs about the same. Neither ``rows`` nor ``cols`` is empty.
 
         A pair's slack is d_m - d_e less its score, so it falls by (d_e's rise - s) + (s -
         d_m's rise) for any s; s is the middle of the rises, since the duals may all shift
         together without any pair's slack changing.
         """
-        if not len(rows) or not len(cols):
-            return rows, cols
-        rise_m = flow.mentor_potential[cols] - scanned.potential[1 : 1 + self.n_m][cols]
-        rise_e = flow.mentee_potential[rows] - scanned.potential[1 + self.n_m : -1][rows]
+        rise_m = flow.mentor_potential[cols] - scanned.flow.mentor_potential[cols]
+        rise_e = flow.mentee_potential[rows] - scanned.flow.mentee_potential[rows]
         shift = int(np.median(np.concatenate([rise_m, rise_e])))
         half = NEAR // 2
         rows_moved = rows[(rise_e - shift > half) | ~np.isin(rows, scanned.rows)]
