@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bench import generator
 from tests.matching.test_candidates import twisted
 from tests.matching.test_properties import pools
-from twoheads.matching import Person, Rules, candidates, compiled, match
+from twoheads.matching import Person, Rules, candidates, compiled, match, native
 from twoheads.matching.candidates import (
     BlockPlan,
     each_block,
@@ -210,7 +210,7 @@ def test_with_no_folder_to_keep_compiled_code_in_the_scan_still_compiles() -> No
     with mock.patch.object(CacheImpl, "_locator_classes", []):
         with pytest.raises(RuntimeError, match="no locator"):
             numba.njit(cache=True)(double)
-        jitted = compiled.jit()(double)
+        jitted = native.jit()(double)
     assert jitted(21) == 42
     assert type(jitted._cache).__name__ == "NullCache"  # compiled in the process only
 

@@ -17,6 +17,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from twoheads.matching import collector, compiled
+from twoheads.matching.native import jit
 from twoheads.matching.pool import BoolArray, FloatArray, IntArray, Pool
 from twoheads.matching.scoring import (
     SCALE,
@@ -553,7 +554,7 @@ class _MentorTops:
         return mentor[keep], mentee[keep].astype(np.int64), key[keep] >> TIE_BITS
 
 
-@compiled.jit(nogil=True)
+@jit(nogil=True)
 def _tally(
     mentor: IntArray,
     key: IntArray,

@@ -17,17 +17,17 @@ Everything else goes the array way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from llvmlite import ir
-from numba import njit, types
+from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from twoheads.matching.native import jit
 from twoheads.matching.pool import FloatArray, IntArray, Pool
 from twoheads.matching.scoring import (
     CHART_SHARE,
@@ -209,20 +209,6 @@ def _layout(pairs: SkillPairs) -> IntArray:
     ones = sum(1 << (pairs.digit * i) for i in range(pairs.teach_at // pairs.digit))
     starts = np.arange(64, dtype=np.int64) // pairs.digit * pairs.digit
     return np.concatenate([[pairs.digit, pairs.teach_at, pairs.learn_at, ones], starts])
-
-
-def jit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """numba's ``njit`` with the compiled code kept on disk, where numba finds a folder it may
-    write to (the package's own, ``NUMBA_CACHE_DIR`` or one in the user's home); with none,
-    each process compiles the code again when it first runs."""
-
-    def wrap(function: Callable[..., Any]) -> Any:
-        try:
-            return njit(cache=True, **options)(function)
-        except RuntimeError:  # "cannot cache function ...: no locator available"
-            return njit(cache=False, **options)(function)
-
-    return wrap
 
 
 @intrinsic

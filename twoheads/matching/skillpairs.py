@@ -23,7 +23,6 @@ many pairs, are left out of the index (`SkillPairs.indexed`) and scanned the ord
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,13 +30,14 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from twoheads.matching.arrays import ranges
+from twoheads.matching.native import jit
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+CodeArray = npt.NDArray[np.int32]
 
 WORD_BITS = 63  # the three fields share one non-negative int64
-MENTEE_CHUNK = 8_192  # mentees expanded at once while building, to bound memory
 MOST_VALUE = 8  # levels and priorities above this are not indexed (each value is a column)
 # Mentees with more (wanted, offered) skill pairs than this are scanned the ordinary way; so
 # is everyone when the mentors have more than this many (offered, wanted) pairs on average.
@@ -118,34 +118,55 @@ def build(
     mentors_t = sp.csr_matrix(
         (np.ones(len(m_key), np.int64), (at.ravel(), m_row)), shape=(len(columns), len(mentors))
     )
-    layout = (digit, teach_at, learn_at)
     by_skills = columns // (top * top)  # each column's (s1, s2), ascending like the columns
-    locate = _locator(by_skills, n_skills)
-    parts = [
-        _mentee_entries(wants_e, offers_e, indexed, start, n_skills, top, (columns, locate), layout)
-        for start in range(0, len(mentees), MENTEE_CHUNK)
-    ]
-    per_row = np.concatenate([np.zeros(0, np.int64)] + [p[0] for p in parts])
-    cols = np.concatenate([np.zeros(0, np.int64)] + [p[1] for p in parts])
-    data = np.concatenate([np.zeros(0, np.int64)] + [p[2] for p in parts])
+    level_priority = columns % (top * top)
+    first, many = _column_tables(by_skills, n_skills)
+    per_row = _mentee_counts(
+        wants_e.indptr,
+        wants_e.indices,
+        offers_e.indptr,
+        offers_e.indices,
+        indexed,
+        n_skills,
+        by_skills,
+        first,
+        many,
+    )
     indptr = np.concatenate([[0], np.cumsum(per_row)])
+    # Allocated by numpy, which asks the kernel for huge pages for arrays this large: hundreds
+    # of megabytes in small pages take longer to map than to fill.
+    cols, data = np.empty(int(indptr[-1]), np.int64), np.empty(int(indptr[-1]), np.int64)
+    _mentee_entries(
+        wants_e.indptr,
+        wants_e.indices,
+        wants_e.data.astype(np.int64),
+        offers_e.indptr,
+        offers_e.indices,
+        offers_e.data.astype(np.int64),
+        indexed,
+        n_skills,
+        level_priority // top + 1,  # each column's mentor level
+        level_priority % top + 1,  # and priority
+        by_skills,
+        first,
+        many,
+        np.array([digit, teach_at, learn_at], np.int64),
+        indptr,
+        cols,
+        data,
+    )
     # Each row's entries come in ascending order of (s1, s2), so of columns: no sort needed.
     mentee_side = sp.csr_matrix((data, cols, indptr), shape=(len(mentees), len(columns)))
     mentors_t.sort_indices()
     return SkillPairs(mentee_side, mentors_t, indexed, digit, teach_at, learn_at)
 
 
-def _locator(by_skills: IntArray, n_skills: int) -> Callable[[IntArray], tuple[IntArray, IntArray]]:
-    """For (s1, s2) given as s1 x n_skills + s2: where their columns start among the columns
-    (ordered by ``by_skills``) and how many there are. Read from two tables when the possible
-    (s1, s2) are few enough, else searched."""
+def _column_tables(by_skills: IntArray, n_skills: int) -> tuple[CodeArray, CodeArray]:
+    """For each possible (s1, s2), as s1 x n_skills + s2: where its columns start among the
+    columns (ordered by ``by_skills``) and how many there are. Empty when the possible (s1, s2)
+    are too many for tables: then `_columns_of` searches."""
     if n_skills * n_skills > MOST_LOOKUP:
-
-        def search(base: IntArray) -> tuple[IntArray, IntArray]:
-            first = np.searchsorted(by_skills, base, side="left")
-            return first, np.searchsorted(by_skills, base, side="right") - first
-
-        return search
+        return np.zeros(0, np.int32), np.zeros(0, np.int32)
     changes = np.flatnonzero(by_skills[1:] != by_skills[:-1]) + 1
     starts = np.concatenate([[0], changes]) if len(by_skills) else changes
     # 32 bits each: at 2,000 skills the two tables take 32 MB, while the index is built.
@@ -153,11 +174,30 @@ def _locator(by_skills: IntArray, n_skills: int) -> Callable[[IntArray], tuple[I
     many = np.zeros(n_skills * n_skills, np.int32)
     first[by_skills[starts]] = starts
     many[by_skills[starts]] = np.diff(np.append(starts, len(by_skills)))
+    return first, many
 
-    def look(base: IntArray) -> tuple[IntArray, IntArray]:
-        return first[base].astype(np.int64), many[base].astype(np.int64)
 
-    return look
+@jit(inline="always")
+def _columns_of(
+    base: int, by_skills: IntArray, first: CodeArray, many: CodeArray
+) -> tuple[int, int]:
+    """Where the columns of (s1, s2) = ``base`` start, and how many there are."""
+    if len(first):
+        return int(first[base]), int(many[base])
+    start = _search(by_skills, base, False)
+    return start, _search(by_skills, base, True) - start
+
+
+@jit(inline="always")
+def _search(ordered: IntArray, value: int, after: bool) -> int:
+    low, high = 0, len(ordered)
+    while low < high:
+        mid = (low + high) // 2
+        if ordered[mid] < value or (after and ordered[mid] == value):
+            low = mid + 1
+        else:
+            high = mid
+    return low
 
 
 def _pairs_each(first: sp.csr_matrix, second: sp.csr_matrix) -> IntArray:
@@ -203,33 +243,68 @@ def _mentor_keys(
     return row, key
 
 
-def _mentee_entries(
-    wants: sp.csr_matrix,
-    offers: sp.csr_matrix,
+@jit(nogil=True)
+def _mentee_counts(
+    w_indptr: IntArray,
+    w_skill: CodeArray,
+    o_indptr: IntArray,
+    o_skill: CodeArray,
     indexed: BoolArray,
-    start: int,
     n_skills: int,
-    top: int,
-    index: tuple[IntArray, Callable[[IntArray], tuple[IntArray, IntArray]]],
-    layout: tuple[int, int, int],
-) -> tuple[IntArray, IntArray, IntArray]:
-    """The mentee side for one chunk of rows, as (entries per row, columns, values): per
-    (wanted s1, offered s2) one entry for each column some mentor has for that (s1, s2),
-    that is for each level and priority such mentors give them."""
-    digit, teach_at, learn_at = layout
-    columns, locate = index
-    rows = np.arange(start, min(start + MENTEE_CHUNK, wants.shape[0]))
-    row, one, two, place = _cross(wants, offers, rows[indexed[rows]])
-    base = _base(wants, offers, one, two, n_skills)
-    first, many = locate(base)
-    pair = np.repeat(np.arange(len(base)), many)
-    col = ranges(first, many)
-    value = columns[col] % (top * top)
-    mentor_level, mentor_priority = value // top + 1, value % top + 1
-    data = (
-        ((wants.data[one[pair]].astype(np.int64) * mentor_level) << teach_at)
-        + ((offers.data[two[pair]].astype(np.int64) * mentor_priority) << learn_at)
-        + np.left_shift(np.int64(1), digit * place[pair])
-    )
-    per_row = np.bincount(row[pair] - start, minlength=len(rows))
-    return per_row, col, data
+    by_skills: IntArray,
+    first: CodeArray,
+    many: CodeArray,
+) -> IntArray:
+    """Per mentee, the entries of its row: for each (wanted s1, offered s2), the number of
+    columns some mentor has for that (s1, s2). Rows not indexed stay empty."""
+    n_rows = len(w_indptr) - 1
+    out = np.zeros(n_rows, np.int64)
+    for r in range(n_rows):
+        if not indexed[r]:
+            continue
+        for i in range(w_indptr[r], w_indptr[r + 1]):
+            for t in range(o_indptr[r], o_indptr[r + 1]):
+                out[r] += _columns_of(w_skill[i] * n_skills + o_skill[t], by_skills, first, many)[1]
+    return out
+
+
+@jit(nogil=True)
+def _mentee_entries(
+    w_indptr: IntArray,
+    w_skill: CodeArray,
+    w_priority: IntArray,
+    o_indptr: IntArray,
+    o_skill: CodeArray,
+    o_level: IntArray,
+    indexed: BoolArray,
+    n_skills: int,
+    mentor_level: IntArray,
+    mentor_priority: IntArray,
+    by_skills: IntArray,
+    first: CodeArray,
+    many: CodeArray,
+    layout: IntArray,
+    indptr: IntArray,
+    cols: IntArray,
+    data: IntArray,
+) -> None:
+    """Fill the mentee side's columns and values, row after row as `_mentee_counts` counted:
+    per (wanted s1, offered s2) one entry for each column some mentor has for that (s1, s2),
+    that is for each level and priority such mentors give them, with the encoded sums."""
+    digit, teach_at, learn_at = layout[0], layout[1], layout[2]
+    for r in range(len(w_indptr) - 1):
+        if not indexed[r]:
+            continue
+        at = indptr[r]
+        for i in range(w_indptr[r], w_indptr[r + 1]):
+            count_bit = np.int64(1) << (digit * (i - w_indptr[r]))
+            for t in range(o_indptr[r], o_indptr[r + 1]):
+                start, n = _columns_of(w_skill[i] * n_skills + o_skill[t], by_skills, first, many)
+                for c in range(start, start + n):
+                    cols[at] = c
+                    data[at] = (
+                        ((w_priority[i] * mentor_level[c]) << teach_at)
+                        + ((o_level[t] * mentor_priority[c]) << learn_at)
+                        + count_bit
+                    )
+                    at += 1

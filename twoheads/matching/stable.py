@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from twoheads.matching.candidates import sort_key, top_per_group
-from twoheads.matching.compiled import jit
+from twoheads.matching.native import jit
 from twoheads.matching.pool import BoolArray, IntArray, Pool
 
 RANKED = 1 << 62  # a ranked partner is preferred to any scored one
