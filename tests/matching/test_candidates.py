@@ -696,3 +696,39 @@ def test_lines_cross_exactly_when_some_mentor_and_mentee_are_in_one_reporting_li
     pool = compile_pool(people, rules)
     mentor, mentee = every_pair(pool)
     assert pool.lines_cross == bool(_chart(pool, mentor, mentee)[0].any())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 6)), max_size=60),
+    st.lists(st.integers(0, 4), min_size=6, max_size=6),
+    st.booleans(),
+)
+def test_each_groups_best_come_by_key_then_in_input_order(
+    entries: list[tuple[int, int]], limits: list[int], ordered: bool
+) -> None:
+    """Few distinct keys, so equal ones are common: they keep the order they came in."""
+    group = np.array([g for g, _ in entries], np.int64)
+    key = np.array([k for _, k in entries], np.int64)
+    limit = np.array(limits, np.int64)
+    got = candidates.top_per_group(group, key, limit, ordered=ordered)
+    ranked = sorted(range(len(entries)), key=lambda i: (group[i], -key[i], i))
+    seen: dict[int, int] = {}
+    expected = []
+    for i in ranked:
+        seen[int(group[i])] = seen.get(int(group[i]), 0) + 1
+        if seen[int(group[i])] <= limit[group[i]]:
+            expected.append(i)
+    assert got.tolist() == (expected if ordered else sorted(expected))
+
+
+def test_equal_keys_keep_their_input_order_in_large_groups_too() -> None:
+    """Large enough for the vectorised sort, which alone would not keep ties in order."""
+    rng = np.random.default_rng(3)
+    group = rng.integers(0, 20, 20_000)
+    key = rng.integers(0, 5, 20_000)
+    limit = np.full(20, 400, np.int64)
+    got = candidates.top_per_group(group, key, limit)
+    order = np.lexsort((np.arange(len(group)), -key, group))
+    rank = np.arange(len(order)) - np.searchsorted(group[order], group[order], side="left")
+    assert got.tolist() == order[rank < 400].tolist()

@@ -395,12 +395,24 @@ def _top_by_argsort(group: IntArray, key: IntArray, limit: IntArray) -> IntArray
     return np.asarray(order[rank < limit[sorted_group]])
 
 
-def _group_order(group: IntArray, key: IntArray) -> IntArray:
-    """Positions sorted by group, then descending key, then input order."""
+def _group_order(group: IntArray, key: IntArray, *, ties_in_order: bool = True) -> IntArray:
+    """Positions sorted by group, then descending key, then (``ties_in_order``) input order."""
+    if not len(group):
+        return np.zeros(0, np.int64)
     # One int64 sort instead of a two-key lexsort: group in the high bits, key inverted below.
-    span = int(key.max()) + 1 if len(key) else 1
+    span = int(key.max()) - min(int(key.min()), 0) + 1
     if int(group.max()) < (1 << 62) // span:
-        return np.asarray(np.argsort(group * span + (span - 1 - key), kind="stable"))
+        packed = group * span + (int(key.max()) - key)
+        # The processor's vectorised sort, several times faster than a stable one, which
+        # leaves equal values in any order: the few that are equal are put back in input order.
+        order = np.asarray(np.argsort(packed))
+        if ties_in_order and len(order) > 1:
+            in_order = packed[order]
+            same = in_order[1:] == in_order[:-1]
+            if np.any(same):
+                tied = np.flatnonzero(np.append(same, False) | np.insert(same, 0, False))
+                order[tied] = order[tied][np.lexsort((order[tied], in_order[tied]))]
+        return order
     return np.asarray(np.lexsort((-key, group)))
 
 
@@ -419,9 +431,10 @@ def _top_by_threshold(
     packed |= inv
     packed.sort()
     starts = np.cumsum(counts) - counts
-    over = np.flatnonzero(counts > limit)
+    over = np.flatnonzero((counts > limit) & (limit > 0))
     cut = np.full(len(counts), np.iinfo(np.int64).max, np.int64)
     cut[over] = packed[starts[over] + limit[over] - 1] & ((1 << KEY_BITS) - 1)
+    cut[limit <= 0] = -1  # nothing is kept of a group with no room
     del packed
     mine = cut[group]
     better = inv < mine
@@ -805,7 +818,7 @@ def _depth_th(mentee: IntArray, score: IntArray, depth: int, n_e: int) -> IntArr
     out = np.full(n_e, -1, np.int64)
     if not len(mentee):
         return out
-    order = _group_order(mentee, score)
+    order = _group_order(mentee, score, ties_in_order=False)
     owner = mentee[order]
     rank = np.arange(len(order)) - np.searchsorted(owner, owner, side="left")
     at = order[rank == depth - 1]
