@@ -50,3 +50,26 @@ def test_distinct_rows_when_every_row_mixes_to_the_same_number(values: np.ndarra
     with mock.patch.object(arrays, "_MIX", np.zeros(64, np.uint64)):
         for got, expected in zip(distinct_rows(values), numpy_answer(values), strict=True):
             assert got.tolist() == expected.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    hnp.arrays(
+        np.int64,
+        st.integers(0, 300),
+        elements=st.one_of(st.integers(-3, 3), st.integers(-(2**62), 2**62)),
+    )
+)
+def test_stable_order_is_numpys_stable_argsort(values: np.ndarray) -> None:
+    """Few distinct values (ties in input order) and values too far apart to pack alike."""
+    expected = np.argsort(values, kind="stable")
+    assert arrays.stable_order(values).tolist() == expected.tolist()
+    assert (
+        arrays.stable_order(values.astype(np.int32).clip(-5, 5)).tolist()
+        == np.argsort(values.astype(np.int32).clip(-5, 5), kind="stable").tolist()
+    )
+
+
+def test_stable_order_keeps_ties_in_input_order_among_millions() -> None:
+    values = np.random.default_rng(1).integers(0, 1000, 2_000_000)
+    assert np.array_equal(arrays.stable_order(values), np.argsort(values, kind="stable"))

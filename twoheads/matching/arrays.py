@@ -43,3 +43,25 @@ def distinct_rows(
             return rows[first[order]], first[order], rank[inverse.ravel()]
     patterns, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
     return patterns, first, inverse.ravel()
+
+
+def stable_order(values: npt.NDArray[np.integer]) -> IntArray:
+    """``np.argsort(values, kind="stable")`` for whole numbers.
+
+    Where each value and its position pack into one int64, the packed numbers are all
+    distinct and sorting them (the processor's vectorised sort, several times faster than a
+    stable argsort of millions) gives the same order.
+    """
+    n = len(values)
+    if not n:
+        return np.zeros(0, np.int64)
+    low, high = int(values.min()), int(values.max())
+    if high - low >= (1 << 62) // n:
+        return np.asarray(np.argsort(values, kind="stable"), np.int64)
+    packed = values.astype(np.int64)
+    packed -= low
+    packed *= n
+    packed += np.arange(n)
+    packed.sort()
+    packed %= n
+    return packed

@@ -17,6 +17,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from twoheads.matching import collector, compiled
+from twoheads.matching.arrays import stable_order
 from twoheads.matching.native import jit
 from twoheads.matching.pool import BoolArray, FloatArray, IntArray, Pool
 from twoheads.matching.scoring import (
@@ -207,7 +208,7 @@ def narrowed(
     them all). ``whole`` is `whole_right` by columns, when the caller narrows several plans
     of it: each then takes its columns from that one conversion.
     """
-    order = np.argsort(row_a[plan.rows], kind="stable")
+    order = stable_order(row_a[plan.rows])
     right = plan.right.tocsc() if whole is None else whole[:, plan.cols]
     per_col = plan.step * len(plan.cols)
     out = []

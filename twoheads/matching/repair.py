@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from twoheads.matching.arrays import stable_order
 from twoheads.matching.pool import IntArray
 from twoheads.matching.solver import Flow, arcs, big_for
 
@@ -76,9 +77,9 @@ def residual_index(nodes: int, tails: IntArray, heads: IntArray) -> tuple[IntArr
     head (backwards). Returns the entries ordered by node and each node's first entry."""
     ends = np.empty(2 * len(tails), np.int64)
     ends[0::2], ends[1::2] = tails, heads
-    order = np.argsort(ends, kind="stable")
+    order = stable_order(ends)
     first = np.searchsorted(ends[order], np.arange(nodes + 1))
-    return order.astype(np.int64), first.astype(np.int64)
+    return order, first.astype(np.int64)
 
 
 @njit(cache=True, nogil=True)

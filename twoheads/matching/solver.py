@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
 
-from twoheads.matching.arrays import ranges
+from twoheads.matching.arrays import ranges, stable_order
 from twoheads.matching.candidates import sorted_distinct
 from twoheads.matching.pool import IntArray
 from twoheads.matching.scoring import SCALE
@@ -121,7 +121,7 @@ def _potentials(
     tail = np.concatenate([tails[forward], heads[backward]]).astype(np.int64)
     head = np.concatenate([heads[forward], tails[backward]]).astype(np.int64)
     cost = np.concatenate([costs[forward], -costs[backward]]).astype(np.int64)
-    order = np.argsort(tail, kind="stable")
+    order = stable_order(tail)
     tail, head, cost = tail[order], head[order], cost[order]
     first = np.searchsorted(tail, np.arange(nodes + 1))  # each node's arcs: first[n]:first[n + 1]
     dist = np.zeros(nodes, np.int64)
