@@ -214,3 +214,13 @@ def test_manager_cycles_lists_each_cycle_once_from_its_smallest_id() -> None:
     assert manager_cycles(managers) == [["ann", "cy", "bob"], ["eve"]]
     assert manager_cycles({"dee": "ann", "ann": None}) == []
     assert manager_cycles({}) == []
+
+
+def test_a_row_with_a_bad_cell_is_still_its_reports_manager() -> None:
+    """Only the bad cell is reported: the person is in the file, so naming them as a manager
+    is not a second problem."""
+    text = "id,level,timezone,manager_id\nboss,9,Mars/Base,\nann,3,UTC,boss\n"
+    assert problems(text) == [
+        'people.csv row 2, column "timezone": "Mars/Base" is not an IANA time zone '
+        "(like Europe/London)"
+    ]

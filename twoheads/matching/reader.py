@@ -147,7 +147,9 @@ def read_rows(
     styles = tuple(col for col in header if col.startswith(STYLE_PREFIX))
     rows = [_person_row(num, rec, styles, problems) for num, rec in records]
     _check_unique(rows, problems)
-    _check_managers(rows, problems, known_ids)
+    # A row with a bad cell is still someone: its problems are reported, not its reports'.
+    in_file = {rec["id"] for _, rec in records if rec.get("id")}
+    _check_managers(rows, problems, in_file.union(known_ids or ()))
     problems.raise_if_any()
     return [r for r in rows if r is not None], warnings
 
@@ -544,11 +546,12 @@ def _check_unique(rows: list[PersonRow | None], problems: _Problems) -> None:
 
 
 def _check_managers(
-    rows: list[PersonRow | None], problems: _Problems, known_ids: Iterable[str] | None
+    rows: list[PersonRow | None], problems: _Problems, known: set[str]
 ) -> None:
+    """Every manager is someone (``known``: the file's ids and any known elsewhere), and no
+    chain of managers among the valid rows comes back to where it started."""
     valid = [r for r in rows if r is not None]
     by_id = {r.person.id: r for r in valid}
-    known = set(by_id) | set(known_ids or ())
     for row in valid:
         manager = row.person.manager_id
         if manager is not None and manager not in known:
