@@ -12,6 +12,7 @@ from twoheads.matching import (
     Person,
     Rules,
     check_pair,
+    explain,
     fold_skill,
     match,
     suggest,
@@ -67,7 +68,7 @@ def test_it_never_pairs_a_manager_with_someone_in_their_line(rules: Rules) -> No
     result = match(people, rules)
     assert result.pairs == ()
     reason = {u.id: u.reason for u in result.unmatched}["margaret"]
-    assert "1 are in the same reporting line" in reason
+    assert reason == ("The one mentor who shares skills both ways is in the same reporting line.")
     check = check_pair(people, rules, "oliver", "margaret")
     assert check.broken_rules == (
         "Oliver and Margaret are in the same reporting line (one manages the other, at some depth)",
@@ -95,8 +96,24 @@ def test_it_says_who_took_the_best_candidate(rules: Rules) -> None:
     assert len(result.pairs) == 1
     (left,) = result.unmatched
     partner = result.pairs[0].mentee
-    assert left.reason.startswith("All 1 suitable mentor went to others; the best, Ravi")
-    assert left.reason.endswith(f"is paired with {partner.capitalize()}.")
+    assert left.reason == (
+        f"Their one suitable mentor, Ravi (score {result.pairs[0].score:.2f}), "
+        f"is paired with {partner.capitalize()}."
+    )
+
+
+def test_it_counts_the_suitable_candidates_that_went_to_others(rules: Rules) -> None:
+    shared = {"offers": (("ai", 3),), "wants": (("finance", 2),)}
+    wants = {"offers": (("finance", 3),), "wants": (("ai", 2),)}
+    people = [
+        mentor("ravi", "Ravi", **shared),
+        mentor("rosa", "Rosa", **shared),
+        *(mentee(f"m{i}", f"M{i}", **wants) for i in range(3)),
+    ]
+    result = match(people, rules)
+    (left,) = result.unmatched
+    assert left.reason.startswith("All 2 suitable mentors went to others; the best, R")
+    assert "), is paired with M" in left.reason
 
 
 def test_locked_pairs_are_kept_and_report_the_rules_they_break(rules: Rules) -> None:
@@ -196,3 +213,15 @@ def test_the_json_has_the_published_shape(priya: Person, margaret: Person, rules
         "optimal",
         "seconds",
     } <= set(data["summary"])
+
+
+def test_removed_candidates_are_counted_in_words_for_one_and_for_many() -> None:
+    counts = {"mutual": 4, "level": 1, "compatibility": 3, "language": 0}
+    assert explain.removed_text(counts, 4, "mentor") == (
+        "of the 4 mentors who share skills both ways, 1 fails the level-gap rule; "
+        "3 are below the minimum compatibility"
+    )
+    assert explain.removed_text({"level": 1, "compatibility": 1}, 1, "mentee") == (
+        "the one mentee who shares skills both ways fails the level-gap rule and is below "
+        "the minimum compatibility"
+    )

@@ -225,21 +225,33 @@ _RULE_WORDS = {
     "excluded": _excluded,
 }
 
-_RULE_COUNT_WORDS = {
-    "level": "fail the level-gap rule",
-    "reporting_line": "are in the same reporting line",
-    "organisation": "are in another organisation",
-    "department": "are in the same department",
-    "language": "share no language",
-    "overlap": "have too little shared availability",
-    "compatibility": "are below the minimum compatibility",
-    "excluded": "are excluded, past partners or blocked",
+_RULE_COUNT_WORDS = {  # (one, many)
+    "level": ("fails the level-gap rule", "fail the level-gap rule"),
+    "reporting_line": ("is in the same reporting line", "are in the same reporting line"),
+    "organisation": ("is in another organisation", "are in another organisation"),
+    "department": ("is in the same department", "are in the same department"),
+    "language": ("shares no language", "share no language"),
+    "overlap": ("has too little shared availability", "have too little shared availability"),
+    "compatibility": (
+        "is below the minimum compatibility",
+        "are below the minimum compatibility",
+    ),
+    "excluded": (
+        "is excluded, a past partner or blocked",
+        "are excluded, past partners or blocked",
+    ),
 }
 
 
 def removed_text(counts: dict[str, int], total: int, other: str) -> str:
-    """`of the 20 mentors who share skills both ways: 14 are in the same reporting line`."""
-    shown = [f"{n} {_RULE_COUNT_WORDS[k]}" for k, n in counts.items() if n and k != "mutual"]
+    """`of the 20 mentors who share skills both ways, 14 are in the same reporting line`, or
+    `the one mentor who shares skills both ways is in the same reporting line`."""
+    broken = [(n, _RULE_COUNT_WORDS[k]) for k, n in counts.items() if n and k != "mutual"]
+    if total == 1:
+        return f"the one {other} who shares skills both ways " + " and ".join(
+            one for _, (one, _) in broken
+        )
+    shown = [f"{n} {one if n == 1 else many}" for n, (one, many) in broken]
     return f"of the {total} {other}s who share skills both ways, " + "; ".join(shown)
 
 

@@ -545,9 +545,7 @@ def _check_unique(rows: list[PersonRow | None], problems: _Problems) -> None:
             problems.add(row.row, "id", row.person.id, f"is already the id in row {first}")
 
 
-def _check_managers(
-    rows: list[PersonRow | None], problems: _Problems, known: set[str]
-) -> None:
+def _check_managers(rows: list[PersonRow | None], problems: _Problems, known: set[str]) -> None:
     """Every manager is someone (``known``: the file's ids and any known elsewhere), and no
     chain of managers among the valid rows comes back to where it started."""
     valid = [r for r in rows if r is not None]

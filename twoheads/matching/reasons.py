@@ -294,9 +294,11 @@ class _Stats:
         m, e, score = self.best
         best = pool.people[m] if role == "mentee" else pool.people[e]
         others = [pool.people[pool.index[i]].label for i in partners.get(best.id, [])]
-        taken = f", is paired with {', '.join(others)}" if others else " was not chosen"
-        plural = "s" if self.valid > 1 else ""
+        taken = f"is paired with {', '.join(others)}" if others else "was not chosen"
+        other = "mentor" if role == "mentee" else "mentee"
+        if self.valid == 1:
+            return f"Their one suitable {other}, {best.label} (score {score:.2f}), {taken}."
         return (
-            f"All {self.valid} suitable {'mentor' if role == 'mentee' else 'mentee'}{plural} "
-            f"went to others; the best, {best.label} (score {score:.2f}){taken}."
+            f"All {self.valid} suitable {other}s went to others; the best, {best.label} "
+            f"(score {score:.2f}), {taken}."
         )
