@@ -224,3 +224,15 @@ def test_a_row_with_a_bad_cell_is_still_its_reports_manager() -> None:
         'people.csv row 2, column "timezone": "Mars/Base" is not an IANA time zone '
         "(like Europe/London)"
     ]
+
+
+def test_a_cell_beyond_the_header_is_an_error_naming_the_row() -> None:
+    """A list split by the file's own delimiter (unquoted) would shift or lose cells."""
+    text = 'id;level;availability\na;3;mon 09-12; tue 10-11\nb;4;"mon 09-12; tue 10-11"\n'
+    assert problems(text) == [
+        'people.csv row 2: "tue 10-11" is beyond the header\'s 3 columns; a cell that holds '
+        'the delimiter ";" must be in double quotes'
+    ]
+    # Trailing empty cells, as some spreadsheets write them, are not a problem.
+    people, _ = read_people(b"id,level\na,3,,\n", "people.csv")
+    assert [p.id for p in people] == ["a"]

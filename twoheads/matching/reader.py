@@ -243,6 +243,15 @@ def _csv_records(text: str, problems: _Problems) -> list[Record]:
     for num, cells in enumerate(lines[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
+        beyond = [c.strip() for c in cells[len(header) :] if c.strip()]
+        if beyond:
+            problems.add(
+                num,
+                "",
+                beyond[0],
+                f"is beyond the header's {len(header)} columns; a cell that holds the "
+                f'delimiter "{delimiter}" must be in double quotes',
+            )
         out.append((num, dict(zip(header, map(str.strip, cells), strict=False))))
     if not out:
         problems.whole_file("has a header but no rows of people")
