@@ -76,7 +76,10 @@ def test_it_prints_a_table_without_an_output(
     assert main([str(files[0]), "--rules", str(files[1]), "--mode", "suggest", "--top", "3"]) == 0
     printed = capsys.readouterr()
     assert "priya" in printed.out and "#1" in printed.out
+    assert printed.out.splitlines()[0].split() == ["person", "#", "partner", "score", "why"]
     assert "pairs" in printed.err
+    assert main([str(files[0]), "--rules", str(files[1])]) == 0
+    assert capsys.readouterr().out.splitlines()[0].split() == ["mentor", "mentee", "score", "why"]
 
 
 def test_bad_input_exits_2_and_writes_nothing(

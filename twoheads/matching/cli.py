@@ -216,9 +216,13 @@ def _candidates_csv(pool: Pool, seed: int) -> str:
 
 def table(result: MatchResult) -> str:
     """A readable table of pairs, suggestions and the unmatched."""
-    lines = [f"{'mentor':<16} {'mentee':<16} {'score':>6}  why"]
+    lines = []
+    if result.pairs or not result.suggestions:
+        lines.append(f"{'mentor':<16} {'mentee':<16} {'score':>6}  why")
     for p in result.pairs:
         lines.append(f"{p.mentor:<16} {p.mentee:<16} {p.score:6.2f}  {p.explanation}")
+    if result.suggestions:
+        lines.append(f"{'person':<16} {'#':<3} {'partner':<12} {'score':>6}  why")
     for s in result.suggestions:
         lines.append(f"{s.person:<16} #{s.rank:<2} {s.partner:<12} {s.score:6.2f}  {s.explanation}")
     if result.unmatched:
