@@ -379,7 +379,10 @@ def _style_table(style: npt.NDArray[np.float32]) -> tuple[CodeArray, FloatArray 
         return np.zeros(0, np.int32), None
     # NaN (unanswered) compares unequal to itself: code it as 0 for finding the patterns.
     answers = np.nan_to_num(style, nan=0.0)
-    patterns, inverse = np.unique(answers, axis=0, return_inverse=True)
+    if np.array_equal(answers, np.rint(answers)):  # whole numbers, as every file gives them
+        patterns, _, inverse = distinct_rows(answers.astype(np.int64))
+    else:
+        patterns, inverse = np.unique(answers, axis=0, return_inverse=True)
     code: CodeArray = inverse.ravel().astype(np.int32)
     if len(patterns) > MAX_STYLE_PATTERNS:
         return code, None
