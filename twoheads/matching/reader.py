@@ -233,15 +233,19 @@ def _decode(data: bytes, problems: _Problems) -> str | None:
         return None
 
 
+_LINE_END = re.compile(r"[\r\n]")
+
+
 def _csv_records(text: str, problems: _Problems) -> list[Record]:
-    first = text.splitlines()[0] if text.splitlines() else ""
+    end = _LINE_END.search(text)  # the header row, found without splitting the rest
+    first = text[: end.start()] if end else text
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = list(reader)
     header = [h.strip().lower() for h in lines[0]]
     out: list[Record] = []
     for num, cells in enumerate(lines[1:], start=2):
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
         beyond = [c.strip() for c in cells[len(header) :] if c.strip()]
         if beyond:
