@@ -40,6 +40,18 @@ class MatchRunTests(ApiTestCase):
         self.assertError(response, 409, "conflict")
         self.assertEqual(self.programme.runs.count(), 1)
 
+    def test_it_answers_409_in_a_closed_programme_and_publishes_nothing(self):
+        run = self.finished_run()
+        self.programme.status = "closed"
+        self.programme.save(update_fields=["status"])
+        response = self.post(f"{PROGRAMME}/runs", {}, self.martin_token)
+        body = self.assertError(response, 409, "conflict")
+        self.assertIn("is closed", body["message"])
+        self.assertEqual(self.programme.runs.count(), 1)
+        response = self.post(f"/api/v1/runs/{run.pk}/publish", {}, self.martin_token)
+        self.assertEqual(response.status_code, 409, response.content)
+        self.assertFalse(Pair.objects.filter(run=run).exists())
+
     def test_it_returns_results_with_explanations_and_reasons(self):
         run = self.finished_run()
         body = self.get(f"/api/v1/runs/{run.pk}/results", self.martin_token).json()

@@ -204,6 +204,12 @@ def _describe(exc: MatchInputError) -> str:
 # -- Runs ---------------------------------------------------------------------------------
 
 
+def require_open(programme: Programme) -> None:
+    """A closed programme keeps its runs and pairs as they were: nothing new is made."""
+    if programme.status == Programme.Status.CLOSED:
+        raise PairingError(_("%s is closed: it takes no new match runs or pairs.") % programme.name)
+
+
 def start_run(
     programme: Programme,
     actor: User | None,
@@ -213,6 +219,7 @@ def start_run(
     base_run: MatchRun | None = None,
 ) -> MatchRun:
     """Queue a match run; a re-run of `base_run` keeps its locked pairs and removals."""
+    require_open(programme)
     mode = mode or (programme.matching_mode if programme.matching_mode in RUN_MODES else "optimal")
     if mode not in RUN_MODES:
         raise PairingError(_("A run's mode is “optimal” or “stable”, not “%s”.") % mode)
@@ -248,6 +255,7 @@ def retry_run(run: MatchRun, actor: User | None) -> MatchRun:
     run.fail_if_stalled()
     if run.status != MatchRun.Status.FAILED:
         raise PairingError(_("Only a failed run can be retried."))
+    require_open(run.programme)
     with transaction.atomic():
         run.proposals.all().delete()
         run.unmatched.all().delete()
@@ -411,6 +419,7 @@ def _editable(run: MatchRun) -> None:
         raise AlreadyPublished(_("This run is already published; its pairs can no longer change."))
     if run.status != MatchRun.Status.DONE:
         raise PairingError(_("This run has no results to change."))
+    require_open(run.programme)
 
 
 def lock_pair(proposal: ProposedPair, actor: User | None, locked: bool = True) -> ProposedPair:
@@ -599,6 +608,7 @@ def publish_run(run: MatchRun, actor: User | None) -> QuerySet[Pair]:
         if locked_run.status != MatchRun.Status.DONE:
             raise PairingError(_("Only a finished run can be published."))
         programme = locked_run.programme
+        require_open(programme)
         created = _copy_proposals_to_pairs(locked_run)
         locked_run.status = MatchRun.Status.PUBLISHED
         locked_run.published_at = timezone.now()
@@ -746,6 +756,7 @@ def rematch(
     confirm: bool = False,
 ) -> Pair:
     """Pair two free people during an active programme; both are asked to accept."""
+    require_open(programme)
     if not reason.strip():
         raise PairingError(_("Give a reason for the new pair; it goes into the audit log."))
     roster = roster_for(programme)

@@ -18,13 +18,21 @@ from twoheads.matching import PairCheck, Suggestion, check_pair
 from twoheads.participants.models import Participant
 
 from . import emails
-from .engine import PairingError, _lock_people, roster_for, rules_for, suggestions_for
+from .engine import (
+    PairingError,
+    _lock_people,
+    require_open,
+    roster_for,
+    rules_for,
+    suggestions_for,
+)
 from .models import Pair, PairRequest, live_pair_counts
 
 
 def my_suggestions(participant: Participant, k: int = 10) -> list[tuple[Participant, Suggestion]]:
     """The participant's top partners among people with room, best first."""
-    if not participant.programme.self_selection:
+    programme = participant.programme
+    if not programme.self_selection or programme.status == programme.Status.CLOSED:
         return []
     return suggestions_for(participant, k, free_only=True)
 
@@ -34,6 +42,7 @@ def send_request(sender: Participant, recipient: Participant, message: str) -> P
     programme = sender.programme
     if not programme.self_selection:
         raise PairingError(_("In this programme the programme manager makes the pairs."))
+    require_open(programme)
     if recipient.programme_id != programme.pk or {sender.role, recipient.role} != {
         "mentor",
         "mentee",
