@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -68,6 +69,18 @@ def test_it_writes_csv_and_candidates(files: tuple[Path, Path], tmp_path: Path) 
     assert list(csv.DictReader(cands.open())) == [
         {"mentor": "priya", "mentee": "margaret", "score": rows[0]["score"]}
     ]
+
+
+def test_its_summary_line_says_how_far_from_the_best_a_result_can_be(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([str(files[0]), "--rules", str(files[1])]) == 0
+    assert "(proven optimal)" in capsys.readouterr().err
+    assert main([str(files[0]), "--rules", str(files[1]), "--mode", "stable"]) == 0
+    line = capsys.readouterr().err
+    assert re.search(
+        r"\(upper bound \d+\.\d{3}: at most \d+\.\d{2}% below the best, stable\)", line
+    )
 
 
 def test_it_prints_a_table_without_an_output(

@@ -234,7 +234,12 @@ def table(result: MatchResult) -> str:
 
 def _one_line(result: MatchResult) -> str:
     s = result.summary
-    proof = "proven optimal" if s.optimal else f"upper bound {s.upper_bound:.3f}"
+    gap = (s.upper_bound - s.total_score) / s.upper_bound if s.upper_bound > 0 else 0.0
+    proof = (
+        "proven optimal"
+        if s.optimal
+        else f"upper bound {s.upper_bound:.3f}: at most {max(gap, 0.0):.2%} below the best"
+    )
     stable = "" if result.stable is None else (", stable" if result.stable else ", NOT stable")
     return (
         f"{s.pairs} pairs, {s.matched_mentees}/{s.mentees} mentees matched, total score "
