@@ -26,6 +26,10 @@ class ClosedProgrammeTests(MatchingTestCase):
         self.assertContains(page, "is closed: it takes no new match runs or pairs")
         self.assertContains(page, "This programme is closed")
         self.assertNotContains(page, "Start the run")
+        MatchRun.objects.all().delete()
+        page = self.client.get(r.url)
+        self.assertContains(page, "No match run was made in this programme.")
+        self.assertNotContains(page, "Start one above")
         with self.assertRaisesMessage(engine.PairingError, "is closed"):
             engine.start_run(self.programme, self.martin)
 
