@@ -31,6 +31,36 @@ class InvitationTests(PersonasTestCase):
     def link(self) -> str:
         return mail.outbox[-1].body.split("http://127.0.0.1:8000")[1].split()[0]
 
+    def close(self) -> None:
+        self.programme.status = "closed"
+        self.programme.save(update_fields=["status"])
+
+    def test_an_invitation_sent_before_closing_no_longer_enrols(self):
+        self.invite()
+        url = self.link()
+        self.close()
+        response = self.client.get(url)
+        self.assertContains(response, "This programme has closed", status_code=410)
+        data = {"name": "Nadia New", "password1": PASSWORD, "password2": PASSWORD}
+        self.client.post(url, data)
+        self.assertFalse(User.objects.filter(email="nadia@acme.test").exists())
+        self.assertFalse(Participant.objects.filter(email="nadia@acme.test").exists())
+
+    def test_no_invitation_is_sent_and_the_page_says_why(self):
+        self.close()
+        self.client.force_login(self.martin)
+        url = reverse("invitation_list", args=[self.programme.slug])
+        response = self.client.post(url, {"emails": "omar@acme.test", "role": "mentor"})
+        self.assertRedirects(response, url, fetch_redirect_response=False)
+        self.assertFalse(Invitation.objects.exists())
+        self.assertEqual(mail.outbox, [])
+        page = self.client.get(url)
+        self.assertContains(page, "is closed: it takes no new people.")
+        self.assertNotContains(page, "Send the invitations")
+        people = self.client.get(reverse("participant_list", args=[self.programme.slug]))
+        self.assertNotContains(people, ">Invite<")
+        self.assertNotContains(people, ">Import<")
+
     def test_nadia_accepts_and_gets_an_account_a_membership_and_a_profile(self):
         self.invite()
         self.assertIn("nadia@acme.test", mail.outbox[-1].to)

@@ -212,3 +212,17 @@ class MissingLanguagesColumnTests(PersonasTestCase):
         apply_import(self.programme, data, "hr.csv", self.martin)
         self.p_priya.refresh_from_db()
         self.assertEqual(self.p_priya.languages, ["en", "hi"])
+
+
+class ClosedProgrammeImportTests(PersonasTestCase):
+    def test_a_closed_programme_takes_no_file_and_writes_nothing(self):
+        self.programme.status = "closed"
+        self.programme.save(update_fields=["status"])
+        result = apply_import(self.programme, FILE, "hr.csv", self.martin)
+        self.assertFalse(result.applied)
+        self.assertEqual(
+            [e.message for e in result.errors],
+            [f"hr.csv cannot be imported: {self.programme.name} is closed and takes no new "
+             "people or changes"],
+        )  # fmt: skip
+        self.assertFalse(self.programme.participants.filter(external_id="J1").exists())

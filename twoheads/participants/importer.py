@@ -188,6 +188,15 @@ class _Plan:
 
 def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
     plan = _Plan(programme=programme, filename=filename or "people")
+    if programme.status == Programme.Status.CLOSED:
+        plan.problem(
+            None,
+            "",
+            "",
+            _("cannot be imported: %s is closed and takes no new people or changes")
+            % programme.name,
+        )
+        return plan
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
         plan.problem(

@@ -196,6 +196,10 @@ def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
     form = InvitationForm(request.POST or None)
+    closed = programme.status == Programme.Status.CLOSED
+    if request.method == "POST" and closed:
+        messages.error(request, _("%s is closed: it takes no new people.") % programme.name)
+        return redirect("invitation_list", programme.slug)
     if request.method == "POST" and form.is_valid():
         for email in form.cleaned_data["emails"]:
             invitation = Invitation.objects.create(
@@ -224,6 +228,7 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "invitations": invitations,
             "days": Invitation.VALID_DAYS,
+            "closed": closed,
         },
     )
 
@@ -238,6 +243,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     except signing.BadSignature:
         raise Http404 from None
     programme = invitation.programme
+    if programme.status == Programme.Status.CLOSED and not invitation.accepted:
+        return render(
+            request, "participants/invitation_invalid.html", {"closed": programme}, status=410
+        )
     if invitation.accepted:
         messages.info(request, _("This invitation has been used; sign in to continue."))
         return redirect("my_profile", programme.slug)
