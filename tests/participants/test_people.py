@@ -60,6 +60,13 @@ class PeopleListTests(PersonasTestCase):
         self.assertIn("/me/", mail.outbox[0].body)
         self.assertTrue(AuditEvent.objects.filter(action="participants.remind").exists())
 
+    def test_a_closed_programme_reminds_nobody_to_finish_a_profile(self):
+        Programme.objects.filter(pk=self.programme.pk).update(status="closed")
+        self.assertNotContains(self.client.get(self.url), "Send them a reminder")
+        self.client.post(reverse("participant_remind", args=[self.programme.slug]))
+        self.assertEqual(mail.outbox, [])
+        self.assertFalse(AuditEvent.objects.filter(action="participants.remind").exists())
+
     def test_the_detail_page_shows_what_is_missing(self):
         url = reverse("participant_detail", args=[self.programme.slug, self.p_sam.pk])
         response = self.client.get(url)

@@ -55,7 +55,10 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "incomplete": programme.participants.matchable().incomplete().count(),
+            # A closed programme matches nobody again: unfinished profiles no longer matter.
+            "incomplete": 0
+            if programme.status == Programme.Status.CLOSED
+            else programme.participants.matchable().incomplete().count(),
         },
     )
 
@@ -82,6 +85,11 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @login_required
 def participant_remind(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
+    if programme.status == Programme.Status.CLOSED:
+        messages.error(
+            request, _("%s is closed: nobody is reminded to finish a profile.") % programme.name
+        )
+        return redirect("participant_list", programme.slug)
     ids = list(
         programme.participants.matchable()
         .incomplete()
