@@ -133,6 +133,19 @@ class ProgrammeStatusTests(ApiTestCase):
         self.pilot.refresh_from_db()
         self.assertEqual(self.pilot.status, "draft")
 
+    def test_closing_a_programme_closes_its_live_pairs_as_the_page_does(self):
+        from twoheads.pairing.models import Pair
+
+        response = self.post(f"{ACME}/status", {"status": "closed"}, self.martin_token)
+        self.assertEqual(response.status_code, 200, response.content)
+        self.pair.refresh_from_db()
+        self.assertEqual(
+            (self.pair.status, self.pair.end_reason),
+            (Pair.Status.ENDED, "The programme has ended."),
+        )
+        [event] = self.audits("programme.status")
+        self.assertEqual((event.actor, event.details.get("via")), (self.martin, "api"))
+
     def test_it_answers_400_for_a_status_that_does_not_exist(self):
         self.assertError(
             self.post(self.url(), {"status": "paused"}, self.martin_token), 400, "invalid"

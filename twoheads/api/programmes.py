@@ -6,6 +6,7 @@ from ninja import Query, Router
 
 from twoheads.accounts.models import Membership, audit
 from twoheads.programmes.catalogue import create_programme
+from twoheads.programmes.lifecycle import change_status
 from twoheads.programmes.models import MANAGER_ROLES, Programme
 
 from .access import managed_programme, visible_programme
@@ -85,18 +86,8 @@ def set_status(request: HttpRequest, slug: str, payload: StatusIn):
     A step the lifecycle does not allow answers 409 and changes nothing.
     """
     programme = managed_programme(request.auth, slug)
-    old = programme.get_status_display()
     try:
-        programme.transition(payload.status)
+        change_status(programme, payload.status, request.auth, via="api")
     except ValidationError as exc:
         raise ApiError(409, "bad_transition", " ".join(exc.messages)) from exc
-    audit(
-        request.auth,
-        "programme.status",
-        programme,
-        organisation=programme.organisation,
-        old=old,
-        new=programme.status,
-        via="api",
-    )
     return programme

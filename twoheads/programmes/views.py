@@ -18,6 +18,7 @@ from .forms import (
     SkillMergeForm,
     SkillRenameForm,
 )
+from .lifecycle import change_status
 from .models import Programme, Skill
 
 
@@ -73,24 +74,11 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def programme_transition(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
-    old = programme.get_status_display()
     try:
-        programme.transition(request.POST.get("status", ""))
+        change_status(programme, request.POST.get("status", ""), request.user)
     except (ValidationError, ValueError):
         messages.error(request, _("That change of status is not allowed from here."))
     else:
-        if programme.status == Programme.Status.CLOSED:
-            from twoheads.journal.closing import close_programme_pairs
-
-            close_programme_pairs(programme, request.user)
-        audit(
-            request.user,
-            "programme.status",
-            programme,
-            organisation=programme.organisation,
-            old=old,
-            new=programme.status,
-        )
         status = programme.get_status_display()
         messages.success(request, _("The programme is now %(status)s.") % {"status": status})
     return redirect(programme)
