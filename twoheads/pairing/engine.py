@@ -206,7 +206,7 @@ def _describe(exc: MatchInputError) -> str:
 
 def require_open(programme: Programme) -> None:
     """A closed programme keeps its runs and pairs as they were: nothing new is made."""
-    if programme.status == Programme.Status.CLOSED:
+    if programme.is_closed:
         raise PairingError(_("%s is closed: it takes no new match runs or pairs.") % programme.name)
 
 

@@ -32,7 +32,7 @@ from .models import Pair, PairRequest, live_pair_counts
 def my_suggestions(participant: Participant, k: int = 10) -> list[tuple[Participant, Suggestion]]:
     """The participant's top partners among people with room, best first."""
     programme = participant.programme
-    if not programme.self_selection or programme.status == programme.Status.CLOSED:
+    if not programme.self_selection or programme.is_closed:
         return []
     return suggestions_for(participant, k, free_only=True)
 

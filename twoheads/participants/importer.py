@@ -188,7 +188,7 @@ class _Plan:
 
 def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
     plan = _Plan(programme=programme, filename=filename or "people")
-    if programme.status == Programme.Status.CLOSED:
+    if programme.is_closed:
         plan.problem(
             None,
             "",

@@ -57,7 +57,7 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
             "query": query.urlencode(),
             # A closed programme matches nobody again: unfinished profiles no longer matter.
             "incomplete": 0
-            if programme.status == Programme.Status.CLOSED
+            if programme.is_closed
             else programme.participants.matchable().incomplete().count(),
         },
     )
@@ -85,7 +85,7 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @login_required
 def participant_remind(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
-    if programme.status == Programme.Status.CLOSED:
+    if programme.is_closed:
         messages.error(
             request, _("%s is closed: nobody is reminded to finish a profile.") % programme.name
         )
@@ -204,8 +204,7 @@ def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
     form = InvitationForm(request.POST or None)
-    closed = programme.status == Programme.Status.CLOSED
-    if request.method == "POST" and closed:
+    if request.method == "POST" and programme.is_closed:
         messages.error(request, _("%s is closed: it takes no new people.") % programme.name)
         return redirect("invitation_list", programme.slug)
     if request.method == "POST" and form.is_valid():
@@ -236,7 +235,6 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "invitations": invitations,
             "days": Invitation.VALID_DAYS,
-            "closed": closed,
         },
     )
 
@@ -251,7 +249,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     except signing.BadSignature:
         raise Http404 from None
     programme = invitation.programme
-    if programme.status == Programme.Status.CLOSED and not invitation.accepted:
+    if programme.is_closed and not invitation.accepted:
         return render(
             request, "participants/invitation_invalid.html", {"closed": programme}, status=410
         )

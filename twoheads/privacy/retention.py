@@ -199,7 +199,7 @@ def _blocked_by_old_hashes(
 
 def is_due(programme: Programme, now: datetime | None = None) -> bool:
     """Closed, not yet anonymised, and closed for longer than its retention period."""
-    if programme.status != Programme.Status.CLOSED or programme.anonymised_at is not None:
+    if not programme.is_closed or programme.anonymised_at is not None:
         return False
     closed = programme.closed_at or programme.updated_at
     return closed + timedelta(days=programme.retention_days) <= (now or timezone.now())

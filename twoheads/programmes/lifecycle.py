@@ -21,7 +21,7 @@ def change_status(programme: Programme, status: str, actor: User | None, **detai
     with transaction.atomic():
         old = programme.get_status_display()
         programme.transition(status)
-        if programme.status == Programme.Status.CLOSED:
+        if programme.is_closed:
             close_programme_pairs(programme, actor)
         audit(
             actor,

@@ -269,6 +269,12 @@ class Programme(models.Model):
         return [status for status in self.Status if status in allowed]
 
     @property
+    def is_closed(self) -> bool:
+        """The programme has ended: its runs and pairs are kept as they were, and nothing new
+        (people, runs, pairs) comes into it."""
+        return self.status == self.Status.CLOSED
+
+    @property
     def enrolment_open(self) -> bool:
         """People may still join or change their profile before matching starts."""
         return self.status in (self.Status.DRAFT, self.Status.ENROLLING)
