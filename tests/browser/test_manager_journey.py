@@ -5,6 +5,8 @@ time), runs the matching, keeps one pair he knows is right, publishes, and then 
 the dashboard.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -134,6 +136,7 @@ def test_martin_creates_imports_matches_locks_publishes_and_exports(
     page.get_by_role("navigation", name="Programme sections").get_by_role(
         "link", name="Matching"
     ).click()
+    expect(page).to_have_url(re.compile(r"/runs/$"))
     assert serious_violations(page) == []
     page.get_by_role("button", name="Start the run").click()
     expect(page.get_by_role("heading", name="3 proposed pairs")).to_be_visible()

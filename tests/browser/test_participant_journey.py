@@ -5,6 +5,7 @@ logs it once it has happened, records the idea she brought and follows it until 
 adopts it, and gives her feedback on the meeting.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -131,6 +132,7 @@ def test_aisha_and_richard_accept_meet_log_follow_an_idea_and_give_feedback(
 
     # Her feedback on it.
     page.get_by_role("link", name="Give feedback on this meeting").click()
+    expect(page).to_have_url(re.compile(r"/meetings/\d+/feedback/$"))
     assert serious_violations(page) == []
     for question, rating in [
         ("I listened well", "4"),
