@@ -1,6 +1,7 @@
 """The SVG charts: labelled for screen readers, legible on paper, honest about missing data."""
 
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 from django.test import SimpleTestCase
 
@@ -81,3 +82,52 @@ class ChartTests(SimpleTestCase):
             charts.line_chart("l", "t", "d", [], [("s", [])], x_label="a", y_label="b"),
         ):
             self.assertIn("No data yet", [t.text for t in parse(svg).iter(f"{SVG}text")])
+
+    def test_a_legend_too_long_for_one_row_goes_on_to_another_and_the_chart_grows(self):
+        names = [
+            "We work well together",
+            "We can talk openly, both ways",
+            "I am getting something out of it",
+        ]
+        one_row = parse(
+            charts.line_chart(
+                "l", "t", "d", ["a", "b"], [("A", [1, 2]), ("B", [2, 1])], x_label="x", y_label="y"
+            )
+        )
+        root = parse(
+            charts.line_chart(
+                "l",
+                "t",
+                "d",
+                ["a", "b"],
+                [(name, [1, 2]) for name in names],
+                x_label="x",
+                y_label="y",
+            )
+        )
+        legend = {t.text: t for t in root.iter(f"{SVG}text") if t.text in names}
+        for name, text in legend.items():
+            # About 7.5 pixels a character at the legend's size.
+            self.assertLessEqual(float(text.get("x")) + 7.5 * len(name), charts.WIDTH, name)
+        rows = sorted({float(t.get("y")) for t in legend.values()})
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(
+            int(root.get("viewBox").split()[3]) - int(one_row.get("viewBox").split()[3]),
+            charts.LEGEND_ROW,
+        )
+
+    def test_the_last_date_is_always_written_and_never_on_top_of_another(self):
+        for count in range(1, 40):
+            labels = [f"w{i}" for i in range(count)]
+            root = parse(
+                charts.line_chart(
+                    "l", "t", "d", labels, [("s", [1] * count)], x_label="x", y_label="y"
+                )
+            )
+            written = [t for t in root.iter(f"{SVG}text") if t.text in labels]
+            self.assertEqual(written[0].text, "w0")
+            self.assertEqual(written[-1].text, f"w{count - 1}")
+            self.assertLessEqual(len(written), 9)
+            xs = [float(t.get("x")) for t in written]
+            if len(xs) > 1:
+                self.assertGreaterEqual(min(b - a for a, b in pairwise(xs)), 40, count)

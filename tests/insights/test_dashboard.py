@@ -1,13 +1,18 @@
 """The dashboard and the at-risk pairs: managers of the programme only, figures never words."""
 
+import xml.etree.ElementTree as ET
+
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.insights.stories import SECRET_AGENDA, SECRET_IDEA, SECRET_NOTE, InsightsTestCase
+from tests.insights.test_charts import SVG
 from tests.insights.test_figures import grow
 from twoheads.accounts.models import AuditEvent
+from twoheads.insights.figures import programme_figures
+from twoheads.insights.tables import dashboard_sections
 from twoheads.privacy.models import Concern
 from twoheads.programmes.models import Programme
 
@@ -39,6 +44,17 @@ class DashboardTests(InsightsTestCase):
         self.assertIn("<details><summary>Data table: Enrolment funnel</summary>", html)
         self.assertIn('<th scope="col">% of invited</th>', html)
         self.assertContains(r, reverse("programme_dashboard", args=[self.programme.slug]))
+
+    def test_each_chart_names_its_bars_as_its_data_table_names_its_rows(self):
+        sections = dashboard_sections(programme_figures(self.programme))
+        for key in ("knowledge", "feedback", "goals", "funnel"):
+            section = sections[key]
+            chart = ET.fromstring(str(section.chart))
+            labels = [t.text for t in chart.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+            rows = {str(row[0]) for row in section.table.rows}
+            named = [label for label in labels if not label.replace(".", "").isdigit()]
+            self.assertEqual(len(named), len(set(named)), key)
+            self.assertLessEqual(set(named), rows, key)
 
     def test_it_never_shows_what_a_pair_wrote(self):
         """A journal note, an idea's title and a meeting agenda stay out of every page."""

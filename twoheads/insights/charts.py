@@ -55,11 +55,19 @@ def _nice_max(value: float) -> float:
     return float(-(-value // magnitude) * magnitude)
 
 
-def _legend(series: Sequence[Series], y: float, line: bool = False) -> list[str]:
+LEGEND_ROW = 20
+
+
+def _legend(series: Sequence[Series], y: float, line: bool = False) -> tuple[list[str], int]:
+    """The series' names with their colours, in as many rows as fit the chart's width, and
+    the height those rows take (none for a single series)."""
     if len(series) < 2:
-        return []
-    parts, x = [], 10.0
+        return [], 0
+    parts, x, rows = [], 10.0, 1
     for i, (name, _values) in enumerate(series):
+        width = 40 + 7.5 * len(name)
+        if x > 10 and x + width - 12 > WIDTH:
+            x, y, rows = 10.0, y + LEGEND_ROW, rows + 1
         colour = COLOURS[i % len(COLOURS)]
         if line:
             dash = DASHES[i % len(DASHES)]
@@ -70,8 +78,21 @@ def _legend(series: Sequence[Series], y: float, line: bool = False) -> list[str]
         else:
             parts.append(f'<rect x="{x}" y="{y - 10}" width="14" height="10" fill="{colour}"/>')
         parts.append(_text(x + 28, y, name))
-        x += 40 + 7.5 * len(name)
-    return parts
+        x += width
+    return parts, 4 + LEGEND_ROW * rows
+
+
+def _ticks(count: int, most: int = 8) -> list[int]:
+    """Which of ``count`` evenly spaced labels to write: about ``most`` of them, the first and
+    the last always, and none so close to the last that the two would overlap."""
+    every = max(1, -(-count // most))
+    shown = list(range(0, count, every))
+    if count and shown[-1] != count - 1:
+        if len(shown) > 1 and count - 1 - shown[-1] < 0.6 * every:
+            shown[-1] = count - 1
+        else:
+            shown.append(count - 1)
+    return shown
 
 
 def bar_chart(
@@ -86,14 +107,13 @@ def bar_chart(
 ) -> SafeString:
     """Horizontal bars, one group per label and one bar per series, values written at the end."""
     left, right, bar = 190, 60, 16
-    legend = 24 if len(series) > 1 else 0
+    body, legend = _legend(series, 16)
     group = bar * len(series) + 10
     top = 10 + legend
     height = top + group * max(1, len(labels)) + 44
     values = [v for _name, vals in series for v in vals if v is not None]
     top_value = max_value or _nice_max(max(values, default=0))
     span = WIDTH - left - right
-    body = _legend(series, 16)
     for row, label in enumerate(labels):
         y0 = top + row * group
         body.append(_text(left - 8, y0 + group / 2 + 2, label, "end"))
@@ -193,14 +213,13 @@ def line_chart(
     y_max: float | None = None,
 ) -> SafeString:
     """Lines over time; a missing value breaks the line rather than inventing a zero."""
-    legend = 24 if len(series) > 1 else 0
+    body, legend = _legend(series, 16, line=True)
     left, bottom, top, height = 56, 58, 16 + legend, 280 + legend
     span_x, span_y = WIDTH - left - 36, height - top - bottom
     values = [v for _name, vals in series for v in vals if v is not None]
     top_value = y_max or _nice_max(max(values, default=0))
     base = top + span_y
     step = span_x / max(1, len(x_labels) - 1)
-    body = _legend(series, 16, line=True)
     body.append(
         f'<line x1="{left}" y1="{base}" x2="{left + span_x}" y2="{base}" stroke="#555"/>'
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base}" stroke="#555"/>'
@@ -208,10 +227,8 @@ def line_chart(
     for tick in (0, top_value / 2, top_value):
         y = base - span_y * tick / top_value
         body.append(_text(left - 6, y + 4, _fmt(tick), "end"))
-    every = max(1, -(-len(x_labels) // 8))
-    for i, label in enumerate(x_labels):
-        if i % every == 0 or i == len(x_labels) - 1:
-            body.append(_text(left + i * step, base + 16, label, "middle", font_size="10"))
+    for i in _ticks(len(x_labels)):
+        body.append(_text(left + i * step, base + 16, x_labels[i], "middle", font_size="10"))
     for n, (_name, vals) in enumerate(series):
         colour, dash = COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)]
         points = [

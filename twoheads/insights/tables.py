@@ -239,7 +239,7 @@ def _knowledge(f: ProgrammeFigures) -> Section:
             "up": up.shared,
             "up_adopted": up.adopted,
         },
-        [_("Shared"), *(str(s.label) for s in states)],
+        [_("All ideas shared"), *(str(s.label) for s in states)],
         [
             (to_mentee, [down.shared, *(n for _s, n in down.by_state)]),
             (to_mentor, [up.shared, *(n for _s, n in up.by_state)]),
