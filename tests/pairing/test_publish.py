@@ -40,6 +40,14 @@ class PublishTests(MatchingTestCase):
         self.assertEqual(self.programme.status, "active")
         self.assertEqual(AuditEvent.objects.get(action="run.publish").details["pairs"], 1)
 
+    def test_the_run_page_calls_its_pairs_proposed_until_they_are_published(self):
+        page = self.run.get_absolute_url()
+        self.assertContains(self.client.get(page), "2 proposed pairs</h3>")
+        engine.publish_run(self.run, self.martin)
+        r = self.client.get(page)
+        self.assertContains(r, "2 published pairs</h3>")
+        self.assertNotContains(r, "proposed pair")
+
     def test_it_publishes_only_once(self):
         engine.publish_run(self.run, self.martin)
         r = self.client.post(self.url, follow=True)
