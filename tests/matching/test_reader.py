@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from twoheads.matching import (
     InputProblem,
     MatchInputError,
+    check_rows,
     file_kind,
     manager_cycles,
     read_people,
@@ -236,3 +237,23 @@ def test_a_cell_beyond_the_header_is_an_error_naming_the_row() -> None:
     # Trailing empty cells, as some spreadsheets write them, are not a problem.
     people, _ = read_people(b"id,level\na,3,,\n", "people.csv")
     assert [p.id for p in people] == ["a"]
+
+
+def test_a_row_with_a_bad_cell_still_has_its_id_and_manager_checked_in_row_order() -> None:
+    """One round of fixes is enough: the duplicate of a bad row's id and a bad row's unknown
+    manager are reported with its cells, and every problem comes in the file's order."""
+    text = "id,level,manager_id\nann,x,nobody\nbob,3,\nann,4,\n"
+    assert problems(text) == [
+        'people.csv row 2, column "level": "x" is not a whole number',
+        'people.csv row 2, column "manager_id": "nobody" is not the id of anyone in the file',
+        'people.csv row 4, column "id": "ann" is already the id in row 2',
+    ]
+
+
+def test_check_rows_returns_the_good_rows_with_every_problem() -> None:
+    checked = check_rows(b"id,level,colour\nann,x,red\nbob,3,blue\n", "people.csv")
+    assert [r.person.id for r in checked.rows] == ["bob"]
+    assert checked.warnings == ('people.csv: unknown column "colour" was ignored',)
+    assert [(p.row, p.column) for p in checked.problems] == [(2, "level")]
+    nothing = check_rows(b"name\nann\n", "people.csv")
+    assert (nothing.rows, [p.row for p in nothing.problems]) == ((), [None])

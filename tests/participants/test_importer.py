@@ -168,6 +168,16 @@ class BadFileTests(PersonasTestCase):
     def test_an_organisation_outside_the_programme(self):
         self.assert_rejected(b"id,organisation\nX1,Globex\n", "not an organisation of this")
 
+    def test_an_email_that_is_not_an_address(self):
+        self.assert_rejected(b"id,email\nX1,not-an-email\n", 'column "email"', "not an email")
+
+    def test_the_readers_problems_and_the_databases_come_together_in_row_order(self):
+        data = b"id,level,role,organisation,email\nX1,2,mentor,Globex,\nX2,x,mentor,,x@\n"
+        result = apply_import(self.programme, data, "hr.csv", self.martin)
+        self.assertEqual(
+            [(p.row, p.column) for p in result.errors], [(2, "organisation"), (3, "level")]
+        )
+
     def test_one_bad_row_stops_every_row(self):
         self.assert_rejected(b"id,level,role\nX1,2,mentor\nX2,x,mentor\n", "row 3")
         self.assertFalse(Participant.objects.filter(external_id="X1").exists())

@@ -53,6 +53,8 @@ class UploadTests(PersonasTestCase):
         self.assertContains(response, "<td>2</td><td>role</td><td>guru</td>", html=False)
         self.assertContains(response, "<td>3</td><td>level</td><td>high</td>", html=False)
         self.assertContains(response, "is not a whole number")
+        self.assertContains(response, ": not imported</h3>")
+        self.assertNotContains(response, "rows read")
         self.assertFalse(ImportUpload.objects.exists())
 
     @override_settings(IMPORT_MAX_BYTES=10)

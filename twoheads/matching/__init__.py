@@ -18,6 +18,7 @@ from twoheads.matching.pool import Pool, compile_pool
 from twoheads.matching.reader import (
     FileRecords,
     PersonRow,
+    check_rows,
     file_kind,
     manager_cycles,
     read_people,
@@ -43,6 +44,7 @@ __all__ = [
     "Unmatched",
     "Weights",
     "check_pair",
+    "check_rows",
     "compile_pool",
     "file_kind",
     "fold_skill",

@@ -98,13 +98,24 @@ class _Problems:
             )
         )
 
+    def in_order(self) -> tuple[InputProblem, ...]:
+        """In the file's order: the whole file first, then row by row."""
+        return in_file_order(self.items)
+
     def raise_if_any(self) -> None:
         if not self.items:
             return
+        self.items = list(self.in_order())
         count = len(self.items)
         head = f"{self.filename} has {count} problem{'s' if count > 1 else ''}:"
         body = "\n".join(f"  {p.message}" for p in self.items)
         raise MatchInputError(f"{head}\n{body}", tuple(self.items))
+
+
+def in_file_order(problems: Iterable[InputProblem]) -> tuple[InputProblem, ...]:
+    """Problems in the order of the file: the whole file's first, then row by row, each row's
+    in the order they were found."""
+    return tuple(sorted(problems, key=lambda p: -1 if p.row is None else p.row))
 
 
 def read_people(
@@ -134,24 +145,53 @@ def read_rows(
     ``known_ids`` are ids that exist elsewhere (for example already in the database): a
     ``manager_id`` may point at them. Without it, managers must be in the file.
     """
+    checked = check_rows(source, filename, known_ids=known_ids)
+    if checked.problems:
+        problems = _Problems(checked.filename)
+        problems.items = list(checked.problems)
+        problems.raise_if_any()
+    return list(checked.rows), list(checked.warnings)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedRows:
+    """A participant file's rows that passed every check, the warnings, and every problem
+    found (in the file's order), for callers that add checks of their own before reporting."""
+
+    filename: str
+    rows: tuple[PersonRow, ...]
+    warnings: tuple[str, ...]
+    problems: tuple[InputProblem, ...]
+
+
+def check_rows(
+    source: Source, filename: str | None = None, *, known_ids: Iterable[str] | None = None
+) -> CheckedRows:
+    """Check every row of a participant file as `read_rows` does, returning the problems
+    instead of raising them (only a path that cannot be read raises MatchInputError). A
+    file that cannot be split into rows has no rows."""
     data, name = _load(source, filename)
     problems = _Problems(name)
     records = _records(data, name, problems)
-    problems.raise_if_any()
+    if problems.items:
+        return CheckedRows(name, (), (), problems.in_order())
     header = _header(records, problems)
-    warnings = [
+    if problems.items:  # without the columns every row needs, each row would say so again
+        return CheckedRows(name, (), (), problems.in_order())
+    warnings = tuple(
         f'{name}: unknown column "{col}" was ignored'
         for col in header
         if col not in COLUMNS and not col.startswith(STYLE_PREFIX)
-    ]
+    )
     styles = tuple(col for col in header if col.startswith(STYLE_PREFIX))
     rows = [_person_row(num, rec, styles, problems) for num, rec in records]
-    _check_unique(rows, problems)
-    # A row with a bad cell is still someone: its problems are reported, not its reports'.
+    # A row with a bad cell is still someone, with an id and a manager: those are checked
+    # too, so that one round of fixes is enough.
+    _check_unique(records, problems)
     in_file = {rec["id"] for _, rec in records if rec.get("id")}
-    _check_managers(rows, problems, in_file.union(known_ids or ()))
-    problems.raise_if_any()
-    return [r for r in rows if r is not None], warnings
+    _check_managers(records, rows, problems, in_file.union(known_ids or ()))
+    valid = tuple(r for r in rows if r is not None)
+    return CheckedRows(name, valid, warnings, problems.in_order())
 
 
 def _load(source: Source, filename: str | None) -> tuple[bytes, str]:
@@ -337,7 +377,6 @@ def _header(records: list[Record], problems: _Problems) -> list[str]:
     roles = {rec.get("role", "").lower() for _, rec in records}
     if "level" not in header and roles & {"mentor", "mentee"}:
         problems.whole_file('is missing the column "level" (required for mentors and mentees)')
-    problems.raise_if_any()
     return header
 
 
@@ -548,25 +587,28 @@ def _parse_slot(text: str) -> list[tuple[int, int, int]] | None:
     return [(day, start, end) for day in days] or None
 
 
-def _check_unique(rows: list[PersonRow | None], problems: _Problems) -> None:
+def _check_unique(records: list[Record], problems: _Problems) -> None:
     seen: dict[str, int] = {}
-    for row in rows:
-        if row is None or not row.person.id:
+    for num, rec in records:
+        person_id = rec.get("id", "")
+        if not person_id:
             continue
-        first = seen.setdefault(row.person.id, row.row)
-        if first != row.row:
-            problems.add(row.row, "id", row.person.id, f"is already the id in row {first}")
+        first = seen.setdefault(person_id, num)
+        if first != num:
+            problems.add(num, "id", person_id, f"is already the id in row {first}")
 
 
-def _check_managers(rows: list[PersonRow | None], problems: _Problems, known: set[str]) -> None:
+def _check_managers(
+    records: list[Record], rows: list[PersonRow | None], problems: _Problems, known: set[str]
+) -> None:
     """Every manager is someone (``known``: the file's ids and any known elsewhere), and no
     chain of managers among the valid rows comes back to where it started."""
+    for num, rec in records:
+        manager = rec.get("manager_id")
+        if manager and manager not in known:
+            problems.add(num, "manager_id", manager, "is not the id of anyone in the file")
     valid = [r for r in rows if r is not None]
     by_id = {r.person.id: r for r in valid}
-    for row in valid:
-        manager = row.person.manager_id
-        if manager is not None and manager not in known:
-            problems.add(row.row, "manager_id", manager, "is not the id of anyone in the file")
     for cycle in manager_cycles({pid: r.person.manager_id for pid, r in by_id.items()}):
         names = " -> ".join(f"{by_id[p].person.label} ({p})" for p in [*cycle, cycle[0]])
         problems.add(

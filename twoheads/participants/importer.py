@@ -1,6 +1,6 @@
 """Import participants from the HR system's file into a programme.
 
-The file is read and validated by the matching engine's reader (`read_rows`), the same code
+The file is read and validated by the matching engine's reader (`check_rows`), the same code
 `twoheads match` uses; this module adds only what needs the database: upsert by `id`, leavers,
 managers already stored, the organisations and the skill catalogue of the programme. The upload
 page, `twoheads import_participants` and the API all call `preview_import` and `apply_import`.
@@ -21,6 +21,8 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,14 +31,13 @@ from twoheads.accounts.models import Membership, User, audit
 from twoheads.accounts.zones import is_time_zone
 from twoheads.matching import (
     InputProblem,
-    MatchInputError,
     PersonRow,
+    check_rows,
     file_kind,
     manager_cycles,
     read_records,
-    read_rows,
 )
-from twoheads.matching.reader import STYLE_PREFIX
+from twoheads.matching.reader import STYLE_PREFIX, in_file_order
 from twoheads.matching.skills import fold_name
 from twoheads.programmes.models import Programme, Skill
 
@@ -213,17 +214,19 @@ def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
     plan.columns = _columns_in(data, plan.filename)
     plan.has_style = _has_style(plan.columns)
     plan.existing = _existing(programme, plan.columns)
-    try:
-        plan.rows, warnings = read_rows(data, plan.filename, known_ids=plan.existing)
-    except MatchInputError as exc:
-        plan.errors.extend(exc.errors)
+    # The reader's problems and this module's own, of the rows the reader passed, are all
+    # reported together, so that one round of fixes is enough.
+    checked = check_rows(data, plan.filename, known_ids=plan.existing)
+    plan.errors.extend(checked.problems)
+    plan.rows, plan.warnings = list(checked.rows), list(checked.warnings)
+    if not plan.rows:
         return plan
-    plan.warnings = list(warnings)
     plan.organisations = _organisations(programme)
     plan.catalogue = programme.catalogue_lookup()
     for row in plan.rows:
         _check_row(plan, row)
     _check_manager_cycles(plan)
+    plan.errors = list(in_file_order(plan.errors))
     if not plan.errors:
         for row in plan.rows:
             _compare(plan, row)
@@ -289,6 +292,11 @@ def _check_row(plan: _Plan, row: PersonRow) -> None:
         value = getattr(person, column)
         if len(value) > limit:
             plan.problem(row.row, column, value[:40], f"is longer than {limit} characters")
+    if person.email and len(person.email) <= MAX_LENGTHS["email"]:
+        try:
+            validate_email(person.email)
+        except ValidationError:
+            plan.problem(row.row, "email", person.email, "is not an email address")
     if person.level is not None and person.level < 0:
         plan.problem(row.row, "level", str(person.level), "is not a whole number from 0 up")
     if not is_time_zone(person.timezone):
