@@ -90,6 +90,17 @@ class ProgrammeCreateTests(ApiTestCase):
         )
         self.assertEqual(response.json()["organisation"], "globex")
 
+    def test_it_refuses_dates_out_of_order_naming_the_field(self):
+        payload = {"name": "Backwards", "starts_on": "2027-06-01", "ends_on": "2027-05-01"}
+        body = self.assertError(
+            self.post("/api/v1/programmes", payload, self.martin_token), 400, "invalid"
+        )
+        self.assertEqual(
+            body["details"],
+            [{"field": "ends_on", "message": "The programme would end before it starts."}],
+        )
+        self.assertFalse(Programme.objects.filter(name="Backwards").exists())
+
     def test_it_refuses_to_create_in_an_organisation_the_manager_does_not_run(self):
         response = self.post(
             "/api/v1/programmes", {"name": "Takeover", "organisation": "acme-ltd"}, self.greta_token

@@ -128,6 +128,47 @@ class SettingsTests(PersonasTestCase):
         response = self.client.post(url, data)
         self.assertContains(response, "At least one weight")
 
+    def test_dates_out_of_order_are_refused_each_at_its_field(self):
+        self.client.force_login(self.martin)
+        url = reverse("programme_settings", args=[self.programme.slug])
+        data = self.client.get(url).context["form"].initial
+        data = {k: v for k, v in data.items() if v not in (None, False) and k != "partners"}
+        data.update(
+            starts_on="2027-06-01",
+            ends_on="2027-01-01",
+            enrolment_closes="2027-02-01",
+            matching_on="2027-03-01",
+        )
+        response = self.client.post(url, data)
+        errors = response.context["form"].errors
+        self.assertEqual(errors["ends_on"], ["The programme would end before it starts."])
+        self.assertEqual(
+            errors["enrolment_closes"], ["Enrolment would close after the programme ends."]
+        )
+        self.assertEqual(errors["matching_on"], ["Matching would come after the programme ends."])
+        self.programme.refresh_from_db()
+        self.assertIsNone(self.programme.ends_on)
+        # In order, or with either end left open, they are kept.
+        data.update(ends_on="2027-12-01")
+        self.assertRedirects(self.client.post(url, data), url)
+        data.update(ends_on="")
+        self.assertRedirects(self.client.post(url, data), url)
+
+    def test_a_new_programme_that_ends_before_it_starts_is_refused(self):
+        self.client.force_login(self.martin)
+        response = self.client.post(
+            reverse("programme_create"),
+            {
+                "name": "Backwards",
+                "organisation": self.acme.pk,
+                "type": "reverse",
+                "starts_on": "2027-06-01",
+                "ends_on": "2027-05-01",
+            },
+        )
+        self.assertContains(response, "The programme would end before it starts.")
+        self.assertFalse(Programme.objects.filter(name="Backwards").exists())
+
 
 class PagesTests(PersonasTestCase):
     def test_martin_opens_every_page_of_his_programme(self):

@@ -1,6 +1,7 @@
 """A programme (cohort): lifecycle, matching rules and weights, skills, questionnaire."""
 
 import secrets
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -36,6 +37,24 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
         ids = set(self.managed_by(user).values_list("pk", flat=True))
         ids |= set(self.for_participant(user).values_list("pk", flat=True))
         return self.filter(pk__in=ids)
+
+
+def date_order_problems(
+    enrolment_closes: date | None,
+    matching_on: date | None,
+    starts_on: date | None,
+    ends_on: date | None,
+) -> dict[str, str]:
+    """What is wrong with a programme's dates, by field: it cannot end before it starts, nor
+    close enrolment or match after it has ended. The pages and the API both ask this."""
+    problems: dict[str, str] = {}
+    if starts_on and ends_on and ends_on < starts_on:
+        problems["ends_on"] = str(_("The programme would end before it starts."))
+    if ends_on and enrolment_closes and enrolment_closes > ends_on:
+        problems["enrolment_closes"] = str(_("Enrolment would close after the programme ends."))
+    if ends_on and matching_on and matching_on > ends_on:
+        problems["matching_on"] = str(_("Matching would come after the programme ends."))
+    return problems
 
 
 class Programme(models.Model):
@@ -219,6 +238,13 @@ class Programme(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programme_detail", args=[self.slug])
+
+    def clean(self) -> None:
+        problems = date_order_problems(
+            self.enrolment_closes, self.matching_on, self.starts_on, self.ends_on
+        )
+        if problems:
+            raise ValidationError(problems)
 
     @classmethod
     def unique_slug(cls, name: str) -> str:
