@@ -13,6 +13,7 @@ from twoheads.meetings.scheduling import (
     cancel_meeting,
     log_meeting,
     record_past_meeting,
+    reschedule_meeting,
     schedule_meeting,
 )
 from twoheads.pairing.models import Pair
@@ -57,6 +58,24 @@ class SchedulingPageTests(PersonasTestCase):
         self.assertContains(response, "Choose a time in the future")
         self.assertFalse(Meeting.objects.exists())
         self.assertEqual(mail.outbox, [])
+
+    def test_a_time_taken_by_another_meeting_or_after_the_programme_is_refused(self):
+        when = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+        first = schedule_meeting(self.pair, self.priya, starts_at=when, duration_minutes=60)
+        with self.assertRaisesMessage(ValidationError, "You already meet at"):
+            schedule_meeting(self.pair, self.margaret, starts_at=when + timedelta(minutes=30))
+        # Right after the first one ends is free, and moving the first one is not a clash.
+        second = schedule_meeting(self.pair, self.margaret, starts_at=when + timedelta(minutes=60))
+        reschedule_meeting(first, self.priya, starts_at=when - timedelta(minutes=10))
+        with self.assertRaisesMessage(ValidationError, "You already meet at"):
+            reschedule_meeting(second, self.margaret, starts_at=when + timedelta(minutes=30))
+        cancel_meeting(first, self.priya, note="Ill")
+        reschedule_meeting(second, self.margaret, starts_at=when)  # a cancelled one is free
+        self.programme.ends_on = (when + timedelta(days=5)).date()
+        self.programme.save()
+        with self.assertRaisesMessage(ValidationError, "The programme ends on"):
+            schedule_meeting(self.pair, self.priya, starts_at=when + timedelta(days=10))
+        self.assertEqual(Meeting.objects.count(), 2)
 
     def test_outsiders_cannot_plan_or_see_the_pairs_meetings(self):
         meeting = schedule_meeting(
@@ -163,6 +182,8 @@ class LoggingTests(PersonasTestCase):
             log_meeting(self.meeting, self.priya, held=True, duration_minutes=30)
 
     def test_a_meeting_that_was_not_planned_here_can_be_logged_but_not_in_the_future(self):
+        Pair.objects.filter(pk=self.pair.pk).update(created_at=self.now - timedelta(days=30))
+        self.pair.refresh_from_db()
         meeting = record_past_meeting(
             self.pair, self.priya, starts_at=self.now - timedelta(days=1), duration_minutes=40
         )
@@ -182,6 +203,29 @@ class LoggingTests(PersonasTestCase):
         )
         self.assertContains(response, "cannot be in the future")
         self.assertEqual(MeetingLog.objects.count(), 1)
+
+    def test_a_logged_meeting_is_from_the_pairs_time_and_as_long_as_a_meeting_can_be(self):
+        Pair.objects.filter(pk=self.pair.pk).update(created_at=self.now - timedelta(days=30))
+        self.pair.refresh_from_db()
+        with self.assertRaisesMessage(ValidationError, "You were paired on"):
+            record_past_meeting(
+                self.pair, self.priya, starts_at=self.now - timedelta(days=31), duration_minutes=40
+            )
+        with self.assertRaises(ValidationError):  # the meeting's own shortest length
+            record_past_meeting(
+                self.pair, self.priya, starts_at=self.now - timedelta(days=3), duration_minutes=5
+            )
+        self.client.force_login(self.priya)
+        response = self.client.post(
+            reverse("meeting_record", args=[self.pair.pk]),
+            {
+                "starts_at": local_input(self.now - timedelta(days=3)),
+                "duration_minutes": 5,
+                "mode": "online",
+            },
+        )
+        self.assertContains(response, "greater than or equal to 15")
+        self.assertEqual(MeetingLog.objects.count(), 0)
 
 
 class MeetingPageTests(PersonasTestCase):

@@ -168,6 +168,18 @@ class BadFileTests(PersonasTestCase):
     def test_an_organisation_outside_the_programme(self):
         self.assert_rejected(b"id,organisation\nX1,Globex\n", "not an organisation of this")
 
+    def test_more_partners_than_anyone_can_have(self):
+        self.assert_rejected(
+            b"id,role,level,capacity\nX1,mentor,2,11\n", 'column "capacity"', "more than 10"
+        )
+
+    def test_a_person_who_excludes_or_ranks_themselves(self):
+        self.assert_rejected(
+            b"id,exclude,ranking\nX1,X2;X1,X1\nX2,,\n",
+            'row 2, column "exclude": "X1" is this person\'s own id',
+            'row 2, column "ranking": "X1" is this person\'s own id',
+        )
+
     def test_an_email_that_is_not_an_address(self):
         self.assert_rejected(b"id,email\nX1,not-an-email\n", 'column "email"', "not an email")
 

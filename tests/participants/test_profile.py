@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from tests.base import PersonasTestCase
+from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 from twoheads.programmes.catalogue import seed_catalogue
 from twoheads.programmes.models import Skill
@@ -91,6 +92,60 @@ class ProfileTests(PersonasTestCase):
         response = self.client.post(self.url, profile_data(manager="Nobody Known", department="X"))
         self.assertContains(response, "We could not find")
         self.assertEqual(self.sams_profile().department, "Marketing")
+
+    def test_nobody_to_avoid_is_yourself_or_listed_twice(self):
+        response = self.client.post(
+            self.url,
+            profile_data(
+                exclude_1="Sam Okafor (A101)",
+                exclude_2="Priya Patel (A100)",
+                exclude_3="Priya Patel (A100)",
+                department="X",
+            ),
+        )
+        errors = response.context["form"].errors
+        self.assertEqual(errors["exclude_1"], ["You are never paired with yourself."])
+        self.assertEqual(errors["exclude_3"], ["Priya Patel is already listed."])
+        self.assertNotIn("exclude_2", errors)
+        self.assertEqual(self.sams_profile().department, "Marketing")
+
+    def test_someone_who_reports_to_you_cannot_be_your_manager(self):
+        Participant.objects.filter(pk=self.p_priya.pk).update(manager=self.p_margaret)
+        Participant.objects.filter(pk=self.p_margaret.pk).update(manager=self.p_sam)
+        response = self.client.post(self.url, profile_data(manager="Priya Patel (A100)"))
+        self.assertContains(response, "reports to you, directly or further down")
+        self.assertIsNone(self.sams_profile().manager)
+        # Someone outside the chain below is fine.
+        Participant.objects.filter(pk=self.p_margaret.pk).update(manager=None)
+        self.assertRedirects(
+            self.client.post(self.url, profile_data(manager="Priya Patel (A100)")), self.url
+        )
+
+    def test_in_a_pair_the_role_stays_and_the_capacity_covers_the_pairs(self):
+        self.client.force_login(self.priya)
+        response = self.client.post(self.url, profile_data(role="mentee", capacity="0"))
+        errors = response.context["form"].errors
+        self.assertIn("Your role cannot change while you are in a pair", errors["role"][0])
+        self.assertIn("capacity", errors)
+        Pair.objects.create(
+            programme=self.programme,
+            mentor=self.p_priya,
+            mentee=self.p_sam,
+            status=Pair.Status.PROPOSED,
+            score=0.5,
+        )
+        response = self.client.post(self.url, profile_data(capacity="1"))
+        self.assertEqual(
+            response.context["form"].errors["capacity"],
+            ["You are in 2 pairs now: partners at once cannot be fewer."],
+        )
+        self.assertRedirects(self.client.post(self.url, profile_data(capacity="2")), self.url)
+        self.assertEqual(Participant.objects.get(pk=self.p_priya.pk).capacity, 2)
+
+    def test_a_profile_takes_as_many_partners_as_the_programme_allows(self):
+        self.assertRedirects(self.client.post(self.url, profile_data(capacity="10")), self.url)
+        response = self.client.post(self.url, profile_data(capacity="11"))
+        self.assertIn("capacity", response.context["form"].errors)
 
     def test_the_questionnaire_answers_are_stored(self):
         self.client.post(self.url, profile_data(q_structure="4", q_pace="2"))

@@ -154,6 +154,53 @@ class SettingsTests(PersonasTestCase):
         data.update(ends_on="")
         self.assertRedirects(self.client.post(url, data), url)
 
+    def test_day_counts_that_make_no_sense_are_refused_at_their_field(self):
+        self.client.force_login(self.martin)
+        url = reverse("programme_settings", args=[self.programme.slug])
+        data = self.client.get(url).context["form"].initial
+        data = {k: v for k, v in data.items() if v not in (None, False) and k != "partners"}
+        data.update(
+            meeting_cadence_days=0,
+            checkin_every_days=0,
+            request_reminder_days=20,
+            request_expiry_days=14,
+            max_pending_requests=0,
+            min_level_gap=5000,
+            enrolment_closes="2027-03-01",
+            matching_on="2027-02-01",
+        )
+        errors = self.client.post(url, data).context["form"].errors
+        self.assertEqual(
+            sorted(errors),
+            [
+                "checkin_every_days",
+                "matching_on",
+                "max_pending_requests",
+                "meeting_cadence_days",
+                "min_level_gap",
+                "request_reminder_days",
+            ],
+        )
+        self.assertEqual(
+            errors["request_reminder_days"],
+            ["Remind before the request expires: it expires after 14 days."],
+        )
+        self.assertEqual(errors["matching_on"], ["Matching would come before enrolment closes."])
+        # No nudge (0) and anonymising as soon as the programme closes (0) are choices.
+        data.update(
+            meeting_cadence_days=14,
+            checkin_every_days=30,
+            request_reminder_days=7,
+            max_pending_requests=1,
+            min_level_gap=3,
+            matching_on="2027-03-08",
+            no_meeting_days=0,
+            retention_days=0,
+        )
+        self.assertRedirects(self.client.post(url, data), url)
+        self.programme.refresh_from_db()
+        self.assertEqual((self.programme.no_meeting_days, self.programme.retention_days), (0, 0))
+
     def test_a_new_programme_that_ends_before_it_starts_is_refused(self):
         self.client.force_login(self.martin)
         response = self.client.post(

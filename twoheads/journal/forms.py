@@ -152,6 +152,7 @@ class CheckInForm(forms.ModelForm):
 class CloseForm(forms.Form):
     reason = forms.CharField(
         label=_("Why are you closing the pair?"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Kept in the programme's audit log. Your ideas and goals stay for both of you."

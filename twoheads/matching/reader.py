@@ -413,6 +413,9 @@ def _person_row(
         "ranking": check.ids("ranking"),
         "style": check.style(styles),
     }
+    for column in ("exclude", "past_partners", "ranking"):
+        if person_id and person_id in fields[column]:
+            problems.add(num, column, person_id, "is this person's own id")
     if len(problems.items) > before:
         return None
     return PersonRow(row=num, person=Person(**fields), status=status)

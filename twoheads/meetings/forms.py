@@ -77,7 +77,7 @@ class PastMeetingForm(forms.Form):
         label=_("When did you meet?"), widget=DateTimeInput(), help_text=_("In your own time zone.")
     )
     duration_minutes = forms.IntegerField(
-        label=_("How long, in minutes"), min_value=1, max_value=600
+        label=_("How long, in minutes"), min_value=15, max_value=480
     )
     mode = forms.ChoiceField(
         label=_("Where"), choices=Meeting.Mode.choices, widget=forms.RadioSelect, initial="online"

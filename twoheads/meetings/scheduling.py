@@ -6,6 +6,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from twoheads.accounts.models import User
@@ -54,6 +56,31 @@ def _require_future(starts_at: datetime, now: datetime | None) -> None:
         )
 
 
+def _require_free(meeting: Meeting) -> None:
+    """The pair has no other planned meeting at the same time, and the programme has not
+    ended by then."""
+    ends_on = meeting.pair.programme.ends_on
+    if ends_on and meeting.starts_at.date() > ends_on:
+        raise ValidationError(
+            {
+                "starts_at": _("The programme ends on %(day)s; choose a day before then.")
+                % {"day": date_format(ends_on)}
+            }
+        )
+    others = Meeting.objects.filter(pair=meeting.pair, status=Meeting.Status.SCHEDULED).exclude(
+        pk=meeting.pk
+    )
+    ends = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+    for other in others.filter(starts_at__lt=ends):
+        if other.ends_at > meeting.starts_at:
+            raise ValidationError(
+                {
+                    "starts_at": _("You already meet at %(time)s; choose another time.")
+                    % {"time": date_format(localtime(other.starts_at), "DATETIME_FORMAT")}
+                }
+            )
+
+
 def schedule_meeting(
     pair: Pair, actor: User, *, now: datetime | None = None, **details: Any
 ) -> Meeting:
@@ -63,6 +90,7 @@ def schedule_meeting(
     with transaction.atomic():
         meeting = Meeting(pair=pair, organiser=actor, **details)
         meeting.full_clean()
+        _require_free(meeting)
         meeting.save()
         emails.send_invitation(meeting)
     return meeting
@@ -83,6 +111,7 @@ def reschedule_meeting(
         meeting.note = note
         meeting.sequence += 1
         meeting.full_clean()
+        _require_free(meeting)
         meeting.save()
         emails.send_invitation(meeting)
     return meeting
@@ -141,17 +170,28 @@ def record_past_meeting(
     mode: str = Meeting.Mode.ONLINE,
     now: datetime | None = None,
 ) -> Meeting:
-    """Log a meeting that happened without being scheduled here; never one in the future."""
+    """Log a meeting that happened without being scheduled here: never one in the future,
+    nor one from before the two were paired."""
     _require_active(pair)
     if starts_at > (now or timezone.now()):
         raise ValidationError({"starts_at": _("A meeting you log cannot be in the future.")})
+    paired = min(t for t in (pair.created_at, pair.activated_at) if t is not None)
+    if starts_at < paired:
+        raise ValidationError(
+            {
+                "starts_at": _("You were paired on %(day)s; log meetings from then on.")
+                % {"day": date_format(localtime(paired))}
+            }
+        )
     with transaction.atomic():
-        meeting = Meeting.objects.create(
+        meeting = Meeting(
             pair=pair,
             organiser=actor,
             starts_at=starts_at,
             duration_minutes=duration_minutes,
             mode=mode,
         )
+        meeting.full_clean()
+        meeting.save()
         log_meeting(meeting, actor, held=True, duration_minutes=duration_minutes, now=now)
     return meeting

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from twoheads.accounts.models import User
 from twoheads.accounts.zones import TimeZoneField
+from twoheads.matching import manager_cycles
 from twoheads.matching.skills import fold_name
-from twoheads.programmes.models import Programme, Skill
+from twoheads.pairing.models import live_pair_counts
+from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill
 
 from .models import Participant, ParticipantSkill
 
@@ -83,7 +85,7 @@ class ProfileForm(forms.Form):
     capacity = forms.IntegerField(
         label=_("Partners at once"),
         min_value=1,
-        max_value=5,
+        max_value=MAX_PARTNERS,
         help_text=_("Most people have one partner; a few can take two or three."),
     )
     bio = forms.CharField(label=_("About me"), required=False, widget=forms.Textarea)
@@ -192,14 +194,59 @@ class ProfileForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean()
+        me = self.participant
+        excluded: set[int] = set()
         for i in range(1, EXCLUDE_SLOTS + 1):
             try:
-                data[f"exclude_{i}"] = self._person(data.get(f"exclude_{i}", ""))
+                other = data[f"exclude_{i}"] = self._person(data.get(f"exclude_{i}", ""))
             except forms.ValidationError as exc:
                 self.add_error(f"exclude_{i}", exc)
-        if data.get("manager") and data["manager"].pk == self.participant.pk:
+                continue
+            if other is None:
+                continue
+            if other.pk == me.pk:
+                self.add_error(f"exclude_{i}", _("You are never paired with yourself."))
+            elif other.pk in excluded:
+                self.add_error(f"exclude_{i}", _("%(name)s is already listed.") % {"name": other})
+            excluded.add(other.pk)
+        manager = data.get("manager")
+        if manager and manager.pk == me.pk:
             self.add_error("manager", _("You cannot be your own manager."))
+        elif manager and self._cycle_through(manager):
+            self.add_error(
+                "manager",
+                _("%(name)s reports to you, directly or further down: they cannot be your manager.")
+                % {"name": manager},
+            )
+        self._check_live_pairs(data)
         return data
+
+    def _cycle_through(self, manager: Participant) -> bool:
+        """Whether making ``manager`` this person's manager would close a loop of managers."""
+        people = Participant.objects.filter(programme=self.programme)
+        managers = {
+            str(pk): None if above is None else str(above)
+            for pk, above in people.values_list("pk", "manager_id")
+        }
+        me = str(self.participant.pk)
+        managers[me] = str(manager.pk)
+        return any(me in cycle for cycle in manager_cycles(managers))
+
+    def _check_live_pairs(self, data: dict[str, object]) -> None:
+        """While in pairs, the role stays and the capacity covers them."""
+        live = live_pair_counts([self.participant.pk])[self.participant.pk]
+        if not live:
+            return
+        if "role" in data and (data["role"] or "") != self.participant.role:
+            self.add_error(
+                "role", _("Your role cannot change while you are in a pair; ask your manager.")
+            )
+        capacity = data.get("capacity")
+        if isinstance(capacity, int) and capacity < live:
+            self.add_error(
+                "capacity",
+                _("You are in %(n)s pairs now: partners at once cannot be fewer.") % {"n": live},
+            )
 
     def _person(self, text: str) -> Participant | None:
         text = (text or "").strip()

@@ -39,7 +39,7 @@ from twoheads.matching import (
 )
 from twoheads.matching.reader import STYLE_PREFIX, in_file_order
 from twoheads.matching.skills import fold_name
-from twoheads.programmes.models import Programme, Skill
+from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill
 
 from .models import Participant, ParticipantSkill
 
@@ -297,6 +297,13 @@ def _check_row(plan: _Plan, row: PersonRow) -> None:
             validate_email(person.email)
         except ValidationError:
             plan.problem(row.row, "email", person.email, "is not an email address")
+    if person.capacity > MAX_PARTNERS:
+        plan.problem(
+            row.row,
+            "capacity",
+            str(person.capacity),
+            f"is more than {MAX_PARTNERS}, the most partners one person can have",
+        )
     if person.level is not None and person.level < 0:
         plan.problem(row.row, "level", str(person.level), "is not a whole number from 0 up")
     if not is_time_zone(person.timezone):

@@ -39,6 +39,14 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
         return self.filter(pk__in=ids)
 
 
+# The most partners one person can have at once, on every page, in the API and in an import.
+MAX_PARTNERS = 10
+# Levels (seniority) run from 0 to this, so a level gap is never more.
+MAX_LEVEL = 1000
+# A number of days between two things a programme does: at least a day, at most a year.
+DAYS = [MinValueValidator(1), MaxValueValidator(365)]
+
+
 def date_order_problems(
     enrolment_closes: date | None,
     matching_on: date | None,
@@ -46,7 +54,8 @@ def date_order_problems(
     ends_on: date | None,
 ) -> dict[str, str]:
     """What is wrong with a programme's dates, by field: it cannot end before it starts, nor
-    close enrolment or match after it has ended. The pages and the API both ask this."""
+    close enrolment or match after it has ended, nor match before enrolment closes. The pages
+    and the API both ask this."""
     problems: dict[str, str] = {}
     if starts_on and ends_on and ends_on < starts_on:
         problems["ends_on"] = str(_("The programme would end before it starts."))
@@ -54,6 +63,8 @@ def date_order_problems(
         problems["enrolment_closes"] = str(_("Enrolment would close after the programme ends."))
     if ends_on and matching_on and matching_on > ends_on:
         problems["matching_on"] = str(_("Matching would come after the programme ends."))
+    elif enrolment_closes and matching_on and matching_on < enrolment_closes:
+        problems["matching_on"] = str(_("Matching would come before enrolment closes."))
     return problems
 
 
@@ -103,12 +114,15 @@ class Programme(models.Model):
     starts_on = models.DateField(_("starts"), null=True, blank=True)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
     meeting_cadence_days = models.PositiveSmallIntegerField(
-        _("meet every (days)"), default=14, help_text=_("How often pairs are expected to meet.")
+        _("meet every (days)"),
+        default=14,
+        validators=DAYS,
+        help_text=_("How often pairs are expected to meet."),
     )
     default_capacity = models.PositiveSmallIntegerField(
         _("partners per person"),
         default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PARTNERS)],
         help_text=_("How many partners a person has at once unless they say otherwise."),
     )
     matching_mode = models.CharField(
@@ -126,6 +140,7 @@ class Programme(models.Model):
     min_level_gap = models.PositiveSmallIntegerField(
         _("minimum level gap"),
         default=2,
+        validators=[MaxValueValidator(MAX_LEVEL)],
         help_text=_(
             "In reverse mentoring the mentor is at least this many levels below the mentee "
             "(above, in traditional mentoring)."
@@ -190,25 +205,33 @@ class Programme(models.Model):
 
     # Relationship settings.
     no_meeting_days = models.PositiveSmallIntegerField(
-        _("nudge after days without a meeting"), default=21
+        _("nudge after days without a meeting"),
+        default=21,
+        validators=[MaxValueValidator(365)],
+        help_text=_("0 sends no such nudge and never flags a pair at risk for it."),
     )
     checkin_first_days = models.PositiveSmallIntegerField(
-        _("first check-in after days"), default=30
+        _("first check-in after days"), default=30, validators=DAYS
     )
-    checkin_every_days = models.PositiveSmallIntegerField(_("then check in every days"), default=60)
+    checkin_every_days = models.PositiveSmallIntegerField(
+        _("then check in every days"), default=60, validators=DAYS
+    )
     request_reminder_days = models.PositiveSmallIntegerField(
-        _("remind about a request after days"), default=7
+        _("remind about a request after days"), default=7, validators=DAYS
     )
     request_expiry_days = models.PositiveSmallIntegerField(
-        _("a request expires after days"), default=14
+        _("a request expires after days"), default=14, validators=DAYS
     )
     max_pending_requests = models.PositiveSmallIntegerField(
-        _("open requests per person"), default=3
+        _("open requests per person"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
     )
     retention_days = models.PositiveIntegerField(
         _("keep data after closing for days"),
         default=365,
-        help_text=_("After this, a closed programme is anonymised."),
+        validators=[MaxValueValidator(3650)],
+        help_text=_("After this, a closed programme is anonymised (0: as soon as it closes)."),
     )
 
     created_by = models.ForeignKey(
@@ -243,6 +266,11 @@ class Programme(models.Model):
         problems = date_order_problems(
             self.enrolment_closes, self.matching_on, self.starts_on, self.ends_on
         )
+        if self.request_reminder_days >= self.request_expiry_days:
+            problems["request_reminder_days"] = str(
+                _("Remind before the request expires: it expires after %(n)s days.")
+                % {"n": self.request_expiry_days}
+            )
         if problems:
             raise ValidationError(problems)
 
