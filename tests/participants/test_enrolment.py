@@ -6,6 +6,7 @@ from unittest import mock
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.base import PASSWORD, PersonasTestCase
 from twoheads.accounts.models import Membership, User
@@ -127,9 +128,27 @@ class InvitationTests(PersonasTestCase):
         self.assertEqual(User.objects.get(email="nadia@acme.test").name, "Nadia")
 
     def test_someone_with_an_account_signs_in_first(self):
-        self.invite("sam@acme.test")
+        User.objects.create_user(email="olga@acme.test", password=PASSWORD, name="Olga")
+        self.invite("olga@acme.test")
         response = self.client.get(self.link())
         self.assertIn(reverse("login"), response["Location"])
+
+    def test_nobody_is_invited_twice_or_once_they_are_in(self):
+        self.invite()
+        self.client.force_login(self.martin)
+        url = reverse("invitation_list", args=[self.programme.slug])
+        response = self.client.post(
+            url, {"emails": "NADIA@acme.test, sam@acme.test, new@acme.test"}
+        )
+        self.assertContains(response, "Already in the programme: sam@acme.test.")
+        self.assertContains(
+            response, "Already invited, and their link still works: nadia@acme.test."
+        )
+        self.assertEqual(Invitation.objects.count(), 1)
+        # An expired invitation may be sent again.
+        Invitation.objects.update(created_at=timezone.now() - timedelta(days=15), sent_at=None)
+        self.client.post(url, {"emails": "nadia@acme.test"})
+        self.assertEqual(Invitation.objects.filter(email="nadia@acme.test").count(), 2)
 
     def test_bad_addresses_are_named(self):
         self.client.force_login(self.martin)

@@ -108,10 +108,8 @@ class CatalogueTests(PersonasTestCase):
 
 
 class QuestionnaireTests(PersonasTestCase):
-    def test_martin_edits_and_adds_questions(self):
-        seed_catalogue(self.programme)
-        self.client.force_login(self.martin)
-        url = reverse("question_list", args=[self.programme.slug])
+    def posted(self, url: str) -> dict[str, object]:
+        """The questionnaire as the page shows it, ready to post, with an empty new row."""
         formset = self.client.get(url).context["formset"]
         data = {
             "form-TOTAL_FORMS": "6",
@@ -130,6 +128,13 @@ class QuestionnaireTests(PersonasTestCase):
                     f"form-{i}-position": q.position,
                 }
             )
+        return data
+
+    def test_martin_edits_and_adds_questions(self):
+        seed_catalogue(self.programme)
+        self.client.force_login(self.martin)
+        url = reverse("question_list", args=[self.programme.slug])
+        data = self.posted(url)
         data["form-0-text"] = "How structured should meetings be?"
         data["form-4-DELETE"] = "on"
         data.update(
@@ -146,3 +151,27 @@ class QuestionnaireTests(PersonasTestCase):
         self.assertIn("How structured should meetings be?", texts)
         self.assertIn("Do you like to think aloud?", texts)
         self.assertEqual(len(texts), 5)
+
+    def test_the_same_question_twice_is_refused_unless_one_is_removed(self):
+        seed_catalogue(self.programme)
+        self.client.force_login(self.martin)
+        url = reverse("question_list", args=[self.programme.slug])
+        data = self.posted(url)
+        first = data["form-0-text"]
+        data.update(
+            {
+                "form-5-text": f"  {first.upper()} ",
+                "form-5-low_label": "No",
+                "form-5-high_label": "Yes",
+                "form-5-position": 9,
+            }
+        )
+        response = self.client.post(url, data)
+        self.assertEqual(
+            response.context["formset"].forms[5].errors["text"],
+            ["This question is already in the questionnaire."],
+        )
+        self.assertEqual(self.programme.questions.count(), 5)
+        data["form-0-DELETE"] = "on"  # replacing a question by its new wording is fine
+        self.assertRedirects(self.client.post(url, data), url)
+        self.assertEqual(self.programme.questions.count(), 5)

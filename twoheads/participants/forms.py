@@ -1,8 +1,10 @@
 import re
+from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +16,7 @@ from twoheads.matching.skills import fold_name
 from twoheads.pairing.models import live_pair_counts
 from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill
 
-from .models import Participant, ParticipantSkill
+from .models import Invitation, Participant, ParticipantSkill
 
 SKILL_SLOTS = 5
 EXCLUDE_SLOTS = 3
@@ -358,6 +360,10 @@ class InvitationForm(forms.Form):
         ],
     )
 
+    def __init__(self, *args: object, programme: Programme, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
     def clean_emails(self) -> list[str]:
         items = [e.strip().lower() for e in re.split(r"[\s,;]+", self.cleaned_data["emails"])]
         items = [e for e in items if e]
@@ -374,7 +380,44 @@ class InvitationForm(forms.Form):
             )
         if not items:
             raise forms.ValidationError(_("Enter at least one email address."))
-        return list(dict.fromkeys(items))
+        items = list(dict.fromkeys(items))
+        problems = self._already_there(items)
+        if problems:
+            raise forms.ValidationError(problems)
+        return items
+
+    def _already_there(self, emails: list[str]) -> list[str]:
+        """Why some of ``emails`` need no invitation: already in the programme with an
+        account, or invited with a link that still works (an expired one may be sent again).
+        People imported from the HR system without an account are whom invitations are for."""
+        problems = []
+        people = (
+            Participant.objects.filter(programme=self.programme, user__isnull=False)
+            .annotate(own=Lower("email"), account=Lower("user__email"))
+            .filter(Q(own__in=emails) | Q(account__in=emails))
+        )
+        enrolled = {e for pair in people.values_list("own", "account") for e in pair} & set(emails)
+        if enrolled:
+            problems.append(
+                _("Already in the programme: %(emails)s.") % {"emails": ", ".join(sorted(enrolled))}
+            )
+        since = timezone.now() - timedelta(days=Invitation.VALID_DAYS)
+        waiting = (
+            Invitation.objects.filter(programme=self.programme, accepted_at__isnull=True)
+            .annotate(address=Lower("email"))
+            .filter(address__in=emails)
+            .filter(Q(sent_at__gt=since) | Q(sent_at__isnull=True, created_at__gt=since))
+        )
+        invited = set(waiting.values_list("address", flat=True)) - enrolled
+        if invited:
+            problems.append(
+                _(
+                    "Already invited, and their link still works: %(emails)s. Once it expires "
+                    "(after %(days)s days) they can be invited again."
+                )
+                % {"emails": ", ".join(sorted(invited)), "days": Invitation.VALID_DAYS}
+            )
+        return problems
 
 
 class AccountForm(forms.Form):

@@ -1,5 +1,5 @@
 from django import forms
-from django.forms import modelformset_factory
+from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from twoheads.accounts.models import Organisation, User
@@ -124,8 +124,27 @@ class SkillMergeForm(forms.Form):
         return data
 
 
+class BaseQuestionFormSet(BaseModelFormSet):
+    """Each question asked once: the same question twice would count twice in every
+    pair's working-style closeness."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue  # the empty row for a new question
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            text = " ".join((form.cleaned_data.get("text") or "").split()).casefold()
+            if text and text in seen:
+                form.add_error("text", _("This question is already in the questionnaire."))
+            seen.add(text)
+
+
 QuestionFormSet = modelformset_factory(
     Question,
+    formset=BaseQuestionFormSet,
     fields=["text", "low_label", "high_label", "position"],
     extra=1,
     can_delete=True,
