@@ -44,6 +44,11 @@ class FeedbackTests(PersonasTestCase):
         self.assertContains(response, "Select a valid choice")
         self.assertFalse(Feedback.objects.exists())
 
+    def test_a_comment_for_the_manager_has_to_be_written(self):
+        response = self.give(self.priya, comment="  ", comment_for_manager="on")
+        self.assertContains(response, "Write a comment to show it to the manager.")
+        self.assertFalse(Feedback.objects.exists())
+
     def test_a_meeting_that_did_not_happen_gets_no_feedback(self):
         self.meeting.log.held = False
         self.meeting.log.save()

@@ -66,6 +66,26 @@ class IdeaStateTests(PersonasTestCase):
         self.idea.move("parked", actor=self.margaret, note="after budget", revisit_on=later)
         self.assertEqual(self.idea.revisit_on, later)
 
+    def test_a_revisit_date_is_within_a_year_and_never_for_an_adopted_idea(self):
+        with self.assertRaisesMessage(ValidationError, "within a year"):
+            self.idea.move(
+                "parked",
+                actor=self.margaret,
+                note="much later",
+                revisit_on=timezone.localdate() + timedelta(days=400),
+            )
+        for state in ("understood", "trying"):
+            self.idea.move(state, actor=self.margaret, note=state)
+        with self.assertRaisesMessage(ValidationError, "An adopted idea is not come back to"):
+            self.idea.move(
+                "adopted",
+                actor=self.margaret,
+                note="done",
+                revisit_on=timezone.localdate() + timedelta(days=30),
+            )
+        self.idea.refresh_from_db()
+        self.assertEqual(self.idea.state, "trying")
+
     def test_a_stalled_idea_comes_up_for_revisiting(self):
         self.assertFalse(Idea.objects.to_revisit().exists())
         later = timezone.localdate() + timedelta(days=31)

@@ -52,6 +52,17 @@ class CheckInScheduleTests(PersonasTestCase):
         self.assertIsNotNone(checkin_due(self.pair, self.margaret))
         self.assertIsNotNone(checkin_due(self.pair, self.priya, self.today + timedelta(days=61)))
 
+    def test_a_check_in_comment_for_the_manager_has_to_be_written(self):
+        self.pair.activated_at = timezone.now() - timedelta(days=31)
+        self.pair.save()
+        self.client.force_login(self.priya)
+        response = self.client.post(
+            reverse("checkin_create", args=[self.pair.pk]),
+            {**ANSWERS, "comment": "", "comment_for_manager": "on"},
+        )
+        self.assertContains(response, "Write a comment to show it to the manager.")
+        self.assertFalse(CheckIn.objects.exists())
+
     def test_no_check_in_form_when_none_is_due(self):
         self.client.force_login(self.priya)
         self.client.post(reverse("checkin_create", args=[self.pair.pk]), ANSWERS)

@@ -29,6 +29,8 @@ class ReviewTests(MatchingTestCase):
         self.assertEqual([p.mentor.name for p in r.context["page"]], ["Priya Patel", "Sam Okafor"])
         r = self.client.get(url, {"min_score": "1"})
         self.assertContains(r, "No pair matches these filters.")
+        r = self.client.get(url, {"min_score": "0.9", "max_score": "0.2"})
+        self.assertContains(r, "The highest score is below the lowest.")
         r = self.client.get(url, {"q": "ivy"})
         self.assertEqual(
             [u.participant.name for u in r.context["unmatched_page"]], ["Ivy Incomplete"]

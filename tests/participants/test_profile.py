@@ -93,6 +93,17 @@ class ProfileTests(PersonasTestCase):
         self.assertContains(response, "We could not find")
         self.assertEqual(self.sams_profile().department, "Marketing")
 
+    def test_a_skill_is_given_once_on_each_side_whatever_its_name(self):
+        response = self.client.post(
+            self.url, profile_data(offer_2="Generative AI", offer_2_level="1", want_2="GenAI")
+        )
+        errors = response.context["form"].errors
+        self.assertEqual(
+            errors["offer_2"],
+            ["This is Generative AI tools again; give it once, with one level."],
+        )
+        self.assertNotIn("want_2", errors)  # teaching and learning the same skill is allowed
+
     def test_nobody_to_avoid_is_yourself_or_listed_twice(self):
         response = self.client.post(
             self.url,

@@ -107,7 +107,17 @@ class GoalProgressForm(forms.Form):
     )
 
 
-class FeedbackForm(forms.ModelForm):
+class SharedCommentMixin(forms.ModelForm):
+    """A comment shown to the manager has to be written first."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("comment_for_manager") and not (data.get("comment") or "").strip():
+            self.add_error("comment_for_manager", _("Write a comment to show it to the manager."))
+        return data
+
+
+class FeedbackForm(SharedCommentMixin):
     listened = rating_field(_("I listened well"))
     was_listened_to = rating_field(_("I was listened to"))
     learned = rating_field(_("I learned something"))
@@ -135,7 +145,7 @@ class FeedbackForm(forms.ModelForm):
         }
 
 
-class CheckInForm(forms.ModelForm):
+class CheckInForm(SharedCommentMixin):
     relationship = rating_field(_("We work well together"))
     openness = rating_field(_("We can talk openly, both ways"))
     benefit = rating_field(_("I am getting something out of it"))

@@ -23,6 +23,7 @@ from .guides import default_guides
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 STALLED_AFTER_DAYS = 30
 PARK_FOR_DAYS = 30
+REVISIT_AT_MOST_DAYS = 366
 
 
 class Side(models.TextChoices):
@@ -199,6 +200,14 @@ class Idea(models.Model):
         today = today or timezone.localdate()
         if revisit_on is not None and revisit_on <= today:
             raise ValidationError({"revisit_on": _("Choose a revisit date after today.")})
+        if revisit_on is not None and state == self.State.ADOPTED:
+            raise ValidationError(
+                {"revisit_on": _("An adopted idea is not come back to: leave the date empty.")}
+            )
+        if revisit_on is not None and revisit_on > today + timedelta(days=REVISIT_AT_MOST_DAYS):
+            raise ValidationError(
+                {"revisit_on": _("Choose a date within a year; it can be moved on then.")}
+            )
         with transaction.atomic():
             event = IdeaEvent.objects.create(
                 idea=self, from_state=self.state, to_state=state, note=note.strip(), actor=actor

@@ -51,6 +51,13 @@ class ReviewFilterForm(forms.Form):
         self.fields["department"].choices = every + [(d, d) for d in departments]
         self.fields["site"].choices = every + [(s, s) for s in sites]
 
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        low, high = data.get("min_score"), data.get("max_score")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_score", _("The highest score is below the lowest."))
+        return data
+
 
 class ManualPairForm(forms.Form):
     mentor = forms.ModelChoiceField(label=_("Reverse mentor"), queryset=Participant.objects.none())

@@ -221,7 +221,28 @@ class ProfileForm(forms.Form):
                 % {"name": manager},
             )
         self._check_live_pairs(data)
+        self._check_repeated_skills(data)
         return data
+
+    def _check_repeated_skills(self, data: dict[str, object]) -> None:
+        """Each skill once on each side, whatever name or alias it is written with."""
+        lookup = self.programme.catalogue_lookup()
+        for kind in ("offer", "want"):
+            seen: dict[object, str] = {}
+            for i in range(1, SKILL_SLOTS + 1):
+                name = str(data.get(f"{kind}_{i}") or "").strip()
+                if not name:
+                    continue
+                key = fold_name(name).replace(" ", "")
+                skill = lookup.get(key)
+                same = skill.pk if skill is not None else key
+                if same in seen:
+                    self.add_error(
+                        f"{kind}_{i}",
+                        _("This is %(skill)s again; give it once, with one level.")
+                        % {"skill": seen[same]},
+                    )
+                seen.setdefault(same, skill.name if skill is not None else name)
 
     def _cycle_through(self, manager: Participant) -> bool:
         """Whether making ``manager`` this person's manager would close a loop of managers."""
