@@ -4,6 +4,7 @@ from django.test import override_settings
 
 from tests.base import PersonasTestCase
 from twoheads.accounts.models import AuditEvent
+from twoheads.pairing.models import Pair
 from twoheads.participants.importer import apply_import, preview_import
 from twoheads.participants.models import Participant, ParticipantSkill
 from twoheads.programmes.catalogue import seed_catalogue
@@ -178,6 +179,27 @@ class BadFileTests(PersonasTestCase):
             b"id,exclude,ranking\nX1,X2;X1,X1\nX2,,\n",
             'row 2, column "exclude": "X1" is this person\'s own id',
             'row 2, column "ranking": "X1" is this person\'s own id',
+        )
+
+    def test_someone_in_a_pair_keeps_their_role_and_enough_capacity(self):
+        # Priya (A100) mentors Margaret (A200) in a live pair; Sam (A101) is in none.
+        self.assert_rejected(
+            b"id,role,level,capacity\nA100,mentee,7,1\nA200,mentee,6,0\nA101,mentee,7,1\n",
+            'row 2, column "role": "mentee" cannot replace mentor while the person is in a pair',
+        )
+        data = b"id,role,level,capacity\nA100,mentor,2,2\nA101,mentee,7,1\n"
+        result = apply_import(self.programme, data, "hr.csv", self.martin)
+        self.assertTrue(result.applied, result.errors)
+        Pair.objects.create(
+            programme=self.programme,
+            mentor=self.p_priya,
+            mentee=self.p_sam,
+            status=Pair.Status.PROPOSED,
+            score=0.5,
+        )
+        self.assert_rejected(
+            b"id,role,level,capacity\nA100,mentor,2,1\n",
+            'row 2, column "capacity": "1" is fewer than the 2 pairs the person is in now',
         )
 
     def test_an_email_that_is_not_an_address(self):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +40,7 @@ from twoheads.matching import (
 )
 from twoheads.matching.reader import STYLE_PREFIX, in_file_order
 from twoheads.matching.skills import fold_name
+from twoheads.pairing.models import Pair
 from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill
 
 from .models import Participant, ParticipantSkill
@@ -226,6 +228,7 @@ def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
     for row in plan.rows:
         _check_row(plan, row)
     _check_manager_cycles(plan)
+    _check_live_pairs(plan)
     plan.errors = list(in_file_order(plan.errors))
     if not plan.errors:
         for row in plan.rows:
@@ -323,6 +326,39 @@ def _check_row(plan: _Plan, row: PersonRow) -> None:
             key = _skill_key(name)
             if key not in plan.catalogue:
                 plan.new_skills.setdefault(key, name.strip())
+
+
+def _check_live_pairs(plan: _Plan) -> None:
+    """People in a pair keep their role, and their capacity covers their pairs, as on the
+    profile page."""
+    if not plan.columns & {"role", "capacity"}:
+        return
+    pairs: Counter[int] = Counter()
+    live = Pair.objects.live().filter(programme=plan.programme)
+    for mentor, mentee in live.values_list("mentor_id", "mentee_id").iterator(5000):
+        pairs[mentor] += 1
+        pairs[mentee] += 1
+    for row in plan.rows:
+        current = plan.existing.get(row.person.id)
+        count = pairs[current["pk"]] if current else 0
+        if not count:
+            continue
+        role = row.person.role
+        if "role" in plan.columns and role != current["role"]:
+            plan.problem(
+                row.row,
+                "role",
+                role,
+                f"cannot replace {current['role'] or 'no role'} while the person is in a pair; "
+                "end the pair first",
+            )
+        if "capacity" in plan.columns and row.person.capacity < count:
+            plan.problem(
+                row.row,
+                "capacity",
+                str(row.person.capacity),
+                f"is fewer than the {count} pairs the person is in now",
+            )
 
 
 @functools.lru_cache(maxsize=4096)
