@@ -100,6 +100,13 @@ class CreationTests(PersonasTestCase):
 
 
 class SettingsTests(PersonasTestCase):
+    def settings_page(self) -> tuple[str, dict[str, object]]:
+        """Martin on the settings page: its address and the form as shown, ready to post."""
+        self.client.force_login(self.martin)
+        url = reverse("programme_settings", args=[self.programme.slug])
+        data = self.client.get(url).context["form"].initial
+        return url, {k: v for k, v in data.items() if v not in (None, False) and k != "partners"}
+
     def test_martin_edits_every_rule_with_help_in_plain_words(self):
         self.client.force_login(self.martin)
         url = reverse("programme_settings", args=[self.programme.slug])
@@ -120,19 +127,13 @@ class SettingsTests(PersonasTestCase):
         self.assertTrue(self.programme.signup_code)
 
     def test_all_weights_at_zero_are_refused(self):
-        self.client.force_login(self.martin)
-        url = reverse("programme_settings", args=[self.programme.slug])
-        data = self.client.get(url).context["form"].initial
-        data = {k: v for k, v in data.items() if v not in (None, False) and k != "partners"}
+        url, data = self.settings_page()
         data.update(weight_benefit=0, weight_compatibility=0, weight_reach=0)
         response = self.client.post(url, data)
         self.assertContains(response, "At least one weight")
 
     def test_dates_out_of_order_are_refused_each_at_its_field(self):
-        self.client.force_login(self.martin)
-        url = reverse("programme_settings", args=[self.programme.slug])
-        data = self.client.get(url).context["form"].initial
-        data = {k: v for k, v in data.items() if v not in (None, False) and k != "partners"}
+        url, data = self.settings_page()
         data.update(
             starts_on="2027-06-01",
             ends_on="2027-01-01",
@@ -155,10 +156,7 @@ class SettingsTests(PersonasTestCase):
         self.assertRedirects(self.client.post(url, data), url)
 
     def test_day_counts_that_make_no_sense_are_refused_at_their_field(self):
-        self.client.force_login(self.martin)
-        url = reverse("programme_settings", args=[self.programme.slug])
-        data = self.client.get(url).context["form"].initial
-        data = {k: v for k, v in data.items() if v not in (None, False) and k != "partners"}
+        url, data = self.settings_page()
         data.update(
             meeting_cadence_days=0,
             checkin_every_days=0,
