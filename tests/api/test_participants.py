@@ -112,6 +112,11 @@ class BulkUpsertTests(ApiTestCase):
         self.assertEqual((body["new"], body["deactivated"]), (1, 1))
         self.p_sam.refresh_from_db()
         self.assertEqual(self.p_sam.status, "leaver")
+        # A key a person leaves out keeps what is stored, as a column left out of a file does.
+        sam = (self.p_sam.name, self.p_sam.role, self.p_sam.level, self.p_sam.department)
+        self.assertEqual(sam, ("Sam Okafor", "mentor", 2, "Marketing"))
+        nina = Participant.objects.get(external_id="A300")
+        self.assertEqual((nina.status, nina.role, nina.level), ("active", "mentor", 1))
 
     def test_it_upserts_an_xlsx_spreadsheet(self):
         book = Workbook()

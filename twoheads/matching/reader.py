@@ -17,7 +17,7 @@ import re
 import tomllib
 import zipfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -58,11 +58,16 @@ _SLOT = re.compile(rf"^([a-z]{{3}})(?:\s*-\s*([a-z]{{3}}))?\s+{_TIME}\s*-\s*{_TI
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class PersonRow:
-    """A validated row: its number in the file, the person, and the importer-only fields."""
+    """A validated row: its number in the file, the person, and the importer-only fields.
+
+    ``columns`` are, for a person of a JSON file, the keys it has (an importer keeps what is
+    stored for the rest); None in a CSV or XLSX file, whose every row has every column.
+    """
 
     row: int
     person: Person
     status: str = "active"
+    columns: frozenset[str] | None = None
 
 
 Source = str | os.PathLike[str] | bytes
@@ -185,6 +190,11 @@ def check_rows(
     )
     styles = tuple(col for col in header if col.startswith(STYLE_PREFIX))
     rows = [_person_row(num, rec, styles, problems) for num, rec in records]
+    if file_kind(data, name) == "json":
+        rows = [
+            None if row is None else replace(row, columns=frozenset(rec))
+            for row, (_num, rec) in zip(rows, records, strict=True)
+        ]
     # A row with a bad cell is still someone, with an id and a manager: those are checked
     # too, so that one round of fixes is enough.
     _check_unique(records, problems)

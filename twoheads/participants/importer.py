@@ -142,7 +142,6 @@ class _Plan:
     filename: str
     rows: list[PersonRow] = field(default_factory=list)
     columns: set[str] = field(default_factory=set)
-    has_style: bool = False
     errors: list[InputProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     existing: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -214,7 +213,6 @@ def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
         )
         return plan
     plan.columns = _columns_in(data, plan.filename)
-    plan.has_style = _has_style(plan.columns)
     plan.existing = _existing(programme, plan.columns)
     # The reader's problems and this module's own, of the rows the reader passed, are all
     # reported together, so that one round of fixes is enough.
@@ -328,6 +326,17 @@ def _check_row(plan: _Plan, row: PersonRow) -> None:
                 plan.new_skills.setdefault(key, name.strip())
 
 
+def _columns_of(plan: _Plan, row: PersonRow) -> set[str]:
+    """The columns a row gives values for: every column of a CSV or XLSX file; for a person
+    in a JSON file only the keys it has, so that a key it leaves out keeps what is stored."""
+    if row.columns is None:
+        return plan.columns
+    columns = set(row.columns)
+    if "organization" in columns:
+        columns.add("organisation")
+    return columns & plan.columns
+
+
 def _check_live_pairs(plan: _Plan) -> None:
     """People in a pair keep their role, and their capacity covers their pairs, as on the
     profile page."""
@@ -343,8 +352,8 @@ def _check_live_pairs(plan: _Plan) -> None:
         count = pairs[current["pk"]] if current else 0
         if not count:
             continue
-        role = row.person.role
-        if "role" in plan.columns and role != current["role"]:
+        role, columns = row.person.role, _columns_of(plan, row)
+        if "role" in columns and role != current["role"]:
             plan.problem(
                 row.row,
                 "role",
@@ -352,7 +361,7 @@ def _check_live_pairs(plan: _Plan) -> None:
                 f"cannot replace {current['role'] or 'no role'} while the person is in a pair; "
                 "end the pair first",
             )
-        if "capacity" in plan.columns and row.person.capacity < count:
+        if "capacity" in columns and row.person.capacity < count:
             plan.problem(
                 row.row,
                 "capacity",
@@ -374,7 +383,8 @@ def _check_manager_cycles(plan: _Plan) -> None:
     names = {ext: r["name"] or ext for ext, r in plan.existing.items()}
     rows = {}
     for row in plan.rows:
-        managers[row.person.id] = row.person.manager_id
+        if "manager_id" in _columns_of(plan, row):
+            managers[row.person.id] = row.person.manager_id
         if row.person.name or row.person.id not in names:
             names[row.person.id] = row.person.label
         rows[row.person.id] = row
@@ -395,7 +405,7 @@ def _check_manager_cycles(plan: _Plan) -> None:
 
 def _desired(plan: _Plan, row: PersonRow) -> dict[str, Any]:
     """The stored values the row asks for, limited to the columns the file has."""
-    person, columns = row.person, plan.columns
+    person, columns = row.person, _columns_of(plan, row)
     values: dict[str, Any] = {}
     for column, attr in PLAIN_COLUMNS.items():
         if column in columns:
@@ -404,7 +414,7 @@ def _desired(plan: _Plan, row: PersonRow) -> dict[str, Any]:
         values["organisation_id"] = (
             plan.organisations.get(person.organisation.lower()) or plan.programme.organisation_id
         )
-    if plan.has_style:
+    if _has_style(columns):
         values["style"] = dict(person.style)
     if "manager_id" in columns:
         values["manager__external_id"] = person.manager_id
@@ -446,7 +456,7 @@ def _compare(plan: _Plan, row: PersonRow) -> None:
     ext = row.person.id
     wanted = _desired(plan, row)
     current = plan.existing.get(ext)
-    if "status" in plan.columns or current is None:
+    if "status" in _columns_of(plan, row) or current is None:
         wanted["status"] = _status(row, current and current["status"])
     if current is None:
         # A new person gets the file format's documented default when the column is absent.
