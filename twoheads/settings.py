@@ -145,6 +145,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_ACCOUNT_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_LIMIT", "5"))
 LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_LIMIT", "20"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+# The request header a trusted proxy puts the client's address in (e.g. X-Forwarded-For); its
+# last address is the one the proxy saw. Unset, the connecting peer's address is used, which
+# behind a proxy is the proxy's for everyone.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]
@@ -206,6 +210,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=1.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer's health check may speak plain HTTP to the application's port.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -229,8 +235,19 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# A request body may hold the largest participant file (the API takes it as the body) and a
+# little more for the form around an upload.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(IMPORT_MAX_BYTES, 10 * 1024 * 1024) + 2 * 1024 * 1024
+
+# The JSON API's limit per token: this many requests in each window of seconds.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
+API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
+# A match run that has not reported for this long is taken as stopped (its worker died).
+MATCH_RUN_STALE_SECONDS = int(os.environ.get("MATCH_RUN_STALE_SECONDS", str(15 * 60)))
+# The key the memory of past pairs is kept under, after anonymisation; when SECRET_KEY is
+# rotated, set this to the old SECRET_KEY so that past pairs are still recognised.
+PAST_PAIR_KEY = os.environ.get("PAST_PAIR_KEY", "")
 
 LOGGING = {
     "version": 1,

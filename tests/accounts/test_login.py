@@ -50,6 +50,36 @@ class LoginTests(PersonasTestCase):
             fetch_redirect_response=False,
         )
 
+    @override_settings(
+        LOGIN_ADDRESS_LIMIT=2, LOGIN_ACCOUNT_LIMIT=100, CLIENT_ADDRESS_HEADER="X-Forwarded-For"
+    )
+    def test_behind_a_proxy_each_client_is_counted_by_the_address_the_proxy_saw(self):
+        def through_proxy(email: str, password: str, client: str):
+            return self.client.post(
+                reverse("login"),
+                {"username": email, "password": password},
+                REMOTE_ADDR="127.0.0.1",  # every request comes from the proxy
+                HTTP_X_FORWARDED_FOR=f"203.0.113.7, {client}",  # the first part is the client's say
+            )
+
+        for email in ("a@x.test", "b@x.test"):
+            through_proxy(email, "wrong", "198.51.100.1")
+        self.assertContains(
+            through_proxy("priya@acme.test", PASSWORD, "198.51.100.1"), "Too many failed attempts"
+        )
+        self.assertRedirects(
+            through_proxy("priya@acme.test", PASSWORD, "198.51.100.2"),
+            reverse("home"),
+            fetch_redirect_response=False,
+        )
+        self.assertEqual(
+            set(LoginFailure.objects.values_list("address", flat=True)), {"198.51.100.1"}
+        )
+        # A header that holds no address counts as the peer's.
+        self.client.logout()
+        through_proxy("c@x.test", "wrong", "not an address")
+        self.assertTrue(LoginFailure.objects.filter(address="127.0.0.1").exists())
+
     def test_a_successful_login_clears_the_account_failures(self):
         self.login("priya@acme.test", "wrong")
         self.login("priya@acme.test", PASSWORD)

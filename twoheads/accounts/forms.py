@@ -1,4 +1,7 @@
+import ipaddress
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +10,17 @@ from .zones import TimeZoneModelForm
 
 
 def client_address(request: object) -> str | None:
+    """The address a request came from: the last one in the header a trusted proxy sets
+    (settings.CLIENT_ADDRESS_HEADER), or else the connecting peer's."""
     meta = getattr(request, "META", {})
+    header = settings.CLIENT_ADDRESS_HEADER
+    if header:
+        forwarded = meta.get("HTTP_" + header.upper().replace("-", "_"), "")
+        last = forwarded.split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(last))
+        except ValueError:  # absent or not an address: the peer's, as without a proxy
+            pass
     return meta.get("REMOTE_ADDR") or None
 
 

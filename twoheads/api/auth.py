@@ -11,17 +11,11 @@ from twoheads.accounts.models import ApiToken, User
 
 from .errors import RateLimited
 
-# Requests a token may make in each fixed window; override with API_RATE_LIMIT and
-# API_RATE_WINDOW (seconds) in settings.
-RATE_LIMIT = 600
-RATE_WINDOW = 60
-
 
 def rate_limit() -> tuple[int, int]:
-    return (
-        int(getattr(settings, "API_RATE_LIMIT", RATE_LIMIT)),
-        int(getattr(settings, "API_RATE_WINDOW", RATE_WINDOW)),
-    )
+    """Requests a token may make in each fixed window, and the window in seconds
+    (settings.API_RATE_LIMIT and API_RATE_WINDOW, from the environment)."""
+    return int(settings.API_RATE_LIMIT), int(settings.API_RATE_WINDOW)
 
 
 def count_request(token_key: str, now: float | None = None) -> None:

@@ -16,7 +16,7 @@ from twoheads.programmes.models import Programme
 
 def stale_after_seconds() -> int:
     """How long a running run may go without a progress report before it is presumed dead."""
-    return int(getattr(settings, "MATCH_RUN_STALE_SECONDS", 15 * 60))
+    return int(settings.MATCH_RUN_STALE_SECONDS)
 
 
 class MatchRunQuerySet(models.QuerySet["MatchRun"]):

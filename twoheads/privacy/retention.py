@@ -46,7 +46,7 @@ LOOKUP_BATCH = 5000
 
 
 def _key() -> bytes:
-    return str(getattr(settings, "PAST_PAIR_KEY", "") or settings.SECRET_KEY).encode()
+    return str(settings.PAST_PAIR_KEY or settings.SECRET_KEY).encode()
 
 
 def identity_key(participant: Participant) -> bytes:
