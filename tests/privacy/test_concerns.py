@@ -1,4 +1,5 @@
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.base import make_user
@@ -62,6 +63,29 @@ class RaisingAConcernTests(PrivacyStory):
             organisation=self.acme, role=Membership.Role.PROGRAMME_MANAGER
         ).delete()
         self.assertEqual(concern_readers(self.programme, self.p_priya), [self.olivia])
+
+    def test_it_falls_back_to_org_admins_when_every_manager_is_kept_out(self):
+        Membership.objects.filter(
+            organisation=self.acme, role=Membership.Role.PROGRAMME_MANAGER
+        ).exclude(user=self.lewis).delete()
+        # Lewis, the one manager left, is in Priya's line.
+        self.assertEqual(concern_readers(self.programme, self.p_priya), [self.olivia])
+        self.raise_it()
+        self.assertEqual(sorted(a for m in mail.outbox for a in m.to), ["olivia@acme.test"])
+
+    def test_when_nobody_may_read_it_the_page_says_so_and_keeps_nothing(self):
+        Membership.objects.filter(organisation=self.acme).exclude(user=self.lewis).filter(
+            role__in=[Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN]
+        ).delete()
+        self.client.force_login(self.priya)
+        url = reverse("raise_concern", args=[self.programme.slug])
+        self.assertContains(self.client.get(url), "nobody here can read it")
+        response = self.raise_it()
+        self.assertContains(response, "Please raise it with HR instead.")
+        self.assertEqual(Concern.objects.count(), 1)  # the story's own
+        self.assertEqual(mail.outbox, [])
+        with self.assertRaises(ValidationError):
+            raise_concern(self.p_priya, "Still worried")
 
     def test_a_stranger_to_the_programme_cannot_raise_one_there(self):
         self.client.force_login(self.gus)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from twoheads.accounts.models import Membership, User, audit
 from twoheads.pairing.models import Pair
@@ -64,18 +65,26 @@ def kept_out(person: Participant | None) -> Q:
     return Q(pk__in=user_ids) | email_q
 
 
+NOBODY_TO_READ = gettext_lazy(
+    "Everyone who could read a concern in this programme is in your reporting line or has been "
+    "your partner, so nobody here can read it. Please raise it with HR instead."
+)
+
+
 def concern_readers(programme: Programme, author: Participant | None) -> list[User]:
     """Who reads a concern: the programme's managers, never the author's line or partner.
 
-    The programme managers of the organisation that runs the programme read concerns; where that
-    organisation has no programme manager, its organisation admins do, so a concern always
-    reaches someone.
+    The programme managers of the organisation that runs the programme read concerns; where
+    none of them may (there are none, or all are in the author's line or partners), its
+    organisation admins who may do. Only when nobody may is the list empty, and the page for
+    raising a concern says so before anything is written.
     """
     people = User.objects.filter(is_active=True, memberships__organisation=programme.organisation)
-    managers = people.filter(memberships__role=Membership.Role.PROGRAMME_MANAGER)
-    if not managers.exists():
-        managers = people.filter(memberships__role=Membership.Role.ORG_ADMIN)
-    return list(managers.exclude(kept_out(author)).distinct().order_by("pk"))
+    for role in (Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN):
+        readers = people.filter(memberships__role=role).exclude(kept_out(author)).distinct()
+        if readers.exists():
+            return list(readers.order_by("pk"))
+    return []
 
 
 def raise_concern(author: Participant, text: str) -> Concern:
@@ -83,6 +92,8 @@ def raise_concern(author: Participant, text: str) -> Concern:
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write what is worrying you.")})
+    if not concern_readers(author.programme, author):
+        raise ValidationError(NOBODY_TO_READ)
     with transaction.atomic():
         concern = Concern.objects.create(programme=author.programme, author=author, text=text)
         audit(

@@ -35,15 +35,19 @@ def raise_concern(request: HttpRequest, slug: str) -> HttpResponse:
         Participant.objects.select_related("programme"), user=request.user, programme__slug=slug
     )
     form = ConcernForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    nobody = not concerns.concern_readers(author.programme, author)
+    if request.method == "POST" and not nobody and form.is_valid():
         concerns.raise_concern(author, form.cleaned_data["text"])
         messages.success(
             request, _("Your concern is with your programme manager, and only with them.")
         )
         return redirect("home")
-    return render(
-        request, "privacy/raise_concern.html", {"form": form, "programme": author.programme}
-    )
+    context = {
+        "form": form,
+        "programme": author.programme,
+        "nobody": concerns.NOBODY_TO_READ if nobody else "",
+    }
+    return render(request, "privacy/raise_concern.html", context)
 
 
 def _managed(request: HttpRequest, slug: str) -> Programme:
