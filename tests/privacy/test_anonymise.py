@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tests.privacy.stories import PHRASES, PrivacyStory
 from tests.privacy.test_erasure import rows_containing
-from twoheads.accounts.models import audit
+from twoheads.accounts.models import AuditEvent, audit
 from twoheads.journal.models import JournalEntry
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
@@ -75,6 +75,25 @@ class AnonymiseTests(AnonymiseStory):
         for key in ["private", "shared", "idea", "goal", "agenda", "concern", "guard_reason"]:
             self.assertEqual(rows_containing(PHRASES[key]), [], key)
         self.assertFalse(JournalEntry.objects.filter(pair__programme=self.programme).exists())
+
+    def test_no_hr_id_of_the_programme_stays_in_the_audit_trail(self):
+        ids = sorted(self.programme.participants.values_list("external_id", flat=True))
+        audit(
+            self.martin,
+            "api.participants.read",
+            "people",
+            organisation=self.acme,
+            participants=ids,
+            mentor=ids[0],
+            count=len(ids),
+        )
+        anonymise_command()
+        event = AuditEvent.objects.get(action="api.participants.read")
+        self.assertEqual(event.details["participants"], ["[removed]"] * len(ids))
+        self.assertEqual((event.details["mentor"], event.details["count"]), ("[removed]", len(ids)))
+        for value in ids:
+            found = [r for r in rows_containing(value) if r[0] == "accounts.AuditEvent"]
+            self.assertEqual(found, [], value)
 
     def test_the_programme_figures_still_add_up(self):
         anonymise_command()

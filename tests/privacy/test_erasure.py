@@ -126,6 +126,21 @@ class ErasureTests(ErasureStory):
         self.assertNotIn("Priya", event.target + event.reason + str(event.details))
         self.assertIn("private journal entries", event.details["deleted"])
 
+    def test_her_hr_id_leaves_the_audit_details_and_others_stay(self):
+        audit(
+            self.martin,
+            "run.lock",
+            "run 1",
+            organisation=self.acme,
+            mentor=self.p_priya.external_id,
+            mentee=self.p_margaret.external_id,
+        )
+        erase_person(self.priya, self.olivia)
+        event = AuditEvent.objects.get(action="run.lock")
+        self.assertEqual(
+            event.details, {"mentor": "[removed]", "mentee": self.p_margaret.external_id}
+        )
+
 
 class ErasurePageTests(ErasureStory):
     def url(self):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from twoheads.accounts.models import (
     ApiToken,
+    AuditEvent,
     LoginFailure,
     Membership,
     Organisation,
@@ -34,7 +35,7 @@ from twoheads.pairing.models import Pair, PairRequest
 from twoheads.participants.models import ImportUpload, Invitation, Participant, ParticipantSkill
 
 from .models import Concern
-from .redaction import redact_everywhere, redact_text
+from .redaction import redact_everywhere, redact_text, scrub_audit
 from .retention import ERASED_PREFIX, record_past_pairs
 
 ERASED_DOMAIN = "erased.invalid"
@@ -70,6 +71,7 @@ def erase_person(user: User, actor: User | None, reason: str = "") -> Erasure:
         people = participations_of(user)
         needles = {user.name, user.email, *(p.name for p in people), *(p.email for p in people)}
         needles = {n for n in needles if n and len(n) > 2}
+        hr_ids = {p.external_id for p in people}
         organisations = _organisations_of(user, people)
         for person in people:
             pairs = Pair.objects.filter(Q(mentor=person) | Q(mentee=person))
@@ -80,6 +82,7 @@ def erase_person(user: User, actor: User | None, reason: str = "") -> Erasure:
         _erase_account(user, result)
         _erase_uploads(people, needles, result)
         result.redacted_rows = redact_everywhere(needles)
+        scrub_audit(AuditEvent.objects.filter(organisation__in=organisations), needles, hr_ids)
         for organisation in organisations:
             audit(
                 actor,

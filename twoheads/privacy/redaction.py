@@ -76,3 +76,27 @@ def redact_everywhere(needles: Iterable[str]) -> int:
                         model._base_manager.filter(pk=row.pk).update(**{field.name: new})
                         changed += 1
     return changed
+
+
+def scrub_audit(events: models.QuerySet, needles: Iterable[str], hr_ids: set[str]) -> None:
+    """Take names and emails (``needles``) and HR ids out of audit events: out of each
+    event's target and reason, and out of the details some events keep (the people a run
+    change or an API read named), where an HR id is a whole value."""
+    needles = list(needles)
+    for event in events.iterator(2000):
+        target = redact_text(event.target, needles)
+        reason = redact_text(event.reason, needles)
+        details = _without_people(event.details, needles, hr_ids)
+        if (target, reason, details) != (event.target, event.reason, event.details):
+            event.target, event.reason, event.details = target, reason, details
+            event.save(update_fields=["target", "reason", "details"])
+
+
+def _without_people(value: object, needles: list[str], hr_ids: set[str]) -> object:
+    if isinstance(value, str):
+        return REMOVED if value in hr_ids else redact_text(value, needles)
+    if isinstance(value, list):
+        return [_without_people(v, needles, hr_ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_people(v, needles, hr_ids) for k, v in value.items()}
+    return value

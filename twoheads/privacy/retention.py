@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from twoheads.accounts.models import AuditEvent, Organisation, audit
@@ -37,7 +36,7 @@ from twoheads.participants.models import ImportUpload, Invitation, Participant, 
 from twoheads.programmes.models import Programme, Skill
 
 from .models import Concern, PastPairHash
-from .redaction import redact_text
+from .redaction import scrub_audit
 
 # External ids of people whose data was erased or anonymised start with this.
 ERASED_PREFIX = "erased-"
@@ -224,9 +223,10 @@ def anonymise_programme(programme: Programme) -> bool:
             return False
         record_past_pairs(programme)
         needles = _names_and_emails(programme)
+        hr_ids = set(programme.participants.values_list("external_id", flat=True))
         _scrub_content(programme)
         _scrub_people(programme)
-        _scrub_audit(programme, needles)
+        _scrub_audit(programme, needles, hr_ids)
         programme.anonymised_at = timezone.now()
         programme.save(update_fields=["anonymised_at", "updated_at"])
         audit(
@@ -295,15 +295,8 @@ def _scrub_people(programme: Programme) -> None:
     )
 
 
-def _scrub_audit(programme: Programme, needles: list[str]) -> None:
-    """Take the people's names and emails out of the organisation's audit trail."""
-    if not needles:
-        return
-    events = AuditEvent.objects.filter(organisation__in=programme.organisations())
-    condition = Q()
-    for needle in needles:
-        condition |= Q(target__icontains=needle) | Q(reason__icontains=needle)
-    for event in events.filter(condition):
-        event.target = redact_text(event.target, needles)
-        event.reason = redact_text(event.reason, needles)
-        event.save(update_fields=["target", "reason"])
+def _scrub_audit(programme: Programme, needles: list[str], hr_ids: set[str]) -> None:
+    """Take the people's names, emails and HR ids out of the organisation's audit trail."""
+    scrub_audit(
+        AuditEvent.objects.filter(organisation__in=programme.organisations()), needles, hr_ids
+    )
