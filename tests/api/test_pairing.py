@@ -1,6 +1,11 @@
 """Match runs and pairs through the API, from Martin's side and from everyone else's."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from tests.api.base import ApiTestCase
+from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import MatchRun, Pair, ProposedPair, UnmatchedResult
 from twoheads.participants.models import Participant
 
@@ -154,6 +159,17 @@ class PairTests(ApiTestCase):
         [event] = self.audits("pair.end")
         self.assertEqual(event.actor, self.martin)
         self.assertError(self.post(url, {"reason": "again"}, self.martin_token), 409, "conflict")
+
+    def test_ending_a_pair_cancels_its_meetings_still_to_come(self):
+        ahead = Meeting.objects.create(
+            pair=self.pair, starts_at=timezone.now() + timedelta(days=3), organiser=self.priya
+        )
+        url = f"/api/v1/pairs/{self.pair.pk}/end"
+        self.assertEqual(
+            self.post(url, {"reason": "Moving on"}, self.martin_token).status_code, 200
+        )
+        ahead.refresh_from_db()
+        self.assertEqual(ahead.status, "cancelled")
 
     def test_it_wants_a_reason_to_end_a_pair(self):
         url = f"/api/v1/pairs/{self.pair.pk}/end"

@@ -44,6 +44,16 @@ class IdeaStateTests(PersonasTestCase):
                 self.idea.move(state, actor=self.margaret, note="after adoption")
         self.assertEqual(self.idea.events.count(), 4)
 
+    def test_a_move_starts_from_where_the_idea_is_now_not_from_a_stale_copy(self):
+        for state in ("understood", "trying"):
+            self.idea.move(state, actor=self.margaret, note=state)
+        stale = Idea.objects.get(pk=self.idea.pk)  # the other partner's page, still "trying"
+        self.idea.move("adopted", actor=self.margaret, note="It stuck")
+        with self.assertRaisesMessage(ValidationError, "cannot go from Adopted to Parked"):
+            stale.move("parked", actor=self.priya, note="Not now")
+        self.idea.refresh_from_db()
+        self.assertEqual(self.idea.state, "adopted")
+
     def test_every_change_needs_a_note(self):
         with self.assertRaises(ValidationError):
             self.idea.move("understood", actor=self.margaret, note="  ")

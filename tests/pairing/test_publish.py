@@ -48,6 +48,17 @@ class PublishTests(MatchingTestCase):
         self.assertContains(r, "2 published pairs</h3>")
         self.assertNotContains(r, "proposed pair")
 
+    def test_it_refuses_to_publish_over_pairs_made_since_the_run_started(self):
+        Pair.objects.create(programme=self.programme, mentor=self.p_sam, mentee=self.p_mei)
+        with self.assertRaisesMessage(engine.PairingError, "re-run it"):
+            engine.publish_run(self.run, self.martin)
+        self.run.refresh_from_db()
+        self.assertEqual(self.run.status, "done")
+        self.assertEqual(Pair.objects.filter(run=self.run).count(), 0)
+        # A re-run sees the new pair and may be published.
+        rerun = engine.start_run(self.programme, self.martin, base_run=self.run)
+        self.assertEqual(engine.publish_run(rerun, self.martin).count(), 0)
+
     def test_it_publishes_only_once(self):
         engine.publish_run(self.run, self.martin)
         r = self.client.post(self.url, follow=True)

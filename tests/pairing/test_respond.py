@@ -1,12 +1,16 @@
 """Each partner accepts or declines; a decline frees both and the manager rematches them."""
 
+from datetime import timedelta
+
 from django.core import mail
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.pairing.stories import MatchingTestCase
 from twoheads.accounts.models import AuditEvent
+from twoheads.meetings.models import Meeting
 from twoheads.pairing import engine
 from twoheads.pairing.models import Pair
 
@@ -88,6 +92,15 @@ class RematchTests(MatchingTestCase):
     def setUp(self):
         self.client.force_login(self.martin)
 
+    def test_ending_a_pair_from_the_pairs_page_cancels_its_meetings_still_to_come(self):
+        ahead = Meeting.objects.create(
+            pair=self.pair, starts_at=timezone.now() + timedelta(days=3), organiser=self.priya
+        )
+        url = reverse("pair_end", args=[self.programme.slug, self.pair.pk])
+        self.client.post(url, {"reason": "Margaret moved to another role"})
+        ahead.refresh_from_db()
+        self.assertEqual(ahead.status, "cancelled")
+
     def test_it_ends_a_pair_with_a_reason_and_rematches_both(self):
         url = reverse("pair_end", args=[self.programme.slug, self.pair.pk])
         with self.captureOnCommitCallbacks(execute=True):
@@ -97,9 +110,15 @@ class RematchTests(MatchingTestCase):
         self.assertEqual(
             (self.pair.status, self.pair.end_reason), ("ended", "Margaret moved to another role")
         )
+        # Each is told the pair has ended and asked for the exit survey, as when they close it.
         self.assertEqual(
-            sorted(m.to[0] for m in mail.outbox), ["margaret@acme.test", "priya@acme.test"]
+            sorted(m.to[0] for m in mail.outbox),
+            sorted(["margaret@acme.test", "priya@acme.test"] * 2),
         )
+        surveys = [
+            m for m in mail.outbox if m.subject == "Your mentoring has closed: three questions"
+        ]
+        self.assertEqual(len(surveys), 2)
         self.assertEqual(AuditEvent.objects.get(action="pair.end").actor, self.martin)
         # Margaret's earlier partner is never suggested again; free Sam is not a fit for her.
         page = self.client.get(r["Location"])

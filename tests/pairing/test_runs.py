@@ -87,6 +87,17 @@ class RunLifecycleTests(MatchingTestCase):
         self.assertEqual(run.status, MatchRun.Status.DONE)
         self.assertTrue(AuditEvent.objects.filter(action="run.retry").exists())
 
+    def test_a_run_never_handed_to_a_worker_is_failed_and_can_be_retried(self):
+        run = self.make_run()
+        MatchRun.objects.filter(pk=run.pk).update(
+            status="queued", task_id="", created_at=timezone.now() - timedelta(hours=1)
+        )
+        run.refresh_from_db()
+        self.assertTrue(run.fail_if_stalled())
+        self.assertIn("never handed to a worker", run.error)
+        fresh = self.make_run()  # the programme is free to run again
+        self.assertNotEqual(fresh.pk, run.pk)
+
     def test_it_marks_a_run_failed_when_its_task_failed(self):
         self.client.force_login(self.martin)
         with override_settings(TASKS=DB_TASKS):

@@ -23,6 +23,7 @@ from twoheads.pairing.selfselection import (
     send_request,
 )
 from twoheads.participants.models import Participant, ParticipantSkill
+from twoheads.programmes.lifecycle import change_status
 from twoheads.programmes.models import Programme, Skill
 
 
@@ -134,6 +135,32 @@ class SelfSelectionTests(MatchingTestCase):
             respond_request(to_nia, self.nia, True)
         self.assertEqual(Pair.objects.filter(mentor=self.p_sam).count(), 1)
         self.assertTrue(AuditEvent.objects.filter(action="request.accept", actor=self.mei).exists())
+
+    def test_closing_the_programme_closes_its_waiting_requests(self):
+        to_mei = send_request(self.p_sam, self.p_mei, "")
+        change_status(self.programme, "closed", self.martin)
+        to_mei.refresh_from_db()
+        self.assertEqual(to_mei.status, "closed")
+        with self.assertRaisesMessage(PairingError, "is closed"):
+            respond_request(to_mei, self.mei, True)
+        self.assertFalse(Pair.objects.filter(mentee=self.p_mei).exists())
+
+    def test_a_request_to_someone_who_left_is_refused_not_an_error(self):
+        to_mei = send_request(self.p_sam, self.p_mei, "")
+        Participant.objects.filter(pk=self.p_sam.pk).update(status="leaver")
+        with self.assertRaisesMessage(PairingError, "Sam Okafor"):
+            respond_request(to_mei, self.mei, True)
+        self.assertFalse(Pair.objects.filter(mentee=self.p_mei).exists())
+
+    def test_partners_already_are_not_asked_to_pair_again(self):
+        Participant.objects.filter(pk__in=[self.p_sam.pk, self.p_mei.pk]).update(capacity=2)
+        self.p_sam.refresh_from_db()
+        self.p_mei.refresh_from_db()
+        Pair.objects.create(
+            programme=self.programme, mentor=self.p_sam, mentee=self.p_mei, status="active"
+        )
+        with self.assertRaisesMessage(PairingError, "partners already"):
+            send_request(self.p_mei, self.p_sam, "")
 
     def test_it_closes_a_request_when_the_sender_filled_up_elsewhere(self):
         to_mei = send_request(self.p_sam, self.p_mei, "")

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from tests.base import PersonasTestCase
 from twoheads.pairing.models import Pair
+from twoheads.participants.forms import ProfileForm
 from twoheads.participants.models import Participant
 from twoheads.programmes.catalogue import seed_catalogue
 from twoheads.programmes.models import Skill
@@ -103,6 +104,15 @@ class ProfileTests(PersonasTestCase):
             ["This is Generative AI tools again; give it once, with one level."],
         )
         self.assertNotIn("want_2", errors)  # teaching and learning the same skill is allowed
+
+    def test_saving_a_profile_keeps_a_status_an_import_changed_meanwhile(self):
+        loaded = self.sams_profile()
+        form = ProfileForm(profile_data(department="Design"), participant=loaded)
+        self.assertTrue(form.is_valid(), form.errors)
+        Participant.objects.filter(pk=loaded.pk).update(status="leaver")  # the HR import
+        form.save(self.sam)
+        sam = self.sams_profile()
+        self.assertEqual((sam.status, sam.department), ("leaver", "Design"))
 
     def test_nobody_to_avoid_is_yourself_or_listed_twice(self):
         response = self.client.post(

@@ -1,10 +1,14 @@
+from datetime import timedelta
+
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.base import PASSWORD
 from tests.privacy.stories import PHRASES, PrivacyStory
 from twoheads.accounts.models import AuditEvent, audit
 from twoheads.journal.models import JournalEntry
+from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair, PairRequest
 from twoheads.privacy.erasure import erase_person
 from twoheads.privacy.redaction import matching_rows, text_columns
@@ -125,6 +129,15 @@ class ErasureTests(ErasureStory):
         self.assertEqual((event.actor, event.organisation), (self.olivia, self.acme))
         self.assertNotIn("Priya", event.target + event.reason + str(event.details))
         self.assertIn("private journal entries", event.details["deleted"])
+
+    def test_her_meetings_still_to_come_are_cancelled_and_her_requests_closed(self):
+        ahead = Meeting.objects.create(
+            pair=self.pair, starts_at=timezone.now() + timedelta(days=3), organiser=self.margaret
+        )
+        erase_person(self.priya, self.olivia)
+        ahead.refresh_from_db()
+        self.assertEqual(ahead.status, "cancelled")
+        self.assertFalse(PairRequest.objects.pending().exists())
 
     def test_her_hr_id_leaves_the_audit_details_and_others_stay(self):
         audit(

@@ -6,6 +6,8 @@ from django.urls import reverse
 from tests.base import PersonasTestCase
 from twoheads.accounts.models import AuditEvent
 from twoheads.programmes.catalogue import create_programme
+from twoheads.programmes.forms import ProgrammeSettingsForm
+from twoheads.programmes.lifecycle import change_status
 from twoheads.programmes.models import Programme
 
 ACME_PAGES = [
@@ -35,6 +37,15 @@ class LifecycleTests(PersonasTestCase):
         with self.assertRaises(ValidationError):
             programme.transition("active")
         self.assertEqual(Programme.objects.get(pk=programme.pk).status, "draft")
+
+    def test_a_step_is_taken_from_the_status_as_it_is_now(self):
+        Programme.objects.filter(pk=self.programme.pk).update(status="matching")
+        stale = Programme.objects.get(pk=self.programme.pk)  # a page loaded while matching
+        Programme.objects.filter(pk=self.programme.pk).update(status="closed")
+        with self.assertRaises(ValidationError):
+            change_status(stale, "enrolling", self.martin)
+        self.programme.refresh_from_db()
+        self.assertEqual(self.programme.status, "closed")
 
     def test_a_closed_programme_stays_closed(self):
         self.programme.transition("closed")
@@ -125,6 +136,19 @@ class SettingsTests(PersonasTestCase):
         self.assertEqual(self.programme.min_level_gap, 3)
         self.assertEqual(self.programme.weight_reach, 0.4)
         self.assertTrue(self.programme.signup_code)
+
+    def test_saving_the_settings_never_undoes_a_change_of_status_made_meanwhile(self):
+        _url, data = self.settings_page()
+        data.update(meeting_cadence_days=21)
+        loaded = Programme.objects.get(pk=self.programme.pk)
+        form = ProgrammeSettingsForm(data, instance=loaded, user=self.martin)
+        self.assertTrue(form.is_valid(), form.errors)
+        Programme.objects.filter(pk=self.programme.pk).update(status="closed")  # meanwhile
+        form.save()
+        self.programme.refresh_from_db()
+        self.assertEqual(
+            (self.programme.status, self.programme.meeting_cadence_days), ("closed", 21)
+        )
 
     def test_all_weights_at_zero_are_refused(self):
         url, data = self.settings_page()

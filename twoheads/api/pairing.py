@@ -2,10 +2,12 @@
 
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from twoheads.pairing.engine import AlreadyPublished, PairingError, end_pair, publish_run, start_run
+from twoheads.journal.closing import close_pair
+from twoheads.pairing.engine import AlreadyPublished, PairingError, publish_run, start_run
 from twoheads.pairing.models import MatchRun, Pair
 
 from .access import managed_programme, managed_run, visible_pairs
@@ -149,7 +151,7 @@ def end(request: HttpRequest, pair_id: int, payload: EndPairIn):
         raise not_found("pair")
     managed_programme(request.auth, pair.programme.slug)
     try:
-        pair = end_pair(pair, request.auth, payload.reason)
-    except PairingError as exc:
-        raise conflict(exc) from exc
+        pair = close_pair(pair, request.auth, payload.reason)
+    except ValidationError as exc:
+        raise ApiError(409, "conflict", " ".join(exc.messages)) from exc
     return Pair.objects.select_related("programme", "mentor", "mentee").get(pk=pair.pk)

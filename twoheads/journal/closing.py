@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from twoheads.accounts.models import User, audit
 from twoheads.meetings.models import Meeting
 from twoheads.meetings.scheduling import cancel_meeting
-from twoheads.pairing.models import Pair
+from twoheads.pairing.models import Pair, PairRequest
 from twoheads.programmes.models import Programme
 
 
@@ -37,9 +37,11 @@ def close_pair(pair: Pair, actor: User | None, reason: str) -> Pair:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for closing the pair.")})
-    if pair.status not in (Pair.Status.PROPOSED, Pair.Status.ACTIVE):
-        raise ValidationError(_("This pair has already ended."))
     with transaction.atomic():
+        # Held first, so that no meeting is planned while the pair is being closed.
+        locked = Pair.objects.select_for_update().get(pk=pair.pk)
+        if locked.status not in (Pair.Status.PROPOSED, Pair.Status.ACTIVE):
+            raise ValidationError(_("This pair has already ended."))
         upcoming = list(Meeting.objects.filter(pair=pair).upcoming())
         for meeting in upcoming:
             cancel_meeting(meeting, actor, note=_("The mentoring pair has closed."))
@@ -73,4 +75,8 @@ def close_programme_pairs(programme: Programme, actor: User | None, reason: str 
     for pair in pairs.select_related("programme", "mentor__user", "mentee__user"):
         close_pair(pair, actor, reason)
         closed += 1
+    # Requests still waiting for an answer can no longer be taken up.
+    PairRequest.objects.pending().filter(programme=programme).update(
+        status=PairRequest.Status.CLOSED, reply=str(reason), closed_at=timezone.now()
+    )
     return closed

@@ -171,6 +171,14 @@ class Idea(models.Model):
     def can_move_to(self, state: str) -> bool:
         return state in self.TRANSITIONS[self.State(self.state)]
 
+    def _require_move(self, state: str) -> None:
+        if not self.can_move_to(state):
+            raise ValidationError(
+                _("An idea cannot go from %(old)s to %(new)s."),
+                params={"old": self.get_state_display(), "new": self.State(state).label},
+                code="bad_transition",
+            )
+
     def default_revisit(self, state: str, today: date) -> date | None:
         """Parked ideas rest a while; others are looked at again if they stall."""
         if state == self.State.ADOPTED:
@@ -189,12 +197,7 @@ class Idea(models.Model):
         today: date | None = None,
     ) -> "IdeaEvent":
         """Move to `state` with a dated note, refusing moves the idea's life does not allow."""
-        if not self.can_move_to(state):
-            raise ValidationError(
-                _("An idea cannot go from %(old)s to %(new)s."),
-                params={"old": self.get_state_display(), "new": self.State(state).label},
-                code="bad_transition",
-            )
+        self._require_move(state)
         if not note.strip():
             raise ValidationError({"note": _("Say in a few words what changed.")})
         today = today or timezone.localdate()
@@ -209,6 +212,12 @@ class Idea(models.Model):
                 {"revisit_on": _("Choose a date within a year; it can be moved on then.")}
             )
         with transaction.atomic():
+            # The move is from the state the idea is in now: the other partner may have moved
+            # it since this copy was read.
+            self.state = (
+                Idea.objects.select_for_update().values_list("state", flat=True).get(pk=self.pk)
+            )
+            self._require_move(state)
             event = IdeaEvent.objects.create(
                 idea=self, from_state=self.state, to_state=state, note=note.strip(), actor=actor
             )

@@ -49,6 +49,14 @@ def _require_active(pair: Pair) -> None:
         raise ValidationError(_("Meetings can only be planned while the pair is active."))
 
 
+def _locked_active(pair: Pair) -> Pair:
+    """The pair, read afresh and held until the transaction ends, still active: a meeting is
+    never added to a pair being closed at the same moment, nor two at once at one time."""
+    locked = Pair.objects.select_for_update().select_related("programme").get(pk=pair.pk)
+    _require_active(locked)
+    return locked
+
+
 def _require_future(starts_at: datetime, now: datetime | None) -> None:
     if starts_at <= (now or timezone.now()):
         raise ValidationError(
@@ -88,6 +96,7 @@ def schedule_meeting(
     _require_active(pair)
     _require_future(details["starts_at"], now)
     with transaction.atomic():
+        pair = _locked_active(pair)
         meeting = Meeting(pair=pair, organiser=actor, **details)
         meeting.full_clean()
         _require_free(meeting)
@@ -184,6 +193,7 @@ def record_past_meeting(
             }
         )
     with transaction.atomic():
+        pair = _locked_active(pair)
         meeting = Meeting(
             pair=pair,
             organiser=actor,

@@ -219,34 +219,41 @@ def start_run(
     base_run: MatchRun | None = None,
 ) -> MatchRun:
     """Queue a match run; a re-run of `base_run` keeps its locked pairs and removals."""
-    require_open(programme)
     mode = mode or (programme.matching_mode if programme.matching_mode in RUN_MODES else "optimal")
     if mode not in RUN_MODES:
         raise PairingError(_("A run's mode is “optimal” or “stable”, not “%s”.") % mode)
     programme.runs.all().fail_stalled()
-    if programme.runs.filter(status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]).exists():
-        raise PairingError(_("A run is already in progress for this programme; wait for it."))
-    run = MatchRun.objects.create(
-        programme=programme,
-        mode=mode,
-        fairness=programme.fairness if fairness is None else fairness,
-        created_by=actor,
-        base_run=base_run,
-        blocked=list(base_run.blocked) if base_run else [],
-        message=_("Waiting for a worker"),
-    )
-    if programme.status == Programme.Status.ENROLLING:
-        programme.transition(Programme.Status.MATCHING)
-    audit(
-        actor,
-        "run.rerun" if base_run else "run.start",
-        run,
-        organisation=programme.organisation,
-        run=run.pk,
-        mode=run.mode,
-        fairness=run.fairness,
-        base_run=base_run.pk if base_run else None,
-    )
+    with transaction.atomic():
+        # One start at a time per programme: two clicks, or the page and the API, cannot both
+        # find no run in progress and each start one.
+        programme.lock()
+        require_open(programme)
+        working = [MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]
+        if programme.runs.filter(status__in=working).exists():
+            raise PairingError(_("A run is already in progress for this programme; wait for it."))
+        run = MatchRun.objects.create(
+            programme=programme,
+            mode=mode,
+            fairness=programme.fairness if fairness is None else fairness,
+            created_by=actor,
+            base_run=base_run,
+            blocked=list(base_run.blocked) if base_run else [],
+            message=_("Waiting for a worker"),
+        )
+        if programme.status == Programme.Status.ENROLLING:
+            programme.transition(Programme.Status.MATCHING)
+        audit(
+            actor,
+            "run.rerun" if base_run else "run.start",
+            run,
+            organisation=programme.organisation,
+            run=run.pk,
+            mode=run.mode,
+            fairness=run.fairness,
+            base_run=base_run.pk if base_run else None,
+        )
+    # Queued once the run is stored; a run never handed to a worker is failed by
+    # `MatchRun.fail_if_stalled` after a while, so that it can be retried.
     return _enqueue(run)
 
 
@@ -608,7 +615,21 @@ def publish_run(run: MatchRun, actor: User | None) -> QuerySet[Pair]:
         if locked_run.status != MatchRun.Status.DONE:
             raise PairingError(_("Only a finished run can be published."))
         programme = locked_run.programme
+        programme.lock()
         require_open(programme)
+        # A pair made since the run read the programme (by another run's publishing, a rematch
+        # or a request) is not in its proposals: publishing them could give people more
+        # partners than they can take.
+        since = locked_run.started_at or locked_run.created_at
+        newer = Pair.objects.filter(programme=programme, created_at__gte=since)
+        if newer.exists():
+            raise PairingError(
+                _(
+                    "%(n)s pairs have been made in this programme since this run started; "
+                    "re-run it so that its proposals take them into account."
+                )
+                % {"n": newer.count()}
+            )
         created = _copy_proposals_to_pairs(locked_run)
         locked_run.status = MatchRun.Status.PUBLISHED
         locked_run.published_at = timezone.now()
@@ -770,6 +791,8 @@ def rematch(
     if check.broken_rules and not confirm:
         raise NeedsConfirmation(check)
     with transaction.atomic():
+        programme.lock()  # one pair made at a time in the programme, as publishing does
+        require_open(programme)
         _lock_people([mentor.pk, mentee.pk])
         counts = live_pair_counts([mentor.pk, mentee.pk])
         for p in (mentor, mentee):

@@ -123,6 +123,10 @@ class MatchRun(models.Model):
         reason = self._task_failure()
         last_sign = self.heartbeat_at or self.started_at
         silent = (now - last_sign).total_seconds() if last_sign else 0.0
+        waited = (now - self.created_at).total_seconds()
+        never_handed = self.status == self.Status.QUEUED and not self.task_id
+        if not reason and never_handed and waited > stale_after_seconds():
+            reason = str(_("The run was never handed to a worker. Retry the run."))
         if not reason and self.status == self.Status.RUNNING and silent > stale_after_seconds():
             reason = str(
                 _(

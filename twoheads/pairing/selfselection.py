@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twoheads.accounts.models import User, audit
-from twoheads.matching import PairCheck, Suggestion, check_pair
+from twoheads.matching import MatchInputError, PairCheck, Suggestion, check_pair
 from twoheads.participants.models import Participant
 
 from . import emails
@@ -48,32 +48,49 @@ def send_request(sender: Participant, recipient: Participant, message: str) -> P
         "mentee",
     }:
         raise PairingError(_("You can only ask someone on the other side of this programme."))
-    if sender.status != Participant.Status.ACTIVE or recipient.status != Participant.Status.ACTIVE:
-        raise PairingError(_("Only active participants can pair up."))
-    counts = live_pair_counts([sender.pk, recipient.pk])
-    if counts[sender.pk] >= sender.capacity:
-        raise PairingError(_("You already have as many partners as you can take."))
-    if counts[recipient.pk] >= recipient.capacity:
-        raise PairingError(_("%s already has as many partners as they can take.") % recipient)
-    pending = PairRequest.objects.pending()
-    if pending.filter(
-        Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender)
-    ).exists():
-        raise PairingError(_("There is already an open request between you and %s.") % recipient)
-    if pending.filter(sender=sender).count() >= programme.max_pending_requests:
-        raise PairingError(
-            _(
-                "You have %(n)d open requests, the most this programme allows. "
-                "Wait for an answer or withdraw one."
+    with transaction.atomic():
+        # Under both people's locks: a double click, or two people asking each other at once,
+        # make one request.
+        _lock_people([sender.pk, recipient.pk])
+        _require_free_to_pair(sender, recipient)
+        counts = live_pair_counts([sender.pk, recipient.pk])
+        if counts[sender.pk] >= sender.capacity:
+            raise PairingError(_("You already have as many partners as you can take."))
+        if counts[recipient.pk] >= recipient.capacity:
+            raise PairingError(_("%s already has as many partners as they can take.") % recipient)
+        pending = PairRequest.objects.pending()
+        if pending.filter(
+            Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender)
+        ).exists():
+            raise PairingError(
+                _("There is already an open request between you and %s.") % recipient
             )
-            % {"n": programme.max_pending_requests}
+        if pending.filter(sender=sender).count() >= programme.max_pending_requests:
+            raise PairingError(
+                _(
+                    "You have %(n)d open requests, the most this programme allows. "
+                    "Wait for an answer or withdraw one."
+                )
+                % {"n": programme.max_pending_requests}
+            )
+        req = PairRequest.objects.create(
+            programme=programme, sender=sender, recipient=recipient, message=message.strip()
         )
-    req = PairRequest.objects.create(
-        programme=programme, sender=sender, recipient=recipient, message=message.strip()
-    )
-    audit(sender.user, "request.send", req, organisation=programme.organisation, request=req.pk)
+        audit(sender.user, "request.send", req, organisation=programme.organisation, request=req.pk)
     emails.request_sent(req)
     return req
+
+
+def _require_free_to_pair(sender: Participant, recipient: Participant) -> None:
+    """Inside the people's locks: both are active (read afresh) and not already partners."""
+    statuses = Participant.objects.filter(pk__in=[sender.pk, recipient.pk]).values_list(
+        "status", flat=True
+    )
+    if any(status != Participant.Status.ACTIVE for status in statuses):
+        raise PairingError(_("Only active participants can pair up."))
+    together = Q(mentor=sender, mentee=recipient) | Q(mentor=recipient, mentee=sender)
+    if Pair.objects.live().filter(together).exists():
+        raise PairingError(_("You and %s are partners already.") % recipient)
 
 
 def respond_request(req: PairRequest, user: User, accept: bool, reply: str = "") -> PairRequest:
@@ -83,18 +100,25 @@ def respond_request(req: PairRequest, user: User, accept: bool, reply: str = "")
     if not accept:
         return _close(req, PairRequest.Status.DECLINED, reply, user, "request.decline")
     sender, recipient = req.sender, req.recipient
-    check = check_pair(
-        roster_for(req.programme).people,
-        rules_for(req.programme),
-        *(_mentor_mentee(sender, recipient)),
-    )
+    require_open(req.programme)
+    try:
+        check = check_pair(
+            roster_for(req.programme).people,
+            rules_for(req.programme),
+            *(_mentor_mentee(sender, recipient)),
+        )
+    except MatchInputError as exc:  # one of them is no longer someone the engine can pair
+        raise PairingError(_("You cannot pair up with %s now.") % sender) from exc
     with transaction.atomic():
+        req.programme.lock()  # one pair made at a time in the programme, as publishing does
+        require_open(req.programme)
         _lock_people([sender.pk, recipient.pk])
         req = PairRequest.objects.select_for_update().get(pk=req.pk)
         if not req.is_pending:
             raise PairingError(
                 _("This request is no longer open (%s).") % req.get_status_display().lower()
             )
+        _require_free_to_pair(sender, recipient)
         counts = live_pair_counts([sender.pk, recipient.pk])
         full = [p for p in (sender, recipient) if counts[p.pk] >= p.capacity]
         if full:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from twoheads.journal.closing import close_pair
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
@@ -309,9 +311,11 @@ def pair_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            engine.end_pair(pair, request.user, form.cleaned_data["reason"])
-        except engine.PairingError as exc:
-            messages.error(request, str(exc))
+            # As when a partner closes it: the meetings still to come are cancelled in both
+            # calendars, and both are asked for the exit survey.
+            close_pair(pair, request.user, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
             return redirect("pair_list", slug)
         messages.success(request, _("The pair has ended. Find each of them a new partner below."))
         return redirect("rematch", slug, pair.mentee_id)

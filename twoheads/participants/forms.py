@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -18,6 +19,23 @@ from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill
 
 from .models import Invitation, Participant, ParticipantSkill
 
+# The participant's columns the profile page writes.
+PROFILE_COLUMNS = [
+    "role",
+    "level",
+    "department",
+    "site",
+    "timezone",
+    "capacity",
+    "bio",
+    "manager",
+    "languages",
+    "interests",
+    "availability",
+    "exclude",
+    "style",
+    "profile_updated_at",
+]
 SKILL_SLOTS = 5
 EXCLUDE_SLOTS = 3
 GRID_HOURS = range(7, 22)
@@ -307,8 +325,10 @@ class ProfileForm(forms.Form):
             name[2:]: data[name] for name in self.fields if name.startswith("q_") and data[name]
         }
         p.profile_updated_at = timezone.now()
-        p.save()
-        return self._save_skills(user)
+        with transaction.atomic():
+            # Only what the profile holds: a status or name an import changed meanwhile stays.
+            p.save(update_fields=[*PROFILE_COLUMNS, "updated_at"])
+            return self._save_skills(user)
 
     def _save_skills(self, user: User) -> list[str]:
         lookup = self.programme.catalogue_lookup()

@@ -30,7 +30,8 @@ from twoheads.journal.models import (
     SentNudge,
     forget_authors,
 )
-from twoheads.meetings.models import CalendarFeed
+from twoheads.meetings.models import CalendarFeed, Meeting
+from twoheads.meetings.scheduling import cancel_meeting
 from twoheads.pairing.models import Pair, PairRequest
 from twoheads.participants.models import ImportUpload, Invitation, Participant, ParticipantSkill
 
@@ -121,10 +122,19 @@ def _erase_content(user: User, people: list[Participant], result: Erasure) -> No
     PairRequest.objects.filter(recipient__in=people).update(reply="")
     Pair.objects.filter(declined_by__in=people).update(decline_reason="", declined_by=None)
     Pair.objects.filter(ended_by=user).update(end_reason="", ended_by=None)
-    live = Pair.objects.live().filter(Q(mentor__in=people) | Q(mentee__in=people))
-    result.kept_for_partner["pairs ended"] = live.update(
-        status=Pair.Status.ENDED, ended_at=timezone.now()
+    now = timezone.now()
+    involved = Q(sender__in=people) | Q(recipient__in=people)
+    PairRequest.objects.pending().filter(involved).update(
+        status=PairRequest.Status.CLOSED, closed_at=now
     )
+    live = Pair.objects.live().filter(Q(mentor__in=people) | Q(mentee__in=people))
+    # The partner's calendar drops the meetings still to come, as when a pair is closed.
+    upcoming = Meeting.objects.filter(
+        pair__in=live, status=Meeting.Status.SCHEDULED, starts_at__gt=now
+    )
+    for meeting in upcoming.select_related("pair"):
+        cancel_meeting(meeting, user, note=_("The pair has ended."))
+    result.kept_for_partner["pairs ended"] = live.update(status=Pair.Status.ENDED, ended_at=now)
 
 
 def _erase_people(people: list[Participant], result: Erasure) -> None:

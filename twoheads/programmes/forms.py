@@ -76,6 +76,16 @@ class ProgrammeSettingsForm(forms.ModelForm):
             pk=self.instance.organisation_id
         )
 
+    def save(self, commit: bool = True) -> Programme:
+        """Write only the settings: the status, closing date and the like stay as they are
+        in the database, even when someone changed them since this form was loaded."""
+        programme = super().save(commit=False)
+        if commit:
+            columns = [f for f in self.Meta.fields if f != "partners"]
+            programme.save(update_fields=[*columns, "signup_code", "updated_at"])
+            self.save_m2m()
+        return programme
+
     def clean(self) -> dict[str, object]:
         data = super().clean()
         weights = [data.get(f"weight_{k}") or 0 for k in ("benefit", "compatibility", "reach")]

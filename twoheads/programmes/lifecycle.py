@@ -19,6 +19,7 @@ def change_status(programme: Programme, status: str, actor: User | None, **detai
     from twoheads.journal.closing import close_programme_pairs
 
     with transaction.atomic():
+        programme.lock()  # the step is taken from the status as it is now, not as first read
         old = programme.get_status_display()
         programme.transition(status)
         if programme.is_closed:

@@ -262,6 +262,13 @@ class Programme(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programme_detail", args=[self.slug])
 
+    def lock(self) -> None:
+        """Hold this programme's row until the transaction ends, and read it afresh: a change
+        of its status, a run started or published and a pair made are then one at a time,
+        each seeing what the one before it did. Call it inside ``transaction.atomic()``."""
+        list(Programme.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
+        self.refresh_from_db()
+
     def clean(self) -> None:
         problems = date_order_problems(
             self.enrolment_closes, self.matching_on, self.starts_on, self.ends_on
