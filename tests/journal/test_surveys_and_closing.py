@@ -1,6 +1,7 @@
 """Check-ins at the programme's rhythm, and the exit survey when a pair closes."""
 
 from datetime import timedelta
+from unittest import mock
 
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -62,6 +63,17 @@ class CheckInScheduleTests(PersonasTestCase):
         )
         self.assertContains(response, "Write a comment to show it to the manager.")
         self.assertFalse(CheckIn.objects.exists())
+
+    def test_a_second_click_that_saw_the_check_in_open_saves_nothing_more(self):
+        due = self.today
+        self.client.force_login(self.priya)
+        url = reverse("checkin_create", args=[self.pair.pk])
+        # Both requests found the check-in open before either saved its answers.
+        with mock.patch("twoheads.journal.views.checkin_due", return_value=due):
+            self.client.post(url, ANSWERS)
+            response = self.client.post(url, ANSWERS, follow=True)
+        self.assertContains(response, "Your answers are already saved.")
+        self.assertEqual(CheckIn.objects.filter(author=self.priya).count(), 1)
 
     def test_no_check_in_form_when_none_is_due(self):
         self.client.force_login(self.priya)

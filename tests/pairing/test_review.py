@@ -105,6 +105,14 @@ class ReviewTests(MatchingTestCase):
         self.assertNotIn(("Priya Patel", "Margaret Hughes"), names)
         self.assertTrue(AuditEvent.objects.filter(action="run.rerun").exists())
 
+    def test_two_removals_from_pages_loaded_at_once_are_both_kept(self):
+        martins = MatchRun.objects.get(pk=self.run.pk).proposals.get(mentor=self.p_sam)
+        olivias = MatchRun.objects.get(pk=self.run.pk).proposals.get(mentor=self.p_priya)
+        engine.remove_pair(martins, self.martin)
+        engine.remove_pair(olivias, self.olivia)
+        self.run.refresh_from_db()
+        self.assertEqual(len(self.run.blocked), 2)
+
     def test_it_compares_two_runs_side_by_side(self):
         engine.remove_pair(self.run.proposals.get(mentor=self.p_sam), self.martin)
         second = engine.start_run(self.programme, self.martin, base_run=self.run)

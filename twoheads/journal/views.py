@@ -311,9 +311,14 @@ def feedback_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("pair_detail", pair.pk)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        feedback = form.save(commit=False)
-        feedback.meeting, feedback.author = meeting, request.user
-        feedback.save()
+        with transaction.atomic():
+            _hold(pair)  # a second click waits, then finds the first one's answer
+            if Feedback.objects.filter(meeting=meeting, author=request.user).exists():
+                messages.info(request, _("You have already given feedback on this meeting."))
+                return redirect("pair_detail", pair.pk)
+            feedback = form.save(commit=False)
+            feedback.meeting, feedback.author = meeting, request.user
+            feedback.save()
         messages.success(request, _("Thank you for your feedback."))
         return redirect("pair_detail", pair.pk)
     return render(
@@ -321,6 +326,11 @@ def feedback_create(request: HttpRequest, pk: int) -> HttpResponse:
         "journal/feedback_form.html",
         {"form": form, "meeting": meeting, "pair": pair, "partner": partner},
     )
+
+
+def _hold(pair: Pair) -> None:
+    """Hold the pair's row until the transaction ends: one answer at a time for it."""
+    list(Pair.objects.select_for_update().filter(pk=pair.pk).values_list("pk"))
 
 
 def _survey(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
@@ -336,14 +346,22 @@ def _survey(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return redirect("pair_detail", pair.pk)
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        checkin = form.save(commit=False)
-        checkin.pair, checkin.author, checkin.kind, checkin.due_on = (
-            pair,
-            request.user,
-            kind,
-            due_on,
-        )
-        checkin.save()
+        with transaction.atomic():
+            _hold(pair)  # a second click waits, then finds the first one's answers
+            answered = CheckIn.objects.filter(
+                pair=pair, author=request.user, kind=kind, due_on=due_on
+            )
+            if answered.exists():
+                messages.info(request, _("Your answers are already saved."))
+                return redirect("pair_detail", pair.pk)
+            checkin = form.save(commit=False)
+            checkin.pair, checkin.author, checkin.kind, checkin.due_on = (
+                pair,
+                request.user,
+                kind,
+                due_on,
+            )
+            checkin.save()
         messages.success(request, _("Thank you; your answers are saved."))
         return redirect("pair_detail", pair.pk)
     return render(

@@ -237,7 +237,12 @@ def start_run(
             fairness=programme.fairness if fairness is None else fairness,
             created_by=actor,
             base_run=base_run,
-            blocked=list(base_run.blocked) if base_run else [],
+            # The removals as stored now, not as the caller's copy of the run last saw them.
+            blocked=(
+                list(MatchRun.objects.values_list("blocked", flat=True).get(pk=base_run.pk))
+                if base_run
+                else []
+            ),
             message=_("Waiting for a worker"),
         )
         if programme.status == Programme.Status.ENROLLING:
@@ -429,31 +434,42 @@ def _editable(run: MatchRun) -> None:
     require_open(run.programme)
 
 
+def _held_for_change(run: MatchRun) -> MatchRun:
+    """Inside a transaction: the run read afresh and held, so that a change to its pairs and
+    its publishing, or two changes, happen one after the other; refused when not editable."""
+    held = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
+    _editable(held)
+    return held
+
+
 def lock_pair(proposal: ProposedPair, actor: User | None, locked: bool = True) -> ProposedPair:
     """Lock a proposed pair so a re-run keeps it (or unlock it)."""
     _editable(proposal.run)
-    proposal.locked = locked
-    proposal.save(update_fields=["locked"])
-    audit(
-        actor,
-        "run.lock" if locked else "run.unlock",
-        proposal,
-        organisation=proposal.run.programme.organisation,
-        run=proposal.run_id,
-        mentor=proposal.mentor.external_id,
-        mentee=proposal.mentee.external_id,
-    )
+    with transaction.atomic():
+        run = _held_for_change(proposal.run)
+        proposal.locked = locked
+        proposal.save(update_fields=["locked"])
+        audit(
+            actor,
+            "run.lock" if locked else "run.unlock",
+            proposal,
+            organisation=run.programme.organisation,
+            run=proposal.run_id,
+            mentor=proposal.mentor.external_id,
+            mentee=proposal.mentee.external_id,
+        )
     return proposal
 
 
 def remove_pair(proposal: ProposedPair, actor: User | None, reason: str = "") -> None:
     """Take a proposed pair out of the run; a re-run will not propose it again."""
-    run = proposal.run
-    _editable(run)
+    _editable(proposal.run)
     mentor, mentee = proposal.mentor, proposal.mentee
     with transaction.atomic():
+        run = _held_for_change(proposal.run)  # its list of removed pairs as it is now
         run.blocked = [*run.blocked, [mentor.external_id, mentee.external_id]]
         run.save(update_fields=["blocked"])
+        proposal.run.blocked = run.blocked
         proposal.delete()
         note = _("The programme manager removed the pair with %s.")
         UnmatchedResult.objects.bulk_create(
@@ -531,6 +547,9 @@ def add_manual_pair(
     if check.broken_rules and not confirm:
         raise NeedsConfirmation(check)
     with transaction.atomic():
+        run = _held_for_change(run)
+        if run.proposals.filter(mentor=mentor, mentee=mentee).exists():  # a second click
+            raise PairingError(_("This pair is already in the run."))
         proposal = ProposedPair.objects.create(
             run=run,
             mentor=mentor,
