@@ -1,10 +1,12 @@
 """Email never blocks a page and is never lost: stored, delivered in the background, retried."""
 
 import smtplib
+from unittest import mock
 
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase, override_settings
 
 from twoheads.mail.models import MAX_ATTEMPTS, OutgoingEmail
@@ -87,3 +89,49 @@ class OutboxTests(TestCase):
         out = __import__("io").StringIO()
         call_command("send_outbox", stdout=out)
         self.assertEqual(out.getvalue().strip(), "sent=1 waiting=0")
+
+
+class InTransactionBackend(BaseEmailBackend):
+    """A mail server that notes how deep in transactions the database was while it was
+    being talked to, and what the email's row looked like then."""
+
+    seen: list[tuple[int, object]] = []
+
+    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+        row = OutgoingEmail.objects.values_list("next_attempt_at", flat=True).first()
+        InTransactionBackend.seen.append((len(connection.savepoint_ids), row))
+        return len(email_messages)
+
+
+SLOW = {**OUTBOX, "delivery": {"BACKEND": "tests.ops.test_outbox.InTransactionBackend"}}
+
+
+@override_settings(MAILERS=SLOW)
+class ClaimTests(TestCase):
+    def test_the_mail_server_is_talked_to_outside_any_transaction_of_its_own(self):
+        InTransactionBackend.seen.clear()
+        depth = len(connection.savepoint_ids)  # the test case's own transactions
+        with self.captureOnCommitCallbacks(execute=True):
+            mail.send_mail("Hello", "Body", None, ["a@x.test"])
+        [(depth_while_sending, claimed_until)] = InTransactionBackend.seen
+        self.assertEqual(depth_while_sending, depth)
+        stored = OutgoingEmail.objects.get()
+        self.assertEqual(stored.status, OutgoingEmail.Status.SENT)
+        self.assertGreater(claimed_until, stored.created_at)  # claimed while being sent
+
+    def test_an_email_another_worker_has_claimed_is_not_sent_twice(self):
+        with self.captureOnCommitCallbacks(execute=False):
+            mail.send_mail("Hello", "Body", None, ["a@x.test"])
+        stored = OutgoingEmail.objects.get()
+        InTransactionBackend.seen.clear()
+        real_filter = OutgoingEmail.objects.filter
+
+        def claimed_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+            rows = real_filter(*args, **kwargs)
+            if "attempts" in kwargs:  # the claim: another worker got there first
+                return rows.none()
+            return rows
+
+        with mock.patch.object(OutgoingEmail.objects, "filter", side_effect=claimed_meanwhile):
+            self.assertEqual(deliver_now(stored.pk), OutgoingEmail.Status.QUEUED)
+        self.assertEqual(InTransactionBackend.seen, [])

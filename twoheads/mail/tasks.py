@@ -1,29 +1,45 @@
 """Deliver stored emails through the real mail backend, retrying with a growing pause."""
 
+from datetime import timedelta
+
 from django.core.mail import mailers
-from django.db import transaction
 from django.tasks import task
+from django.utils import timezone
 
 from .models import OutgoingEmail
 
 DELIVERY_MAILER = "delivery"
+# How long a claimed email waits for its worker before another may try it.
+LEASE = timedelta(minutes=15)
 
 
 def deliver_now(pk: int) -> str:
-    """Try to send one stored email once; returns its status afterwards."""
-    with transaction.atomic():
-        stored = OutgoingEmail.objects.select_for_update().filter(pk=pk).first()
-        if stored is None or stored.status in (
-            OutgoingEmail.Status.SENT,
-            OutgoingEmail.Status.FAILED,
-        ):
-            return stored.status if stored else "missing"
-        try:
-            mailers[DELIVERY_MAILER].send_messages([stored.as_message()])
-        except Exception as error:  # any refusal is retried later, never lost
-            stored.mark_failed(f"{type(error).__name__}: {error}")
-        else:
-            stored.mark_sent()
+    """Try to send one stored email once; returns its status afterwards.
+
+    The email is claimed with one conditional update, so that two workers never both send
+    it, and no transaction is held while the mail server answers: on SQLite that would stop
+    every other write to the site for as long as a slow server takes. A worker that dies
+    while sending leaves the email claimed for LEASE, after which it is tried again.
+    """
+    stored = OutgoingEmail.objects.filter(pk=pk).first()
+    if stored is None:
+        return "missing"
+    if stored.status in (OutgoingEmail.Status.SENT, OutgoingEmail.Status.FAILED):
+        return stored.status
+    claimed = OutgoingEmail.objects.filter(
+        pk=pk,
+        status=stored.status,
+        attempts=stored.attempts,
+        next_attempt_at=stored.next_attempt_at,
+    ).update(next_attempt_at=timezone.now() + LEASE)
+    if not claimed:  # another worker has it
+        return OutgoingEmail.objects.values_list("status", flat=True).get(pk=pk)
+    try:
+        mailers[DELIVERY_MAILER].send_messages([stored.as_message()])
+    except Exception as error:  # any refusal is retried later, never lost
+        stored.mark_failed(f"{type(error).__name__}: {error}")
+    else:
+        stored.mark_sent()
     if stored.status == OutgoingEmail.Status.RETRYING and deliver.get_backend().supports_defer:
         deliver.using(run_after=stored.next_attempt_at).enqueue(pk)
     return stored.status
