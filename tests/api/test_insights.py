@@ -2,6 +2,7 @@
 
 from tests.api.base import ApiTestCase
 from twoheads.insights.figures import programme_figures, summary_dict
+from twoheads.privacy.concerns import raise_concern
 
 SUMMARY = "/api/v1/programmes/acme-reverse-mentoring/summary"
 
@@ -15,6 +16,14 @@ class SummaryTests(ApiTestCase):
         self.assertEqual(body["funnel"], expected["funnel"])
         self.assertEqual(body["match"]["live_pairs"], 1)
         self.assertEqual(body["programme"], self.programme.pk)
+
+    def test_a_concern_counts_as_on_the_managers_dashboard(self):
+        raise_concern(self.p_priya, "The senior partner talks over me")
+        body = self.get(SUMMARY, self.martin_token).json()
+        expected = summary_dict(programme_figures(self.programme, viewer=self.martin))
+        self.assertEqual(body["open_concerns"], expected["open_concerns"])
+        self.assertEqual(body["at_risk"], expected["at_risk"])
+        self.assertEqual(body["at_risk"]["by_reason"]["concern"], 1)
 
     def test_it_hides_the_summary_from_globex(self):
         self.assertError(self.get(SUMMARY, self.greta_token), 404, "not_found")

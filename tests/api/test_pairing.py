@@ -45,6 +45,18 @@ class MatchRunTests(ApiTestCase):
         self.assertError(response, 409, "conflict")
         self.assertEqual(self.programme.runs.count(), 1)
 
+    def test_a_run_whose_worker_died_is_failed_in_the_list_and_its_results(self):
+        long_ago = timezone.now() - timedelta(hours=2)
+        run = MatchRun.objects.create(
+            programme=self.programme, status="running", started_at=long_ago, heartbeat_at=long_ago
+        )
+        listing = self.get(f"{PROGRAMME}/runs", self.martin_token).json()
+        self.assertEqual([r["status"] for r in listing["results"]], ["failed"])
+        body = self.assertError(
+            self.get(f"/api/v1/runs/{run.pk}/results", self.martin_token), 409, "not_ready"
+        )
+        self.assertIn("failed", body["message"])
+
     def test_it_answers_409_in_a_closed_programme_and_publishes_nothing(self):
         run = self.finished_run()
         self.programme.status = "closed"

@@ -150,6 +150,12 @@ class SettingsTests(PersonasTestCase):
             (self.programme.status, self.programme.meeting_cadence_days), ("closed", 21)
         )
 
+    def test_a_description_is_at_most_5000_characters_as_the_api_takes(self):
+        url, data = self.settings_page()
+        data.update(description="x" * 5001)
+        errors = self.client.post(url, data).context["form"].errors
+        self.assertIn("description", errors)
+
     def test_all_weights_at_zero_are_refused(self):
         url, data = self.settings_page()
         data.update(weight_benefit=0, weight_compatibility=0, weight_reach=0)

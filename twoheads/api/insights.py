@@ -26,7 +26,10 @@ class SummaryOut(Schema):
     knowledge_flow: dict = Field(description="Ideas shared and adopted in each direction.")
     goals: dict = Field(description="Goals and their progress on each side.")
     guard_flags: dict[str, int] = Field(description="Confirmed confidentiality flags by kind.")
-    at_risk: dict = Field(description="Pairs at risk, and how many for each reason.")
+    open_concerns: int = Field(description="Concerns still open that reach this token's owner.")
+    at_risk: dict = Field(
+        description="Pairs at risk, and how many for each reason, as the owner's dashboard."
+    )
 
 
 @router.get(
@@ -43,4 +46,6 @@ class SummaryOut(Schema):
 )
 def summary(request: HttpRequest, slug: str):
     programme = managed_programme(request.auth, slug)
-    return summary_dict(programme_figures(programme))
+    # As the token's owner sees the dashboard: a pair with an open concern that reaches them
+    # is at risk there, and so here.
+    return summary_dict(programme_figures(programme, viewer=request.auth))

@@ -69,6 +69,7 @@ def start(request: HttpRequest, slug: str, payload: RunIn):
 @etag
 def list_runs(request: HttpRequest, slug: str, pages: Query[PageParams]):
     programme = managed_programme(request.auth, slug)
+    programme.runs.all().fail_stalled()  # as the Matching page: a run whose worker died failed
     return paginate(request, programme.runs.select_related("programme"), pages)
 
 
@@ -88,6 +89,7 @@ def read_run(request: HttpRequest, run_id: int):
 @etag
 def run_results(request: HttpRequest, run_id: int):
     run = managed_run(request.auth, run_id)
+    run.fail_if_stalled()
     if not run.has_results:
         raise ApiError(409, "not_ready", f"The run is {run.status}; results exist once it is done.")
     proposals = run.proposals.select_related("mentor", "mentee").order_by("pk")

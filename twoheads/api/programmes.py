@@ -7,7 +7,7 @@ from ninja import Query, Router
 from twoheads.accounts.models import Membership, audit
 from twoheads.programmes.catalogue import create_programme
 from twoheads.programmes.lifecycle import change_status
-from twoheads.programmes.models import MANAGER_ROLES, Programme, date_order_problems
+from twoheads.programmes.models import MANAGER_ROLES, Programme
 
 from .access import managed_programme, visible_programme
 from .errors import ApiError, ErrorOut, not_found
@@ -63,17 +63,19 @@ def create(request: HttpRequest, payload: ProgrammeIn):
             )
         organisation = organisations.get()
     fields = payload.dict(exclude={"organisation", "name"})
-    dates = date_order_problems(
-        payload.enrolment_closes, payload.matching_on, payload.starts_on, payload.ends_on
-    )
-    if dates:
+    try:
+        programme = create_programme(organisation, payload.name.strip(), created_by=user, **fields)
+    except ValidationError as exc:  # the programme's own rules across fields
         raise ApiError(
             400,
             "invalid",
-            "The programme's dates are out of order.",
-            [{"field": field, "message": message} for field, message in dates.items()],
-        )
-    programme = create_programme(organisation, payload.name.strip(), created_by=user, **fields)
+            "The programme's settings do not fit together.",
+            [
+                {"field": field, "message": message}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ],
+        ) from exc
     audit(user, "programme.create", programme, organisation=organisation, via="api")
     return 201, programme
 

@@ -89,10 +89,14 @@ def create_programme(
     created_by: User | None = None,
     **fields: object,
 ) -> Programme:
-    """Create a programme with its starting catalogue; the UI, the command and the API call this."""
+    """Create a programme with its starting catalogue; the UI, the command and the API call this.
+
+    Its rules across fields (`Programme.clean`: dates in order, a reminder before a request
+    expires) are checked here for every caller; ValidationError says what is wrong, by field.
+    """
+    programme = Programme(organisation=organisation, name=name, created_by=created_by, **fields)
+    programme.clean()
     with transaction.atomic():
-        programme = Programme.objects.create(
-            organisation=organisation, name=name, created_by=created_by, **fields
-        )
+        programme.save()
         seed_catalogue(programme)
     return programme
