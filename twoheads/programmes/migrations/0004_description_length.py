@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0003_setting_limits'),
+        ("programmes", "0003_setting_limits"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='programme',
-            name='description',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='description'),
+            model_name="programme",
+            name="description",
+            field=models.TextField(blank=True, max_length=5000, verbose_name="description"),
         ),
     ]
