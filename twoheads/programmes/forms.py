@@ -86,13 +86,6 @@ class ProgrammeSettingsForm(forms.ModelForm):
             self.save_m2m()
         return programme
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        weights = [data.get(f"weight_{k}") or 0 for k in ("benefit", "compatibility", "reach")]
-        if sum(weights) <= 0:
-            raise forms.ValidationError(_("At least one weight must be more than zero."))
-        return data
-
 
 class SkillForm(forms.ModelForm):
     class Meta:

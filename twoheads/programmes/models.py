@@ -3,7 +3,7 @@
 import secrets
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
@@ -273,6 +273,8 @@ class Programme(models.Model):
         problems = date_order_problems(
             self.enrolment_closes, self.matching_on, self.starts_on, self.ends_on
         )
+        if self.weight_benefit + self.weight_compatibility + self.weight_reach <= 0:
+            problems[NON_FIELD_ERRORS] = str(_("At least one weight must be more than zero."))
         if self.request_reminder_days >= self.request_expiry_days:
             problems["request_reminder_days"] = str(
                 _("Remind before the request expires: it expires after %(n)s days.")
