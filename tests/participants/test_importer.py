@@ -171,7 +171,7 @@ class BadFileTests(PersonasTestCase):
 
     def test_more_partners_than_anyone_can_have(self):
         self.assert_rejected(
-            b"id,role,level,capacity\nX1,mentor,2,11\n", 'column "capacity"', "more than 10"
+            b"id,role,level,capacity\nX1,mentor,2,11\n", 'column "capacity"', "between 1 and 10"
         )
 
     def test_a_person_who_excludes_or_ranks_themselves(self):

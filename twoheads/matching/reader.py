@@ -170,11 +170,16 @@ class CheckedRows:
 
 
 def check_rows(
-    source: Source, filename: str | None = None, *, known_ids: Iterable[str] | None = None
+    source: Source,
+    filename: str | None = None,
+    *,
+    known_ids: Iterable[str] | None = None,
+    max_capacity: int = MAX_CAPACITY,
 ) -> CheckedRows:
     """Check every row of a participant file as `read_rows` does, returning the problems
-    instead of raising them (only a path that cannot be read raises MatchInputError). A
-    file that cannot be split into rows has no rows."""
+    instead of raising them (only a path that cannot be read raises MatchInputError). A file
+    that cannot be split into rows has no rows. ``max_capacity`` is the most partners one
+    person may take (a programme allows fewer than the command)."""
     data, name = _load(source, filename)
     problems = _Problems(name)
     records = _records(data, name, problems)
@@ -189,7 +194,7 @@ def check_rows(
         if col not in COLUMNS and not col.startswith(STYLE_PREFIX)
     )
     styles = tuple(col for col in header if col.startswith(STYLE_PREFIX))
-    rows = [_person_row(num, rec, styles, problems) for num, rec in records]
+    rows = [_person_row(num, rec, styles, problems, max_capacity) for num, rec in records]
     if file_kind(data, name) == "json":
         rows = [
             None if row is None else replace(row, columns=frozenset(rec))
@@ -391,11 +396,15 @@ def _header(records: list[Record], problems: _Problems) -> list[str]:
 
 
 def _person_row(
-    num: int, rec: dict[str, str], styles: tuple[str, ...], problems: _Problems
+    num: int,
+    rec: dict[str, str],
+    styles: tuple[str, ...],
+    problems: _Problems,
+    max_capacity: int = MAX_CAPACITY,
 ) -> PersonRow | None:
     """One row as a person; ``styles`` are the file's `style:` columns."""
     before = len(problems.items)
-    check = _RowChecker(num, rec, problems)
+    check = _RowChecker(num, rec, problems, max_capacity)
     role = check.choice("role", ROLES, lower=True)
     status = check.choice("status", STATUSES, lower=True) or "active"
     person_id = rec.get("id", "")
@@ -434,8 +443,11 @@ def _person_row(
 class _RowChecker:
     """Parses the cells of one row, reporting each bad cell."""
 
-    def __init__(self, num: int, rec: dict[str, str], problems: _Problems) -> None:
+    def __init__(
+        self, num: int, rec: dict[str, str], problems: _Problems, max_capacity: int = MAX_CAPACITY
+    ) -> None:
         self.num, self.rec, self.problems = num, rec, problems
+        self.max_capacity = max_capacity
 
     def bad(self, column: str, value: str, expected: str) -> None:
         self.problems.add(self.num, column, value, expected)
@@ -509,7 +521,7 @@ class _RowChecker:
         value = self.rec.get("capacity", "")
         if not value:
             return 1
-        return self.integer("capacity", 1, MAX_CAPACITY, value) or 1
+        return self.integer("capacity", 1, self.max_capacity, value) or 1
 
     def style(self, columns: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
         out: list[tuple[str, int]] = []

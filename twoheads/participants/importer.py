@@ -216,7 +216,7 @@ def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
     plan.existing = _existing(programme, plan.columns)
     # The reader's problems and this module's own, of the rows the reader passed, are all
     # reported together, so that one round of fixes is enough.
-    checked = check_rows(data, plan.filename, known_ids=plan.existing)
+    checked = check_rows(data, plan.filename, known_ids=plan.existing, max_capacity=MAX_PARTNERS)
     plan.errors.extend(checked.problems)
     plan.rows, plan.warnings = list(checked.rows), list(checked.warnings)
     if not plan.rows:
@@ -298,13 +298,6 @@ def _check_row(plan: _Plan, row: PersonRow) -> None:
             validate_email(person.email)
         except ValidationError:
             plan.problem(row.row, "email", person.email, "is not an email address")
-    if person.capacity > MAX_PARTNERS:
-        plan.problem(
-            row.row,
-            "capacity",
-            str(person.capacity),
-            f"is more than {MAX_PARTNERS}, the most partners one person can have",
-        )
     if person.level is not None and person.level < 0:
         plan.problem(row.row, "level", str(person.level), "is not a whole number from 0 up")
     if not is_time_zone(person.timezone):
