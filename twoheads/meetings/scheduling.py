@@ -78,8 +78,7 @@ def _require_free(meeting: Meeting) -> None:
     others = Meeting.objects.filter(pair=meeting.pair, status=Meeting.Status.SCHEDULED).exclude(
         pk=meeting.pk
     )
-    ends = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
-    for other in others.filter(starts_at__lt=ends):
+    for other in others.filter(starts_at__lt=meeting.ends_at):
         if other.ends_at > meeting.starts_at:
             raise ValidationError(
                 {

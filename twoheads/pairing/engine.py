@@ -444,7 +444,6 @@ def _held_for_change(run: MatchRun) -> MatchRun:
 
 def lock_pair(proposal: ProposedPair, actor: User | None, locked: bool = True) -> ProposedPair:
     """Lock a proposed pair so a re-run keeps it (or unlock it)."""
-    _editable(proposal.run)
     with transaction.atomic():
         run = _held_for_change(proposal.run)
         proposal.locked = locked
@@ -463,7 +462,6 @@ def lock_pair(proposal: ProposedPair, actor: User | None, locked: bool = True) -
 
 def remove_pair(proposal: ProposedPair, actor: User | None, reason: str = "") -> None:
     """Take a proposed pair out of the run; a re-run will not propose it again."""
-    _editable(proposal.run)
     mentor, mentee = proposal.mentor, proposal.mentee
     with transaction.atomic():
         run = _held_for_change(proposal.run)  # its list of removed pairs as it is now
@@ -640,14 +638,14 @@ def publish_run(run: MatchRun, actor: User | None) -> QuerySet[Pair]:
         # or a request) is not in its proposals: publishing them could give people more
         # partners than they can take.
         since = locked_run.started_at or locked_run.created_at
-        newer = Pair.objects.filter(programme=programme, created_at__gte=since)
-        if newer.exists():
+        newer = Pair.objects.filter(programme=programme, created_at__gte=since).count()
+        if newer:
             raise PairingError(
                 _(
                     "%(n)s pairs have been made in this programme since this run started; "
                     "re-run it so that its proposals take them into account."
                 )
-                % {"n": newer.count()}
+                % {"n": newer}
             )
         created = _copy_proposals_to_pairs(locked_run)
         locked_run.status = MatchRun.Status.PUBLISHED

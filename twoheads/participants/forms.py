@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from twoheads.accounts.models import User
 from twoheads.accounts.zones import TimeZoneField
 from twoheads.matching import manager_cycles
-from twoheads.matching.skills import fold_name
 from twoheads.pairing.models import live_pair_counts
-from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill
+from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill, catalogue_key
 
 from .models import Invitation, Participant, ParticipantSkill
 
@@ -251,7 +250,7 @@ class ProfileForm(forms.Form):
                 name = str(data.get(f"{kind}_{i}") or "").strip()
                 if not name:
                     continue
-                key = fold_name(name).replace(" ", "")
+                key = catalogue_key(name)
                 skill = lookup.get(key)
                 same = skill.pk if skill is not None else key
                 if same in seen:
@@ -339,7 +338,7 @@ class ProfileForm(forms.Form):
                 name = self.cleaned_data[f"{kind}_{i}"].strip()
                 if not name:
                     continue
-                skill = lookup.get(fold_name(name).replace(" ", ""))
+                skill = lookup.get(catalogue_key(name))
                 if skill is None:
                     skill = Skill.objects.create(
                         programme=self.programme, name=name, approved=False, proposed_by=user

@@ -39,9 +39,8 @@ from twoheads.matching import (
     read_records,
 )
 from twoheads.matching.reader import STYLE_PREFIX, in_file_order
-from twoheads.matching.skills import fold_name
 from twoheads.pairing.models import Pair
-from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill
+from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill, catalogue_key
 
 from .models import Participant, ParticipantSkill
 
@@ -363,9 +362,8 @@ def _check_live_pairs(plan: _Plan) -> None:
             )
 
 
-@functools.lru_cache(maxsize=4096)
-def _skill_key(name: str) -> str:
-    return fold_name(name).replace(" ", "")
+# The same name comes back row after row in a file of thousands.
+_skill_key = functools.lru_cache(maxsize=4096)(catalogue_key)
 
 
 def _check_manager_cycles(plan: _Plan) -> None:

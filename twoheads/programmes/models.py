@@ -39,6 +39,14 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
         return self.filter(pk__in=ids)
 
 
+def catalogue_key(name: str) -> str:
+    """A skill name as the catalogue looks it up: folded (case, accents, punctuation) and
+    without spaces, so that "Gen AI" and "genai" are one skill."""
+    from twoheads.matching.skills import fold_name
+
+    return fold_name(name).replace(" ", "")
+
+
 # The most partners one person can have at once, on every page, in the API and in an import.
 MAX_PARTNERS = 10
 # Levels (seniority) run from 0 to this, so a level gap is never more.
@@ -357,22 +365,18 @@ class Programme(models.Model):
         ) % {"gap": gap}
 
     def catalogue_lookup(self) -> dict[str, "Skill"]:
-        """Every skill of the catalogue by its folded name and by each folded alias."""
-        from twoheads.matching.skills import fold_name
-
+        """Every skill of the catalogue by its `catalogue_key` and by each alias's."""
         table: dict[str, Skill] = {}
         skills = {skill.pk: skill for skill in self.skills.all()}
         for skill in skills.values():
-            table[fold_name(skill.name).replace(" ", "")] = skill
+            table[catalogue_key(skill.name)] = skill
         for alias in SkillAlias.objects.filter(skill__programme=self):
-            table.setdefault(fold_name(alias.alias).replace(" ", ""), skills[alias.skill_id])
+            table.setdefault(catalogue_key(alias.alias), skills[alias.skill_id])
         return table
 
     def find_skill(self, name: str) -> "Skill | None":
         """The catalogue skill `name` means, by its name or any alias, ignoring case and spacing."""
-        from twoheads.matching.skills import fold_name
-
-        return self.catalogue_lookup().get(fold_name(name).replace(" ", ""))
+        return self.catalogue_lookup().get(catalogue_key(name))
 
 
 class SkillQuerySet(models.QuerySet["Skill"]):
