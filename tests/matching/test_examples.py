@@ -225,3 +225,33 @@ def test_removed_candidates_are_counted_in_words_for_one_and_for_many() -> None:
         "the one mentee who shares skills both ways fails the level-gap rule and is below "
         "the minimum compatibility"
     )
+
+
+def test_the_org_chart_wording_says_close_or_apart(
+    priya: Person, margaret: Person, rules: Rules
+) -> None:
+    """Two people under one manager work close together; six steps or more sit apart."""
+    boss = Person(id="boss", name="Boss")
+    same_place = {"department": "Digital", "site": "Leeds", "manager_id": "boss"}
+    close = [dataclasses.replace(person, **same_place) for person in (priya, margaret)]
+    near = match([*close, boss], rules)
+    assert "They work close together in the organisation: 2 steps apart in the org chart." in (
+        near.pairs[0].explanation
+    )
+
+    chain = [Person(id="top", name="Top")] + [
+        Person(id=f"c{i}", name=f"C{i}", manager_id="top" if i == 0 else f"c{i - 1}")
+        for i in range(3)
+    ]
+    far = match(
+        [
+            dataclasses.replace(priya, manager_id="c2"),
+            dataclasses.replace(margaret, manager_id="top"),
+            *chain,
+        ],
+        rules,
+    )
+    assert "different sites (Leeds, London), 5 steps apart in the org chart." in (
+        far.pairs[0].explanation
+    )
+    assert "(close)" not in far.pairs[0].explanation

@@ -128,7 +128,10 @@ def reach_text(pool: Pool, m: int, e: int, distance: int) -> str:
     elif distance >= FAR_IN_CHART:
         bits.append(f"{distance} steps apart in the org chart")
     elif distance > 0:
-        bits.append(f"{distance} steps apart in the org chart (close)")
+        chart = f"{distance} steps apart in the org chart"
+        if not bits:
+            return f"They work close together in the organisation: {chart}."
+        bits.append(chart)
     if not bits:
         return "They work close together in the organisation."
     return "They sit apart in the organisation: " + ", ".join(bits) + "."

@@ -191,6 +191,14 @@ class ProfileForm(forms.Form):
     def skill_rows(self, kind: str) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"{kind}_{i}"], self[f"{kind}_{i}_level"]) for i in range(1, SKILL_SLOTS + 1)]
 
+    def offer_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """The skill and level fields of "Skills you can teach", row by row."""
+        return self.skill_rows("offer")
+
+    def want_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """The skill and priority fields of "Skills you want to learn", row by row."""
+        return self.skill_rows("want")
+
     def exclude_fields(self) -> list[forms.BoundField]:
         return [self[f"exclude_{i}"] for i in range(1, EXCLUDE_SLOTS + 1)]
 
