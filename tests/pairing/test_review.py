@@ -1,5 +1,9 @@
 """Reviewing a run: filters, lock, remove, manual pairs, re-runs and comparisons, all audited."""
 
+import importlib
+
+from django.apps import apps as django_apps
+from django.core import mail
 from django.urls import reverse
 
 from tests.pairing.stories import MatchingTestCase
@@ -104,6 +108,43 @@ class ReviewTests(MatchingTestCase):
         self.assertIn(("Priya Patel", "Mei Lin"), names)
         self.assertNotIn(("Priya Patel", "Margaret Hughes"), names)
         self.assertTrue(AuditEvent.objects.filter(action="run.rerun").exists())
+
+    def test_partners_of_a_kept_pair_never_read_the_rules_it_breaks(self):
+        """The manager sees the lock and the broken rules; the two partners read only why."""
+        engine.add_manual_pair(self.run, self.p_priya, self.p_mei, self.martin, "asked", True)
+        engine.remove_pair(
+            self.run.proposals.get(mentor=self.p_priya, mentee=self.p_margaret), self.martin
+        )
+        rerun = engine.start_run(self.programme, self.martin, base_run=self.run)
+        kept = rerun.proposals.get(mentor=self.p_priya, mentee=self.p_mei)
+        self.assertTrue(kept.locked and kept.broken_rules)
+        self.assertContains(self.client.get(rerun.get_absolute_url()), kept.broken_rules[0])
+        mail.outbox.clear()
+        engine.publish_run(rerun, self.martin)
+        pair = Pair.objects.get(mentor=self.p_priya, mentee=self.p_mei)
+        words = [pair.explanation] + [m.body for m in mail.outbox if "Mei" in m.body]
+        self.assertTrue(pair.explanation.startswith("Priya Patel offers nothing Mei Lin asked"))
+        for text in words:
+            self.assertNotIn("Locked", text)
+            self.assertNotIn("It breaks", text)
+            self.assertNotIn("(level", text)
+        self.client.force_login(self.priya)
+        page = self.client.get(reverse("home")).content.decode()
+        self.assertNotIn("It breaks", page)
+
+    def test_explanations_stored_with_the_managers_words_lose_them(self):
+        module = importlib.import_module(
+            "twoheads.pairing.migrations.0003_explanations_for_participants"
+        )
+        proposal = self.run.proposals.get(mentor=self.p_sam)
+        proposal.explanation = (
+            "Locked by the programme manager. Sam can teach Mei. Score 0.50 = x."
+            " It breaks: Sam (level 3) is not at least 2 levels below Mei (level 4)."
+        )
+        proposal.save()
+        module.strip_manager_words(django_apps, None)
+        proposal.refresh_from_db()
+        self.assertEqual(proposal.explanation, "Sam can teach Mei. Score 0.50 = x.")
 
     def test_two_removals_from_pages_loaded_at_once_are_both_kept(self):
         martins = MatchRun.objects.get(pk=self.run.pk).proposals.get(mentor=self.p_sam)

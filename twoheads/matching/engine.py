@@ -639,6 +639,7 @@ def _pairs(
     out = []
     for i, (m, e, score, hours, components, text) in enumerate(rows):
         broken: tuple[str, ...] = ()
+        why = text
         if locked:
             broken = explain.broken_text(pool, scored, i)
             text = "Locked by the programme manager. " + text
@@ -651,6 +652,7 @@ def _pairs(
                 score=score,
                 components=components,
                 explanation=text,
+                why=why,
                 teaches=teaches[i],
                 learns=learns[i],
                 shared_interests=interests[i],

@@ -129,6 +129,7 @@ class PairResult:
     overlap_hours: float = 0.0
     locked: bool = False
     broken_rules: tuple[str, ...] = ()
+    why: str = ""  # the explanation without what only the manager is told (lock, rules broken)
 
     def to_json(self) -> dict[str, Any]:
         """The pair in the published JSON shape."""

@@ -374,7 +374,7 @@ def _write_results(
                     mentee_id=roster.pk_of(p.mentee),
                     score=p.score,
                     components=p.components,
-                    explanation=p.explanation,
+                    explanation=p.why,
                     locked=p.locked,
                     broken_rules=list(p.broken_rules),
                     already_live=(p.mentor, p.mentee) in live,
