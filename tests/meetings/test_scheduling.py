@@ -160,6 +160,12 @@ class LoggingTests(PersonasTestCase):
         self.client.force_login(self.priya)
         response = self.client.post(reverse("meeting_log", args=[self.meeting.pk]), {"held": "yes"})
         self.assertContains(response, "Say how long the meeting lasted", status_code=400)
+        response = self.client.post(
+            reverse("meeting_log", args=[self.meeting.pk]),
+            {"held": "yes", "duration_minutes": 5000},
+        )
+        self.assertContains(response, "less than or equal to 600", status_code=400)
+        self.assertNotContains(response, "Say how long", status_code=400)
         self.assertFalse(MeetingLog.objects.exists())
 
     def test_the_same_meeting_cannot_be_logged_twice(self):
@@ -203,6 +209,21 @@ class LoggingTests(PersonasTestCase):
         )
         self.assertContains(response, "cannot be in the future")
         self.assertEqual(MeetingLog.objects.count(), 1)
+
+    def test_a_meeting_already_here_is_not_logged_a_second_time(self):
+        """Margaret logs the meeting Priya logged (or one overlapping it): she is sent to it."""
+        Pair.objects.filter(pk=self.pair.pk).update(created_at=self.now - timedelta(days=30))
+        self.pair.refresh_from_db()
+        start = self.now - timedelta(days=2)
+        record_past_meeting(self.pair, self.priya, starts_at=start, duration_minutes=45)
+        for again in (start, start + timedelta(minutes=30), start - timedelta(minutes=15)):
+            with self.assertRaisesMessage(ValidationError, "is already here"):
+                record_past_meeting(self.pair, self.margaret, starts_at=again, duration_minutes=45)
+        later = record_past_meeting(
+            self.pair, self.margaret, starts_at=start + timedelta(minutes=45), duration_minutes=30
+        )
+        self.assertTrue(later.log.held)
+        self.assertEqual(MeetingLog.objects.count(), 2)
 
     def test_a_logged_meeting_is_from_the_pairs_time_and_as_long_as_a_meeting_can_be(self):
         Pair.objects.filter(pk=self.pair.pk).update(created_at=self.now - timedelta(days=30))

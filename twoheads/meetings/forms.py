@@ -67,7 +67,11 @@ class LogForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("held") and not data.get("duration_minutes"):
+        if (
+            data.get("held")
+            and not data.get("duration_minutes")
+            and "duration_minutes" not in self.errors
+        ):
             self.add_error("duration_minutes", _("Say how long the meeting lasted."))
         return data
 

@@ -64,9 +64,9 @@ def _require_future(starts_at: datetime, now: datetime | None) -> None:
         )
 
 
-def _require_free(meeting: Meeting) -> None:
-    """The pair has no other planned meeting at the same time, and the programme has not
-    ended by then."""
+def _require_free(meeting: Meeting, *, past: bool = False) -> None:
+    """The pair has no other meeting at the same time, planned or logged (``past``), and
+    the programme has not ended by then."""
     ends_on = meeting.pair.programme.ends_on
     if ends_on and meeting.starts_at.date() > ends_on:
         raise ValidationError(
@@ -80,12 +80,15 @@ def _require_free(meeting: Meeting) -> None:
     )
     for other in others.filter(starts_at__lt=meeting.ends_at):
         if other.ends_at > meeting.starts_at:
-            raise ValidationError(
-                {
-                    "starts_at": _("You already meet at %(time)s; choose another time.")
-                    % {"time": date_format(localtime(other.starts_at), "DATETIME_FORMAT")}
-                }
-            )
+            when = {"time": date_format(localtime(other.starts_at), "DATETIME_FORMAT")}
+            if past:
+                message = _(
+                    "Your meeting at %(time)s is already here; say how it went on its "
+                    "page instead of logging it again."
+                )
+            else:
+                message = _("You already meet at %(time)s; choose another time.")
+            raise ValidationError({"starts_at": message % when})
 
 
 def schedule_meeting(
@@ -201,6 +204,7 @@ def record_past_meeting(
             mode=mode,
         )
         meeting.full_clean()
+        _require_free(meeting, past=True)
         meeting.save()
         log_meeting(meeting, actor, held=True, duration_minutes=duration_minutes, now=now)
     return meeting
