@@ -103,6 +103,9 @@ class ClosingTests(PersonasTestCase):
         self.assertTrue(AuditEvent.objects.filter(action="pair.end").exists())
         subjects = [m.subject for m in mail.outbox]
         self.assertIn("Your mentoring has closed: three questions", subjects)
+        told = {m.to[0]: m.body for m in mail.outbox if "has ended" in m.subject}
+        self.assertIn("Margaret Hughes ended it.", told["priya@acme.test"])
+        self.assertIn("You ended it.", told["margaret@acme.test"])
 
     def test_a_reason_is_required_and_a_closed_pair_cannot_close_again(self):
         with self.assertRaises(ValidationError):

@@ -119,6 +119,12 @@ class RematchTests(MatchingTestCase):
             m for m in mail.outbox if m.subject == "Your mentoring has closed: three questions"
         ]
         self.assertEqual(len(surveys), 2)
+        ended = {m.to[0]: m for m in mail.outbox if m not in surveys}
+        self.assertEqual(
+            ended["priya@acme.test"].subject, "Your pair with Margaret Hughes has ended"
+        )
+        for message in ended.values():
+            self.assertIn("Your programme manager, Martin Manager, ended it.", message.body)
         self.assertEqual(AuditEvent.objects.get(action="pair.end").actor, self.martin)
         # Margaret's earlier partner is never suggested again; free Sam is not a fit for her.
         page = self.client.get(r["Location"])

@@ -165,7 +165,8 @@ class CloseForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Kept in the programme's audit log. Your ideas and goals stay for both of you."
+            "Your partner reads it on your pair's page and in an email, and it is kept in "
+            "the programme's audit log. Your ideas and goals stay for both of you."
         ),
     )
 

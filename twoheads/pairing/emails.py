@@ -117,19 +117,36 @@ def pair_declined(pair: Pair, by: Participant) -> int:
     return _send([_msg(_("Your match was declined"), body, other)])
 
 
+def _ended_by(pair: Pair, reader: Participant) -> str:
+    """Who ended the pair, as the reader knows them."""
+    who = pair.ended_by
+    if who is None:
+        return _("It was ended by the programme.")
+    if who.pk == reader.user_id:
+        return _("You ended it.")
+    partner = pair.partner_of(reader)
+    if who.pk == partner.user_id:
+        return _("%(partner)s ended it.") % {"partner": partner.display_name}
+    return _("Your programme manager, %(name)s, ended it.") % {
+        "name": who.get_full_name() or who.email
+    }
+
+
 def pair_ended(pair: Pair) -> int:
     text = _(
-        "Hello %(me)s,\n\nYour pair with %(partner)s in %(programme)s has ended.\n"
+        "Hello %(me)s,\n\nYour pair with %(partner)s in %(programme)s has ended. %(who)s\n"
         "Reason: %(reason)s\n\nYour programme manager may suggest a new partner.\n"
     )
     return _send(
         _msg(
-            _("Your pair has ended"),
+            _("Your pair with %(partner)s has ended")
+            % {"partner": pair.partner_of(p).display_name},
             text
             % {
                 "me": p.display_name,
                 "partner": pair.partner_of(p).display_name,
                 "programme": pair.programme.name,
+                "who": _ended_by(pair, p),
                 "reason": pair.end_reason,
             },
             p,

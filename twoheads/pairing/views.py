@@ -309,6 +309,10 @@ def pair_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = _programme(request, slug)
     pair = get_object_or_404(programme.pairs.select_related("mentor", "mentee"), pk=pk)
     form = ReasonForm(request.POST or None)
+    form.fields["reason"].help_text = _(
+        "Both partners read it in their email; it is kept in the audit log with your name "
+        "and the time."
+    )
     if request.method == "POST" and form.is_valid():
         try:
             # As when a partner closes it: the meetings still to come are cancelled in both
