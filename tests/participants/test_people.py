@@ -12,9 +12,11 @@ from openpyxl import load_workbook
 from tests.base import PersonasTestCase
 from twoheads.accounts.models import AuditEvent
 from twoheads.matching import check_pair, read_people
+from twoheads.pairing.emails import matched_message
+from twoheads.pairing.models import Pair
 from twoheads.participants.export import escape_cell, export_csv, export_xlsx
 from twoheads.participants.importer import apply_import
-from twoheads.participants.models import Participant, ParticipantSkill
+from twoheads.participants.models import Invitation, Participant, ParticipantSkill
 from twoheads.programmes.catalogue import seed_catalogue
 from twoheads.programmes.models import Programme
 
@@ -212,3 +214,92 @@ class CommandTests(PersonasTestCase):
         path = folder / "hr.csv"
         path.write_text(text)
         return path
+
+
+class PeopleWithoutAccountTests(PersonasTestCase):
+    """Hugo and Ida came from the HR file: nobody can sign in as them until they are invited."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.hugo = Participant.objects.create(
+            programme=cls.programme,
+            external_id="H1",
+            name="Hugo Shah",
+            email="Hugo@acme.test",
+            role="mentor",
+            level=2,
+            organisation=cls.acme,
+        )
+        cls.ida = Participant.objects.create(
+            programme=cls.programme,
+            external_id="I1",
+            name="Ida Brandt",
+            role="mentee",
+            level=8,
+            organisation=cls.acme,
+        )
+
+    def setUp(self) -> None:
+        self.client.force_login(self.martin)
+        self.url = reverse("participant_list", args=[self.programme.slug])
+        self.invite_all = reverse("participant_invite_all", args=[self.programme.slug])
+
+    def test_martin_sees_who_has_no_account_and_invites_them_once(self):
+        page = self.client.get(self.url)
+        self.assertContains(page, "2 mentors and mentees have no account yet")
+        self.assertContains(page, "no account", count=3)  # the sentence and two badges
+        self.assertContains(page, "Invite the 1 person without an invitation")
+        self.assertContains(page, "Some already hold an invitation that still works")
+
+        self.client.post(self.invite_all)
+        (invitation,) = Invitation.objects.filter(programme=self.programme)
+        self.assertEqual(invitation.email, "hugo@acme.test")
+        self.assertEqual([m.to for m in mail.outbox], [["hugo@acme.test"]])
+        self.assertIn(invitation.get_absolute_url(), mail.outbox[0].body)
+        self.assertEqual(AuditEvent.objects.get(action="participants.invite").details["count"], 1)
+
+        self.assertNotContains(self.client.get(self.url), "without an invitation")
+        self.client.post(self.invite_all)
+        self.assertEqual(Invitation.objects.count(), 1)
+
+        # Hugo's link enrols him as the person imported, with his skills to come.
+        self.client.logout()
+        self.client.post(
+            invitation.get_absolute_url(),
+            {
+                "name": "Hugo Shah",
+                "password1": "a-long-pass-phrase",
+                "password2": "a-long-pass-phrase",
+            },
+        )
+        self.hugo.refresh_from_db()
+        self.assertEqual(self.hugo.user.email, "hugo@acme.test")
+        self.client.force_login(self.martin)
+        self.assertContains(self.client.get(self.url), "1 mentor or mentee has no account yet")
+
+    def test_emails_to_someone_without_an_account_carry_the_link_that_creates_it(self):
+        self.client.post(reverse("participant_remind", args=[self.programme.slug]))
+        reminder = next(m for m in mail.outbox if m.to == ["Hugo@acme.test"])
+        (invitation,) = Invitation.objects.all()
+        self.assertIn(invitation.get_absolute_url(), reminder.body)
+        self.assertNotIn("/me/", reminder.body)
+
+        pair = Pair.objects.create(
+            programme=self.programme, mentor=self.hugo, mentee=self.p_margaret
+        )
+        hugo, margaret = matched_message(pair, self.hugo), matched_message(pair, self.p_margaret)
+        self.assertIn("You have no account yet", hugo[1])
+        self.assertIn(invitation.get_absolute_url(), hugo[1])
+        self.assertNotIn("no account", margaret[1])
+        self.assertEqual(Invitation.objects.count(), 1)  # his live link, not a second one
+
+    def test_nobody_but_the_programmes_managers_invites_everyone(self):
+        for outsider in (self.priya, self.gus):
+            self.client.force_login(outsider)
+            self.assertEqual(self.client.post(self.invite_all).status_code, 404)
+        Programme.objects.filter(pk=self.programme.pk).update(status="closed")
+        self.client.force_login(self.martin)
+        self.assertNotContains(self.client.get(self.url), "no account yet")
+        self.client.post(self.invite_all)
+        self.assertFalse(Invitation.objects.exists())

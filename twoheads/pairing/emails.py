@@ -9,7 +9,8 @@ from django.core.mail import send_mass_mail
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from twoheads.participants.models import Participant
+from twoheads.participants.invitations import account_link
+from twoheads.participants.models import Invitation, Participant
 
 from .models import Pair, PairRequest
 
@@ -70,6 +71,12 @@ def matched_message(pair: Pair, me: Participant) -> Message:
         "link": _link("pair_detail", pair.pk),
         "days": pair.programme.meeting_cadence_days,
     }
+    account = account_link(me)
+    if account:
+        body += _(
+            "\nYou have no account yet: create it with this link first (it works for %(days)s "
+            "days), then open your pair's page above.\n%(account)s\n"
+        ) % {"account": account, "days": Invitation.VALID_DAYS}
     subject = _("You have been matched with %(partner)s") % {"partner": partner.display_name}
     return _msg(subject, body, me)
 

@@ -1,5 +1,4 @@
 import re
-from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -16,6 +15,7 @@ from twoheads.matching import manager_cycles
 from twoheads.pairing.models import live_pair_counts
 from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill, catalogue_key
 
+from .invitations import live_invitations
 from .models import Invitation, Participant, ParticipantSkill
 
 # The participant's columns the profile page writes.
@@ -449,12 +449,10 @@ class InvitationForm(forms.Form):
             problems.append(
                 _("Already in the programme: %(emails)s.") % {"emails": ", ".join(sorted(enrolled))}
             )
-        since = timezone.now() - timedelta(days=Invitation.VALID_DAYS)
         waiting = (
-            Invitation.objects.filter(programme=self.programme, accepted_at__isnull=True)
+            live_invitations(self.programme)
             .annotate(address=Lower("email"))
             .filter(address__in=emails)
-            .filter(Q(sent_at__gt=since) | Q(sent_at__isnull=True, created_at__gt=since))
         )
         invited = set(waiting.values_list("address", flat=True)) - enrolled
         if invited:

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .invitations import account_link
 from .models import Invitation, Participant
 
 
@@ -35,7 +36,10 @@ def send_profile_reminders(participant_ids: list[int]) -> int:
     sent = 0
     people = Participant.objects.filter(pk__in=participant_ids).select_related("programme")
     for person in people.exclude(email=""):
-        link = settings.SITE_URL + reverse("my_profile", args=[person.programme.slug])
+        # Someone imported without an account gets the link that creates it.
+        link = account_link(person) or (
+            settings.SITE_URL + reverse("my_profile", args=[person.programme.slug])
+        )
         context = {
             "person": person,
             "programme": person.programme,

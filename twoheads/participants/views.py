@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from twoheads.accounts.models import User, audit
@@ -27,8 +28,9 @@ from .forms import (
     SignupForm,
 )
 from .importer import apply_import, preview_import
+from .invitations import invite, no_account_count, without_account
 from .models import ImportUpload, Invitation, Participant, ParticipantSkill, enrol
-from .tasks import send_invitation, send_profile_reminders
+from .tasks import send_profile_reminders
 
 
 def _with_profile(people: "object") -> "object":
@@ -59,6 +61,8 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
             "incomplete": 0
             if programme.is_closed
             else programme.participants.matchable().incomplete().count(),
+            "no_account": 0 if programme.is_closed else no_account_count(programme),
+            "to_invite": 0 if programme.is_closed else without_account(programme).count(),
         },
     )
 
@@ -107,6 +111,39 @@ def participant_remind(request: HttpRequest, slug: str) -> HttpResponse:
     )
     messages.success(
         request, _("A reminder is on its way to %(count)s people.") % {"count": len(ids)}
+    )
+    return redirect("participant_list", programme.slug)
+
+
+@require_POST
+@login_required
+def participant_invite_all(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite every mentor and mentee who cannot sign in yet (imported from a file)."""
+    programme = managed_programme(request, slug)
+    if programme.is_closed:
+        messages.error(request, _("%s is closed: it takes no new people.") % programme.name)
+        return redirect("participant_list", programme.slug)
+    people = list(without_account(programme).order_by("pk"))
+    invite(
+        programme,
+        list(dict.fromkeys(p.email.lower() for p in people)),
+        actor=request.user,
+    )
+    audit(
+        request.user,
+        "participants.invite",
+        programme,
+        organisation=programme.organisation,
+        count=len(people),
+    )
+    messages.success(
+        request,
+        ngettext(
+            "An invitation is on its way to %(count)s person without an account.",
+            "Invitations are on their way to %(count)s people without an account.",
+            len(people),
+        )
+        % {"count": len(people)},
     )
     return redirect("participant_list", programme.slug)
 
@@ -208,15 +245,9 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("%s is closed: it takes no new people.") % programme.name)
         return redirect("invitation_list", programme.slug)
     if request.method == "POST" and form.is_valid():
-        for email in form.cleaned_data["emails"]:
-            invitation = Invitation.objects.create(
-                programme=programme,
-                email=email,
-                role=form.cleaned_data["role"],
-                invited_by=request.user,
-            )
-            send_invitation.enqueue(invitation.pk)
-        count = len(form.cleaned_data["emails"])
+        emails = form.cleaned_data["emails"]
+        invite(programme, emails, role=form.cleaned_data["role"], actor=request.user)
+        count = len(emails)
         audit(
             request.user,
             "participants.invite",

@@ -1,0 +1,83 @@
+"""Invitations: the one way into a programme for someone without an account.
+
+People imported from the HR system have no account until they accept an invitation. The
+invitation page, the People page's "invite everyone without an account" and the emails that
+reach such people (their match, a profile reminder) all go through these functions, so each
+person holds at most one live link at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from twoheads.accounts.models import User
+from twoheads.programmes.models import Programme
+
+from .models import Invitation, Participant
+
+
+def live_invitations(programme: Programme) -> QuerySet[Invitation]:
+    """The programme's invitations not yet used whose link still works."""
+    since = timezone.now() - timedelta(days=Invitation.VALID_DAYS)
+    return Invitation.objects.filter(programme=programme, accepted_at__isnull=True).filter(
+        Q(sent_at__gt=since) | Q(sent_at__isnull=True, created_at__gt=since)
+    )
+
+
+def invite(
+    programme: Programme, emails: list[str], *, role: str = "", actor: User | None = None
+) -> list[Invitation]:
+    """Create an invitation for each address and queue its email."""
+    from .tasks import send_invitation
+
+    made = [
+        Invitation.objects.create(programme=programme, email=email, role=role, invited_by=actor)
+        for email in emails
+    ]
+    for invitation in made:
+        send_invitation.enqueue(invitation.pk)
+    return made
+
+
+def without_account(programme: Programme) -> QuerySet[Participant]:
+    """Mentors and mentees of the programme who cannot sign in yet: imported, never invited
+    with a link that still works, and with an address to invite."""
+    waiting = live_invitations(programme).annotate(address=Lower("email")).values("address")
+    return (
+        programme.participants.matchable()
+        .filter(user__isnull=True)
+        .exclude(email="")
+        .annotate(address=Lower("email"))
+        .exclude(address__in=waiting)
+    )
+
+
+def no_account_count(programme: Programme) -> int:
+    """How many mentors and mentees cannot sign in yet, invited or not."""
+    return programme.participants.matchable().filter(user__isnull=True).count()
+
+
+def account_link(person: Participant) -> str:
+    """For someone without an account, the link that creates it and enrols them as the
+    person imported (their live invitation, or a new one); "" for everyone else."""
+    if person.user_id is not None or not person.email:
+        return ""
+    invitation = (
+        live_invitations(person.programme)
+        .annotate(address=Lower("email"))
+        .filter(address=person.email.lower())
+        .first()
+    )
+    if invitation is None:
+        invitation = Invitation.objects.create(
+            programme=person.programme, email=person.email, role=person.role
+        )
+    if invitation.sent_at is None:
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at"])
+    return settings.SITE_URL + invitation.get_absolute_url()
