@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
@@ -91,7 +92,8 @@ class LoginTests(PersonasTestCase):
         body = mail.outbox[0].body
         self.assertIn("/password/reset/", body)
         link = next(w for w in body.split() if "/password/reset/" in w)
-        path = link.split("testserver", 1)[-1]
+        self.assertTrue(link.startswith(settings.SITE_URL + "/password/reset/"), link)
+        path = link.removeprefix(settings.SITE_URL)
         response = self.client.get(path, follow=True)
         self.assertContains(response, "Choose a new password")
         response = self.client.post(
@@ -105,6 +107,14 @@ class LoginTests(PersonasTestCase):
         self.assertTrue(
             self.client.login(username="margaret@acme.test", password="a fresh long passphrase 42")
         )
+
+    @override_settings(SITE_URL="https://mentoring.example.com", ALLOWED_HOSTS=["*"])
+    def test_the_reset_link_is_on_the_site_whatever_host_the_request_named(self):
+        self.client.post(
+            reverse("password_reset"), {"email": "margaret@acme.test"}, HTTP_HOST="evil.example"
+        )
+        self.assertIn("https://mentoring.example.com/password/reset/", mail.outbox[0].body)
+        self.assertNotIn("evil.example", mail.outbox[0].body)
 
     def test_it_sends_no_mail_for_an_unknown_address_and_says_the_same(self):
         response = self.client.post(

@@ -88,3 +88,12 @@ class InvitationTests(PersonasTestCase):
         body = next(m for m in mail.outbox if m.to == ["margaret@acme.test"]).body
         self.assertIn("10:00", body)
         self.assertIn("Asia/Tokyo", body)
+
+    def test_each_subject_names_the_partner(self):
+        subjects = {m.to[0]: m.subject for m in mail.outbox}
+        self.assertTrue(subjects["priya@acme.test"].startswith("Mentoring meeting with Margaret"))
+        self.assertTrue(subjects["margaret@acme.test"].startswith("Mentoring meeting with Priya"))
+        mail.outbox.clear()
+        cancel_meeting(Meeting.objects.get(pk=self.meeting.pk), self.priya, note="Off sick")
+        self.assertTrue(mail.outbox[0].subject.startswith("Meeting with "))
+        self.assertIn(" cancelled: ", mail.outbox[0].subject)

@@ -36,6 +36,12 @@ class InvitationTests(PersonasTestCase):
         self.programme.status = "closed"
         self.programme.save(update_fields=["status"])
 
+    def test_the_subject_shows_the_programme_name_as_typed(self):
+        self.programme.name = "R&D 'Two-Way' <Pilot>"
+        self.programme.save()
+        self.invite()
+        self.assertEqual(mail.outbox[-1].subject, "You are invited to R&D 'Two-Way' <Pilot>")
+
     def test_an_invitation_sent_before_closing_no_longer_enrols(self):
         self.invite()
         url = self.link()

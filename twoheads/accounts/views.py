@@ -1,6 +1,10 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +17,27 @@ from .models import ApiToken, audit
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The reset link points at SITE_URL, as every other email's links do, never at the host
+    the request named (which anyone can set) nor at plain HTTP behind a TLS proxy."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        site = urlsplit(settings.SITE_URL)
+        form.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+        )
+        # FormView's own step (the redirect), without the parent's second save.
+        return super(auth_views.PasswordResetView, self).form_valid(form)
 
 
 @login_required

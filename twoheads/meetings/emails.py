@@ -37,14 +37,16 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def _recipients(meeting: Meeting) -> list[tuple[str, str]]:
-    """(email, time zone) of each partner who can receive mail."""
+def _recipients(meeting: Meeting) -> list[tuple[str, str, str]]:
+    """(email, time zone, partner's name) of each partner who can receive mail."""
     people = []
-    for person in (meeting.pair.mentor, meeting.pair.mentee):
+    pair = meeting.pair
+    for person in (pair.mentor, pair.mentee):
         user: User | None = person.user
         address = user.email if user else person.email
         if address:
-            people.append((address, user.timezone if user else person.timezone))
+            zone = user.timezone if user else person.timezone
+            people.append((address, zone, pair.partner_of(person).display_name))
     return people
 
 
@@ -59,10 +61,11 @@ def send_invitation(meeting: Meeting) -> int:
     else:
         template = "meetings/email/invitation"
     sent = 0
-    for address, zone in _recipients(meeting):
+    for address, zone, partner in _recipients(meeting):
         with translation.override(settings.LANGUAGE_CODE), timezone.override(_zone(zone)):
             context = {
                 "meeting": meeting,
+                "partner": partner,
                 "starts": meeting.starts_at,
                 "zone": zone,
                 "url": settings.SITE_URL + meeting.get_absolute_url(),
