@@ -1,9 +1,14 @@
 """Martin imports Acme's HR export into the programme: upsert by id, leavers, the org chart."""
 
+from datetime import timedelta
+
+from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 
 from tests.base import PersonasTestCase
 from twoheads.accounts.models import AuditEvent
+from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 from twoheads.participants.importer import apply_import, preview_import
 from twoheads.participants.models import Participant, ParticipantSkill
@@ -75,6 +80,29 @@ class ImporterTests(PersonasTestCase):
         self.assertEqual(people["B1"].status, Participant.Status.ON_LEAVE)
         self.assertEqual(len(people["J1"].offered()), 2, "history and profile stay")
         self.assertNotIn(people["J1"], Participant.objects.matchable())
+
+    def test_a_leavers_pairs_end_with_their_meetings_and_the_partner_is_told(self):
+        ahead = Meeting.objects.create(
+            pair=self.pair, starts_at=timezone.now() + timedelta(days=3), organiser=self.priya
+        )
+        leaving = b"id,status\nA100,leaver\n"
+        preview = preview_import(self.programme, leaving, "leavers.csv")
+        self.assertIn("1 pair has someone the file marks as a leaver", " ".join(preview.warnings))
+        self.assertEqual(Pair.objects.get(pk=self.pair.pk).status, Pair.Status.ACTIVE)
+        with self.captureOnCommitCallbacks(execute=True):
+            result = apply_import(self.programme, leaving, "leavers.csv", self.martin)
+        self.assertEqual(result.deactivated, 1)
+        self.pair.refresh_from_db()
+        self.assertEqual(self.pair.status, Pair.Status.ENDED)
+        self.assertEqual(self.pair.end_reason, "Priya Patel has left the organisation.")
+        ahead.refresh_from_db()
+        self.assertEqual(ahead.status, Meeting.Status.CANCELLED)
+        told = [m for m in mail.outbox if m.to == ["margaret@acme.test"] and "ended" in m.subject]
+        self.assertIn("Priya Patel has left the organisation.", told[0].body)
+
+    def test_someone_on_leave_keeps_their_pair(self):
+        apply_import(self.programme, b"id,status\nA100,on_leave\n", "leave.csv", self.martin)
+        self.assertEqual(Pair.objects.get(pk=self.pair.pk).status, Pair.Status.ACTIVE)
 
     def test_columns_missing_from_the_file_leave_profiles_alone(self):
         apply_import(self.programme, FILE, "hr.csv", self.martin)

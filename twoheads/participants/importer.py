@@ -27,6 +27,7 @@ from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from twoheads.accounts.models import Membership, User, audit
 from twoheads.accounts.zones import is_time_zone
@@ -124,6 +125,7 @@ def apply_import(
         preview = plan.preview()
         if preview.ok:
             plan.write()
+            _end_pairs_of_leavers(plan, actor)
             audit(
                 actor,
                 "participants.import",
@@ -230,7 +232,57 @@ def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
     if not plan.errors:
         for row in plan.rows:
             _compare(plan, row)
+        _warn_of_leavers_in_pairs(plan)
     return plan
+
+
+def _leaving(plan: _Plan) -> list[int]:
+    """The stored people this file marks as having left the organisation."""
+    return [
+        plan.existing[ext]["pk"]
+        for ext in sorted(plan.deactivated)
+        if plan.changes[ext].get("status") == Participant.Status.LEAVER
+    ]
+
+
+def _pairs_of(people: list[int]) -> models.QuerySet[Pair]:
+    return Pair.objects.live().filter(models.Q(mentor__in=people) | models.Q(mentee__in=people))
+
+
+def _warn_of_leavers_in_pairs(plan: _Plan) -> None:
+    leaving = _leaving(plan)
+    count = _pairs_of(leaving).count() if leaving else 0
+    if count:
+        plan.warnings.append(
+            ngettext(
+                "%(count)s pair has someone the file marks as a leaver: it ends when the file "
+                "is imported, its meetings to come are cancelled and both partners are told.",
+                "%(count)s pairs have someone the file marks as a leaver: they end when the "
+                "file is imported, their meetings to come are cancelled and both partners are "
+                "told.",
+                count,
+            )
+            % {"count": count}
+        )
+
+
+def _end_pairs_of_leavers(plan: _Plan, actor: User | None) -> None:
+    """A leaver's pairs end as if closed, and their requests to pair up close."""
+    from twoheads.journal.closing import close_pair
+    from twoheads.pairing.models import PairRequest
+
+    leaving = _leaving(plan)
+    if not leaving:
+        return
+    for pair in _pairs_of(leaving).select_related("mentor", "mentee", "programme"):
+        leaver = pair.mentor if pair.mentor_id in leaving else pair.mentee
+        close_pair(
+            pair, actor, _("%(name)s has left the organisation.") % {"name": leaver.display_name}
+        )
+    involved = models.Q(sender__in=leaving) | models.Q(recipient__in=leaving)
+    PairRequest.objects.pending().filter(involved).update(
+        status=PairRequest.Status.CLOSED, closed_at=timezone.now()
+    )
 
 
 def _existing(programme: Programme, columns: set[str]) -> dict[str, dict[str, Any]]:
