@@ -1,16 +1,20 @@
 """The dashboard and the at-risk pairs: managers of the programme only, figures never words."""
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 from django.core import mail
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.insights.stories import SECRET_AGENDA, SECRET_IDEA, SECRET_NOTE, InsightsTestCase
 from tests.insights.test_charts import SVG
 from tests.insights.test_figures import grow
 from twoheads.accounts.models import AuditEvent
+from twoheads.insights.atrisk import AtRiskPair
 from twoheads.insights.figures import programme_figures
 from twoheads.insights.tables import dashboard_sections
 from twoheads.privacy.models import Concern
@@ -160,6 +164,50 @@ class NudgeTests(InsightsTestCase):
         self.assertEqual(event.actor, self.martin)
         self.assertEqual(event.details["emailed"], 2)
         self.assertIn("no_meeting", event.details["reasons"])
+
+    def test_a_second_nudge_waits_a_week_and_replies_reach_the_manager(self):
+        self.client.force_login(self.martin)
+        self.nudge(self.pair)
+        self.assertEqual(mail.outbox[0].reply_to, ["martin@acme.test"])
+        self.assertEqual(
+            mail.outbox[0].subject, f"A note from your programme manager in {self.programme.name}"
+        )
+        mail.outbox.clear()
+        r = self.client.post(
+            reverse("programme_nudge", args=[self.programme.slug, self.pair.pk]), follow=True
+        )
+        self.assertEqual(mail.outbox, [])
+        self.assertContains(r, "a nudge can follow 7 days later")
+        self.assertEqual(AuditEvent.objects.filter(action="insights.nudge").count(), 1)
+        page = self.client.get(reverse("programme_at_risk", args=[self.programme.slug]))
+        self.assertContains(page, "Nudged ")
+        # A week later the pair can be nudged again.
+        AuditEvent.objects.filter(action="insights.nudge").update(
+            at=timezone.now() - timedelta(days=7, minutes=1)
+        )
+        self.nudge(self.pair)
+        self.assertEqual(len(mail.outbox), 2)
+
+    def test_falling_ratings_are_never_told_to_the_partner_who_rated_well(self):
+        body = render_to_string(
+            "insights/email/nudge.txt",
+            {
+                "person": self.p_priya,
+                "partner": self.p_margaret,
+                "risk": AtRiskPair(
+                    pair_id=1,
+                    mentor_id=1,
+                    mentee_id=2,
+                    mentor="Priya",
+                    mentee="Margaret",
+                    reasons=("falling_ratings",),
+                ),
+                "programme": self.programme,
+                "pair_url": "http://x/pairs/1/",
+            },
+        )
+        self.assertIn("would like to know how your meetings are going", body)
+        self.assertNotIn("rated", body)
 
     def test_it_tells_only_the_people_waiting_after_a_decline(self):
         self.client.force_login(self.martin)

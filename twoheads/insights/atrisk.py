@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from twoheads.accounts.models import User, audit
+from twoheads.accounts.models import AuditEvent, User, audit
 from twoheads.journal.models import Feedback, answers_total
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
@@ -49,6 +49,16 @@ RECENT_DAYS = 28
 # On the 1-5 scale: a drop smaller than this is noise, not a trend.
 FALLING_BY = 0.5
 LIVE = (Pair.Status.PROPOSED, Pair.Status.ACTIVE)
+# A pair is nudged at most once in this many days: the same email twice helps nobody.
+NUDGE_AGAIN_DAYS = 7
+
+
+class NudgeTooSoon(Exception):
+    """The pair was nudged within NUDGE_AGAIN_DAYS."""
+
+    def __init__(self, nudged_at: datetime) -> None:
+        super().__init__(nudged_at)
+        self.nudged_at = nudged_at
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,12 @@ class AtRiskPair:
     earlier_rating: float | None = None
     waiting: tuple[tuple[int, str], ...] = ()  # (participant id, name) needing a new partner
     concern_authors: tuple[int, ...] = ()  # participants with an open concern the viewer reads
+    nudged_at: datetime | None = None  # the last nudge within NUDGE_AGAIN_DAYS
+
+    @property
+    def nudge_again_on(self) -> datetime | None:
+        """When the pair may be nudged again, if not now."""
+        return self.nudged_at + timedelta(days=NUDGE_AGAIN_DAYS) if self.nudged_at else None
 
     @property
     def reason_labels(self) -> list[str]:
@@ -324,7 +340,28 @@ def at_risk_pairs(
     found = _declined(programme, pairs) + _drifting(programme, now, pairs)
     if viewer is not None:
         found += _concerns(programme, viewer, pairs)
-    return sorted(_merge(found), key=lambda p: (-len(p.reasons), -(p.idle_days or 0), p.pair_id))
+    merged = _merge(found)
+    nudged = _recent_nudges(programme, now, [risk.pair_id for risk in merged])
+    merged = [replace(risk, nudged_at=nudged.get(risk.pair_id)) for risk in merged]
+    return sorted(merged, key=lambda p: (-len(p.reasons), -(p.idle_days or 0), p.pair_id))
+
+
+def _recent_nudges(programme: Programme, now: datetime, pair_ids: list[int]) -> dict[int, datetime]:
+    """The last nudge of each of these pairs within NUDGE_AGAIN_DAYS, from the audit log."""
+    if not pair_ids:
+        return {}
+    events = AuditEvent.objects.filter(
+        organisation=programme.organisation,
+        action="insights.nudge",
+        at__gt=now - timedelta(days=NUDGE_AGAIN_DAYS),
+        at__lte=now,
+    ).values_list("details__pair", "at")
+    wanted = set(pair_ids)
+    last: dict[int, datetime] = {}
+    for pair, at in events:
+        if pair in wanted and (pair not in last or at > last[pair]):
+            last[pair] = at
+    return last
 
 
 def _recipients(pair: Pair, risk: AtRiskPair) -> list[tuple[Participant, Participant]]:
@@ -348,6 +385,8 @@ def nudge_pair(pair: Pair, actor: User, now: datetime | None = None) -> int:
     if not found:
         return 0
     risk = found[0]
+    if risk.nudged_at is not None:
+        raise NudgeTooSoon(risk.nudged_at)
     sent = 0
     for person, partner in _recipients(pair, risk):
         address = person.user.email if person.user else person.email
@@ -363,8 +402,12 @@ def nudge_pair(pair: Pair, actor: User, now: datetime | None = None) -> int:
                 "pair_url": settings.SITE_URL + reverse("pair_detail", args=[pair.pk]),
             },
         )
-        subject = _("Two Heads: a note from your programme manager")
-        sent += send_mail(subject, body, None, [address])
+        subject = _("A note from your programme manager in %(programme)s") % {
+            "programme": pair.programme.name
+        }
+        # Replies reach the manager who sent it, not the site's no-reply address.
+        message = EmailMessage(subject, body, to=[address], reply_to=[actor.email])
+        sent += message.send()
     audit(
         actor,
         "insights.nudge",
@@ -372,5 +415,6 @@ def nudge_pair(pair: Pair, actor: User, now: datetime | None = None) -> int:
         organisation=pair.programme.organisation,
         reasons=list(risk.reasons),
         emailed=sent,
+        pair=pair.pk,
     )
     return sent

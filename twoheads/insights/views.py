@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +18,14 @@ from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
 from . import exports, report
-from .atrisk import REASON_LABELS, REASONS, at_risk_pairs, nudge_pair
+from .atrisk import (
+    NUDGE_AGAIN_DAYS,
+    REASON_LABELS,
+    REASONS,
+    NudgeTooSoon,
+    at_risk_pairs,
+    nudge_pair,
+)
 from .figures import at_risk_reason_counts, programme_figures
 from .forms import CompareForm
 from .progress import participant_progress
@@ -68,8 +77,22 @@ def programme_nudge(request: HttpRequest, slug: str, pair: int) -> HttpResponse:
         programme.pairs.select_related("mentor__user", "mentee__user"), pk=pair
     )
     found.programme = programme
-    sent = nudge_pair(found, request.user)
-    if sent:
+    try:
+        sent = nudge_pair(found, request.user)
+    except NudgeTooSoon as exc:
+        sent = -1
+        messages.info(
+            request,
+            _("%(pair)s was nudged on %(day)s; a nudge can follow %(days)s days later.")
+            % {
+                "pair": found,
+                "day": date_format(localtime(exc.nudged_at)),
+                "days": NUDGE_AGAIN_DAYS,
+            },
+        )
+    if sent < 0:
+        pass
+    elif sent:
         messages.success(request, _("Nudge sent to %(pair)s.") % {"pair": found})
     else:
         messages.info(
