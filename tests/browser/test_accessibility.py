@@ -105,3 +105,27 @@ def test_the_checker_does_report_a_serious_violation_when_there_is_one(page: Pag
     found = serious_violations(page)
     assert any(line.startswith("label ") for line in found), found
     assert any(line.startswith("button-name ") for line in found), found
+
+
+@pytest.mark.parametrize(
+    ("reader", "address"),
+    [pytest.param(who, where, id=name) for name, who, where, _heading in PAGES],
+)
+def test_the_page_fits_a_phone_without_scrolling_sideways(
+    open_page: Callable[..., Page],
+    demo_site: str,
+    signed_in: dict[str, Path],
+    reader: str,
+    address: Callable[[], str],
+):
+    """Wide tables scroll inside their own box; the page itself stays as wide as the phone."""
+    page = open_page(signed_in[reader])
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(demo_site + address())
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > 376 && !e.closest('.table-wrap'))
+            .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
+    )
+    assert width <= 375, (width, wide)

@@ -39,3 +39,10 @@ class GuideTests(PersonasTestCase):
         self.client.force_login(self.martin)
         url = reverse("guide_edit", args=[self.programme.slug, "nonsense"])
         self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_the_list_says_who_reads_each_guide(self):
+        self.client.force_login(self.martin)
+        page = self.client.get(reverse("guide_list", args=[self.programme.slug]))
+        self.assertContains(page, "The senior partner of each pair")
+        self.assertContains(page, "Both partners, until their first meeting is held")
+        self.assertEqual(len(page.context["guides"]), len(Guide.Kind))

@@ -589,6 +589,21 @@ class Guide(models.Model):
     def lines(self) -> list[str]:
         return [line.strip(" -•*\t") for line in self.body.splitlines() if line.strip(" -•*\t")]
 
+    @property
+    def shown_to(self) -> str:
+        """Who reads the guide on their pair's page, and when (as `guides_for` picks)."""
+        return str(GUIDE_AUDIENCE[self.Kind(self.kind)])
+
+
+GUIDE_AUDIENCE = {
+    Guide.Kind.FIRST_AGENDA: _("Both partners, until their first meeting is held"),
+    Guide.Kind.STARTERS_MENTOR: _("Reverse mentors"),
+    Guide.Kind.STARTERS_MENTEE: _("Mentees"),
+    Guide.Kind.LISTENING: _("The senior partner of each pair"),
+    Guide.Kind.SPEAKING_UP: _("The junior partner of each pair"),
+    Guide.Kind.CONFIDENTIALITY: _("Both partners"),
+}
+
 
 class NudgePreference(models.Model):
     """Which kinds of nudge a person does not want by email."""

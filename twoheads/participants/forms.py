@@ -152,7 +152,7 @@ class ProfileForm(forms.Form):
                 choices=[(str(n), str(n)) for n in range(1, 6)],
                 coerce=int,
                 required=False,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "scale"}),
                 help_text=_("1 = %(low)s, 5 = %(high)s")
                 % {"low": question.low_label, "high": question.high_label},
             )
