@@ -13,6 +13,7 @@ from twoheads.accounts.models import AuditEvent
 from twoheads.journal.checkins import checkin_due, exit_survey_due, latest_checkin_date
 from twoheads.journal.closing import close_pair, close_programme_pairs
 from twoheads.journal.models import CheckIn, Goal, Idea
+from twoheads.journal.nudges import digest_for, due_nudges
 from twoheads.journal.relationship import record_idea
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
@@ -83,6 +84,10 @@ class CheckInScheduleTests(PersonasTestCase):
 
 class ClosingTests(PersonasTestCase):
     def setUp(self):
+        Pair.objects.filter(pk=self.pair.pk).update(
+            activated_at=timezone.now() - timedelta(days=40)
+        )
+        self.pair.refresh_from_db()
         self.idea = record_idea(self.pair, self.priya, shared_by=self.p_priya, title="Shorts")
         self.goal = Goal.objects.create(pair=self.pair, owner=self.p_margaret, title="Listen")
         self.upcoming = Meeting.objects.create(
@@ -106,6 +111,27 @@ class ClosingTests(PersonasTestCase):
         told = {m.to[0]: m.body for m in mail.outbox if "has ended" in m.subject}
         self.assertIn("Margaret Hughes ended it.", told["priya@acme.test"])
         self.assertIn("You ended it.", told["margaret@acme.test"])
+
+    def test_the_exit_survey_is_asked_once_and_never_of_a_pair_that_never_began(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            close_pair(self.pair, self.priya, "Moving team")
+        asked = [m for m in mail.outbox if m.subject.startswith("Your mentoring has closed")]
+        self.assertEqual(len(asked), 2)
+        digest = due_nudges(self.priya)
+        self.assertTrue(any(n.key == f"exit:{self.pair.pk}" for n in digest))
+        self.assertFalse(
+            any(n.key == f"exit:{self.pair.pk}" for n in digest_for(self.priya, timezone.now()))
+        )
+
+        mail.outbox.clear()
+        proposed = Pair.objects.create(
+            programme=self.programme, mentor=self.p_sam, mentee=self.p_margaret
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            close_pair(proposed, self.martin, "Sam moved to another team")
+        self.assertFalse(any("three questions" in m.subject for m in mail.outbox))
+        proposed.refresh_from_db()
+        self.assertFalse(exit_survey_due(proposed, self.sam))
 
     def test_a_reason_is_required_and_a_closed_pair_cannot_close_again(self):
         with self.assertRaises(ValidationError):

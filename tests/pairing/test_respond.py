@@ -102,6 +102,7 @@ class RematchTests(MatchingTestCase):
         self.assertEqual(ahead.status, "cancelled")
 
     def test_it_ends_a_pair_with_a_reason_and_rematches_both(self):
+        Pair.objects.filter(pk=self.pair.pk).update(activated_at=timezone.now())
         url = reverse("pair_end", args=[self.programme.slug, self.pair.pk])
         with self.captureOnCommitCallbacks(execute=True):
             r = self.client.post(url, {"reason": "Margaret moved to another role"})

@@ -40,9 +40,14 @@ def checkin_due(pair: Pair, user: User, today: date | None = None) -> date | Non
     return None if answered else due
 
 
+def exit_survey_key(pair: Pair) -> str:
+    """The digest's key for the exit survey of the pair: asked for once, by email or digest."""
+    return f"exit:{pair.pk}"
+
+
 def exit_survey_due(pair: Pair, user: User, today: date | None = None) -> bool:
-    """True for a closed pair whose partner has not answered the exit survey yet."""
-    if pair.status != Pair.Status.ENDED or pair.ended_at is None:
+    """True for a closed pair, once active, whose partner has not answered the exit survey."""
+    if pair.status != Pair.Status.ENDED or pair.ended_at is None or pair.activated_at is None:
         return False
     today = today or timezone.localdate()
     if (today - timezone.localdate(pair.ended_at)).days > EXIT_SURVEY_OPEN_DAYS:

@@ -16,6 +16,9 @@ from twoheads.meetings.scheduling import cancel_meeting
 from twoheads.pairing.models import Pair, PairRequest
 from twoheads.programmes.models import Programme
 
+from .checkins import exit_survey_key
+from .models import SentNudge
+
 
 def _end(pair: Pair, actor: User | None, reason: str) -> None:
     """End the pair through pairing's own function when it is there."""
@@ -52,7 +55,10 @@ def close_pair(pair: Pair, actor: User | None, reason: str) -> Pair:
 
 
 def invite_to_exit_survey(pair: Pair) -> int:
-    """Ask both partners for the exit survey."""
+    """Ask both partners for the exit survey, once: the daily digest knows it was asked. A
+    pair that never became active (a match not yet accepted) has nothing to look back on."""
+    if pair.activated_at is None:
+        return 0
     url = settings.SITE_URL + reverse("exit_survey", args=[pair.pk])
     sent = 0
     for person in (pair.mentor, pair.mentee):
@@ -62,6 +68,9 @@ def invite_to_exit_survey(pair: Pair) -> int:
         body = render_to_string("journal/email/exit_survey.txt", context)
         subject = _("Your mentoring has closed: three questions")
         sent += send_mail(subject, body, None, [person.user.email])
+        SentNudge.objects.get_or_create(
+            user=person.user, key=exit_survey_key(pair), defaults={"kind": "checkin"}
+        )
     return sent
 
 

@@ -23,7 +23,7 @@ from twoheads.accounts.models import User
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 
-from .checkins import checkin_due, exit_survey_due
+from .checkins import checkin_due, exit_survey_due, exit_survey_key
 from .models import Feedback, Goal, Idea, NudgePreference, SentNudge
 
 KINDS = {
@@ -126,7 +126,7 @@ def _checkins(pair: Pair, user: User, now: datetime) -> list[Nudge]:
         return [
             Nudge(
                 "checkin",
-                f"exit:{pair.pk}",
+                exit_survey_key(pair),
                 _("Your mentoring with %(name)s has closed. Tell us how it went.")
                 % {"name": _partner_name(pair, user)},
                 reverse("exit_survey", args=[pair.pk]),
