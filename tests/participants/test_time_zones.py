@@ -32,6 +32,20 @@ class ProfileTimeZoneTests(PersonasTestCase):
         self.assertRedirects(response, self.url)
         self.assertEqual(self.sams_profile().timezone, "America/New_York")
 
+    def test_one_zone_for_sam_whether_set_on_his_profile_or_his_account(self):
+        """Meetings are shown in the account's zone and hours read in the profile's: never two."""
+        self.client.post(self.url, profile_data(timezone="America/New_York"))
+        self.sam.refresh_from_db()
+        self.assertEqual(self.sam.timezone, "America/New_York")
+        self.client.post(reverse("account"), {"name": "Sam Okafor-Reid", "timezone": "Asia/Tokyo"})
+        sam = self.sams_profile()
+        self.assertEqual((sam.timezone, sam.name), ("Asia/Tokyo", "Sam Okafor-Reid"))
+
+    def test_an_account_needs_a_name(self):
+        response = self.client.post(reverse("account"), {"name": " ", "timezone": "UTC"})
+        self.assertContains(response, "This field is required")
+        self.assertEqual(self.sams_profile().name, "Sam Okafor")
+
     def test_an_unknown_zone_gets_a_message_naming_it_and_nothing_is_saved(self):
         data = profile_data(timezone="Mars/Olympus", department="Sales")
         response = self.client.post(self.url, data)

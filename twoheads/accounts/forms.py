@@ -1,4 +1,5 @@
 import ipaddress
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -65,6 +66,17 @@ class ProfileForm(TimeZoneModelForm):
     class Meta:
         model = User
         fields = ["name", "timezone"]
+        help_texts = {
+            "name": _("As your partners and programme managers see it, in every programme."),
+            "timezone": _(
+                "Meetings are shown in it, and the hours you are free are read in it, in "
+                "every programme."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
 
 
 class TokenForm(forms.Form):

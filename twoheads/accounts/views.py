@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from twoheads.participants.models import Participant
+
 from .forms import LoginForm, ProfileForm, TokenForm
 from .models import ApiToken, audit
 
@@ -44,7 +46,9 @@ class PasswordResetView(auth_views.PasswordResetView):
 def account(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user = form.save()
+        # One name and one time zone for the person: their profiles in every programme follow.
+        Participant.objects.filter(user=user).update(name=user.name, timezone=user.timezone)
         messages.success(request, _("Your settings are saved."))
         return redirect("account")
     return render(

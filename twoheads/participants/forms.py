@@ -335,6 +335,10 @@ class ProfileForm(forms.Form):
         with transaction.atomic():
             # Only what the profile holds: a status or name an import changed meanwhile stays.
             p.save(update_fields=[*PROFILE_COLUMNS, "updated_at"])
+            if p.user_id is not None:
+                # One time zone for the person: the account and other programmes follow.
+                User.objects.filter(pk=p.user_id).update(timezone=p.timezone)
+                Participant.objects.filter(user_id=p.user_id).update(timezone=p.timezone)
             return self._save_skills(user)
 
     def _save_skills(self, user: User) -> list[str]:
