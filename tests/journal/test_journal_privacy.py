@@ -1,9 +1,12 @@
 """A journal note is its author's alone until shared, and then only the partner reads it."""
 
+from datetime import UTC, datetime
+
 from django.urls import reverse
 
 from tests.base import PersonasTestCase
 from twoheads.journal.models import JournalEntry
+from twoheads.meetings.models import Meeting
 
 SECRET = "Margaret admitted she still prints every email"
 
@@ -84,3 +87,33 @@ class JournalPrivacyTests(PersonasTestCase):
         self.assertFalse(self.entry.is_shared)
         self.client.force_login(self.margaret)
         self.assertEqual(self.client.get(self.entry.get_absolute_url()).status_code, 404)
+
+    def test_deleting_a_note_asks_first_and_only_its_author_may(self):
+        url = reverse("journal_delete", args=[self.entry.pk])
+        page = self.client.get(url)
+        self.assertContains(page, "Delete “After our first chat”?")
+        self.assertTrue(JournalEntry.objects.filter(pk=self.entry.pk).exists())
+        for outsider in (self.margaret, *self.others()):
+            self.client.force_login(outsider)
+            self.assertEqual(self.client.get(url).status_code, 404)
+            self.assertEqual(self.client.post(url).status_code, 404)
+        self.client.force_login(self.priya)
+        self.assertRedirects(self.client.post(url), reverse("pair_detail", args=[self.pair.pk]))
+        self.assertFalse(JournalEntry.objects.filter(pk=self.entry.pk).exists())
+
+    def test_a_note_is_about_a_meeting_named_in_the_authors_time_never_a_cancelled_one(self):
+        self.priya.timezone = "Europe/London"
+        self.priya.save()
+        held = Meeting.objects.create(
+            pair=self.pair, starts_at=datetime(2026, 10, 5, 15, tzinfo=UTC), organiser=self.priya
+        )
+        Meeting.objects.create(
+            pair=self.pair,
+            starts_at=datetime(2026, 10, 12, 15, tzinfo=UTC),
+            organiser=self.priya,
+            status=Meeting.Status.CANCELLED,
+        )
+        page = self.client.get(reverse("journal_new", args=[self.pair.pk]))
+        choices = [label for value, label in page.context["form"].fields["meeting"].choices]
+        self.assertEqual(choices, ["Not about one meeting", "Mon 5 Oct 2026, 16:00"])
+        self.assertEqual(page.context["form"].fields["meeting"].queryset.get(), held)

@@ -156,7 +156,7 @@ MATRIX: dict[str, Row] = {
     "exit_survey": Row(pk("pair"), PAIR),
     "journal_new": Row(pk("pair"), PAIR),
     "journal_entry": Row(pk("private_entry"), PRIYA),
-    "journal_delete": Row(pk("private_entry"), PRIYA, method="POST"),
+    "journal_delete": Row(pk("private_entry"), PRIYA),
     "idea_new": Row(pk("pair"), PAIR),
     "idea_detail": Row(pk("idea"), PAIR),
     "goal_new": Row(pk("pair"), PAIR),

@@ -1,4 +1,7 @@
 from django import forms
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from twoheads.meetings.models import Meeting
@@ -35,9 +38,16 @@ class JournalEntryForm(forms.ModelForm):
 
     def __init__(self, *args: object, pair: Pair, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["meeting"].queryset = Meeting.objects.filter(pair=pair)
-        self.fields["meeting"].required = False
-        self.fields["meeting"].empty_label = _("Not about one meeting")
+        # The pair's meetings that took place or are to come, newest first, in the reader's
+        # own time (and the one the note is about, whatever became of it).
+        kept = Q(status=Meeting.Status.SCHEDULED) | Q(pk=self.instance.meeting_id or 0)
+        field = self.fields["meeting"]
+        field.queryset = Meeting.objects.filter(kept, pair=pair).order_by("-starts_at")
+        field.label_from_instance = lambda meeting: date_format(
+            localtime(meeting.starts_at), "D j M Y, H:i"
+        )
+        field.required = False
+        field.empty_label = _("Not about one meeting")
         if self.instance.pk:
             self.fields["share"].initial = self.instance.is_shared
 

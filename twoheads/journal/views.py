@@ -144,10 +144,14 @@ def journal_entry(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "journal/entry_form.html", {**context, "form": form})
 
 
-@require_POST
 @login_required
 def journal_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(JournalEntry, pk=pk, author=request.user)
+    """Ask first, then delete the note (a shared one from the partner's view too)."""
+    entry = get_object_or_404(
+        JournalEntry.objects.select_related("pair"), pk=pk, author=request.user
+    )
+    if request.method != "POST":
+        return render(request, "journal/entry_delete.html", {"entry": entry})
     pair_id = entry.pair_id
     entry.delete()
     messages.success(request, _("The note is deleted."))
