@@ -23,12 +23,20 @@ class RaisingAConcernTests(PrivacyStory):
         response = self.client.get(reverse("raise_concern", args=[self.programme.slug]))
         self.assertContains(response, "Only your programme manager reads this")
 
-    def test_it_keeps_the_concern_and_sends_priya_home(self):
+    def test_it_keeps_the_concern_and_priya_follows_it(self):
+        url = reverse("raise_concern", args=[self.programme.slug])
         response = self.raise_it()
-        self.assertRedirects(response, reverse("home"), fetch_redirect_response=False)
+        self.assertRedirects(response, url, fetch_redirect_response=False)
         concern = Concern.objects.latest("created_at")
         self.assertEqual(concern.author, self.p_priya)
         self.assertTrue(concern.is_open)
+        page = self.client.get(url)
+        self.assertContains(page, "Concerns you raised")
+        self.assertContains(page, "talks over me in every meeting")
+        self.assertContains(page, "With your programme manager")
+        # Nobody else reads her concerns there: Margaret sees only her own (none).
+        self.client.force_login(self.margaret)
+        self.assertNotContains(self.client.get(url), "talks over me")
 
     def test_it_emails_only_martin_and_never_the_text(self):
         self.raise_it()
@@ -120,15 +128,25 @@ class ConcernListTests(PrivacyStory):
 
     def test_martin_resolves_it_with_a_note(self):
         self.client.force_login(self.martin)
-        response = self.client.post(
-            reverse("concern_resolve", args=[self.programme.slug, self.concern.pk]),
-            {"note": "Spoke to both partners"},
-        )
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("concern_resolve", args=[self.programme.slug, self.concern.pk]),
+                {"note": "Spoke to both partners"},
+            )
         self.assertRedirects(response, self.url(), fetch_redirect_response=False)
         self.concern.refresh_from_db()
         self.assertFalse(self.concern.is_open)
         self.assertEqual(self.concern.resolution_note, "Spoke to both partners")
         self.assertEqual(Concern.objects.open_for_programme(self.programme).count(), 0)
+        # Priya is told, with neither her words nor the note in the email, and reads the note.
+        (told,) = [m for m in mail.outbox if m.to == ["priya@acme.test"]]
+        self.assertIn("is resolved", told.subject)
+        self.assertNotIn("Spoke to both", told.body)
+        self.assertNotIn("pay of my team", told.body)
+        self.client.force_login(self.priya)
+        page = self.client.get(reverse("raise_concern", args=[self.programme.slug]))
+        self.assertContains(page, "What was done:")
+        self.assertContains(page, "Spoke to both partners")
 
     def test_resolving_needs_a_note(self):
         self.client.force_login(self.martin)

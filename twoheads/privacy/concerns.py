@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -140,7 +141,25 @@ def resolve_concern(concern: Concern, actor: User, note: str) -> Concern:
             organisation=concern.programme.organisation,
             programme=concern.programme_id,
         )
+        transaction.on_commit(lambda: tell_author(concern))
     return concern
+
+
+def tell_author(concern: Concern) -> int:
+    """Tell whoever raised the concern that it is resolved; the email carries neither their
+    words nor the manager's note, only where to read them."""
+    author = concern.author
+    address = author.user.email if author and author.user else ""
+    if not address:
+        return 0
+    context = {
+        "programme": concern.programme,
+        "raised": concern.created_at,
+        "url": settings.SITE_URL + reverse("raise_concern", args=[concern.programme.slug]),
+    }
+    subject = _("Your concern in %(programme)s is resolved") % {"programme": concern.programme}
+    body = render_to_string("privacy/email/concern_resolved.txt", context)
+    return send_mail(subject, body, None, [address])
 
 
 def view_concerns(actor: User, programme: Programme) -> None:

@@ -41,11 +41,12 @@ def raise_concern(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(
             request, _("Your concern is with your programme manager, and only with them.")
         )
-        return redirect("home")
+        return redirect("raise_concern", slug)
     context = {
         "form": form,
         "programme": author.programme,
         "nobody": concerns.NOBODY_TO_READ if nobody else "",
+        "mine": Concern.objects.filter(author=author).order_by("-created_at"),
     }
     return render(request, "privacy/raise_concern.html", context)
 
