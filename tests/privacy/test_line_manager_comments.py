@@ -108,8 +108,12 @@ class ClosingAProgrammeTests(PersonasTestCase):
         from twoheads.pairing.models import Pair
 
         self.client.force_login(self.martin)
-        self.client.post(
-            reverse("programme_transition", args=[self.programme.slug]), {"status": "closed"}
-        )
+        url = reverse("programme_transition", args=[self.programme.slug])
+        page = self.client.post(url, {"status": "closed"})
+        self.assertContains(page, "1 pair still running ends")
+        self.assertContains(page, "cannot be opened again")
+        self.pair.refresh_from_db()
+        self.assertEqual(self.pair.status, Pair.Status.ACTIVE)  # asked first, nothing done
+        self.client.post(url, {"status": "closed", "confirm": "1"})
         self.pair.refresh_from_db()
         self.assertEqual(self.pair.status, Pair.Status.ENDED)

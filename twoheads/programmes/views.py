@@ -74,8 +74,21 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def programme_transition(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
+    status = request.POST.get("status", "")
+    closing = status == Programme.Status.CLOSED and status in programme.next_statuses()
+    if closing and not request.POST.get("confirm"):
+        # Closing ends every pair and cannot be undone: say what it does and ask once more.
+        return render(
+            request,
+            "programmes/programme_close.html",
+            {
+                "programme": programme,
+                "live_pairs": programme.pairs.live().count(),
+                "people": programme.participants.matchable().count(),
+            },
+        )
     try:
-        change_status(programme, request.POST.get("status", ""), request.user)
+        change_status(programme, status, request.user)
     except (ValidationError, ValueError):
         messages.error(request, _("That change of status is not allowed from here."))
     else:
