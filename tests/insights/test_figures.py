@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.insights.stories import NOW, SECRET_NOTE, InsightsTestCase, at
 from twoheads.insights.figures import programme_figures, score_bin, summary_dict
+from twoheads.journal.closing import close_programme_pairs
 from twoheads.journal.models import Idea
 from twoheads.meetings.models import Meeting, MeetingLog
 from twoheads.pairing.models import Pair
@@ -42,6 +43,18 @@ class FigureTests(InsightsTestCase):
         self.assertAlmostEqual(match.mean_score, 0.72)
         self.assertEqual(match.histogram, (0, 0, 0, 0, 0, 0, 0, 1, 0, 0))
         self.assertEqual([score_bin(s) for s in (0.0, 0.35, 0.999, 1.0)], [0, 3, 9, 9])
+
+    def test_a_closed_programme_keeps_the_match_rate_and_scores_of_the_pairs_it_had(self):
+        close_programme_pairs(self.programme, self.martin)
+        self.programme.status = "closed"
+        self.programme.save()
+        figures = programme_figures(self.programme, NOW)
+        match = figures.match
+        self.assertEqual((match.enrolled, match.paired, match.live_pairs), (4, 2, 1))
+        self.assertEqual(match.rate, 0.5)
+        self.assertAlmostEqual(match.mean_score, 0.72)
+        self.assertTrue(match.at_close)
+        self.assertEqual(dict(figures.funnel.stages())["active"], 2)
 
     def test_it_counts_meetings_held_per_pair_by_week(self):
         """Three meetings were held; the one that did not happen and the cancelled one do not

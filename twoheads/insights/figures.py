@@ -57,6 +57,7 @@ class MatchFigures:
     live_pairs: int
     mean_score: float | None
     histogram: tuple[int, ...]  # live pairs per score band of 0.1, from 0-0.1 to 0.9-1
+    at_close: bool = False  # the programme is closed: the figures are of the pairs it had
 
     @property
     def rate(self) -> float | None:
@@ -179,8 +180,17 @@ def programme_figures(
     )
 
 
+def _counted(programme: Programme) -> tuple[str, ...]:
+    """The pairs the match rate and scores count: the live ones, and once the programme is
+    closed (when every pair has ended) the pairs it had, declined ones left out."""
+    if programme.is_closed:
+        return (*LIVE, Pair.Status.ENDED)
+    return LIVE
+
+
 def _people_in_pairs(programme: Programme) -> dict[str, int]:
-    """Enrolled people in a pair, in an accepted one, in an active one and in a live one.
+    """Enrolled people in a pair, in an accepted one, in an active one and in a live one
+    (in a closed programme: one it had).
 
     Counted from the pairs' side (distinct mentors plus distinct mentees) in one grouped scan
     of the programme's pairs; a person is only ever a mentor or a mentee.
@@ -191,8 +201,8 @@ def _people_in_pairs(programme: Programme) -> dict[str, int]:
         steps = {
             "matched": Q(),
             "accepted": Q(**{f"{side}_response": Pair.Response.ACCEPTED}),
-            "active": Q(status=Pair.Status.ACTIVE),
-            "paired": Q(status__in=LIVE),
+            "active": Q(activated_at__isnull=False, status__in=_counted(programme)),
+            "paired": Q(status__in=_counted(programme)),
         }
         for step, condition in steps.items():
             aggregates[f"{side}_{step}"] = Count(side, distinct=True, filter=enrolled & condition)
@@ -205,7 +215,7 @@ def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
 
     Invited counts everyone given a role plus invitations not yet accepted; the later steps
     count enrolled (active, with a role) people only. The match rate is the share of enrolled
-    people in a live (proposed or active) pair.
+    people in a live (proposed or active) pair; once the programme is closed, in a pair it had.
     """
     people = Participant.objects.filter(programme=programme).exclude(role="")
     enrolled = Q(status=Participant.Status.ACTIVE)
@@ -233,7 +243,9 @@ def _match(programme: Programme, enrolled: int, paired: int) -> MatchFigures:
         low = Q(score__gte=i / SCORE_BINS) if i else Q()
         high = Q(score__lt=(i + 1) / SCORE_BINS) if i < SCORE_BINS - 1 else Q()
         bands[f"band_{i}"] = Count("pk", filter=low & high)
-    scores = Pair.objects.filter(programme=programme, status__in=LIVE).aggregate(**bands)
+    scores = Pair.objects.filter(programme=programme, status__in=_counted(programme)).aggregate(
+        **bands
+    )
     histogram = tuple(scores[f"band_{i}"] for i in range(SCORE_BINS))
     return MatchFigures(
         enrolled=enrolled,
@@ -241,6 +253,7 @@ def _match(programme: Programme, enrolled: int, paired: int) -> MatchFigures:
         live_pairs=sum(histogram),
         mean_score=scores["mean"],
         histogram=histogram,
+        at_close=programme.is_closed,
     )
 
 

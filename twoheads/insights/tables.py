@@ -94,10 +94,16 @@ def _headline(f: ProgrammeFigures) -> Section:
     m = f.match
     rows = (
         (_("Enrolled people"), m.enrolled),
-        (_("People in a live pair"), m.paired),
+        (
+            _("People paired in the programme") if m.at_close else _("People in a live pair"),
+            m.paired,
+        ),
         (_("Match rate (%)"), _r(100 * m.rate, 1) if m.rate is not None else None),
-        (_("Live pairs"), m.live_pairs),
-        (_("Average score of live pairs"), _r(m.mean_score)),
+        (_("Pairs the programme had") if m.at_close else _("Live pairs"), m.live_pairs),
+        (
+            _("Average score of its pairs") if m.at_close else _("Average score of live pairs"),
+            _r(m.mean_score),
+        ),
         (_("Meetings held"), f.meetings_held),
         (_("Meetings per pair, last four weeks"), _r(f.recent_meetings_per_pair)),
         (_("Ideas adopted"), sum(flow.adopted for flow in f.knowledge)),
@@ -112,14 +118,14 @@ def _scores(f: ProgrammeFigures) -> Section:
     bins = [f"{i / SCORE_BINS:.1f} to {(i + 1) / SCORE_BINS:.1f}" for i in range(SCORE_BINS)]
     table = Table(
         "scores",
-        _("Scores of live pairs"),
+        _("Scores of the programme's pairs") if f.match.at_close else _("Scores of live pairs"),
         (_("Score"), _("Pairs")),
         tuple(zip(bins, f.match.histogram, strict=True)),
     )
     chart = charts.histogram(
         "chart-scores",
         table.title,
-        _("How many live pairs have a match score in each band of 0.1; %(n)s pairs in all.")
+        _("How many pairs have a match score in each band of 0.1; %(n)s pairs in all.")
         % {"n": f.match.live_pairs},
         bins,
         f.match.histogram,
