@@ -7,6 +7,7 @@ from tests.pairing.stories import MatchingTestCase
 from twoheads.accounts.models import AuditEvent
 from twoheads.pairing import engine
 from twoheads.pairing.models import MatchRun, Pair
+from twoheads.programmes.models import Programme
 
 
 class PublishTests(MatchingTestCase):
@@ -80,6 +81,17 @@ class PublishTests(MatchingTestCase):
         self.run.mark_failed("broken")
         with self.assertRaisesMessage(engine.PairingError, "Only a finished run"):
             engine.publish_run(self.run, self.martin)
+
+    def test_a_draft_programmes_run_is_a_trial_and_is_not_published(self):
+        Programme.objects.filter(pk=self.programme.pk).update(status="draft")
+        page = self.client.get(reverse("run_list", args=[self.programme.slug]))
+        self.assertContains(page, "a run here is a trial")
+        with self.assertRaisesMessage(engine.PairingError, "is still a draft"):
+            engine.publish_run(self.run, self.martin)
+        self.assertFalse(Pair.objects.filter(run=self.run).exists())
+        Programme.objects.filter(pk=self.programme.pk).update(status="enrolling")
+        page = self.client.get(reverse("run_list", args=[self.programme.slug]))
+        self.assertContains(page, "Starting a run moves the programme from enrolling to matching")
 
     def test_it_keeps_another_organisations_manager_from_publishing(self):
         self.client.force_login(self.greta)

@@ -70,6 +70,22 @@ class ReviewTests(MatchingTestCase):
         self.run.refresh_from_db()
         self.assertEqual(self.run.blocked, [["A101", "A201"]])
 
+    def test_the_summary_follows_changes_by_hand(self):
+        before = dict(self.run.summary)
+        self.assertEqual(before["pairs"], 2)
+        engine.remove_pair(self.run.proposals.get(mentor=self.p_sam), self.martin)
+        self.run.refresh_from_db()
+        self.assertEqual(self.run.summary["pairs"], 1)
+        self.assertEqual(self.run.summary["matched_mentees"], 1)
+        self.assertAlmostEqual(self.run.summary["match_rate"], 1 / before["mentees_total"])
+        self.assertTrue(self.run.summary["edited"])
+        page = self.client.get(self.run.get_absolute_url())
+        self.assertContains(page, "no longer proven best")
+        self.assertNotContains(page, "proven best possible")
+        engine.add_manual_pair(self.run, self.p_sam, self.p_mei, self.martin, "back together", True)
+        self.run.refresh_from_db()
+        self.assertEqual(self.run.summary["pairs"], 2)
+
     def test_it_shows_broken_rules_and_needs_confirmation_for_a_manual_pair(self):
         url = reverse("manual_pair", args=[self.programme.slug, self.run.pk])
         data = {"mentor": self.p_priya.pk, "mentee": self.p_mei.pk, "reason": "They asked for it"}

@@ -460,6 +460,27 @@ def lock_pair(proposal: ProposedPair, actor: User | None, locked: bool = True) -
     return proposal
 
 
+def _refresh_summary(run: MatchRun) -> None:
+    """After a change by hand: the run's counts and scores as its pairs are now. What the
+    engine proved (the best possible total, or its bound) no longer holds, and says so."""
+    rows = list(run.proposals.values_list("mentee_id", "score"))
+    scores = [score for _mentee, score in rows]
+    summary = dict(run.summary)
+    mentees = int(summary.get("mentees_total") or 0)
+    matched = len({mentee for mentee, _score in rows})
+    summary.update(
+        pairs=len(rows),
+        matched_mentees=matched,
+        match_rate=matched / mentees if mentees else 0.0,
+        total_score=round(sum(scores), 6),
+        min_score=min(scores) if scores else 0.0,
+        average_score=sum(scores) / len(scores) if scores else 0.0,
+        edited=True,
+    )
+    run.summary = summary
+    run.save(update_fields=["summary"])
+
+
 def remove_pair(proposal: ProposedPair, actor: User | None, reason: str = "") -> None:
     """Take a proposed pair out of the run; a re-run will not propose it again."""
     mentor, mentee = proposal.mentor, proposal.mentee
@@ -476,6 +497,7 @@ def remove_pair(proposal: ProposedPair, actor: User | None, reason: str = "") ->
                 UnmatchedResult(run=run, participant=mentee, reason=note % mentor.display_name),
             ]
         )
+        _refresh_summary(run)
         audit(
             actor,
             "run.remove",
@@ -563,6 +585,7 @@ def add_manual_pair(
         run.unmatched.filter(participant__in=[mentor, mentee]).delete()
         run.blocked = [b for b in run.blocked if b != [mentor.external_id, mentee.external_id]]
         run.save(update_fields=["blocked"])
+        _refresh_summary(run)
         audit(
             actor,
             "run.manual_pair",
@@ -634,6 +657,14 @@ def publish_run(run: MatchRun, actor: User | None) -> QuerySet[Pair]:
         programme = locked_run.programme
         programme.lock()
         require_open(programme)
+        if programme.status == Programme.Status.DRAFT:
+            raise PairingError(
+                _(
+                    "%s is still a draft: a run here is a trial. Open it for enrolment, then "
+                    "run again and publish."
+                )
+                % programme.name
+            )
         # A pair made since the run read the programme (by another run's publishing, a rematch
         # or a request) is not in its proposals: publishing them could give people more
         # partners than they can take.
