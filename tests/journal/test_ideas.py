@@ -44,6 +44,25 @@ class IdeaStateTests(PersonasTestCase):
                 self.idea.move(state, actor=self.margaret, note="after adoption")
         self.assertEqual(self.idea.events.count(), 4)
 
+    def test_only_the_partner_it_was_shared_with_says_it_is_adopted(self):
+        for state in ("understood", "trying"):
+            self.idea.move(state, actor=self.priya, note=state)
+        with self.assertRaisesMessage(ValidationError, "Only Margaret Hughes"):
+            self.idea.move("adopted", actor=self.priya, note="I say so")
+        self.client.force_login(self.priya)
+        page = self.client.get(self.idea.get_absolute_url())
+        self.assertNotIn(
+            "adopted", [v for v, _label in page.context["form"].fields["state"].choices]
+        )
+        self.assertContains(page, "Margaret Hughes says when it is adopted")
+        self.client.post(self.idea.get_absolute_url(), {"state": "adopted", "note": "Done"})
+        self.idea.refresh_from_db()
+        self.assertEqual(self.idea.state, "trying")
+        self.client.force_login(self.margaret)
+        self.client.post(self.idea.get_absolute_url(), {"state": "adopted", "note": "It stuck"})
+        self.idea.refresh_from_db()
+        self.assertEqual(self.idea.state, "adopted")
+
     def test_a_move_starts_from_where_the_idea_is_now_not_from_a_stale_copy(self):
         for state in ("understood", "trying"):
             self.idea.move(state, actor=self.margaret, note=state)

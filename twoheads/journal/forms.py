@@ -4,6 +4,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from twoheads.accounts.models import User
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
@@ -88,9 +89,9 @@ class IdeaMoveForm(forms.Form):
         help_text=_("Optional. Without a date, a parked or stalled idea comes back in 30 days."),
     )
 
-    def __init__(self, *args: object, idea: Idea, **kwargs: object) -> None:
+    def __init__(self, *args: object, idea: Idea, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["state"].choices = [(s.value, s.label) for s in idea.next_states()]
+        self.fields["state"].choices = [(s.value, s.label) for s in idea.next_states_for(user)]
 
 
 class GoalForm(forms.ModelForm):

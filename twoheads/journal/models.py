@@ -171,6 +171,23 @@ class Idea(models.Model):
     def can_move_to(self, state: str) -> bool:
         return state in self.TRANSITIONS[self.State(self.state)]
 
+    def next_states_for(self, user: User) -> list["Idea.State"]:
+        """The moves open to ``user``: only the partner the idea was shared with says it is
+        adopted, since it is theirs to take up."""
+        receiver = self.shared_with.user_id == user.pk
+        return [s for s in self.next_states() if receiver or s != self.State.ADOPTED]
+
+    def _require_adopter(self, state: str, actor: User) -> None:
+        if state == self.State.ADOPTED and self.shared_with.user_id != actor.pk:
+            raise ValidationError(
+                {
+                    "state": _(
+                        "Only %(name)s, with whom the idea was shared, can say it is adopted."
+                    )
+                    % {"name": self.shared_with.display_name}
+                }
+            )
+
     def _require_move(self, state: str) -> None:
         if not self.can_move_to(state):
             raise ValidationError(
@@ -198,6 +215,7 @@ class Idea(models.Model):
     ) -> "IdeaEvent":
         """Move to `state` with a dated note, refusing moves the idea's life does not allow."""
         self._require_move(state)
+        self._require_adopter(state, actor)
         if not note.strip():
             raise ValidationError({"note": _("Say in a few words what changed.")})
         today = today or timezone.localdate()

@@ -200,9 +200,12 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Idea.objects.of_user(request.user).select_related("shared_by", "shared_with"), pk=pk
     )
     pair, me, partner = _my_pair(request, idea.pair_id)
-    can_move = pair.status == Pair.Status.ACTIVE and bool(idea.next_states())
-    form = IdeaMoveForm(request.POST or None, idea=idea) if can_move else None
+    can_move = pair.status == Pair.Status.ACTIVE and bool(idea.next_states_for(request.user))
+    form = IdeaMoveForm(request.POST or None, idea=idea, user=request.user) if can_move else None
     context = {
+        "waiting_for_adopter": (
+            idea.state == Idea.State.TRYING and idea.shared_with.user_id != request.user.pk
+        ),
         "idea": idea,
         "pair": pair,
         "partner": partner,
