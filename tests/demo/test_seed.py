@@ -1,6 +1,7 @@
 """The demo tells its story: every lifecycle state, a published match, months of history."""
 
 import io
+from datetime import timedelta
 
 from django.core.management import call_command
 from django.test import TestCase
@@ -8,7 +9,8 @@ from django.test import TestCase
 from twoheads.accounts.models import User
 from twoheads.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from twoheads.guard.models import GuardConfirmation
-from twoheads.journal.models import Idea
+from twoheads.journal.checkins import pair_started_on
+from twoheads.journal.models import CheckIn, Idea
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import MatchRun, Pair
 from twoheads.privacy.models import Concern
@@ -53,6 +55,19 @@ class SeedDemoTests(TestCase):
         dates = sorted(pair.meetings.values_list("starts_at", flat=True))
         self.assertGreater((dates[-1] - dates[0]).days, 120)
         self.assertTrue(Meeting.objects.upcoming().filter(pair=pair).exists())
+
+    def test_every_check_in_answers_a_date_on_its_pairs_schedule(self):
+        """A check-in answered in the demo is never asked for again on the home page."""
+        checkins = CheckIn.objects.filter(kind=CheckIn.Kind.CHECKIN).select_related(
+            "pair__programme"
+        )
+        self.assertTrue(checkins.exists())
+        for checkin in checkins:
+            pair = checkin.pair
+            first = pair_started_on(pair) + timedelta(days=pair.programme.checkin_first_days)
+            offset = (checkin.due_on - first).days
+            self.assertGreaterEqual(offset, 0, checkin)
+            self.assertEqual(offset % pair.programme.checkin_every_days, 0, checkin)
 
     def test_the_story_has_trouble_to_spot(self):
         self.assertTrue(Concern.objects.exists())

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from twoheads.accounts.models import Membership, Organisation, User
 from twoheads.guard.checks import findings_for, record_confirmation
+from twoheads.journal.checkins import pair_started_on
 from twoheads.journal.models import (
     CheckIn,
     Feedback,
@@ -353,7 +354,7 @@ def _history(
     _journal(pair, rng, held, rich)
     _ideas(pair, rng, today, rich)
     _goals(pair, rng, start, today, rich)
-    _checkins(pair, rng, start, stop)
+    _checkins(pair, rng, stop)
 
 
 def _feedback(meetings: list[Meeting], pair: Pair, rng: random.Random, *, falling: bool) -> None:
@@ -441,8 +442,9 @@ def _goals(pair: Pair, rng: random.Random, start: date, today: date, rich: bool)
         Goal.objects.filter(pk=goal.pk).update(progress=progress, progressed_at=last)
 
 
-def _checkins(pair: Pair, rng: random.Random, start: date, stop: date) -> None:
-    due = start + timedelta(days=pair.programme.checkin_first_days)
+def _checkins(pair: Pair, rng: random.Random, stop: date) -> None:
+    # On the schedule the pages follow, counted from the day the pair became active.
+    due = pair_started_on(pair) + timedelta(days=pair.programme.checkin_first_days)
     while due <= stop:
         for author in (pair.mentor.user, pair.mentee.user):
             CheckIn.objects.create(
