@@ -174,6 +174,11 @@ class ClosingTests(PersonasTestCase):
             reverse("idea_new", args=[self.pair.pk]), {"title": "Late idea", "direction": "mine"}
         )
         self.assertFalse(Idea.objects.filter(title="Late idea").exists())
+        # No form is offered that could only be refused once filled in.
+        detail = reverse("pair_detail", args=[self.pair.pk])
+        for name in ("meeting_schedule", "meeting_record", "pair_close"):
+            response = self.client.get(reverse(name, args=[self.pair.pk]))
+            self.assertRedirects(response, detail, msg_prefix=name)
 
 
 class ProgrammeEndTests(PersonasTestCase):

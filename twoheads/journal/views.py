@@ -390,6 +390,9 @@ def exit_survey(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pair_close(request: HttpRequest, pk: int) -> HttpResponse:
     pair, _me, partner = _my_pair(request, pk)
+    if not pair.is_live:
+        messages.info(request, _("This pair has already ended."))
+        return redirect("pair_detail", pair.pk)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -26,6 +26,16 @@ def _my_pair(request: HttpRequest, pk: int) -> Pair:
     return get_object_or_404(pairs, pk=pk)
 
 
+def _my_active_pair(request: HttpRequest, pk: int) -> Pair | HttpResponse:
+    """The user's pair when meetings can be planned or logged for it; else back to its page
+    with why, before any form is shown."""
+    pair = _my_pair(request, pk)
+    if pair.status == Pair.Status.ACTIVE:
+        return pair
+    messages.error(request, _("Meetings can only be planned or logged while the pair is active."))
+    return redirect("pair_detail", pair.pk)
+
+
 def _my_meeting(request: HttpRequest, pk: int) -> Meeting:
     meetings = Meeting.objects.of_user(request.user).select_related(
         "pair__programme", "pair__mentor__user", "pair__mentee__user", "log", "organiser"
@@ -53,7 +63,9 @@ def _initial_start(request: HttpRequest) -> dict[str, object]:
 
 @login_required
 def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = _my_pair(request, pk)
+    pair = _my_active_pair(request, pk)
+    if isinstance(pair, HttpResponse):
+        return pair
     me = pair.side_of(request.user)
     partner = pair.partner_of(me)
     form = MeetingForm(request.POST or None, initial=_initial_start(request))
@@ -173,7 +185,9 @@ def meeting_log(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Log a meeting that happened without being planned here."""
-    pair = _my_pair(request, pk)
+    pair = _my_active_pair(request, pk)
+    if isinstance(pair, HttpResponse):
+        return pair
     form = PastMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
