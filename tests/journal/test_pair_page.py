@@ -1,8 +1,12 @@
 """The pair's page belongs to the two partners and nobody else."""
 
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.base import PersonasTestCase
+from twoheads.meetings.models import Meeting, MeetingLog
 
 
 class PairPageTests(PersonasTestCase):
@@ -41,3 +45,18 @@ class PairPageTests(PersonasTestCase):
         response = self.client.get(self.url())
         self.assertContains(response, "An agenda for your first meeting")
         self.assertContains(response, "Plan your first meeting with this agenda")
+
+    def test_the_last_ten_meetings_are_listed_and_every_one_on_asking(self):
+        start = timezone.now() - timedelta(days=200)
+        for week in range(12):
+            meeting = Meeting.objects.create(
+                pair=self.pair, starts_at=start + timedelta(weeks=week), organiser=self.priya
+            )
+            MeetingLog.objects.create(meeting=meeting, held=True, duration_minutes=45)
+        self.client.force_login(self.priya)
+        page = self.client.get(self.url())
+        self.assertEqual(len(page.context["past"]), 10)
+        self.assertContains(page, "See all 12 past meetings")
+        page = self.client.get(self.url(), {"meetings": "all"})
+        self.assertEqual(len(page.context["past"]), 12)
+        self.assertNotContains(page, "See all")

@@ -269,6 +269,14 @@ class MeetingPageTests(PersonasTestCase):
         self.assertContains(page, reverse("feedback_create", args=[meeting.pk]))
         self.assertNotContains(page, "Log the meeting")
         self.assertContains(page, "30 minutes")
+        self.client.post(
+            reverse("feedback_create", args=[meeting.pk]),
+            {"listened": 4, "was_listened_to": 5, "learned": 4, "will_act": 3},
+        )
+        self.assertTrue(meeting.feedback.filter(author=self.margaret).exists())
+        page = self.client.get(meeting.get_absolute_url())
+        self.assertNotContains(page, reverse("feedback_create", args=[meeting.pk]))
+        self.assertContains(page, "You gave feedback on this meeting")
 
     def test_a_partner_downloads_the_invitation_file(self):
         meeting = schedule_meeting(

@@ -66,18 +66,25 @@ def feedback_due(pair: Pair, user: User) -> list[Meeting]:
     return list(Meeting.objects.filter(pair=pair).held().exclude(pk__in=given))
 
 
-def overview(pair: Pair, me: Participant, user: User) -> dict[str, Any]:
+RECENT_MEETINGS = 10
+
+
+def overview(
+    pair: Pair, me: Participant, user: User, *, all_meetings: bool = False
+) -> dict[str, Any]:
     """Everything the pair's page shows to one partner; never the other partner's private notes."""
     now = timezone.now()
     meetings = Meeting.objects.filter(pair=pair).select_related("log")
     ideas = list(Idea.objects.filter(pair=pair).select_related("shared_by", "shared_with"))
     goals = list(Goal.objects.filter(pair=pair).select_related("owner"))
+    past = meetings.filter(log__isnull=False).order_by("-starts_at")
     return {
         "pair": pair,
         "me": me,
         "upcoming": list(meetings.upcoming(now)),
         "to_log": list(meetings.awaiting_log(now)),
-        "past": list(meetings.filter(log__isnull=False).order_by("-starts_at")[:10]),
+        "past": list(past if all_meetings else past[:RECENT_MEETINGS]),
+        "past_count": past.count(),
         "entries": list(
             JournalEntry.objects.readable_by(user)
             .filter(pair=pair)

@@ -54,7 +54,8 @@ def _require_active(request: HttpRequest, pair: Pair) -> bool:
 @login_required
 def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pair, me, partner = _my_pair(request, pk)
-    context = relationship.overview(pair, me, request.user)
+    every = request.GET.get("meetings") == "all"
+    context = relationship.overview(pair, me, request.user, all_meetings=every)
     return render(request, "journal/pair_detail.html", {**context, "partner": partner})
 
 

@@ -109,6 +109,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partner": meeting.pair.partner_of(me),
             "log_form": LogForm() if meeting.can_log() else None,
             "can_change": meeting.can_change() and not meeting.has_started(),
+            "gave_feedback": meeting.feedback.filter(author=request.user).exists(),
         },
     )
 
