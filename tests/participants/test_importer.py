@@ -176,9 +176,19 @@ class BadFileTests(PersonasTestCase):
     def test_manager_cycle_in_the_file(self):
         data = b"id,name,manager_id\nX1,Xavier,X2\nX2,Yolanda,X1\n"
         self.assert_rejected(data, "manager cycle", "Xavier (X1)", "Yolanda (X2)")
+        errors = apply_import(self.programme, data, "hr.csv", self.martin).errors
+        self.assertEqual(len(errors), 1, [e.message for e in errors])  # said once, not twice
 
     def test_manager_nowhere_in_file_or_database(self):
-        self.assert_rejected(b"id,manager_id\nX1,NOBODY\n", 'column "manager_id"', "NOBODY")
+        self.assert_rejected(
+            b"id,manager_id\nX1,NOBODY\n",
+            'column "manager_id"',
+            "NOBODY",
+            "is not the id of anyone in the file or already in the programme",
+        )
+
+    def test_a_level_out_of_range_names_the_same_range_either_way(self):
+        self.assert_rejected(b"id,role,level\nX1,mentor,-1\n", "is not between 0 and 1000")
 
     @override_settings(IMPORT_MAX_BYTES=20)
     def test_file_over_the_size_limit(self):

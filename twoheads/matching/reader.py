@@ -204,7 +204,9 @@ def check_rows(
     # too, so that one round of fixes is enough.
     _check_unique(records, problems)
     in_file = {rec["id"] for _, rec in records if rec.get("id")}
-    _check_managers(records, rows, problems, in_file.union(known_ids or ()))
+    _check_managers(
+        records, rows, problems, in_file.union(known_ids or ()), elsewhere=known_ids is not None
+    )
     valid = tuple(r for r in rows if r is not None)
     return CheckedRows(name, valid, warnings, problems.in_order())
 
@@ -624,14 +626,22 @@ def _check_unique(records: list[Record], problems: _Problems) -> None:
 
 
 def _check_managers(
-    records: list[Record], rows: list[PersonRow | None], problems: _Problems, known: set[str]
+    records: list[Record],
+    rows: list[PersonRow | None],
+    problems: _Problems,
+    known: set[str],
+    *,
+    elsewhere: bool = False,
 ) -> None:
-    """Every manager is someone (``known``: the file's ids and any known elsewhere), and no
-    chain of managers among the valid rows comes back to where it started."""
+    """Every manager is someone (``known``: the file's ids and any known ``elsewhere``), and
+    no chain of managers among the valid rows comes back to where it started."""
+    nobody = "is not the id of anyone in the file" + (
+        " or already in the programme" if elsewhere else ""
+    )
     for num, rec in records:
         manager = rec.get("manager_id")
         if manager and manager not in known:
-            problems.add(num, "manager_id", manager, "is not the id of anyone in the file")
+            problems.add(num, "manager_id", manager, nobody)
     valid = [r for r in rows if r is not None]
     by_id = {r.person.id: r for r in valid}
     for cycle in manager_cycles({pid: r.person.manager_id for pid, r in by_id.items()}):

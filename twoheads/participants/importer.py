@@ -41,7 +41,7 @@ from twoheads.matching import (
 )
 from twoheads.matching.reader import STYLE_PREFIX, in_file_order
 from twoheads.pairing.models import Pair
-from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill, catalogue_key
+from twoheads.programmes.models import MAX_LEVEL, MAX_PARTNERS, Programme, Skill, catalogue_key
 
 from .models import Participant, ParticipantSkill
 
@@ -350,7 +350,7 @@ def _check_row(plan: _Plan, row: PersonRow) -> None:
         except ValidationError:
             plan.problem(row.row, "email", person.email, "is not an email address")
     if person.level is not None and person.level < 0:
-        plan.problem(row.row, "level", str(person.level), "is not a whole number from 0 up")
+        plan.problem(row.row, "level", str(person.level), f"is not between 0 and {MAX_LEVEL}")
     if not is_time_zone(person.timezone):
         # The reader takes any file tzdata can load (posixrules, right/UTC); the models do not.
         zone = person.timezone
@@ -425,13 +425,17 @@ def _check_manager_cycles(plan: _Plan) -> None:
     managers = {ext: r["manager__external_id"] for ext, r in plan.existing.items()}
     names = {ext: r["name"] or ext for ext, r in plan.existing.items()}
     rows = {}
+    from_file = set()  # people whose manager this file gives
     for row in plan.rows:
         if "manager_id" in _columns_of(plan, row):
             managers[row.person.id] = row.person.manager_id
+            from_file.add(row.person.id)
         if row.person.name or row.person.id not in names:
             names[row.person.id] = row.person.label
         rows[row.person.id] = row
     for cycle in manager_cycles(managers):
+        if from_file.issuperset(cycle):
+            continue  # all inside the file: the reader has said so already
         first = next((ext for ext in cycle if ext in rows), cycle[0])
         if first not in rows:
             continue
