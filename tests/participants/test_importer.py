@@ -308,3 +308,17 @@ class ClosedProgrammeImportTests(PersonasTestCase):
              "people or changes"],
         )  # fmt: skip
         self.assertFalse(self.programme.participants.filter(external_id="J1").exists())
+
+
+class LanguageNameTests(PersonasTestCase):
+    def test_language_names_and_regional_codes_become_codes(self):
+        data = (
+            "id,name,role,level,languages\n"
+            "X1,Eve,mentor,2,English; Français\n"
+            "X2,Ola,mentee,8,en-GB;pt_BR;Klingon\n"
+        ).encode()
+        result = apply_import(self.programme, data, "hr.csv", self.martin)
+        self.assertTrue(result.applied, result.errors)
+        people = {p.external_id: p for p in self.programme.participants.all()}
+        self.assertEqual(people["X1"].languages, ["en", "fr"])
+        self.assertEqual(people["X2"].languages, ["en", "pt", "klingon"])

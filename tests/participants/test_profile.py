@@ -69,6 +69,10 @@ class ProfileTests(PersonasTestCase):
         self.assertTrue(sam.is_complete)
         self.assertIn(sam, Participant.objects.complete())
 
+    def test_languages_are_kept_as_codes(self):
+        self.client.post(self.url, profile_data(languages="English, Deutsch, en-US"))
+        self.assertEqual(self.sams_profile().languages, ["en", "de"])
+
     def test_a_half_finished_profile_is_saved_too(self):
         self.client.post(self.url, profile_data(offer_1="", want_1="", availability=[]))
         sam = self.sams_profile()

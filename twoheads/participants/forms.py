@@ -16,6 +16,7 @@ from twoheads.pairing.models import live_pair_counts
 from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill, catalogue_key
 
 from .invitations import live_invitations
+from .languages import language_codes
 from .models import Invitation, Participant, ParticipantSkill
 
 # The participant's columns the profile page writes.
@@ -88,7 +89,9 @@ class ProfileForm(forms.Form):
     languages = forms.CharField(
         label=_("Languages you can mentor in"),
         required=False,
-        help_text=_("Separate them with commas, e.g. en, fr, de."),
+        help_text=_(
+            "Separate them with commas, e.g. en, fr, de; names such as English become codes."
+        ),
     )
     interests = forms.CharField(
         label=_("Interests and values"),
@@ -320,7 +323,7 @@ class ProfileForm(forms.Form):
         for name in ("level", "department", "site", "timezone", "capacity", "bio"):
             setattr(p, name, data[name])
         p.manager = data["manager"]
-        p.languages = _words(data["languages"])
+        p.languages = language_codes(_words(data["languages"]))
         p.interests = _words(data["interests"])
         p.availability = _ranges(data["availability"])
         p.exclude = [

@@ -43,6 +43,7 @@ from twoheads.matching.reader import STYLE_PREFIX, in_file_order
 from twoheads.pairing.models import Pair
 from twoheads.programmes.models import MAX_LEVEL, MAX_PARTNERS, Programme, Skill, catalogue_key
 
+from .languages import language_codes
 from .models import Participant, ParticipantSkill
 
 BATCH = 1000
@@ -488,7 +489,9 @@ def _stored(attr: str, value: Any) -> Any:
         return sorted(value)
     if attr == "availability":
         return [list(slot) for slot in value]
-    if attr in ("languages", "ranking"):
+    if attr == "languages":
+        return language_codes(value)
+    if attr == "ranking":
         return list(value)
     return value
 
@@ -507,7 +510,7 @@ def _compare(plan: _Plan, row: PersonRow) -> None:
         wanted["status"] = _status(row, current and current["status"])
     if current is None:
         # A new person gets the file format's documented default when the column is absent.
-        wanted.setdefault("languages", list(row.person.languages))
+        wanted.setdefault("languages", language_codes(row.person.languages))
     plan.desired[ext] = wanted
     if current is None:
         plan.changes[ext] = wanted
