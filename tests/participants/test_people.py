@@ -303,3 +303,59 @@ class PeopleWithoutAccountTests(PersonasTestCase):
         self.assertNotContains(self.client.get(self.url), "no account yet")
         self.client.post(self.invite_all)
         self.assertFalse(Invitation.objects.exists())
+
+
+class ManagePersonTests(PersonasTestCase):
+    """Martin changes one person without a new HR file, under the profile page's rules."""
+
+    def url(self, person: Participant) -> str:
+        return reverse("participant_manage", args=[self.programme.slug, person.pk])
+
+    def data(self, person: Participant, **changes: object) -> dict[str, object]:
+        values = {
+            "status": person.status,
+            "role": person.role,
+            "level": person.level,
+            "capacity": person.capacity,
+        }
+        return {**values, **changes}
+
+    def test_a_leaver_marked_by_hand_has_their_pair_ended_and_the_partner_told(self):
+        self.client.force_login(self.martin)
+        detail = self.client.get(
+            reverse("participant_detail", args=[self.programme.slug, self.p_priya.pk])
+        )
+        self.assertContains(detail, self.url(self.p_priya))
+        with self.captureOnCommitCallbacks(execute=True):
+            r = self.client.post(self.url(self.p_priya), self.data(self.p_priya, status="leaver"))
+        self.assertRedirects(
+            r, reverse("participant_detail", args=[self.programme.slug, self.p_priya.pk])
+        )
+        self.pair.refresh_from_db()
+        self.assertEqual(self.pair.status, Pair.Status.ENDED)
+        self.assertEqual(self.pair.end_reason, "Priya Patel has left the organisation.")
+        self.assertTrue(any(m.to == ["margaret@acme.test"] for m in mail.outbox))
+        event = AuditEvent.objects.get(action="participant.edit")
+        self.assertEqual((event.details["changed"], event.details["pairs_ended"]), (["status"], 1))
+
+    def test_the_profile_pages_rules_hold(self):
+        self.client.force_login(self.martin)
+        r = self.client.post(self.url(self.p_priya), self.data(self.p_priya, role="mentee"))
+        self.assertContains(r, "The role stays while they are in a pair")
+        for capacity in (0, 11):
+            r = self.client.post(self.url(self.p_sam), self.data(self.p_sam, capacity=capacity))
+            self.assertEqual(r.status_code, 200)
+        r = self.client.post(
+            self.url(self.p_sam), self.data(self.p_sam, role="mentee", level=8, capacity=2)
+        )
+        self.assertEqual(r.status_code, 302)
+        sam = Participant.objects.get(pk=self.p_sam.pk)
+        self.assertEqual((sam.role, sam.level, sam.capacity), ("mentee", 8, 2))
+        self.assertEqual(Pair.objects.get(pk=self.pair.pk).status, Pair.Status.ACTIVE)
+
+    def test_nobody_else_changes_a_person(self):
+        for outsider in (self.priya, self.gus, self.greta):
+            self.client.force_login(outsider)
+            r = self.client.post(self.url(self.p_sam), self.data(self.p_sam, capacity=3))
+            self.assertEqual(r.status_code, 404)
+        self.assertEqual(Participant.objects.get(pk=self.p_sam.pk).capacity, self.p_sam.capacity)

@@ -110,6 +110,7 @@ MATRIX: dict[str, Row] = {
     # People and import.
     "participant_list": Row(slug, ACME_MANAGERS),
     "participant_detail": Row(slug_and("p_priya"), ACME_MANAGERS),
+    "participant_manage": Row(slug_and("p_priya"), ACME_MANAGERS),
     "participant_export": Row(lambda t: [t.programme.slug, "csv"], ACME_MANAGERS),
     "participant_remind": Row(slug, ACME_MANAGERS, method="POST"),
     "participant_invite_all": Row(slug, ACME_MANAGERS, method="POST"),

@@ -1,7 +1,9 @@
 import re
+from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import MaxValueValidator
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -538,6 +540,49 @@ class ImportForm(forms.Form):
         label=_("File from the HR system"),
         help_text=_("CSV (comma or semicolon, UTF-8) or XLSX, in the columns described below."),
     )
+
+
+class ParticipantManageForm(forms.ModelForm):
+    """What a programme manager may change about someone without a new HR file: their status,
+    role, level and how many partners they take, under the profile page's rules."""
+
+    class Meta:
+        model = Participant
+        fields = ["status", "role", "level", "capacity"]
+        help_texts = {
+            "status": _(
+                "Someone who left the organisation or withdrew is no longer matched, and their "
+                "pairs end; someone on leave keeps their pairs but is not matched again."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.live_pairs = live_pair_counts([self.instance.pk])[self.instance.pk]
+        self.fields["capacity"].validators.append(MaxValueValidator(MAX_PARTNERS))
+        self.fields["capacity"].widget.attrs.update(min=1, max=MAX_PARTNERS)
+
+    def clean_role(self) -> str:
+        role = self.cleaned_data["role"]
+        if self.live_pairs and role != self.instance.role:
+            raise forms.ValidationError(
+                _("The role stays while they are in a pair; end the pair first.")
+            )
+        return role
+
+    def clean_capacity(self) -> int:
+        capacity = self.cleaned_data["capacity"]
+        if capacity < max(1, self.live_pairs):
+            raise forms.ValidationError(
+                _("At least %(n)s: they are in %(n)s pairs now.") % {"n": max(1, self.live_pairs)}
+            )
+        return capacity
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("role") and data.get("level") is None:
+            self.add_error("level", _("Mentors and mentees need a level to be matched."))
+        return data
 
 
 class ParticipantFilterForm(forms.Form):

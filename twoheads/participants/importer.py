@@ -44,6 +44,7 @@ from twoheads.pairing.models import Pair
 from twoheads.programmes.models import MAX_LEVEL, MAX_PARTNERS, Programme, Skill, catalogue_key
 
 from .languages import language_codes
+from .leaving import end_pairs_of, live_pairs_of
 from .models import Participant, ParticipantSkill
 
 BATCH = 1000
@@ -246,13 +247,9 @@ def _leaving(plan: _Plan) -> list[int]:
     ]
 
 
-def _pairs_of(people: list[int]) -> models.QuerySet[Pair]:
-    return Pair.objects.live().filter(models.Q(mentor__in=people) | models.Q(mentee__in=people))
-
-
 def _warn_of_leavers_in_pairs(plan: _Plan) -> None:
     leaving = _leaving(plan)
-    count = _pairs_of(leaving).count() if leaving else 0
+    count = live_pairs_of(leaving).count() if leaving else 0
     if count:
         plan.warnings.append(
             ngettext(
@@ -269,21 +266,7 @@ def _warn_of_leavers_in_pairs(plan: _Plan) -> None:
 
 def _end_pairs_of_leavers(plan: _Plan, actor: User | None) -> None:
     """A leaver's pairs end as if closed, and their requests to pair up close."""
-    from twoheads.journal.closing import close_pair
-    from twoheads.pairing.models import PairRequest
-
-    leaving = _leaving(plan)
-    if not leaving:
-        return
-    for pair in _pairs_of(leaving).select_related("mentor", "mentee", "programme"):
-        leaver = pair.mentor if pair.mentor_id in leaving else pair.mentee
-        close_pair(
-            pair, actor, _("%(name)s has left the organisation.") % {"name": leaver.display_name}
-        )
-    involved = models.Q(sender__in=leaving) | models.Q(recipient__in=leaving)
-    PairRequest.objects.pending().filter(involved).update(
-        status=PairRequest.Status.CLOSED, closed_at=timezone.now()
-    )
+    end_pairs_of(_leaving(plan), Participant.Status.LEAVER, actor)
 
 
 def _existing(programme: Programme, columns: set[str]) -> dict[str, dict[str, Any]]:

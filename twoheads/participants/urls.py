@@ -7,6 +7,7 @@ P = "programmes/<slug:slug>/"
 urlpatterns = [
     path(P + "people/", views.participant_list, name="participant_list"),
     path(P + "people/<int:pk>/", views.participant_detail, name="participant_detail"),
+    path(P + "people/<int:pk>/manage/", views.participant_manage, name="participant_manage"),
     path(P + "people/remind/", views.participant_remind, name="participant_remind"),
     path(P + "people/invite/", views.participant_invite_all, name="participant_invite_all"),
     path(P + "people/search/", views.participant_search, name="participant_search"),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,11 +25,13 @@ from .forms import (
     ImportForm,
     InvitationForm,
     ParticipantFilterForm,
+    ParticipantManageForm,
     ProfileForm,
     SignupForm,
 )
 from .importer import apply_import, preview_import
 from .invitations import invite, no_account_count, without_account
+from .leaving import REASONS, end_pairs_of
 from .models import ImportUpload, Invitation, Participant, ParticipantSkill, enrol
 from .tasks import send_profile_reminders
 
@@ -82,6 +85,50 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         request,
         "participants/participant_detail.html",
         {"programme": programme, "person": person, "check": person.profile_check()},
+    )
+
+
+@login_required
+def participant_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Change one person's status, role, level or number of partners, with a reason."""
+    programme = managed_programme(request, slug)
+    person = get_object_or_404(programme.participants.all(), pk=pk)
+    before = person.status
+    form = ParticipantManageForm(request.POST or None, instance=person)
+    if request.method == "POST" and programme.is_closed:
+        messages.error(request, _("%s is closed: its people no longer change.") % programme.name)
+        return redirect(person)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            person = form.save()
+            ended = 0
+            if person.status in REASONS and before != person.status:
+                ended = end_pairs_of([person.pk], person.status, request.user)
+            audit(
+                request.user,
+                "participant.edit",
+                f"participant {person.pk}",
+                organisation=programme.organisation,
+                programme=programme.slug,
+                changed=form.changed_data,
+                pairs_ended=ended,
+            )
+        messages.success(
+            request,
+            ngettext(
+                "Saved; %(n)s pair ended and both partners were told.",
+                "Saved; %(n)s pairs ended and the partners were told.",
+                ended,
+            )
+            % {"n": ended}
+            if ended
+            else _("Saved."),
+        )
+        return redirect(person)
+    return render(
+        request,
+        "participants/participant_manage.html",
+        {"programme": programme, "person": person, "form": form},
     )
 
 
