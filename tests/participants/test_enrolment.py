@@ -151,8 +151,10 @@ class InvitationTests(PersonasTestCase):
             response, "Already invited, and their link still works: nadia@acme.test."
         )
         self.assertEqual(Invitation.objects.count(), 1)
-        # An expired invitation may be sent again.
+        self.assertContains(self.client.get(url), "Waiting, the link works until")
+        # An expired invitation says so, and may be sent again.
         Invitation.objects.update(created_at=timezone.now() - timedelta(days=15), sent_at=None)
+        self.assertContains(self.client.get(url), "Expired ")
         self.client.post(url, {"emails": "nadia@acme.test"})
         self.assertEqual(Invitation.objects.filter(email="nadia@acme.test").count(), 2)
 

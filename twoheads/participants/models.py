@@ -320,6 +320,10 @@ class Invitation(models.Model):
     def accepted(self) -> bool:
         return self.accepted_at is not None
 
+    @property
+    def expired(self) -> bool:
+        return not self.accepted and self.expires_at <= timezone.now()
+
     def accept(self, user: User) -> Participant:
         """Enrol `user` in the programme as this invitation says; a link works only once."""
         participant = enrol(self.programme, user, role=self.role, email=self.email)
