@@ -80,7 +80,8 @@ class NudgeTests(PersonasTestCase):
         self.client.force_login(self.priya)
         self.client.post(reverse("nudge_settings"), {"wanted": ["feedback", "goal_stale"]})
         self.assertEqual(
-            sorted(NudgePreference.muted_for(self.priya)), ["checkin", "idea_revisit", "no_meeting"]
+            sorted(NudgePreference.muted_for(self.priya)),
+            ["checkin", "idea_revisit", "no_meeting", "partner_news"],
         )
 
     def test_the_command_prints_a_one_line_summary(self):
@@ -106,3 +107,51 @@ class PeriodicTaskTests(PersonasTestCase):
         self.assertEqual(len(mail.outbox), 2)
         send_nudges_task.enqueue()
         self.assertEqual(len(mail.outbox), 2)
+
+
+class PartnerNewsTests(PersonasTestCase):
+    """Margaret hears, once, what Priya shared with her this week; never a private note."""
+
+    def setUp(self):
+        self.pair.activated_at = timezone.now() - timedelta(days=3)
+        self.pair.save()
+
+    def news(self, user, now=None):
+        now = now or timezone.now() + timedelta(minutes=1)
+        return [n.text for n in due_nudges(user, now) if n.kind == "partner_news"]
+
+    def test_shared_notes_ideas_moves_and_goals_are_news_for_the_partner(self):
+        self.client.force_login(self.priya)
+        self.client.post(
+            reverse("journal_new", args=[self.pair.pk]),
+            {"title": "After our chat", "text": "Shared words", "share": "on"},
+        )
+        self.client.post(
+            reverse("journal_new", args=[self.pair.pk]),
+            {"title": "Only mine", "text": "Private words"},
+        )
+        idea = record_idea(self.pair, self.priya, shared_by=self.p_priya, title="Shorts")
+        Goal.objects.create(pair=self.pair, owner=self.p_priya, title="Speak up in meetings")
+        idea.move("understood", actor=self.margaret, note="Makes sense")
+        news = self.news(self.margaret)
+        self.assertIn("Priya Patel shared a note with you: “After our chat”.", news)
+        self.assertIn("Priya Patel recorded an idea: “Shorts”.", news)
+        self.assertIn("Priya Patel set a goal: “Speak up in meetings”.", news)
+        self.assertFalse(any("Only mine" in text for text in news))
+        self.assertEqual(
+            self.news(self.priya), ["Margaret Hughes moved the idea “Shorts” to understood."]
+        )
+        # Sent once in a digest, and old news after a week.
+        send_nudges(timezone.now() + timedelta(minutes=1))
+        to_margaret = [m.body for m in mail.outbox if m.to == ["margaret@acme.test"]]
+        self.assertIn("shared a note with you", to_margaret[0])
+        mail.outbox.clear()
+        send_nudges(timezone.now() + timedelta(days=1))
+        self.assertFalse(any("shared a note" in m.body for m in mail.outbox))
+        self.assertEqual(self.news(self.margaret, timezone.now() + timedelta(days=8)), [])
+
+    def test_news_can_be_muted(self):
+        NudgePreference.objects.create(user=self.margaret, muted=["partner_news"])
+        record_idea(self.pair, self.priya, shared_by=self.p_priya, title="Shorts")
+        send_nudges(timezone.now() + timedelta(minutes=1))
+        self.assertFalse(any("recorded an idea" in m.body for m in mail.outbox))

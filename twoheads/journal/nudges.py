@@ -24,7 +24,7 @@ from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 
 from .checkins import checkin_due, exit_survey_due, exit_survey_key
-from .models import Feedback, Goal, Idea, NudgePreference, SentNudge
+from .models import Feedback, Goal, Idea, IdeaEvent, JournalEntry, NudgePreference, SentNudge
 
 KINDS = {
     "no_meeting": gettext_lazy("No meeting for a while"),
@@ -32,9 +32,12 @@ KINDS = {
     "idea_revisit": gettext_lazy("Ideas to come back to"),
     "goal_stale": gettext_lazy("Goals not updated for a month"),
     "checkin": gettext_lazy("Check-ins and the exit survey"),
+    "partner_news": gettext_lazy("What your partner shares: notes, ideas, goals"),
 }
 FEEDBACK_WINDOW_DAYS = 30
 GOAL_STALE_DAYS = 30
+# What the partner shared in the last week is news; older news is on the pair's page anyway.
+NEWS_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,71 @@ def _checkins(pair: Pair, user: User, now: datetime) -> list[Nudge]:
     ]
 
 
-CHECKS = (_no_meeting, _feedback, _ideas, _goals)
+def _partner_news(pair: Pair, user: User, now: datetime) -> list[Nudge]:
+    """What the partner shared with the user this past week: a note, an idea, a step an idea
+    took, a goal. Each is news once; the digest sends it once."""
+    me = pair.side_of(user)
+    if me is None:
+        return []
+    partner = pair.partner_of(me)
+    if partner.user_id is None:
+        return []
+    name, since = partner.display_name, now - timedelta(days=NEWS_DAYS)
+    news = [
+        Nudge(
+            "partner_news",
+            f"news:note:{entry.pk}",
+            _("%(name)s shared a note with you: “%(title)s”.")
+            % {"name": name, "title": entry.title or _("untitled")},
+            entry.get_absolute_url(),
+        )
+        for entry in JournalEntry.objects.filter(
+            pair=pair, author_id=partner.user_id, shared_at__gte=since, shared_at__lte=now
+        )
+    ]
+    news += [
+        Nudge(
+            "partner_news",
+            f"news:idea:{idea.pk}",
+            _("%(name)s recorded an idea: “%(title)s”.") % {"name": name, "title": idea.title},
+            idea.get_absolute_url(),
+        )
+        for idea in Idea.objects.filter(
+            pair=pair, recorded_by_id=partner.user_id, created_at__gte=since, created_at__lte=now
+        )
+    ]
+    moves = IdeaEvent.objects.filter(
+        idea__pair=pair, actor_id=partner.user_id, at__gte=since, at__lte=now
+    ).exclude(from_state="")
+    news += [
+        Nudge(
+            "partner_news",
+            f"news:move:{event.pk}",
+            _("%(name)s moved the idea “%(title)s” to %(state)s.")
+            % {
+                "name": name,
+                "title": event.idea.title,
+                "state": event.get_to_state_display().lower(),
+            },
+            event.idea.get_absolute_url(),
+        )
+        for event in moves.select_related("idea")
+    ]
+    news += [
+        Nudge(
+            "partner_news",
+            f"news:goal:{goal.pk}",
+            _("%(name)s set a goal: “%(title)s”.") % {"name": name, "title": goal.title},
+            reverse("pair_detail", args=[pair.pk]),
+        )
+        for goal in Goal.objects.filter(
+            pair=pair, owner=partner, created_at__gte=since, created_at__lte=now
+        )
+    ]
+    return news
+
+
+CHECKS = (_no_meeting, _feedback, _ideas, _goals, _partner_news)
 
 
 def due_nudges(user: User, now: datetime | None = None) -> list[Nudge]:

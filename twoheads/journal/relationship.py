@@ -130,7 +130,8 @@ def participant_home(user: User) -> dict[str, Any]:
     return {
         "partners": partners,
         "next_meeting": Meeting.objects.filter(pair__in=live).upcoming(now).first(),
-        "due": due_nudges(user, now),
+        # What is due; the partner's news goes by email and is on the pair's page already.
+        "due": [n for n in due_nudges(user, now) if n.kind != "partner_news"],
         "ideas_to_revisit": list(
             Idea.objects.filter(pair__in=live).to_revisit(timezone.localdate(now))[:10]
         ),
