@@ -148,6 +148,9 @@ class ClosingTests(PersonasTestCase):
         page = self.client.get(reverse("pair_detail", args=[self.pair.pk]))
         self.assertContains(page, reverse("exit_survey", args=[self.pair.pk]))
         self.assertContains(page, "Shorts")
+        survey = self.client.get(reverse("exit_survey", args=[self.pair.pk]))
+        self.assertContains(survey, "I got something out of it")
+        self.assertNotContains(survey, "I am getting something out of it")
         self.client.post(
             reverse("exit_survey", args=[self.pair.pk]), {**ANSWERS, "comment": "Great"}
         )

@@ -170,6 +170,14 @@ class CheckInForm(SharedCommentMixin):
         }
 
 
+class ExitSurveyForm(CheckInForm):
+    """The same three questions, looking back on a mentoring that has ended."""
+
+    relationship = rating_field(_("We worked well together"))
+    openness = rating_field(_("We could talk openly, both ways"))
+    benefit = rating_field(_("I got something out of it"))
+
+
 class CloseForm(forms.Form):
     reason = forms.CharField(
         label=_("Why are you closing the pair?"),

@@ -20,6 +20,7 @@ from .closing import close_pair
 from .forms import (
     CheckInForm,
     CloseForm,
+    ExitSurveyForm,
     FeedbackForm,
     GoalForm,
     GoalProgressForm,
@@ -351,7 +352,7 @@ def _survey(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if not open_:
         messages.info(request, _("There is no survey waiting for you on this pair."))
         return redirect("pair_detail", pair.pk)
-    form = CheckInForm(request.POST or None)
+    form = (ExitSurveyForm if kind == CheckIn.Kind.EXIT else CheckInForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             _hold(pair)  # a second click waits, then finds the first one's answers
