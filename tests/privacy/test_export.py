@@ -108,6 +108,15 @@ class ExportPagesTests(ExportStory):
         event = AuditEvent.objects.get(action="privacy.export_view")
         self.assertEqual((event.actor, event.organisation), (self.priya, self.acme))
 
+    def test_the_page_shows_times_scores_and_hours_as_people_read_them(self):
+        self.p_priya.availability = [[0, 540, 720]]
+        self.p_priya.save()
+        self.client.force_login(self.priya)
+        page = self.client.get(reverse("my_data")).content.decode()
+        self.assertIn("Mon 09:00-12:00", page)
+        self.assertNotRegex(page, r"\d{4}-\d\d-\d\dT\d\d:\d\d")  # no raw ISO times
+        self.assertNotRegex(page, r"0\.\d{5,}")  # no score to the last digit
+
     def test_the_json_download_is_a_file_and_audited(self):
         self.client.force_login(self.priya)
         response = self.client.get(reverse("my_data_json"))

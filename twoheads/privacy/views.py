@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -122,12 +124,23 @@ def my_data_json(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _tree(value: Any) -> dict[str, Any]:
-    """A value of the export as nested nodes a template can render without type tests."""
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _slot(slot: list[int]) -> str:
+    day, start, end = slot
+    return f"{WEEKDAYS[day]} {start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+
+
+def _tree(value: Any, key: str = "") -> dict[str, Any]:
+    """A value of the export as nested nodes a template can render without type tests, in
+    the words and the time zone of the page (the JSON file keeps the exact values)."""
+    if key == "availability" and isinstance(value, list) and value:
+        return {"kind": "text", "text": "; ".join(_slot(slot) for slot in value)}
     if isinstance(value, dict):
         return {
             "kind": "dict",
-            "items": [(str(k).replace("_", " "), _tree(v)) for k, v in value.items()],
+            "items": [(str(k).replace("_", " "), _tree(v, str(k))) for k, v in value.items()],
         }
     if isinstance(value, list):
         return {"kind": "list", "items": [_tree(v) for v in value]}
@@ -135,6 +148,11 @@ def _tree(value: Any) -> dict[str, Any]:
         return {"kind": "empty"}
     if isinstance(value, bool):
         return {"kind": "text", "text": _("yes") if value else _("no")}
+    if isinstance(value, float):
+        return {"kind": "text", "text": f"{value:.2f}"}
+    moment = parse_datetime(value) if isinstance(value, str) and "T" in value else None
+    if moment is not None and timezone.is_aware(moment):
+        return {"kind": "text", "text": date_format(timezone.localtime(moment), "j M Y, H:i")}
     return {"kind": "text", "text": str(value)}
 
 
