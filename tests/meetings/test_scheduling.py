@@ -45,6 +45,18 @@ class SchedulingPageTests(PersonasTestCase):
         page = self.client.get(meeting.get_absolute_url())
         self.assertContains(page, "Café on level 2")
 
+    def test_a_meeting_in_person_says_where_and_an_agenda_stays_readable(self):
+        self.client.force_login(self.priya)
+        when = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+        url = reverse("meeting_schedule", args=[self.pair.pk])
+        data = {"starts_at": local_input(when), "duration_minutes": 60, "mode": "in_person"}
+        self.assertContains(self.client.post(url, data), "Say where you will meet")
+        long = {**data, "location": "Room 4", "agenda": "x" * 5001}
+        self.assertContains(self.client.post(url, long), "at most 5000 characters")
+        self.assertFalse(Meeting.objects.exists())
+        self.client.post(url, {**data, "mode": "online"})
+        self.assertIn("Where: Online\n", mail.outbox[0].body)
+
     def test_a_time_in_the_past_is_refused_with_a_clear_message(self):
         self.client.force_login(self.priya)
         response = self.client.post(

@@ -34,6 +34,8 @@ class MeetingForm(forms.ModelForm):
             and not data.get("link")
         ):
             self.add_error("link", _("An online meeting needs its link, not a place."))
+        if data.get("mode") == Meeting.Mode.IN_PERSON and not data.get("location"):
+            self.add_error("location", _("Say where you will meet: the room or the café."))
         return data
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from twoheads.accounts.models import User
 from twoheads.pairing.models import Pair
+
+# An agenda is a few lines; the limit keeps emails and calendar entries readable.
+AGENDA_MAX_LENGTH = 5000
 
 
 def new_uid() -> str:
@@ -149,7 +152,9 @@ class Meeting(models.Model):
     mode = models.CharField(_("where"), max_length=16, choices=Mode.choices, default=Mode.ONLINE)
     location = models.CharField(_("place"), max_length=200, blank=True)
     link = models.URLField(_("online meeting link"), max_length=500, blank=True)
-    agenda = models.TextField(_("agenda"), blank=True)
+    agenda = models.TextField(
+        _("agenda"), blank=True, validators=[MaxLengthValidator(AGENDA_MAX_LENGTH)]
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     note = models.TextField(_("note on the last change"), blank=True)
     organiser = models.ForeignKey(
