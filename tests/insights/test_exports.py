@@ -6,7 +6,7 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.insights.stories import InsightsTestCase
+from tests.insights.stories import SECRET_NOTE, InsightsTestCase
 from twoheads.accounts.models import AuditEvent
 from twoheads.insights.exports import safe_cell, table_csv, tables_xlsx
 from twoheads.insights.tables import Table
@@ -73,6 +73,23 @@ class ExportTests(InsightsTestCase):
         event = AuditEvent.objects.get(action="insights.export")
         self.assertEqual(event.details, {"format": "csv", "tables": ["goals"]})
         self.assertEqual(self.client.get(self.url("programme_export_csv", "nope")).status_code, 404)
+
+    def test_it_exports_every_pair_with_its_dates_and_counts_but_no_words(self):
+        r = self.client.get(self.url("pair_export", "csv"))
+        rows = list(csv.reader(io.StringIO(r.content.decode())))
+        header, *pairs = rows
+        self.assertEqual(
+            header[:5], ["Mentor id", "Reverse mentor", "Mentee id", "Mentee", "Status"]
+        )
+        self.assertEqual(len(pairs), self.programme.pairs.count())
+        priya = next(row for row in pairs if row[1] == "Priya Patel")
+        held = dict(zip(header, priya, strict=True))
+        self.assertEqual(held["Meetings held"], str(self.pair.meeting_tally.held))
+        self.assertNotIn(SECRET_NOTE, r.content.decode())
+        book = load_workbook(io.BytesIO(self.client.get(self.url("pair_export", "xlsx")).content))
+        self.assertEqual(book.sheetnames, ["Pairs"])
+        self.assertEqual(self.client.get(self.url("pair_export", "pdf")).status_code, 404)
+        self.assertEqual(AuditEvent.objects.filter(action="insights.export").count(), 2)
 
     def test_it_keeps_spreadsheets_from_running_text_as_formulas(self):
         self.p_priya.name = '=HYPERLINK("http://evil.test")'

@@ -178,6 +178,7 @@ MATRIX: dict[str, Row] = {
     "programme_report_pdf": Row(slug, ACME_MANAGERS),
     "programme_export_csv": Row(lambda t: [t.programme.slug, "funnel"], ACME_MANAGERS),
     "programme_export_xlsx": Row(slug, ACME_MANAGERS),
+    "pair_export": Row(lambda t: [t.programme.slug, "csv"], ACME_MANAGERS),
     "programme_compare": Row(none, ACME_MANAGERS | {"greta"}),
 }
 

@@ -453,3 +453,65 @@ def progress_sections(progress: ParticipantProgress) -> dict[str, Section]:
         "goals": Section(goals),
         "feedback": Section(feedback, feedback_chart),
     }
+
+
+def pair_table(programme: Any) -> Table:
+    """Every pair of the programme with its dates and what it has done: counts and dates,
+    never what anyone wrote."""
+    from django.db.models import Count, Q
+
+    pairs = (
+        programme.pairs.select_related("mentor", "mentee", "meeting_tally")
+        .annotate(
+            idea_count=Count("ideas", distinct=True),
+            adopted=Count("ideas", filter=Q(ideas__state=Idea.State.ADOPTED), distinct=True),
+            goal_count=Count("goals", distinct=True),
+        )
+        .order_by("mentor__name", "mentee__name", "pk")
+    )
+
+    def day(moment: Any) -> str | None:
+        return timezone.localtime(moment).date().isoformat() if moment else None
+
+    rows = []
+    for pair in pairs:
+        tally = getattr(pair, "meeting_tally", None)
+        rows.append(
+            (
+                pair.mentor.external_id,
+                pair.mentor.display_name,
+                pair.mentee.external_id,
+                pair.mentee.display_name,
+                str(pair.get_status_display()),
+                round(pair.score, 3) if pair.score is not None else None,
+                day(pair.created_at),
+                day(pair.activated_at),
+                day(pair.ended_at),
+                tally.held if tally else 0,
+                day(tally.last_held_at) if tally else None,
+                pair.idea_count,
+                pair.adopted,
+                pair.goal_count,
+            )
+        )
+    return Table(
+        "pairs",
+        _("Pairs"),
+        (
+            _("Mentor id"),
+            _("Reverse mentor"),
+            _("Mentee id"),
+            _("Mentee"),
+            _("Status"),
+            _("Score"),
+            _("Made on"),
+            _("Active since"),
+            _("Ended on"),
+            _("Meetings held"),
+            _("Last meeting"),
+            _("Ideas shared"),
+            _("Ideas adopted"),
+            _("Goals"),
+        ),
+        tuple(rows),
+    )

@@ -17,5 +17,6 @@ urlpatterns = [
         views.programme_export_csv,
         name="programme_export_csv",
     ),
+    path(P + "pairs/export.<str:fmt>", views.pair_export, name="pair_export"),
     path(P + "my-progress/", views.my_progress, name="my_progress"),
 ]

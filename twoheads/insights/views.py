@@ -34,6 +34,7 @@ from .tables import (
     dashboard_sections,
     dashboard_tables,
     grid_sections,
+    pair_table,
     progress_sections,
 )
 
@@ -144,6 +145,26 @@ def programme_export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     )
     name = _filename(programme, "dashboard")
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def pair_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Every pair with its dates, meetings, ideas and goals, as CSV or XLSX."""
+    programme = _programme(request, slug)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    table = pair_table(programme)
+    _export_audit(request, programme, fmt, [table.key])
+    name = _filename(programme, "pairs")
+    if fmt == "csv":
+        response = HttpResponse(exports.table_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.tables_xlsx([table]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
