@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.insights.stories import NOW, SECRET_NOTE, InsightsTestCase, at
 from twoheads.insights.figures import programme_figures, score_bin, summary_dict
+from twoheads.insights.tables import dashboard_sections
 from twoheads.journal.closing import close_programme_pairs
 from twoheads.journal.models import Idea
 from twoheads.meetings.models import Meeting, MeetingLog
@@ -83,6 +84,22 @@ class FigureTests(InsightsTestCase):
         by_week = {w.week: w.pairs for w in programme_figures(self.programme, NOW).meeting_weeks}
         self.assertEqual(by_week[date(2026, 2, 9)], 1)
         self.assertEqual(by_week[date(2026, 2, 16)], 0)
+
+    def test_the_weeks_begin_when_the_programme_began(self):
+        self.programme.starts_on = date(2026, 2, 4)
+        self.programme.save()
+        weeks = programme_figures(self.programme, NOW).meeting_weeks
+        self.assertEqual([w.week for w in weeks][:2], [date(2026, 2, 2), date(2026, 2, 9)])
+        self.assertEqual(weeks[-1].week, date(2026, 3, 16))
+        self.assertEqual(len(weeks), 7)
+        # A programme that began this week, or begins later, charts the one week.
+        for begins in (date(2026, 3, 18), date(2026, 6, 1)):
+            self.programme.starts_on = begins
+            self.programme.save()
+            weeks = programme_figures(self.programme, NOW).meeting_weeks
+            self.assertEqual([w.week for w in weeks], [date(2026, 3, 16)])
+            sections = dashboard_sections(programme_figures(self.programme, NOW))
+            self.assertIn("<svg", str(sections["meetings"].chart))
 
     def test_it_averages_feedback_per_dimension_in_each_direction(self):
         """Priya rated 5/5/5/5, 5/4/5/4, 3/2/3/2; Margaret 4/4/4/4, 4/5/3/4, 2/2/2/2."""

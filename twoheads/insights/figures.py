@@ -281,7 +281,8 @@ def _by_week(queryset: Any, field: str) -> dict[date, int]:
 
 
 def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[MeetingWeek, ...]]:
-    """All meetings held so far, and per week of the last WEEKS_SHOWN: held and active pairs.
+    """All meetings held so far, and per week of the last WEEKS_SHOWN (since the programme
+    began, when that is later): held and active pairs.
 
     A pair counts as active in a week from the week it started to the week it ended. The
     weeks come from a range of the held meetings' index; the total from the pairs' tallies,
@@ -289,6 +290,13 @@ def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[Meeti
     """
     this_week = _week_start(now)
     first = this_week - timedelta(weeks=WEEKS_SHOWN - 1)
+    if programme.starts_on:
+        # No weeks from before the programme began (a new programme shows its own weeks).
+        first = min(
+            this_week,
+            max(first, programme.starts_on - timedelta(days=programme.starts_on.weekday())),
+        )
+    shown = (this_week - first).days // 7 + 1
     # A day early: the week's first midnight is local, the index is in UTC.
     since = timezone.make_aware(datetime.combine(first - timedelta(days=1), time()))
     rows = list(
@@ -309,7 +317,7 @@ def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[Meeti
     running = sum(n for week, n in began.items() if week < first)
     running -= sum(n for week, n in ended.items() if week < first)
     weeks = []
-    for i in range(WEEKS_SHOWN):
+    for i in range(shown):
         week = first + timedelta(weeks=i)
         running += began.get(week, 0)
         weeks.append(MeetingWeek(week=week, held=held.get(week, 0), pairs=running))
