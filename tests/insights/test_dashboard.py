@@ -48,6 +48,8 @@ class DashboardTests(InsightsTestCase):
         self.assertIn("<details><summary>Data table: Enrolment funnel</summary>", html)
         self.assertIn('<th scope="col">% of invited</th>', html)
         self.assertContains(r, reverse("programme_dashboard", args=[self.programme.slug]))
+        self.assertIn("enrolled without a partner", html)
+        self.assertIn(reverse("run_list", args=[self.programme.slug]), html)
 
     def test_each_chart_names_its_bars_as_its_data_table_names_its_rows(self):
         sections = dashboard_sections(programme_figures(self.programme))

@@ -41,6 +41,7 @@ class FigureTests(InsightsTestCase):
         match = self.figures.match
         self.assertEqual((match.enrolled, match.paired, match.live_pairs), (4, 2, 1))
         self.assertEqual(match.rate, 0.5)
+        self.assertEqual(match.unpaired, 2)
         self.assertAlmostEqual(match.mean_score, 0.72)
         self.assertEqual(match.histogram, (0, 0, 0, 0, 0, 0, 0, 1, 0, 0))
         self.assertEqual([score_bin(s) for s in (0.0, 0.35, 0.999, 1.0)], [0, 3, 9, 9])

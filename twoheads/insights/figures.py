@@ -63,6 +63,11 @@ class MatchFigures:
     def rate(self) -> float | None:
         return self.paired / self.enrolled if self.enrolled else None
 
+    @property
+    def unpaired(self) -> int:
+        """Enrolled people with no partner now: whom the next run or a rematch is for."""
+        return max(0, self.enrolled - self.paired)
+
 
 @dataclass(frozen=True)
 class MeetingWeek:
