@@ -49,6 +49,9 @@ class InvitationTests(PersonasTestCase):
         self.assertEqual(str(event["ORGANIZER"]), "mailto:priya@acme.test")
         attendees = sorted(str(a) for a in event["ATTENDEE"])
         self.assertEqual(attendees, ["mailto:margaret@acme.test", "mailto:priya@acme.test"])
+        answers = {str(a): (a.params["PARTSTAT"], a.params["RSVP"]) for a in event["ATTENDEE"]}
+        self.assertEqual(answers["mailto:priya@acme.test"], ("ACCEPTED", "FALSE"))  # she planned it
+        self.assertEqual(answers["mailto:margaret@acme.test"], ("NEEDS-ACTION", "TRUE"))
         self.assertIn("prompt library", str(event["DESCRIPTION"]))
         self.assertEqual(str(event["LOCATION"]), "https://meet.example.com/abc")
 

@@ -69,11 +69,18 @@ def event(meeting: Meeting, *, attendees: bool = True) -> Event:
         organiser = meeting.organiser
         if organiser is not None:
             item.add("organizer", _address(organiser.email, organiser.get_full_name()))
-        partstat = "DECLINED" if meeting.is_cancelled else "NEEDS-ACTION"
         for person in (meeting.pair.mentor, meeting.pair.mentee):
             email = person.user.email if person.user else person.email
             if not email:
                 continue
+            # The organiser planned it: they have accepted and are not asked to answer.
+            planned_it = organiser is not None and person.user_id == organiser.pk
+            if meeting.is_cancelled:
+                partstat, rsvp = "DECLINED", "FALSE"
+            elif planned_it:
+                partstat, rsvp = "ACCEPTED", "FALSE"
+            else:
+                partstat, rsvp = "NEEDS-ACTION", "TRUE"
             item.add(
                 "attendee",
                 _address(
@@ -81,7 +88,7 @@ def event(meeting: Meeting, *, attendees: bool = True) -> Event:
                     person.display_name,
                     ROLE="REQ-PARTICIPANT",
                     PARTSTAT=partstat,
-                    RSVP="FALSE" if meeting.is_cancelled else "TRUE",
+                    RSVP=rsvp,
                 ),
             )
     return item
