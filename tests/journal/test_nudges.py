@@ -29,6 +29,11 @@ class NudgeTests(PersonasTestCase):
         Meeting.objects.create(pair=self.pair, starts_at=self.start + timedelta(days=2))
         self.assertNotIn("no_meeting", self.kinds(self.priya, self.start))
 
+    def test_no_nudge_to_plan_a_meeting_after_the_programme_ends(self):
+        self.programme.ends_on = (self.start - timedelta(days=1)).date()
+        self.programme.save()
+        self.assertNotIn("no_meeting", self.kinds(self.priya, self.start))
+
     def test_feedback_goal_idea_and_checkin_nudges(self):
         meeting = Meeting.objects.create(pair=self.pair, starts_at=self.start - timedelta(days=1))
         MeetingLog.objects.create(meeting=meeting, held=True, duration_minutes=45)

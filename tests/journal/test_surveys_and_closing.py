@@ -189,7 +189,15 @@ class ProgrammeEndTests(PersonasTestCase):
         other = Pair.objects.create(
             programme=self.programme, mentor=self.p_sam, mentee=self.p_margaret, status="active"
         )
-        self.assertEqual(close_programme_pairs(self.programme, self.martin), 2)
+        self.programme.status = "closed"
+        self.programme.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(close_programme_pairs(self.programme, self.martin), 2)
         for pair in (self.pair, other):
             pair.refresh_from_db()
             self.assertEqual((pair.status, pair.end_reason), ("ended", "The programme has ended."))
+        ended = [m.body for m in mail.outbox if "has ended" in m.subject]
+        self.assertTrue(ended)
+        for body in ended:
+            self.assertIn("Thank you for the time you gave each other.", body)
+            self.assertNotIn("may suggest a new partner", body)

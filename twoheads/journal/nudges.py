@@ -59,6 +59,9 @@ def _partner_name(pair: Pair, user: User) -> str:
 
 def _no_meeting(pair: Pair, user: User, now: datetime) -> list[Nudge]:
     days = pair.programme.no_meeting_days
+    ends_on = pair.programme.ends_on
+    if ends_on and timezone.localdate(now) > ends_on:
+        return []  # the programme has ended: no meeting can be planned in it any more
     meetings = Meeting.objects.filter(pair=pair)
     if not days or meetings.upcoming(now).exists():
         return []

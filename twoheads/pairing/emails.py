@@ -142,8 +142,12 @@ def _ended_by(pair: Pair, reader: Participant) -> str:
 def pair_ended(pair: Pair) -> int:
     text = _(
         "Hello %(me)s,\n\nYour pair with %(partner)s in %(programme)s has ended. %(who)s\n"
-        "Reason: %(reason)s\n\nYour programme manager may suggest a new partner.\n"
+        "Reason: %(reason)s\n"
     )
+    if pair.programme.is_closed:
+        text += _("\nThank you for the time you gave each other.\n")
+    else:
+        text += _("\nYour programme manager may suggest a new partner.\n")
     return _send(
         _msg(
             _("Your pair with %(partner)s has ended")
