@@ -56,6 +56,7 @@ class NudgeTests(PersonasTestCase):
         self.assertEqual(len(mail.outbox), 2)
         self.assertIn("Sent 2 digest(s)", summary)
         self.assertIn("have not met for 40 days", mail.outbox[0].body)
+        self.assertRegex(mail.outbox[0].subject, r"^Two Heads: (1 thing|\d+ things) for")
         send_nudges(self.start)
         send_nudges(self.start + timedelta(days=1))
         self.assertEqual(len(mail.outbox), 2)

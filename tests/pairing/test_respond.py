@@ -37,6 +37,8 @@ class RespondTests(MatchingTestCase):
         self.assertIsNotNone(self.new.activated_at)
         self.assertEqual(len(mail.outbox), 2)
         self.assertIn("is active", mail.outbox[0].body)
+        subjects = {m.to[0]: m.subject for m in mail.outbox}
+        self.assertEqual(subjects["sam@acme.test"], "Your pair with Mei Lin is active")
         self.assertEqual(AuditEvent.objects.filter(action="pair.accept").count(), 2)
 
     def test_it_frees_both_on_a_decline_with_a_reason_and_tells_the_partner(self):
@@ -49,7 +51,9 @@ class RespondTests(MatchingTestCase):
         self.assertEqual(self.new.declined_by, self.p_mei)
         self.assertEqual(self.new.decline_reason, "We already work together")
         self.assertEqual(mail.outbox[-1].to, ["sam@acme.test"])
-        self.assertIn("declined", mail.outbox[-1].subject)
+        self.assertEqual(
+            mail.outbox[-1].subject, f"Mei Lin declined the match in {self.programme.name}"
+        )
         self.assertEqual(
             AuditEvent.objects.get(action="pair.decline").reason, "We already work together"
         )

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from twoheads.accounts.models import User
 from twoheads.meetings.models import Meeting
@@ -276,7 +276,11 @@ def _send_digest(user: User, nudges: list[Nudge], now: datetime) -> None:
             "settings_url": settings.SITE_URL + reverse("nudge_settings"),
         }
         body = render_to_string("journal/email/nudges.txt", context)
-        subject = _("Two Heads: %(count)s thing(s) for your mentoring") % {"count": len(nudges)}
+        subject = ngettext(
+            "Two Heads: %(count)s thing for your mentoring",
+            "Two Heads: %(count)s things for your mentoring",
+            len(nudges),
+        ) % {"count": len(nudges)}
     send_mail(subject, body, None, [user.email])
 
 

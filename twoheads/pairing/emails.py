@@ -94,14 +94,14 @@ def pairs_proposed(pair_ids: list[int]) -> int:
 
 
 def pair_active(pair: Pair) -> int:
-    subject = _("Your pair is active")
     text = _(
         "Hello %(me)s,\n\n%(partner)s has accepted too: your pair in %(programme)s is active. "
         "Agree on a first meeting soon: %(link)s\n"
     )
     return _send(
         _msg(
-            subject,
+            _("Your pair with %(partner)s is active")
+            % {"partner": pair.partner_of(p).display_name},
             text
             % {
                 "me": p.display_name,
@@ -121,7 +121,11 @@ def pair_declined(pair: Pair, by: Participant) -> int:
         "Hello %(me)s,\n\n%(partner)s has declined the match in %(programme)s. This is no "
         "judgement on you: your programme manager will suggest a new partner soon.\n"
     ) % {"me": other.display_name, "partner": by.display_name, "programme": pair.programme.name}
-    return _send([_msg(_("Your match was declined"), body, other)])
+    subject = _("%(partner)s declined the match in %(programme)s") % {
+        "partner": by.display_name,
+        "programme": pair.programme.name,
+    }
+    return _send([_msg(subject, body, other)])
 
 
 def _ended_by(pair: Pair, reader: Participant) -> str:
