@@ -5,6 +5,8 @@ see it, every POST form on it is filled with each hostile string, and sent. No a
 server error, and afterwards no page may carry a hostile string unescaped.
 """
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from django.db import transaction
@@ -34,35 +36,50 @@ SKIP_FIELDS = {"csrfmiddlewaretoken", "next"}
 SKIP_ACTIONS = ("/logout/", "/account/erase/", "/password/")
 
 
+@dataclass
+class PostForm:
+    """One POST form of a page: where it posts, what the page filled in, its free-text
+    fields, and the name of every control it has."""
+
+    action: str
+    defaults: dict[str, str] = field(default_factory=dict)
+    text_fields: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+
+
 class FormFinder(HTMLParser):
-    """The POST forms of a page, each as its action and its fields' default values."""
+    """The POST forms of a page."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.forms: list[tuple[str, dict[str, str], set[str]]] = []
-        self._current: tuple[str, dict[str, str], set[str]] | None = None
+        self.forms: list[PostForm] = []
+        self._current: PostForm | None = None
         self._select: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form" and a.get("method", "get").lower() == "post":
-            self._current = (a.get("action", ""), {}, set())
-        elif self._current is None:
+            self._current = PostForm(a.get("action", ""))
             return
-        elif tag == "input" and a.get("name"):
+        form = self._current
+        if form is None:
+            return
+        if tag in {"input", "select", "textarea"} and a.get("name"):
+            form.names.add(a["name"])
+        if tag == "input" and a.get("name"):
             kind = a.get("type", "text")
             if kind in {"checkbox", "radio"} and "checked" not in a:
                 return
-            self._current[1][a["name"]] = a.get("value", "on" if kind == "checkbox" else "")
-            if kind in {"text", "search", "url"} or (kind == "text" and not a.get("pattern")):
-                self._current[2].add(a["name"])
+            form.defaults[a["name"]] = a.get("value", "on" if kind == "checkbox" else "")
+            if kind in {"text", "search", "url"}:
+                form.text_fields.add(a["name"])
         elif tag == "textarea" and a.get("name"):
-            self._current[1][a["name"]] = ""
-            self._current[2].add(a["name"])
+            form.defaults[a["name"]] = ""
+            form.text_fields.add(a["name"])
         elif tag == "select" and a.get("name"):
             self._select = a["name"]
-        elif tag == "option" and self._select and self._select not in self._current[1]:
-            self._current[1][self._select] = a.get("value", "")
+        elif tag == "option" and self._select and self._select not in form.defaults:
+            form.defaults[self._select] = a.get("value", "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form" and self._current is not None:
@@ -72,7 +89,9 @@ class FormFinder(HTMLParser):
             self._select = None
 
 
-class HostileInputTests(MatrixFixtures):
+class FormWalk(MatrixFixtures):
+    """Every page of the access matrix, opened as someone allowed to, and its POST forms."""
+
     def pages(self) -> list[tuple[str, str]]:
         """(url, persona) for every page someone may open with GET."""
         found = []
@@ -82,11 +101,9 @@ class HostileInputTests(MatrixFixtures):
                 found.append((reverse(name, args=row.args(self)), allowed[0]))
         return found
 
-    @override_settings(LOGIN_ADDRESS_LIMIT=10_000)
-    def test_no_form_answers_hostile_text_with_a_server_error(self) -> None:
-        self.client.raise_request_exception = False
-        errors: list[str] = []
-        sent = 0
+    def forms_on_pages(self) -> Iterator[tuple[str, str, str, PostForm]]:
+        """(page, persona, where the form posts, the form) for every form worth sending:
+        not those that end the session or destroy the account."""
         for url, persona in self.pages():
             self.client.force_login(getattr(self, persona))
             page = self.client.get(url)
@@ -94,19 +111,30 @@ class HostileInputTests(MatrixFixtures):
                 continue
             finder = FormFinder()
             finder.feed(page.content.decode())
-            for action, defaults, text_fields in finder.forms:
-                target = action or url
-                if not text_fields or target.startswith(SKIP_ACTIONS):
-                    continue
-                for payload in HOSTILE:
-                    data = {k: v for k, v in defaults.items() if k not in SKIP_FIELDS}
-                    data.update({field: payload for field in text_fields})
-                    with transaction.atomic():
-                        response = self.client.post(target, data)
-                        transaction.set_rollback(True)
-                    sent += 1
-                    if response.status_code >= 500:
-                        errors.append(f"{target} as {persona} with {payload[:30]!r}: 500")
+            for form in finder.forms:
+                target = form.action or url
+                if not target.startswith(SKIP_ACTIONS):
+                    yield url, persona, target, form
+
+
+class HostileInputTests(FormWalk):
+    @override_settings(LOGIN_ADDRESS_LIMIT=10_000)
+    def test_no_form_answers_hostile_text_with_a_server_error(self) -> None:
+        self.client.raise_request_exception = False
+        errors: list[str] = []
+        sent = 0
+        for _url, persona, target, form in self.forms_on_pages():
+            if not form.text_fields:
+                continue
+            for payload in HOSTILE:
+                data = {k: v for k, v in form.defaults.items() if k not in SKIP_FIELDS}
+                data.update({name: payload for name in form.text_fields})
+                with transaction.atomic():
+                    response = self.client.post(target, data)
+                    transaction.set_rollback(True)
+                sent += 1
+                if response.status_code >= 500:
+                    errors.append(f"{target} as {persona} with {payload[:30]!r}: 500")
         self.assertGreater(sent, 100, "the walk found too few forms to mean anything")
         self.assertEqual(errors, [], "\n".join(errors))
 
