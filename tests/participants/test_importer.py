@@ -100,9 +100,14 @@ class ImporterTests(PersonasTestCase):
         told = [m for m in mail.outbox if m.to == ["margaret@acme.test"] and "ended" in m.subject]
         self.assertIn("Priya Patel has left the organisation.", told[0].body)
 
-    def test_someone_on_leave_keeps_their_pair(self):
+    def test_someone_on_leave_keeps_their_pair_until_they_leave(self):
         apply_import(self.programme, b"id,status\nA100,on_leave\n", "leave.csv", self.martin)
         self.assertEqual(Pair.objects.get(pk=self.pair.pk).status, Pair.Status.ACTIVE)
+        leaving = b"id,status\nA100,leaver\n"
+        preview = preview_import(self.programme, leaving, "leavers.csv")
+        self.assertIn("1 pair has someone the file marks as a leaver", " ".join(preview.warnings))
+        apply_import(self.programme, leaving, "leavers.csv", self.martin)
+        self.assertEqual(Pair.objects.get(pk=self.pair.pk).status, Pair.Status.ENDED)
 
     def test_columns_missing_from_the_file_leave_profiles_alone(self):
         apply_import(self.programme, FILE, "hr.csv", self.martin)

@@ -5,8 +5,9 @@ from django.urls import reverse
 from tests.api.base import ApiTestCase
 from tests.base import PersonasTestCase
 from tests.participants.test_profile import profile_data
+from twoheads.accounts.models import User
 from twoheads.participants.importer import apply_import
-from twoheads.participants.models import Participant
+from twoheads.participants.models import Participant, enrol
 from twoheads.programmes.catalogue import seed_catalogue
 
 BULK = "/api/v1/programmes/acme-reverse-mentoring/participants/bulk"
@@ -40,6 +41,25 @@ class ProfileTimeZoneTests(PersonasTestCase):
         self.client.post(reverse("account"), {"name": "Sam Okafor-Reid", "timezone": "Asia/Tokyo"})
         sam = self.sams_profile()
         self.assertEqual((sam.timezone, sam.name), ("Asia/Tokyo", "Sam Okafor-Reid"))
+
+    def test_a_zone_from_the_hr_file_becomes_the_accounts(self):
+        data = b"id,name,email,timezone\nA101,Sam Okafor,sam@acme.test,Asia/Tokyo\n"
+        self.assertTrue(apply_import(self.programme, data, "hr.csv", self.martin).applied)
+        self.sam.refresh_from_db()
+        self.assertEqual((self.sam.timezone, self.sams_profile().timezone), ("Asia/Tokyo",) * 2)
+
+    def test_an_account_made_for_someone_imported_takes_their_zone(self):
+        Participant.objects.create(
+            programme=self.programme,
+            external_id="N1",
+            email="nina@acme.test",
+            role="mentor",
+            timezone="Europe/Paris",
+        )
+        nina = User.objects.create_user("nina@acme.test", "a-long-pass-phrase", name="Nina")
+        enrol(self.programme, nina)
+        nina.refresh_from_db()
+        self.assertEqual(nina.timezone, "Europe/Paris")
 
     def test_an_account_needs_a_name(self):
         response = self.client.post(reverse("account"), {"name": " ", "timezone": "UTC"})

@@ -240,10 +240,11 @@ def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
 
 def _leaving(plan: _Plan) -> list[int]:
     """The stored people this file marks as having left the organisation."""
+    # From any earlier status, on leave included (such people are not "deactivated" again).
     return [
         plan.existing[ext]["pk"]
-        for ext in sorted(plan.deactivated)
-        if plan.changes[ext].get("status") == Participant.Status.LEAVER
+        for ext, change in sorted(plan.changes.items())
+        if ext in plan.existing and change.get("status") == Participant.Status.LEAVER
     ]
 
 
@@ -529,6 +530,24 @@ def _write(plan: _Plan) -> None:
     _create_new(plan, now, users, pks)
     _update_existing(plan, now, users, pks)
     _replace_skills(plan, pks)
+    _zones_to_accounts(plan)
+
+
+def _zones_to_accounts(plan: _Plan) -> None:
+    """A time zone the file gives someone with an account becomes the account's, and their
+    profiles' in other programmes: one zone per person, as the account page keeps it."""
+    zoned = [ext for ext, change in plan.changes.items() if "timezone" in change]
+    by_zone: dict[str, list[int]] = {}
+    for chunk in _chunks(zoned, 500):
+        linked = Participant.objects.filter(
+            programme=plan.programme, external_id__in=chunk, user__isnull=False
+        ).values_list("user_id", "timezone")
+        for user_id, zone in linked:
+            by_zone.setdefault(zone, []).append(user_id)
+    for zone, user_ids in by_zone.items():
+        for chunk in _chunks(user_ids, 500):
+            User.objects.filter(pk__in=chunk).update(timezone=zone)
+            Participant.objects.filter(user_id__in=chunk).update(timezone=zone)
 
 
 def _create_skills(plan: _Plan) -> None:

@@ -233,6 +233,12 @@ def enrol(programme: Programme, user: User, *, role: str = "", email: str = "") 
                 capacity=programme.default_capacity,
                 timezone=user.timezone,
             )
+        if participant.pk is not None and participant.timezone not in ("", "UTC"):
+            # Imported with their zone: the account takes it (one zone per person).
+            User.objects.filter(pk=user.pk).update(timezone=participant.timezone)
+            user.timezone = participant.timezone
+        else:
+            participant.timezone = user.timezone
         participant.user = user
         participant.name = participant.name or user.name
         participant.email = participant.email or user.email
