@@ -226,6 +226,13 @@ class NudgeTests(InsightsTestCase):
         self.assertEqual(len(mail.outbox), 0)
         self.assertFalse(AuditEvent.objects.filter(action="insights.nudge").exists())
 
+    def test_no_pair_is_nudged_to_meet_after_the_programme_ended(self):
+        self.programme.ends_on = timezone.localdate() - timedelta(days=1)
+        self.programme.save()
+        self.client.force_login(self.martin)
+        self.nudge(self.pair)
+        self.assertEqual(mail.outbox, [])
+
     def test_it_nudges_only_by_post(self):
         self.client.force_login(self.martin)
         r = self.client.get(reverse("programme_nudge", args=[self.programme.slug, self.pair.pk]))

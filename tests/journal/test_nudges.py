@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.base import PersonasTestCase
 from twoheads.journal.models import Goal, NudgePreference, SentNudge
-from twoheads.journal.nudges import due_nudges, send_nudges
+from twoheads.journal.nudges import EXIT_EMAILED, due_nudges, send_nudges
 from twoheads.journal.relationship import record_idea
 from twoheads.meetings.models import Meeting, MeetingLog
 
@@ -28,6 +28,11 @@ class NudgeTests(PersonasTestCase):
         self.assertIn("no_meeting", self.kinds(self.priya, self.start))
         Meeting.objects.create(pair=self.pair, starts_at=self.start + timedelta(days=2))
         self.assertNotIn("no_meeting", self.kinds(self.priya, self.start))
+
+    def test_the_exit_survey_email_of_a_closing_is_not_taken_for_todays_digest(self):
+        SentNudge.objects.create(user=self.priya, kind=EXIT_EMAILED, key="exit:999")
+        send_nudges(self.start)
+        self.assertIn("priya@acme.test", {m.to[0] for m in mail.outbox})
 
     def test_no_nudge_to_plan_a_meeting_after_the_programme_ends(self):
         self.programme.ends_on = (self.start - timedelta(days=1)).date()

@@ -170,6 +170,8 @@ def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]
         .order_by()
     )
     _last_held_by(rows, now)
+    # Once the programme's end date has passed, no meeting can be planned in it any more.
+    ended = bool(programme.ends_on and timezone.localdate(now) > programme.ends_on)
     found = []
     for row in rows:
         since = row["last_held"] or row["activated_at"] or row["created_at"]
@@ -179,6 +181,7 @@ def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]
             programme.no_meeting_days
             and idle_days >= programme.no_meeting_days
             and not row["planned"]
+            and not ended
         ):
             reasons.append("no_meeting")
         recent, earlier = falling.get(row["pk"], (None, None))

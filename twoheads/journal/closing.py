@@ -18,6 +18,7 @@ from twoheads.programmes.models import Programme
 
 from .checkins import exit_survey_key
 from .models import SentNudge
+from .nudges import EXIT_EMAILED
 
 
 def _end(pair: Pair, actor: User | None, reason: str) -> None:
@@ -69,7 +70,7 @@ def invite_to_exit_survey(pair: Pair) -> int:
         subject = _("Your mentoring has closed: three questions")
         sent += send_mail(subject, body, None, [person.user.email])
         SentNudge.objects.get_or_create(
-            user=person.user, key=exit_survey_key(pair), defaults={"kind": "checkin"}
+            user=person.user, key=exit_survey_key(pair), defaults={"kind": EXIT_EMAILED}
         )
     return sent
 

@@ -38,6 +38,8 @@ FEEDBACK_WINDOW_DAYS = 30
 GOAL_STALE_DAYS = 30
 # What the partner shared in the last week is news; older news is on the pair's page anyway.
 NEWS_DAYS = 7
+# The kind of the mark left when closing a pair emailed its exit survey.
+EXIT_EMAILED = "exit_emailed"
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,10 @@ def send_nudges(now: datetime | None = None) -> str:
     now = now or timezone.now()
     digests = nudged = waiting = 0
     for user in _people(now):
-        if SentNudge.objects.filter(user=user, sent_at__gte=_start_of_day(user, now)).exists():
+        today = SentNudge.objects.filter(user=user, sent_at__gte=_start_of_day(user, now))
+        # The exit survey's own email (sent on closing) is marked so the digest does not ask
+        # again; it is not a digest.
+        if today.exclude(kind=EXIT_EMAILED).exists():
             waiting += 1  # today's digest has gone; anything new waits for tomorrow
             continue
         with timezone.override(_zone(user)):
