@@ -57,6 +57,7 @@ class FigureTests(InsightsTestCase):
         self.assertAlmostEqual(match.mean_score, 0.72)
         self.assertTrue(match.at_close)
         self.assertEqual(dict(figures.funnel.stages())["active"], 2)
+        self.assertTrue(summary_dict(figures)["match"]["at_close"])
 
     def test_it_counts_meetings_held_per_pair_by_week(self):
         """Three meetings were held; the one that did not happen and the cancelled one do not

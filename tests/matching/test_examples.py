@@ -255,3 +255,14 @@ def test_the_org_chart_wording_says_close_or_apart(
         far.pairs[0].explanation
     )
     assert "(close)" not in far.pairs[0].explanation
+    same_site = match(
+        [
+            dataclasses.replace(priya, manager_id="c2", site="London", department="Finance"),
+            dataclasses.replace(margaret, manager_id="top"),
+            *chain,
+        ],
+        rules,
+    )
+    assert "They sit apart in the organisation: 5 steps apart in the org chart." in (
+        same_site.pairs[0].explanation
+    )

@@ -79,6 +79,8 @@ class ReviewTests(MatchingTestCase):
         self.assertEqual(self.run.summary["matched_mentees"], 1)
         self.assertAlmostEqual(self.run.summary["match_rate"], 1 / before["mentees_total"])
         self.assertTrue(self.run.summary["edited"])
+        self.assertFalse(self.run.summary["optimal"])
+        self.assertIsNone(self.run.summary["upper_bound"])
         page = self.client.get(self.run.get_absolute_url())
         self.assertContains(page, "no longer proven best")
         self.assertNotContains(page, "proven best possible")

@@ -1,7 +1,9 @@
 """Martin imports Acme's HR export into the programme: upsert by id, leavers, the org chart."""
 
+import importlib
 from datetime import timedelta
 
+from django.apps import apps as django_apps
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
@@ -327,3 +329,9 @@ class LanguageNameTests(PersonasTestCase):
         people = {p.external_id: p for p in self.programme.participants.all()}
         self.assertEqual(people["X1"].languages, ["en", "fr"])
         self.assertEqual(people["X2"].languages, ["en", "pt", "klingon"])
+
+    def test_languages_stored_before_become_codes(self):
+        module = importlib.import_module("twoheads.participants.migrations.0004_languages_as_codes")
+        Participant.objects.filter(pk=self.p_sam.pk).update(languages=["English", "fr"])
+        module.to_codes(django_apps, None)
+        self.assertEqual(Participant.objects.get(pk=self.p_sam.pk).languages, ["en", "fr"])

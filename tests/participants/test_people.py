@@ -345,6 +345,11 @@ class ManagePersonTests(PersonasTestCase):
         for capacity in (0, 11):
             r = self.client.post(self.url(self.p_sam), self.data(self.p_sam, capacity=capacity))
             self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "Ensure this value is less than or equal to 10")
+        r = self.client.post(self.url(self.p_sam), self.data(self.p_sam, capacity=0))
+        self.assertContains(r, "At least 1.")
+        r = self.client.post(self.url(self.p_sam), self.data(self.p_sam, level=1001))
+        self.assertContains(r, "less than or equal to 1000")
         r = self.client.post(
             self.url(self.p_sam), self.data(self.p_sam, role="mentee", level=8, capacity=2)
         )

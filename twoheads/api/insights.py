@@ -19,7 +19,12 @@ class SummaryOut(Schema):
     programme: int
     as_of: datetime
     funnel: dict[str, int] = Field(description="People at each step, invited to active.")
-    match: dict = Field(description="Enrolled, paired, match rate, live pairs, scores.")
+    match: dict = Field(
+        description=(
+            "Enrolled, paired, match rate, live pairs, scores. With at_close true (a closed "
+            "programme) the pairs counted are those it had, all ended."
+        )
+    )
     meetings: dict = Field(description="Meetings held, in total and per week.")
     feedback: dict = Field(description="Average ratings from each side.")
     checkins: list[dict] = Field(description="Check-in averages per month.")

@@ -444,6 +444,7 @@ def summary_dict(figures: ProgrammeFigures) -> dict[str, Any]:
             "paired": figures.match.paired,
             "rate": _plain(figures.match.rate),
             "live_pairs": figures.match.live_pairs,
+            "at_close": figures.match.at_close,
             "mean_score": _plain(figures.match.mean_score),
             "score_histogram": [
                 {"from": i / SCORE_BINS, "to": (i + 1) / SCORE_BINS, "pairs": n}

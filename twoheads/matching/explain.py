@@ -115,6 +115,10 @@ def _hours(hours: float) -> str:
     return f"{hours:g} hour" + ("" if hours == 1 else "s")
 
 
+# Two people this close in the org chart (under one manager) work close together.
+CLOSE_IN_CHART = 2
+
+
 def reach_text(pool: Pool, m: int, e: int, distance: int) -> str:
     """Why the two sit far apart (or close) in the organisation."""
     mentor, mentee = pool.people[m], pool.people[e]
@@ -129,7 +133,7 @@ def reach_text(pool: Pool, m: int, e: int, distance: int) -> str:
         bits.append(f"{distance} steps apart in the org chart")
     elif distance > 0:
         chart = f"{distance} steps apart in the org chart"
-        if not bits:
+        if not bits and distance <= CLOSE_IN_CHART:
             return f"They work close together in the organisation: {chart}."
         bits.append(chart)
     if not bits:

@@ -476,6 +476,10 @@ def _refresh_summary(run: MatchRun) -> None:
         min_score=min(scores) if scores else 0.0,
         average_score=sum(scores) / len(scores) if scores else 0.0,
         edited=True,
+        # What the engine proved was of its own pairs, not of these.
+        optimal=False,
+        gap=None,
+        upper_bound=None,
     )
     run.summary = summary
     run.save(update_fields=["summary"])

@@ -10,12 +10,13 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from twoheads.accounts.models import User
 from twoheads.accounts.zones import TimeZoneField
 from twoheads.matching import manager_cycles
 from twoheads.pairing.models import live_pair_counts
-from twoheads.programmes.models import MAX_PARTNERS, Programme, Skill, catalogue_key
+from twoheads.programmes.models import MAX_LEVEL, MAX_PARTNERS, Programme, Skill, catalogue_key
 
 from .invitations import live_invitations
 from .languages import language_codes
@@ -561,6 +562,8 @@ class ParticipantManageForm(forms.ModelForm):
         self.live_pairs = live_pair_counts([self.instance.pk])[self.instance.pk]
         self.fields["capacity"].validators.append(MaxValueValidator(MAX_PARTNERS))
         self.fields["capacity"].widget.attrs.update(min=1, max=MAX_PARTNERS)
+        self.fields["level"].validators.append(MaxValueValidator(MAX_LEVEL))
+        self.fields["level"].widget.attrs.update(min=0, max=MAX_LEVEL)
 
     def clean_role(self) -> str:
         role = self.cleaned_data["role"]
@@ -572,9 +575,16 @@ class ParticipantManageForm(forms.ModelForm):
 
     def clean_capacity(self) -> int:
         capacity = self.cleaned_data["capacity"]
-        if capacity < max(1, self.live_pairs):
+        if capacity < 1:
+            raise forms.ValidationError(_("At least 1."))
+        if capacity < self.live_pairs:
             raise forms.ValidationError(
-                _("At least %(n)s: they are in %(n)s pairs now.") % {"n": max(1, self.live_pairs)}
+                ngettext(
+                    "At least %(n)s: they are in %(n)s pair now.",
+                    "At least %(n)s: they are in %(n)s pairs now.",
+                    self.live_pairs,
+                )
+                % {"n": self.live_pairs}
             )
         return capacity
 

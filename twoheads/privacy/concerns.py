@@ -158,7 +158,8 @@ def tell_author(concern: Concern) -> int:
         "url": settings.SITE_URL + reverse("raise_concern", args=[concern.programme.slug]),
     }
     subject = _("Your concern in %(programme)s is resolved") % {"programme": concern.programme}
-    body = render_to_string("privacy/email/concern_resolved.txt", context)
+    with timezone.override(author.user.timezone or "UTC"):  # the day as its author knew it
+        body = render_to_string("privacy/email/concern_resolved.txt", context)
     return send_mail(subject, body, None, [address])
 
 
