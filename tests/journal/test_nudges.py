@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 from django.core import mail
 from django.core.management import call_command
@@ -34,6 +35,26 @@ class NudgeTests(PersonasTestCase):
         send_nudges(self.start)
         self.assertIn("priya@acme.test", {m.to[0] for m in mail.outbox})
 
+    def test_a_meeting_in_the_next_two_days_is_in_the_digest_once_in_each_zone(self):
+        self.margaret.timezone = "Asia/Tokyo"
+        self.margaret.save()
+        when = (self.start + timedelta(days=1)).replace(hour=1, minute=0, second=0, microsecond=0)
+        Meeting.objects.create(pair=self.pair, starts_at=when, organiser=self.priya)
+        Meeting.objects.create(pair=self.pair, starts_at=self.start + timedelta(days=5))
+        soon = {
+            user.email: [n.text for n in due_nudges(user, self.start) if n.kind == "meeting_soon"]
+            for user in (self.priya, self.margaret)
+        }
+        tokyo = when.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%a %d %b, %H:%M")
+        self.assertEqual(
+            soon["margaret@acme.test"], [f"You meet Priya Patel on {tokyo} (Asia/Tokyo)."]
+        )
+        self.assertEqual(len(soon["priya@acme.test"]), 1)
+        send_nudges(self.start)
+        mail.outbox.clear()
+        send_nudges(self.start + timedelta(days=1))
+        self.assertFalse(any("You meet" in m.body for m in mail.outbox))
+
     def test_no_nudge_to_plan_a_meeting_after_the_programme_ends(self):
         self.programme.ends_on = (self.start - timedelta(days=1)).date()
         self.programme.save()
@@ -52,7 +73,10 @@ class NudgeTests(PersonasTestCase):
         idea.move("parked", actor=self.margaret, note="later")
         later = self.start + timedelta(days=31)
         Meeting.objects.create(pair=self.pair, starts_at=later + timedelta(days=1))
-        self.assertEqual(self.kinds(self.priya, later), ["checkin", "goal_stale", "idea_revisit"])
+        self.assertEqual(
+            self.kinds(self.priya, later),
+            ["checkin", "goal_stale", "idea_revisit", "meeting_soon"],
+        )
         self.assertEqual(self.kinds(self.priya, self.start), ["checkin", "feedback", "goal_stale"])
         self.assertNotIn("goal_stale", self.kinds(self.margaret, later))
 
@@ -92,7 +116,7 @@ class NudgeTests(PersonasTestCase):
         self.client.post(reverse("nudge_settings"), {"wanted": ["feedback", "goal_stale"]})
         self.assertEqual(
             sorted(NudgePreference.muted_for(self.priya)),
-            ["checkin", "idea_revisit", "no_meeting", "partner_news"],
+            ["checkin", "idea_revisit", "meeting_soon", "no_meeting", "partner_news"],
         )
 
     def test_the_command_prints_a_one_line_summary(self):

@@ -33,11 +33,14 @@ KINDS = {
     "goal_stale": gettext_lazy("Goals not updated for a month"),
     "checkin": gettext_lazy("Check-ins and the exit survey"),
     "partner_news": gettext_lazy("What your partner shares: notes, ideas, goals"),
+    "meeting_soon": gettext_lazy("A meeting in the next two days"),
 }
 FEEDBACK_WINDOW_DAYS = 30
 GOAL_STALE_DAYS = 30
 # What the partner shared in the last week is news; older news is on the pair's page anyway.
 NEWS_DAYS = 7
+# A meeting this close is worth a line in the day's digest.
+MEETING_SOON_DAYS = 2
 # The kind of the mark left when closing a pair emailed its exit survey.
 EXIT_EMAILED = "exit_emailed"
 
@@ -218,7 +221,31 @@ def _partner_news(pair: Pair, user: User, now: datetime) -> list[Nudge]:
     return news
 
 
-CHECKS = (_no_meeting, _feedback, _ideas, _goals, _partner_news)
+def _meeting_soon(pair: Pair, user: User, now: datetime) -> list[Nudge]:
+    """Each meeting in the next two days, once, in the user's own time."""
+    soon = (
+        Meeting.objects.filter(pair=pair)
+        .upcoming(now)
+        .filter(starts_at__lte=now + timedelta(days=MEETING_SOON_DAYS))
+    )
+    zone = _zone(user)
+    return [
+        Nudge(
+            "meeting_soon",
+            f"meeting_soon:{meeting.pk}:{meeting.sequence}",
+            _("You meet %(name)s on %(when)s (%(zone)s).")
+            % {
+                "name": _partner_name(pair, user),
+                "when": meeting.starts_at.astimezone(zone).strftime("%a %d %b, %H:%M"),
+                "zone": zone.key,
+            },
+            meeting.get_absolute_url(),
+        )
+        for meeting in soon
+    ]
+
+
+CHECKS = (_no_meeting, _feedback, _ideas, _goals, _partner_news, _meeting_soon)
 
 
 def due_nudges(user: User, now: datetime | None = None) -> list[Nudge]:

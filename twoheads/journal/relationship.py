@@ -110,6 +110,10 @@ def overview(
     }
 
 
+# The home page shows the next meeting itself; a partner's news is on the pair's page.
+HOME_LEAVES_OUT = {"partner_news", "meeting_soon"}
+
+
 def participant_home(user: User) -> dict[str, Any]:
     """The participant's home: what's next, what is due, their partners and their own progress."""
     from .nudges import due_nudges
@@ -131,7 +135,7 @@ def participant_home(user: User) -> dict[str, Any]:
         "partners": partners,
         "next_meeting": Meeting.objects.filter(pair__in=live).upcoming(now).first(),
         # What is due; the partner's news goes by email and is on the pair's page already.
-        "due": [n for n in due_nudges(user, now) if n.kind != "partner_news"],
+        "due": [n for n in due_nudges(user, now) if n.kind not in HOME_LEAVES_OUT],
         "ideas_to_revisit": list(
             Idea.objects.filter(pair__in=live).to_revisit(timezone.localdate(now))[:10]
         ),
