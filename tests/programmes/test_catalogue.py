@@ -152,6 +152,21 @@ class QuestionnaireTests(PersonasTestCase):
         self.assertIn("Do you like to think aloud?", texts)
         self.assertEqual(len(texts), 5)
 
+    def test_each_question_shows_its_import_column_and_needs_both_ends(self):
+        seed_catalogue(self.programme)
+        self.client.force_login(self.martin)
+        url = reverse("question_list", args=[self.programme.slug])
+        page = self.client.get(url)
+        first = self.programme.questions.first()
+        self.assertContains(page, f"<code>style:{first.key}</code>", html=False)
+        last = max(q.position for q in self.programme.questions.all())
+        self.assertEqual(page.context["formset"].forms[-1]["position"].value(), last + 1)
+        data = self.posted(url)
+        data.update({"form-5-text": "Do you like to think aloud?", "form-5-position": 9})
+        response = self.client.post(url, data)
+        self.assertIn("low_label", response.context["formset"].forms[5].errors)
+        self.assertEqual(self.programme.questions.count(), 5)
+
     def test_the_same_question_twice_is_refused_unless_one_is_removed(self):
         seed_catalogue(self.programme)
         self.client.force_login(self.martin)

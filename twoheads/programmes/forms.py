@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -145,10 +147,23 @@ class BaseQuestionFormSet(BaseModelFormSet):
             seen.add(text)
 
 
+class QuestionForm(forms.ModelForm):
+    """A question and what its two ends mean: an answer of 3 means nothing without them."""
+
+    class Meta:
+        model = Question
+        fields = ["text", "low_label", "high_label", "position"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["low_label"].required = True
+        self.fields["high_label"].required = True
+
+
 QuestionFormSet = modelformset_factory(
     Question,
+    form=QuestionForm,
     formset=BaseQuestionFormSet,
-    fields=["text", "low_label", "high_label", "position"],
     extra=1,
     can_delete=True,
 )

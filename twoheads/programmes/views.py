@@ -201,7 +201,11 @@ def skill_search(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def question_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
-    formset = QuestionFormSet(request.POST or None, queryset=programme.questions.all())
+    questions = programme.questions.all()
+    last = max((q.position for q in questions), default=0)
+    formset = QuestionFormSet(
+        request.POST or None, queryset=questions, initial=[{"position": last + 1}]
+    )
     if request.method == "POST" and formset.is_valid():
         for question in formset.save(commit=False):
             question.programme = programme
