@@ -7,6 +7,7 @@ report write the very same tables, so every number agrees.
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from twoheads.guard.detect import KINDS as GUARD_KINDS
 from twoheads.journal.models import CheckIn, Feedback, Goal, Idea
 from twoheads.participants.models import Participant
+from twoheads.programmes.models import Programme
 
 from . import charts
 from .figures import SCORE_BINS, ProgrammeFigures
@@ -455,11 +457,9 @@ def progress_sections(progress: ParticipantProgress) -> dict[str, Section]:
     }
 
 
-def pair_table(programme: Any) -> Table:
+def pair_table(programme: Programme) -> Table:
     """Every pair of the programme with its dates and what it has done: counts and dates,
     never what anyone wrote."""
-    from django.db.models import Count, Q
-
     pairs = (
         programme.pairs.select_related("mentor", "mentee", "meeting_tally")
         .annotate(

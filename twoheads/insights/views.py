@@ -81,7 +81,6 @@ def programme_nudge(request: HttpRequest, slug: str, pair: int) -> HttpResponse:
     try:
         sent = nudge_pair(found, request.user)
     except NudgeTooSoon as exc:
-        sent = -1
         messages.info(
             request,
             _("%(pair)s was nudged on %(day)s; a nudge can follow %(days)s days later.")
@@ -91,14 +90,13 @@ def programme_nudge(request: HttpRequest, slug: str, pair: int) -> HttpResponse:
                 "days": NUDGE_AGAIN_DAYS,
             },
         )
-    if sent < 0:
-        pass
-    elif sent:
-        messages.success(request, _("Nudge sent to %(pair)s.") % {"pair": found})
     else:
-        messages.info(
-            request, _("%(pair)s is no longer at risk; nothing was sent.") % {"pair": found}
-        )
+        if sent:
+            messages.success(request, _("Nudge sent to %(pair)s.") % {"pair": found})
+        else:
+            messages.info(
+                request, _("%(pair)s is no longer at risk; nothing was sent.") % {"pair": found}
+            )
     back = request.POST.get("next")
     if back == "at_risk":
         return redirect("programme_at_risk", slug)

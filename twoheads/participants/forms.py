@@ -20,7 +20,7 @@ from twoheads.programmes.models import MAX_LEVEL, MAX_PARTNERS, Programme, Skill
 
 from .invitations import live_invitations
 from .languages import language_codes
-from .models import Invitation, Participant, ParticipantSkill
+from .models import Invitation, Participant, ParticipantSkill, one_zone
 
 # The participant's columns the profile page writes.
 PROFILE_COLUMNS = [
@@ -342,9 +342,7 @@ class ProfileForm(forms.Form):
             # Only what the profile holds: a status or name an import changed meanwhile stays.
             p.save(update_fields=[*PROFILE_COLUMNS, "updated_at"])
             if p.user_id is not None:
-                # One time zone for the person: the account and other programmes follow.
-                User.objects.filter(pk=p.user_id).update(timezone=p.timezone)
-                Participant.objects.filter(user_id=p.user_id).update(timezone=p.timezone)
+                one_zone([p.user_id], p.timezone)  # the account and other programmes follow
             return self._save_skills(user)
 
     def _save_skills(self, user: User) -> list[str]:

@@ -45,7 +45,7 @@ from twoheads.programmes.models import MAX_LEVEL, MAX_PARTNERS, Programme, Skill
 
 from .languages import language_codes
 from .leaving import end_pairs_of, live_pairs_of
-from .models import Participant, ParticipantSkill
+from .models import Participant, ParticipantSkill, one_zone
 
 BATCH = 1000
 HEAD_BYTES = 64 * 1024
@@ -546,8 +546,7 @@ def _zones_to_accounts(plan: _Plan) -> None:
             by_zone.setdefault(zone, []).append(user_id)
     for zone, user_ids in by_zone.items():
         for chunk in _chunks(user_ids, 500):
-            User.objects.filter(pk__in=chunk).update(timezone=zone)
-            Participant.objects.filter(user_id__in=chunk).update(timezone=zone)
+            one_zone(chunk, zone)
 
 
 def _create_skills(plan: _Plan) -> None:

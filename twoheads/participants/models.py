@@ -207,6 +207,12 @@ class Participant(models.Model):
         self.save(update_fields=["status", "updated_at"])
 
 
+def one_zone(user_ids: list[int], zone: str) -> None:
+    """One time zone per person: their accounts and all their profiles take ``zone``."""
+    User.objects.filter(pk__in=user_ids).update(timezone=zone)
+    Participant.objects.filter(user_id__in=user_ids).update(timezone=zone)
+
+
 def enrol(programme: Programme, user: User, *, role: str = "", email: str = "") -> Participant:
     """Put `user` in `programme` as a participant, reusing an imported record with their email.
 
