@@ -228,3 +228,20 @@ def test_small_programmes_are_scored_the_array_way(monkeypatch: pytest.MonkeyPat
     with mock.patch.object(candidates, "SCAN_FROM", pairs):
         generate(pool, 3, 0)
     assert calls
+
+
+def test_with_more_codes_than_the_rows_pack_the_array_path_scores_everything() -> None:
+    """More departments than the mentors' rows hold in their bits: no scan, the same pairs."""
+    people = generator.pool(60, 60, seed=2)
+    pool = compile_pool(people, Rules())
+    assert compiled.sides(pool) is not None
+    assert int(pool.department.max()) + 1 >= 1 << 4
+    with mock.patch.object(compiled, "CODE_BITS", 4):
+        assert compiled.sides(pool) is None
+        with mock.patch.object(candidates, "SCAN_FROM", 0):
+            narrow = generate(pool, 4, 0)
+    with mock.patch.object(candidates, "SCAN_FROM", 0):
+        scanned = generate(pool, 4, 0)
+    for field in ("kth_mentor", "kth_mentee", "valid_mentor", "valid_mentee"):
+        assert getattr(narrow, field).tolist() == getattr(scanned, field).tolist()
+    assert sorted(narrow.score_int.tolist()) == sorted(scanned.score_int.tolist())

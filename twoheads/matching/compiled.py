@@ -4,7 +4,7 @@ The array path (`candidates.skill_block`, `scoring.partial_scores`, `scoring.fin
 every pair a block lands on as arrays of components before it can keep a few. At 100,000 x
 100,000 that is hundreds of millions of pairs, and the cost is the arrays themselves. This
 scan walks each mentee's pairs once in compiled code (numba): it sums the encoded skill flows
-into a row of the mentors, scores each pair the index lands on with the same rules and the
+into an array over the mentors, scores each pair the index lands on with the same rules and the
 same floating-point arithmetic, in the same order, as the array path, and keeps only the
 pairs that can be among someone's best.
 
@@ -12,7 +12,8 @@ It runs where the array path would scan by the index with every pair already pla
 organisation and a shared language decided by classes, `candidates.plan_groups`), and where
 the weekly overlaps and the working-style closeness are tables (`Pool.overlap_table`,
 `Pool.style_table`), in programmes of `candidates.SCAN_FROM` possible pairs or more.
-Everything else goes the array way.
+Everything else goes the array way, and so do pools with more than 65,535 distinct values
+of a code the mentors' rows pack in 16 bits (working style, weekly hours, department, site).
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ from twoheads.matching.scoring import (
 )
 from twoheads.matching.skillpairs import SkillPairs
 
-# Columns of the per-person table the scan reads: one 64-byte row per person, so each pair
-# reads the other side's values from one cache line. INTERESTS holds twice the number of
-# interests, plus one when some lie beyond the words kept in the row; the words follow.
+# Columns of the mentees' table the scan reads: one 64-byte row per mentee. INTERESTS holds
+# twice the number of interests, plus one when some lie beyond the words kept in the row; the
+# words follow.
 (
     GLOBAL,
     STYLE,
@@ -63,6 +64,25 @@ from twoheads.matching.skillpairs import SkillPairs
 ROW_WORDS = 3
 FIELDS = 16
 Table = npt.NDArray[np.int32]
+# The mentors' side of a scan: one 64-byte row of int64 per mentor, holding everything a pair
+# is scored and ruled on, so that a pair reads one cache line of the mentor's. PLACE holds the
+# depth in the org chart in its low half and the global position in its high half; WORDS the
+# first interest words; SPAN the first place in the chart's order and the end of the span;
+# CODES four 16-bit codes (style, week, and department and site plus one, so that 0 is
+# unknown); PERSON the flow divisor and the INTERESTS field of the mentees' table; COUNT the
+# mentor's bar and its valid pairs so far, which the scan of a block updates in its copy.
+C_PLACE, C_WORDS, C_SPAN, C_CODES, C_PERSON, C_COUNT = (
+    0,
+    1,
+    1 + ROW_WORDS,
+    2 + ROW_WORDS,
+    3 + ROW_WORDS,
+    4 + ROW_WORDS,
+)
+C_FIELDS = 8
+CODE_BITS = 16
+LOW = (1 << 32) - 1
+Rows = npt.NDArray[np.int64]
 # Each mentee's mentors are read this many pairs ahead of scoring them, and the sums' entries
 # this many ahead in a posting list: the reads are random, and waiting on each in turn would
 # leave the processor idle.
@@ -93,16 +113,21 @@ def usable(pool: Pool) -> bool:
         and pool.style_table is not None
         and bool(np.all(pool.flow_scale == np.rint(pool.flow_scale)))
         and int(pool.flow_scale.max(initial=0)) < 1 << 31
+        and all(
+            int(codes.max(initial=0)) + 1 < 1 << CODE_BITS
+            for codes in (pool.style_code, pool.week, pool.department, pool.site)
+        )
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Sides:
-    """What the scan reads of a pool, found once per pool: both sides' tables by local
-    position, the layout of the encoded sums (`_layout`) and the scoring numbers (`_numbers`)."""
+    """What the scan reads of a pool, found once per pool: the mentees' table and the mentors'
+    rows by local position, the layout of the encoded sums (`_layout`) and the scoring
+    numbers (`_numbers`)."""
 
     mentees: Table
-    mentors: Table
+    mentors: Rows
     layout: IntArray
     numbers: FloatArray
 
@@ -113,10 +138,38 @@ def sides(pool: Pool) -> Sides | None:
         return None
     return Sides(
         _table(pool, pool.mentees),
-        _table(pool, pool.mentors),
+        _mentor_rows(pool, pool.mentors),
         _layout(pool.skill_pairs),
         _numbers(pool),
     )
+
+
+def _mentor_rows(pool: Pool, people: IntArray) -> Rows:
+    """The scan's rows of ``people`` (global positions), in their order, with no bars or
+    counts yet."""
+    rows = np.zeros((len(people), C_FIELDS), np.int64)
+    words = pool.interests[:ROW_WORDS, people].view(np.int64)
+    rows[:, C_WORDS : C_WORDS + len(words)] = words.T  # a pool with fewer words has zeros
+    rows[:, C_PLACE] = pool.depth[people].astype(np.int64) | people.astype(np.int64) << 32
+    span = pool.chart_span[people].astype(np.int64)
+    rows[:, C_SPAN] = span[:, 0] | span[:, 1] << 32
+    codes = [
+        pool.style_code[people],
+        pool.week[people],
+        pool.department[people] + 1,
+        pool.site[people] + 1,
+    ]
+    for at, code in enumerate(codes):
+        rows[:, C_CODES] |= code.astype(np.int64) << (CODE_BITS * at)
+    rows[:, C_PERSON] = pool.flow_scale[people].astype(np.int64) | _interests(pool, people) << 32
+    return rows
+
+
+def _interests(pool: Pool, people: IntArray) -> IntArray:
+    """Twice each person's number of interests, plus one when some lie beyond the words the
+    rows keep."""
+    beyond = np.bitwise_count(pool.interests[ROW_WORDS:, people]).sum(axis=0) > 0
+    return np.asarray(2 * pool.interest_count[people].astype(np.int64) + beyond)
 
 
 def _table(pool: Pool, people: IntArray) -> Table:
@@ -131,8 +184,7 @@ def _table(pool: Pool, people: IntArray) -> Table:
     table[:, SPAN_END] = pool.chart_span[people, 1]
     table[:, DEPTH] = pool.depth[people]
     words = pool.interests[:ROW_WORDS, people]
-    beyond = np.bitwise_count(pool.interests[ROW_WORDS:, people]).sum(axis=0) > 0
-    table[:, INTERESTS] = 2 * pool.interest_count[people] + beyond
+    table[:, INTERESTS] = _interests(pool, people)
     table[:, FLOW_SCALE] = pool.flow_scale[people]
     halves = np.ascontiguousarray(words.T).view(np.int32)
     table[:, WORDS : WORDS + halves.shape[1]] = halves
@@ -157,11 +209,14 @@ def scan(
     of its mentor in the last array), then the local positions of those mentors.
     """
     assert pool.overlap_table is not None and pool.style_table is not None
+    cols = right[2]
+    mentors = sides.mentors[cols]  # a copy: the scan raises its bars and counts its pairs
+    mentors[:, C_COUNT] = bar[cols]
     out = _scan(
         *rows,
         *right,
         sides.mentees,
-        sides.mentors,
+        mentors,
         sides.layout,
         sides.numbers,
         not pool.rules.allow_same_department,
@@ -173,8 +228,8 @@ def scan(
         pool.forbidden,
         pool.size,
         depth,
-        bar,
         one_each,
+        len(sides.mentors),
     )
     return Found(*out)
 
@@ -299,7 +354,7 @@ def _scan(
     r_indices,
     cols,
     e_table,
-    m_table,
+    mentors,
     layout,
     numbers,
     department_rule,
@@ -311,14 +366,15 @@ def _scan(
     forbidden,
     size,
     depth,
-    bar,
     one_each,
+    n_mentors,
 ):
     digit, teach_at, learn_at, ones = layout[0], layout[1], layout[2], layout[3]
     digit_start = layout[4:]
     count_mask = (np.int64(1) << teach_at) - 1
     digit_mask = (np.int64(1) << digit) - 1
     teach_mask = (np.int64(1) << (learn_at - teach_at)) - 1
+    code_mask = (np.int64(1) << CODE_BITS) - 1
     wb, wc, wr, min_compat = numbers[0], numbers[1], numbers[2], numbers[3]
     interest_share, style_share, time_share, full_hours = (
         numbers[4],
@@ -335,15 +391,9 @@ def _scan(
     n_cols = len(cols)
     n_rows = len(rows)
 
-    # Per mentor column, in one place so that a pair reads them together: the encoded sums
-    # of the current mentee, the valid pairs so far, the mentor's bar and local position.
-    acc = np.zeros((n_cols, 4), np.int64)
-    for j in range(n_cols):
-        acc[j, 2] = bar[cols[j]]
-        acc[j, 3] = cols[j]
     touched = np.empty(n_cols, np.int64)
-    acc_flat = acc.reshape(-1)
-    m_flat = m_table.reshape(-1)
+    acc = np.zeros(n_cols, np.int64)
+    flat = mentors.reshape(-1)
     found_col = np.empty(n_cols, np.int64)
     found_score = np.empty(n_cols, np.int64)
     heap = np.empty(max(depth, 1), np.int64)
@@ -364,12 +414,12 @@ def _scan(
             stop = r_indptr[key + 1]
             for q in range(r_indptr[key], stop):
                 if q + AHEAD_SUMS < stop:
-                    _prefetch(acc_flat, r_indices[q + AHEAD_SUMS] * 4)
+                    _prefetch(acc, r_indices[q + AHEAD_SUMS])
                 j = r_indices[q]
-                if acc[j, 0] == 0:
+                if acc[j] == 0:
                     touched[n_touched] = j
                     n_touched += 1
-                acc[j, 0] += value
+                acc[j] += value
 
         e = rows[r]
         e_global = np.int64(e_table[e, GLOBAL])
@@ -390,47 +440,57 @@ def _scan(
         n_valid = 0
         n_heap = 0
         for t in range(min(n_touched, AHEAD)):
-            _prefetch(m_flat, acc[touched[t], 3] * FIELDS)
+            _prefetch(flat, touched[t] * C_FIELDS)
         for t in range(n_touched):
             if t + AHEAD < n_touched:
-                _prefetch(m_flat, acc[touched[t + AHEAD], 3] * FIELDS)
+                _prefetch(flat, touched[t + AHEAD] * C_FIELDS)
             j = touched[t]
-            sums = acc[j, 0]
-            acc[j, 0] = 0
-            m = acc[j, 3]
+            sums = acc[j]
+            acc[j] = 0
+            codes = mentors[j, C_CODES]
+            m_style = codes & code_mask
+            m_week = (codes >> CODE_BITS) & code_mask
+            m_dept = ((codes >> (2 * CODE_BITS)) & code_mask) - 1
+            m_site = ((codes >> (3 * CODE_BITS)) & code_mask) - 1
+            person = mentors[j, C_PERSON]
+            m_interests = person >> 32
             # compatibility, as `scoring._compatibility`, and its minimum. The weekly overlap's
             # minimum needs no check: the pairs are placed, and the classes they are placed
             # by include the weekly pattern (`scoring.allowed_by_own_values`).
-            overlap = overlap_table[m_table[m, WEEK], e_week]
+            overlap = overlap_table[m_week, e_week]
             shared = (
-                _popcount(_word(m_table, m, 0) & e_word0)
-                + _popcount(_word(m_table, m, 1) & e_word1)
-                + _popcount(_word(m_table, m, 2) & e_word2)
+                _popcount(mentors[j, C_WORDS] & e_word0)
+                + _popcount(mentors[j, C_WORDS + 1] & e_word1)
+                + _popcount(mentors[j, C_WORDS + 2] & e_word2)
             )
-            m_global = np.int64(m_table[m, GLOBAL])
-            if e_beyond != 0 and m_table[m, INTERESTS] & 1 != 0:
+            if e_beyond != 0 and m_interests & 1 != 0:
+                m_global = mentors[j, C_PLACE] >> 32
                 for w in range(ROW_WORDS, n_words):
                     shared += _popcount(words[w, m_global] & words[w, e_global])
-            interest = 2.0 * shared / max((m_table[m, INTERESTS] >> 1) + e_interests, 1)
+            interest = 2.0 * shared / max((m_interests >> 1) + e_interests, 1)
             compatibility = (
                 interest_share * interest
-                + style_share * style_table[m_table[m, STYLE], e_style]
+                + style_share * style_table[m_style, e_style]
                 + time_share * min(1.0, overlap / full_hours)
             )
             if compatibility < min_compat:
                 continue
             # The rules `scoring.finish` checks (the language is shared: the pairs are placed).
-            m_dept, m_site = m_table[m, DEPARTMENT], m_table[m, SITE]
             if department_rule and m_dept == e_dept and m_dept >= 0:
                 continue
-            m_first = m_table[m, SPAN_FIRST]
-            if (m_first < e_first and e_first < m_table[m, SPAN_END]) or (
+            m_span = mentors[j, C_SPAN]
+            m_first = m_span & LOW
+            if (m_first < e_first and e_first < (m_span >> 32)) or (
                 e_first < m_first and m_first < e_end
             ):
                 continue  # one manages the other
-            if len(forbidden) and _forbidden(forbidden, m_global * size + e_global):
+            if len(forbidden) and _forbidden(
+                forbidden, (mentors[j, C_PLACE] >> 32) * size + e_global
+            ):
                 continue
-            acc[j, 1] += 1
+            count = mentors[j, C_COUNT] + (np.int64(1) << 32)  # one more valid pair
+            mentors[j, C_COUNT] = count
+            bar = count & LOW
             n_valid += 1
             # teach and learn, as `SkillPairs.decode` and then `scoring.flow_shares`.
             count = sums & count_mask
@@ -440,7 +500,7 @@ def _scan(
                 folded = folded | (count >> bit)
             a = _popcount(folded & ones)
             teach = ((sums >> teach_at) & teach_mask) / b / e_flow
-            learn = (sums >> learn_at) / a / np.float64(m_table[m, FLOW_SCALE])
+            learn = (sums >> learn_at) / a / np.float64(person & LOW)
             benefit = (teach + learn) / 2
             apart_dept = 1.0 if (m_dept != e_dept and m_dept >= 0 and e_dept >= 0) else 0.0
             apart_site = 1.0 if (m_site != e_site and m_site >= 0 and e_site >= 0) else 0.0
@@ -450,13 +510,13 @@ def _scan(
             bound = np.int64(
                 np.ceil((wb * benefit + wc * compatibility + wr * (apart + chart_share)) * scale)
             )
-            if bound + 1 < acc[j, 2] and n_heap == depth and bound + 1 < heap[0]:
+            if n_heap == depth and bound + 1 < heap[0] and bound + 1 < bar:
                 continue
             # How far apart in the chart, as `scoring._chart_far`: the mentor shares the
             # mentee's manager at depth d exactly when the mentor's place is in that manager's
             # span, so the mentor's row tells it without reading the mentor's chain.
             far = 1.0
-            m_depth = np.int64(m_table[m, DEPTH])
+            m_depth = mentors[j, C_PLACE] & LOW
             low = min(m_depth, e_depth)
             d = max((m_depth + e_depth - far_steps) // 2 + 1, 0)
             if d <= low and above_first[d] <= m_first and m_first < above_end[d]:
@@ -467,8 +527,8 @@ def _scan(
             reach = apart + chart_share * far
             score = np.int64(np.rint((wb * benefit + wc * compatibility + wr * reach) * scale))
             found_col[n_found] = j
-            if one_each and score > acc[j, 2]:
-                acc[j, 2] = score
+            if one_each and score > bar:
+                mentors[j, C_COUNT] = (mentors[j, C_COUNT] & ~LOW) | score
             found_score[n_found] = score
             n_found += 1
             # The mentee's best ``depth`` scores so far, the lowest at the root.
@@ -486,22 +546,22 @@ def _scan(
         for f in range(n_found):
             j = found_col[f]
             score = found_score[f]
-            rising = score >= acc[j, 2]
+            rising = score >= mentors[j, C_COUNT] & LOW
             if score >= cut or rising:
                 if n_out == len(out_m):
                     out_m = _grown(out_m)
                     out_e = _grown(out_e)
                     out_s = _grown(out_s)
                     out_r = _grown(out_r)
-                out_m[n_out] = acc[j, 3]
+                out_m[n_out] = cols[j]
                 out_e[n_out] = e
                 out_s[n_out] = score
                 out_r[n_out] = rising
                 n_out += 1
 
-    valid_m = np.zeros(m_table.shape[0], np.int64)
+    valid_m = np.zeros(n_mentors, np.int64)
     for j in range(n_cols):
-        valid_m[cols[j]] += acc[j, 1]
+        valid_m[cols[j]] += mentors[j, C_COUNT] >> 32
     found = out_m[:n_out].copy(), out_e[:n_out].copy(), out_s[:n_out].copy()
     return *found, out_r[:n_out] != 0, floor, valid_m, valid_e
 
