@@ -25,7 +25,15 @@ from twoheads.matching.candidates import (
     skill_block,
 )
 from twoheads.matching.pool import IntArray, Pool, compile_pool
-from twoheads.matching.scoring import finish, partial_scores
+from twoheads.matching.scoring import (
+    FULL_OVERLAP_HOURS,
+    INTEREST_SHARE,
+    STYLE_SHARE,
+    TIME_SHARE,
+    evaluate,
+    finish,
+    partial_scores,
+)
 
 SOME = settings(max_examples=80, deadline=None)
 # Enough interests for more 64-bit words than the scan keeps in its rows (`compiled.ROW_WORDS`).
@@ -230,13 +238,22 @@ def test_small_programmes_are_scored_the_array_way(monkeypatch: pytest.MonkeyPat
     assert calls
 
 
-def test_with_more_codes_than_the_rows_pack_the_array_path_scores_everything() -> None:
-    """More departments than the mentors' rows hold in their bits: no scan, the same pairs."""
+@pytest.mark.parametrize(("limit", "bits"), [("CODE_BITS", 4), ("DEPTH_BITS", 1), ("FLOW_BITS", 3)])
+def test_with_more_than_the_rows_pack_the_array_path_scores_everything(
+    limit: str, bits: int
+) -> None:
+    """More departments, a deeper org chart or larger flow divisors than the mentors' rows
+    hold in their bits: no scan, and the same candidates."""
     people = generator.pool(60, 60, seed=2)
     pool = compile_pool(people, Rules())
     assert compiled.sides(pool) is not None
-    assert int(pool.department.max()) + 1 >= 1 << 4
-    with mock.patch.object(compiled, "CODE_BITS", 4):
+    largest = {
+        "CODE_BITS": int(pool.department.max()) + 1,
+        "DEPTH_BITS": int(pool.depth.max()),
+        "FLOW_BITS": int(pool.flow_scale.max()),
+    }
+    assert largest[limit] >= 1 << bits
+    with mock.patch.object(compiled, limit, bits):
         assert compiled.sides(pool) is None
         with mock.patch.object(candidates, "SCAN_FROM", 0):
             narrow = generate(pool, 4, 0)
@@ -245,3 +262,39 @@ def test_with_more_codes_than_the_rows_pack_the_array_path_scores_everything() -
     for field in ("kth_mentor", "kth_mentee", "valid_mentor", "valid_mentee"):
         assert getattr(narrow, field).tolist() == getattr(scanned, field).tolist()
     assert sorted(narrow.score_int.tolist()) == sorted(scanned.score_int.tolist())
+
+
+def test_pairs_exactly_at_the_minimum_compatibility_are_ruled_as_the_array_path_rules_them() -> (
+    None
+):
+    """The scan first compares compatibility from reciprocals, which can be a unit in the last
+    place below the exact value; a pair whose exact compatibility is the minimum still passes,
+    as in the array path."""
+    rng = np.random.default_rng(4)
+    # Interests of every count, so that their shares are not all exact in binary.
+    people = [
+        replace(p, interests=frozenset(rng.choice(WORDS[:12], int(rng.integers(1, 8)), False)))
+        for p in generator.pool(80, 80, seed=4)
+    ]
+    pool = compile_pool(people, Rules())
+    mentor, mentee = (a.ravel() for a in np.meshgrid(pool.mentors, pool.mentees))
+    scored = evaluate(pool, mentor, mentee)
+    shared = np.bitwise_count(pool.interests[0][mentor] & pool.interests[0][mentee])
+    together = np.maximum(pool.interest_count[mentor] + pool.interest_count[mentee], 1)
+    # The same sums as the scan's, in the same order.
+    style = STYLE_SHARE * pool.style_table[pool.style_code[mentor], pool.style_code[mentee]]
+    hours = TIME_SHARE * np.minimum(1.0, scored.overlap_hours / FULL_OVERLAP_HOURS)
+    exact = INTEREST_SHARE * (2.0 * shared / together) + style + hours
+    assert exact.tolist() == scored.compatibility.tolist()
+    rough = INTEREST_SHARE * (2.0 * shared * (1.0 / together)) + style + hours
+    below = np.flatnonzero(scored.valid & (rough < scored.compatibility))
+    assert len(below)
+    value = float(exact[below[0]])
+    # The engine allows 1e-9 below the minimum: find the minimum that puts this pair on it.
+    minimum = value + 1e-9
+    while minimum - 1e-9 > value:
+        minimum = float(np.nextafter(minimum, 0))
+    while minimum - 1e-9 < value:
+        minimum = float(np.nextafter(minimum, 1))
+    strict = compile_pool(people, Rules(min_compatibility=minimum))
+    assert check_every_block(strict, depth=3, bar_seed=1) > 0

@@ -71,6 +71,8 @@ Table = npt.NDArray[np.int32]
 # CODES four 16-bit codes (style, week, and department and site plus one, so that 0 is
 # unknown); PERSON the flow divisor and the INTERESTS field of the mentees' table; COUNT the
 # mentor's bar and its valid pairs so far, which the scan of a block updates in its copy.
+# PLACE packs the depth in 8 bits and the flow divisor in 24 above it; PERSON keeps the
+# divisor's reciprocal as a 32-bit float in its high half, for the bound (`_scan`).
 C_PLACE, C_WORDS, C_SPAN, C_CODES, C_PERSON, C_COUNT = (
     0,
     1,
@@ -80,6 +82,13 @@ C_PLACE, C_WORDS, C_SPAN, C_CODES, C_PERSON, C_COUNT = (
     4 + ROW_WORDS,
 )
 C_FIELDS = 8
+DEPTH_BITS = 8
+FLOW_BITS = 24
+DEPTH_MASK = (1 << DEPTH_BITS) - 1
+FLOW_MASK = (1 << FLOW_BITS) - 1
+# How close to the minimum compatibility a value from reciprocals is checked exactly: far
+# more than the few units in the last place it can be off by.
+NEAR = 1e-9
 CODE_BITS = 16
 LOW = (1 << 32) - 1
 Rows = npt.NDArray[np.int64]
@@ -112,7 +121,8 @@ def usable(pool: Pool) -> bool:
         and pool.overlap_table is not None
         and pool.style_table is not None
         and bool(np.all(pool.flow_scale == np.rint(pool.flow_scale)))
-        and int(pool.flow_scale.max(initial=0)) < 1 << 31
+        and int(pool.flow_scale.max(initial=0)) < 1 << FLOW_BITS
+        and int(pool.depth.max(initial=0)) < 1 << DEPTH_BITS
         and all(
             int(codes.max(initial=0)) + 1 < 1 << CODE_BITS
             for codes in (pool.style_code, pool.week, pool.department, pool.site)
@@ -130,18 +140,31 @@ class Sides:
     mentors: Rows
     layout: IntArray
     numbers: FloatArray
+    time_table: FloatArray  # the time part of compatibility, by both weekly patterns
+    inverse: FloatArray  # `_inverses`
 
 
 def sides(pool: Pool) -> Sides | None:
     """What the scan reads of ``pool``, or None when it cannot score this pool (`usable`)."""
-    if not usable(pool) or pool.skill_pairs is None:
+    if not usable(pool) or pool.skill_pairs is None or pool.overlap_table is None:
         return None
     return Sides(
         _table(pool, pool.mentees),
         _mentor_rows(pool, pool.mentors),
         _layout(pool.skill_pairs),
         _numbers(pool),
+        np.minimum(1.0, pool.overlap_table / FULL_OVERLAP_HOURS),
+        _inverses(pool),
     )
+
+
+def _inverses(pool: Pool) -> FloatArray:
+    """1 / k for every whole k the scan divides by: the counts of skills flowing each way
+    (`SkillPairs.decode`) and of interests of two people together (`scoring._interest`)."""
+    assert pool.skill_pairs is not None
+    most = max(1 << pool.skill_pairs.digit, 64, 2 * int(pool.interest_count.max(initial=0)) + 2)
+    with np.errstate(divide="ignore"):
+        return 1.0 / np.arange(most + 1, dtype=np.float64)
 
 
 def _mentor_rows(pool: Pool, people: IntArray) -> Rows:
@@ -150,7 +173,10 @@ def _mentor_rows(pool: Pool, people: IntArray) -> Rows:
     rows = np.zeros((len(people), C_FIELDS), np.int64)
     words = pool.interests[:ROW_WORDS, people].view(np.int64)
     rows[:, C_WORDS : C_WORDS + len(words)] = words.T  # a pool with fewer words has zeros
-    rows[:, C_PLACE] = pool.depth[people].astype(np.int64) | people.astype(np.int64) << 32
+    flow = pool.flow_scale[people].astype(np.int64)
+    rows[:, C_PLACE] = (
+        pool.depth[people].astype(np.int64) | flow << DEPTH_BITS | (people.astype(np.int64) << 32)
+    )
     span = pool.chart_span[people].astype(np.int64)
     rows[:, C_SPAN] = span[:, 0] | span[:, 1] << 32
     codes = [
@@ -161,7 +187,8 @@ def _mentor_rows(pool: Pool, people: IntArray) -> Rows:
     ]
     for at, code in enumerate(codes):
         rows[:, C_CODES] |= code.astype(np.int64) << (CODE_BITS * at)
-    rows[:, C_PERSON] = pool.flow_scale[people].astype(np.int64) | _interests(pool, people) << 32
+    inverse = (1.0 / np.maximum(flow, 1)).astype(np.float32).view(np.int32).astype(np.int64)
+    rows[:, C_PERSON] = _interests(pool, people) | inverse << 32
     return rows
 
 
@@ -224,7 +251,8 @@ def scan(
         pool.paths,
         pool.chart_span,
         pool.style_table,
-        pool.overlap_table,
+        sides.time_table,
+        sides.inverse,
         pool.forbidden,
         pool.size,
         depth,
@@ -248,7 +276,6 @@ def _numbers(pool: Pool) -> FloatArray:
             INTEREST_SHARE,
             STYLE_SHARE,
             TIME_SHARE,
-            FULL_OVERLAP_HOURS,
             DEPARTMENT_SHARE,
             SITE_SHARE,
             CHART_SHARE,
@@ -293,6 +320,17 @@ def _prefetch(typingctx, array, index):
         return context.get_dummy_value()
 
     return types.void(array, index), codegen
+
+
+@intrinsic
+def _float32(typingctx, bits):
+    """The 32-bit float whose bits are ``bits``, widened to a 64-bit float."""
+
+    def codegen(context, builder, signature, args):
+        value = builder.bitcast(args[0], ir.FloatType())
+        return builder.fpext(value, ir.DoubleType())
+
+    return types.float64(bits), codegen
 
 
 @jit(inline="always")
@@ -362,7 +400,8 @@ def _scan(
     paths,
     span,
     style_table,
-    overlap_table,
+    time_table,
+    inverse,
     forbidden,
     size,
     depth,
@@ -376,14 +415,9 @@ def _scan(
     teach_mask = (np.int64(1) << (learn_at - teach_at)) - 1
     code_mask = (np.int64(1) << CODE_BITS) - 1
     wb, wc, wr, min_compat = numbers[0], numbers[1], numbers[2], numbers[3]
-    interest_share, style_share, time_share, full_hours = (
-        numbers[4],
-        numbers[5],
-        numbers[6],
-        numbers[7],
-    )
-    department_share, site_share, chart_share = numbers[8], numbers[9], numbers[10]
-    far_steps, scale = np.int64(numbers[11]), numbers[12]
+    interest_share, style_share, time_share = numbers[4], numbers[5], numbers[6]
+    department_share, site_share, chart_share = numbers[7], numbers[8], numbers[9]
+    far_steps, scale = np.int64(numbers[10]), numbers[11]
     n_words = words.shape[0]
     # The places and span ends of the mentee's chain of managers, by depth.
     above_first = np.empty(paths.shape[1], np.int64)
@@ -436,6 +470,7 @@ def _scan(
         # A pool with fewer words has zeros in the rest of the row: all three are compared.
         e_word0, e_word1, e_word2 = _word(e_table, e, 0), _word(e_table, e, 1), _word(e_table, e, 2)
         e_flow = np.float64(e_table[e, FLOW_SCALE])
+        e_inverse = 1.0 / e_flow
         n_found = 0
         n_valid = 0
         n_heap = 0
@@ -453,11 +488,13 @@ def _scan(
             m_dept = ((codes >> (2 * CODE_BITS)) & code_mask) - 1
             m_site = ((codes >> (3 * CODE_BITS)) & code_mask) - 1
             person = mentors[j, C_PERSON]
-            m_interests = person >> 32
+            m_interests = person & LOW
             # compatibility, as `scoring._compatibility`, and its minimum. The weekly overlap's
             # minimum needs no check: the pairs are placed, and the classes they are placed
             # by include the weekly pattern (`scoring.allowed_by_own_values`).
-            overlap = overlap_table[m_week, e_week]
+            # Divisions are slow: most pairs are decided by products with reciprocals, within
+            # a few units in the last place of the exact values, and only a pair whose fate
+            # those few units could change is computed exactly, as the array path does.
             shared = (
                 _popcount(mentors[j, C_WORDS] & e_word0)
                 + _popcount(mentors[j, C_WORDS + 1] & e_word1)
@@ -467,14 +504,14 @@ def _scan(
                 m_global = mentors[j, C_PLACE] >> 32
                 for w in range(ROW_WORDS, n_words):
                     shared += _popcount(words[w, m_global] & words[w, e_global])
-            interest = 2.0 * shared / max((m_interests >> 1) + e_interests, 1)
-            compatibility = (
-                interest_share * interest
-                + style_share * style_table[m_style, e_style]
-                + time_share * min(1.0, overlap / full_hours)
-            )
-            if compatibility < min_compat:
-                continue
+            together = max((m_interests >> 1) + e_interests, 1)
+            rest = style_share * style_table[m_style, e_style]
+            hours = time_share * time_table[m_week, e_week]
+            compatibility = interest_share * (2.0 * shared * inverse[together]) + rest + hours
+            if compatibility < min_compat + NEAR:
+                compatibility = interest_share * (2.0 * shared / together) + rest + hours
+                if compatibility < min_compat:
+                    continue
             # The rules `scoring.finish` checks (the language is shared: the pairs are placed).
             if department_rule and m_dept == e_dept and m_dept >= 0:
                 continue
@@ -499,24 +536,30 @@ def _scan(
             for bit in range(1, digit):
                 folded = folded | (count >> bit)
             a = _popcount(folded & ones)
-            teach = ((sums >> teach_at) & teach_mask) / b / e_flow
-            learn = (sums >> learn_at) / a / np.float64(person & LOW)
-            benefit = (teach + learn) / 2
+            teach_sum = (sums >> teach_at) & teach_mask
+            learn_sum = sums >> learn_at
+            m_inverse = _float32(np.int32(person >> 32))
+            benefit = (teach_sum * inverse[b] * e_inverse + learn_sum * inverse[a] * m_inverse) / 2
             apart_dept = 1.0 if (m_dept != e_dept and m_dept >= 0 and e_dept >= 0) else 0.0
             apart_site = 1.0 if (m_site != e_site and m_site >= 0 and e_site >= 0) else 0.0
             apart = department_share * apart_dept + site_share * apart_site
             # A pair below both the mentee's best so far and the mentor's bar, even at the
-            # farthest in the chart, is never kept: the bound of `scoring.partial_scores`.
+            # farthest in the chart, is never kept: the bound of `scoring.partial_scores`,
+            # here from the products, so one more unit of slack (in millionths) than exact.
             bound = np.int64(
                 np.ceil((wb * benefit + wc * compatibility + wr * (apart + chart_share)) * scale)
             )
-            if n_heap == depth and bound + 1 < heap[0] and bound + 1 < bar:
+            if n_heap == depth and bound + 2 < heap[0] and bound + 2 < bar:
                 continue
+            m_place = mentors[j, C_PLACE]
+            m_flow = np.float64((m_place >> DEPTH_BITS) & FLOW_MASK)
+            benefit = (teach_sum / b / e_flow + learn_sum / a / m_flow) / 2
+            compatibility = interest_share * (2.0 * shared / together) + rest + hours
             # How far apart in the chart, as `scoring._chart_far`: the mentor shares the
             # mentee's manager at depth d exactly when the mentor's place is in that manager's
             # span, so the mentor's row tells it without reading the mentor's chain.
             far = 1.0
-            m_depth = mentors[j, C_PLACE] & LOW
+            m_depth = m_place & DEPTH_MASK
             low = min(m_depth, e_depth)
             d = max((m_depth + e_depth - far_steps) // 2 + 1, 0)
             if d <= low and above_first[d] <= m_first and m_first < above_end[d]:

@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
+from operator import attrgetter, itemgetter
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -266,21 +268,32 @@ def _skill_matrices(
 def _skill_csr(
     people: tuple[Person, ...], field: str, get: Callable[[str], int], seen: dict[str, int]
 ) -> tuple[FloatArray, IntArray, IntArray]:
-    data: list[float] = []
-    cols: list[int] = []
-    indptr = [0]
-    for person in people:
-        row: dict[int, int] = {}
-        for name, value in getattr(person, field):
-            sid = seen.get(name)
-            if sid is None:
-                sid = seen[name] = get(name)
-            if value > row.get(sid, 0):
-                row[sid] = value
-        cols.extend(row)
-        data.extend(row.values())
-        indptr.append(len(cols))
-    return (np.array(data, float), np.array(cols, np.int64), np.array(indptr, np.int64))
+    """One row per person of (skill, value), the highest value where a skill comes twice."""
+    lists = list(map(attrgetter(field), people))
+    per_person = np.fromiter(map(len, lists), np.int64, len(lists))
+    pairs = list(chain.from_iterable(lists))
+    names: list[str] = list(map(itemgetter(0), pairs))
+    # Each spelling is folded once, in order of first appearance, as skill ids are given.
+    for name in dict.fromkeys(names):
+        if name not in seen:
+            seen[name] = get(name)
+    cols = np.fromiter(map(seen.__getitem__, names), np.int64, len(names))
+    data = np.fromiter(map(itemgetter(1), pairs), np.float64, len(pairs))
+    rows = np.repeat(np.arange(len(people), dtype=np.int64), per_person)
+    if not np.all(data > 0):  # a value of nothing is no skill at all
+        rows, cols, data = rows[data > 0], cols[data > 0], data[data > 0]
+    if len(cols):
+        # A skill named twice by one person (two spellings, or twice over) keeps its highest.
+        key = rows << 32 | cols
+        order = np.lexsort((data, key))
+        last = np.r_[key[order][1:] != key[order][:-1], True]
+        if not np.all(last):
+            keep = order[last]
+            keep.sort()
+            rows, cols, data = rows[keep], cols[keep], data[keep]
+    indptr = np.zeros(len(people) + 1, np.int64)
+    np.cumsum(np.bincount(rows, minlength=len(people)), out=indptr[1:])
+    return data, cols, indptr
 
 
 def _bitsets(sets: list[frozenset[str]]) -> tuple[WordArray, CodeArray, tuple[str, ...]]:
