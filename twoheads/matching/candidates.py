@@ -591,6 +591,25 @@ def _tally(
             touched[m] = True
 
 
+@jit(nogil=True)
+def _keep_best(
+    mentor: IntArray,
+    mentee: IntArray,
+    key: IntArray,
+    best_key: IntArray,
+    best_mentee: IntArray,
+    bar: IntArray,
+) -> None:
+    """Each mentor's best pair so far, in place: the first of equal keys, so that an equal
+    key seen before stays."""
+    for i in range(len(mentor)):
+        m = mentor[i]
+        if key[i] > best_key[m]:
+            best_key[m] = key[i]
+            best_mentee[m] = mentee[i]
+            bar[m] = key[i] >> TIE_BITS
+
+
 class _MentorBest:
     """Each mentor's single best pair so far, exactly: what `_MentorTops` keeps when every
     limit is one, as in stable mode, without storing the pairs or counting steps. The bar is
@@ -605,16 +624,9 @@ class _MentorBest:
     def add(self, mentor: IntArray, mentee: IntArray, key: IntArray) -> None:
         if not len(mentor):
             return
-        # Each mentor's best here, the first of equal keys; an equal key seen before stays.
-        order = np.lexsort((np.arange(len(key)), -key, mentor))
-        first = order[np.r_[True, mentor[order][1:] != mentor[order][:-1]]]
-        better = first[key[first] > self.key[mentor[first]]]
-        self.key[mentor[better]] = key[better]
-        self.mentee[mentor[better]] = mentee[better]
         # A new array, as blocks being scored hold the one they were given.
-        bar = self.bar.copy()
-        bar[mentor[better]] = key[better] >> TIE_BITS
-        self.bar = bar
+        self.bar = self.bar.copy()
+        _keep_best(mentor, mentee, key, self.key, self.mentee, self.bar)
 
     def best(self) -> tuple[IntArray, IntArray, IntArray]:
         """Each mentor's best pair, as (mentor, mentee, score), for mentors with any."""
