@@ -2,9 +2,10 @@
 
 import csv
 import io
+import re
 from io import StringIO
 
-from django.core import mail
+from django.core import mail, signing
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -245,6 +246,15 @@ class PeopleWithoutAccountTests(PersonasTestCase):
         self.url = reverse("participant_list", args=[self.programme.slug])
         self.invite_all = reverse("participant_invite_all", args=[self.programme.slug])
 
+    def assertLinksTo(self, body: str, invitation: Invitation) -> None:
+        """The body holds a link that accepts ``invitation`` (its token carries the second it
+        was signed in, so it is read back rather than compared with a new one)."""
+        prefix = reverse("invitation_accept", args=["TOKEN"]).split("TOKEN")[0]
+        found = re.search(re.escape(prefix) + r"([^/\s]+)/", body)
+        self.assertIsNotNone(found, body)
+        signer = signing.TimestampSigner(salt=Invitation.SALT)
+        self.assertEqual(signer.unsign(found.group(1)), str(invitation.pk))
+
     def test_martin_sees_who_has_no_account_and_invites_them_once(self):
         page = self.client.get(self.url)
         self.assertContains(page, "2 mentors and mentees have no account yet")
@@ -256,7 +266,7 @@ class PeopleWithoutAccountTests(PersonasTestCase):
         (invitation,) = Invitation.objects.filter(programme=self.programme)
         self.assertEqual(invitation.email, "hugo@acme.test")
         self.assertEqual([m.to for m in mail.outbox], [["hugo@acme.test"]])
-        self.assertIn(invitation.get_absolute_url(), mail.outbox[0].body)
+        self.assertLinksTo(mail.outbox[0].body, invitation)
         self.assertEqual(AuditEvent.objects.get(action="participants.invite").details["count"], 1)
 
         self.assertNotContains(self.client.get(self.url), "without an invitation")
@@ -282,7 +292,7 @@ class PeopleWithoutAccountTests(PersonasTestCase):
         self.client.post(reverse("participant_remind", args=[self.programme.slug]))
         reminder = next(m for m in mail.outbox if m.to == ["Hugo@acme.test"])
         (invitation,) = Invitation.objects.all()
-        self.assertIn(invitation.get_absolute_url(), reminder.body)
+        self.assertLinksTo(reminder.body, invitation)
         self.assertNotIn("/me/", reminder.body)
 
         pair = Pair.objects.create(
@@ -290,7 +300,7 @@ class PeopleWithoutAccountTests(PersonasTestCase):
         )
         hugo, margaret = matched_message(pair, self.hugo), matched_message(pair, self.p_margaret)
         self.assertIn("You have no account yet", hugo[1])
-        self.assertIn(invitation.get_absolute_url(), hugo[1])
+        self.assertLinksTo(hugo[1], invitation)
         self.assertNotIn("no account", margaret[1])
         self.assertEqual(Invitation.objects.count(), 1)  # his live link, not a second one
 
