@@ -134,8 +134,12 @@ def build(
     )
     indptr = np.concatenate([[0], np.cumsum(per_row)])
     # Allocated by numpy, which asks the kernel for huge pages for arrays this large: hundreds
-    # of megabytes in small pages take longer to map than to fill.
-    cols, data = np.empty(int(indptr[-1]), np.int64), np.empty(int(indptr[-1]), np.int64)
+    # of megabytes in small pages take longer to map than to fill. The columns in the 32 bits
+    # scipy keeps them in whenever they fit, so that they are not copied again.
+    small = max(int(indptr[-1]), len(columns)) < 1 << 31
+    index = np.int32 if small else np.int64
+    indptr = indptr.astype(index)
+    cols, data = np.empty(int(indptr[-1]), index), np.empty(int(indptr[-1]), np.int64)
     _mentee_entries(
         wants_e.indptr,
         wants_e.indices,
