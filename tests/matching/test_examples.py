@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+import scipy.sparse as sp
 
 from tests.matching.conftest import mentee, mentor
 from twoheads.matching import (
@@ -17,6 +18,29 @@ from twoheads.matching import (
     match,
     suggest,
 )
+from twoheads.matching.pool import compile_pool
+
+
+def test_a_skill_named_twice_by_one_person_counts_once_at_its_highest() -> None:
+    """Two spellings of one skill (or an alias and its name) are one skill: the higher level
+    offered and the higher priority wanted count, once."""
+    rules = Rules(aliases=(("GenAI", "Generative AI"),))
+    ana = mentor(
+        "ana",
+        "Ana",
+        offers=(("GenAI", 1), ("generative  ai", 3), ("Python", 2), ("python", 1)),
+        wants=(("negotiation", 1), ("Negotiation", 3)),
+    )
+    ben = mentee("ben", "Ben", offers=(("negotiation", 2),), wants=(("Generative AI", 2),))
+    pool = compile_pool([ana, ben], rules)
+
+    def row(matrix: sp.csr_matrix) -> dict[str, float]:
+        names = [pool.skill_names[i] for i in matrix.indices.tolist()]
+        return dict(zip(names, matrix.data.tolist(), strict=True))
+
+    assert row(pool.offer_level[0]) == {"Generative AI": 3.0, "Python": 2.0}
+    assert row(pool.want_priority[0]) == {"negotiation": 3.0}
+    assert pool.offer_level[1].nnz == 1 and pool.want_priority[1].nnz == 1
 
 
 def test_it_folds_skill_names_and_aliases() -> None:

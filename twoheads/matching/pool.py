@@ -285,10 +285,10 @@ def _skill_csr(
     if len(cols):
         # A skill named twice by one person (two spellings, or twice over) keeps its highest.
         key = rows << 32 | cols
-        order = np.lexsort((data, key))
-        last = np.r_[key[order][1:] != key[order][:-1], True]
-        if not np.all(last):
-            keep = order[last]
+        ordered = np.sort(key)  # a value sort, vectorised, to learn whether any is repeated
+        if np.any(ordered[1:] == ordered[:-1]):
+            order = np.lexsort((data, key))
+            keep = order[np.r_[key[order][1:] != key[order][:-1], True]]
             keep.sort()
             rows, cols, data = rows[keep], cols[keep], data[keep]
     indptr = np.zeros(len(people) + 1, np.int64)
