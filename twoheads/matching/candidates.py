@@ -624,9 +624,11 @@ class _MentorBest:
     def add(self, mentor: IntArray, mentee: IntArray, key: IntArray) -> None:
         if not len(mentor):
             return
-        # A new array, as blocks being scored hold the one they were given.
-        self.bar = self.bar.copy()
-        _keep_best(mentor, mentee, key, self.key, self.mentee, self.bar)
+        # A new array, filled before it is handed out, as blocks being scored hold the one
+        # they were given.
+        bar = self.bar.copy()
+        _keep_best(mentor, mentee, key, self.key, self.mentee, bar)
+        self.bar = bar
 
     def best(self) -> tuple[IntArray, IntArray, IntArray]:
         """Each mentor's best pair, as (mentor, mentee, score), for mentors with any."""

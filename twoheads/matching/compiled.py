@@ -66,13 +66,13 @@ FIELDS = 16
 Table = npt.NDArray[np.int32]
 # The mentors' side of a scan: one 64-byte row of int64 per mentor, holding everything a pair
 # is scored and ruled on, so that a pair reads one cache line of the mentor's. PLACE holds the
-# depth in the org chart in its low half and the global position in its high half; WORDS the
-# first interest words; SPAN the first place in the chart's order and the end of the span;
-# CODES four 16-bit codes (style, week, and department and site plus one, so that 0 is
-# unknown); PERSON the flow divisor and the INTERESTS field of the mentees' table; COUNT the
-# mentor's bar and its valid pairs so far, which the scan of a block updates in its copy.
-# PLACE packs the depth in 8 bits and the flow divisor in 24 above it; PERSON keeps the
-# divisor's reciprocal as a 32-bit float in its high half, for the bound (`_scan`).
+# depth in the org chart in its lowest 8 bits, the flow divisor in the 24 above, and the
+# global position in its high half; WORDS the first interest words; SPAN the first place in
+# the chart's order and the end of the span; CODES four 16-bit codes (style, week, and
+# department and site plus one, so that 0 is unknown); PERSON the INTERESTS field of the
+# mentees' table in its low half and the flow divisor's reciprocal as a 32-bit float in its
+# high half, for the bound (`_scan`); COUNT the mentor's bar and its valid pairs so far, which
+# the scan of a block updates in its copy.
 C_PLACE, C_WORDS, C_SPAN, C_CODES, C_PERSON, C_COUNT = (
     0,
     1,
@@ -87,7 +87,7 @@ FLOW_BITS = 24
 DEPTH_MASK = (1 << DEPTH_BITS) - 1
 FLOW_MASK = (1 << FLOW_BITS) - 1
 # How close to the minimum compatibility a value from reciprocals is checked exactly: far
-# more than the few units in the last place it can be off by.
+# more than the few units in the last place of a 64-bit float it can be off by.
 NEAR = 1e-9
 CODE_BITS = 16
 LOW = (1 << 32) - 1
@@ -492,9 +492,11 @@ def _scan(
             # compatibility, as `scoring._compatibility`, and its minimum. The weekly overlap's
             # minimum needs no check: the pairs are placed, and the classes they are placed
             # by include the weekly pattern (`scoring.allowed_by_own_values`).
-            # Divisions are slow: most pairs are decided by products with reciprocals, within
-            # a few units in the last place of the exact values, and only a pair whose fate
-            # those few units could change is computed exactly, as the array path does.
+            # Divisions are slow: most pairs are decided by products with reciprocals, and only
+            # a pair whose fate their error could change is computed exactly, as the array path
+            # does. Compatibility's products are within a few units in the last place of a
+            # 64-bit float; the bound's, with the flow divisor's 32-bit reciprocal, within a
+            # tenth of a millionth of the score, hence one more millionth of slack.
             shared = (
                 _popcount(mentors[j, C_WORDS] & e_word0)
                 + _popcount(mentors[j, C_WORDS + 1] & e_word1)
@@ -509,6 +511,8 @@ def _scan(
             hours = time_share * time_table[m_week, e_week]
             compatibility = interest_share * (2.0 * shared * inverse[together]) + rest + hours
             if compatibility < min_compat + NEAR:
+                if compatibility < min_compat - NEAR:
+                    continue
                 compatibility = interest_share * (2.0 * shared / together) + rest + hours
                 if compatibility < min_compat:
                     continue
