@@ -88,6 +88,10 @@ MATRIX: dict[str, Row] = {
     # Organisations.
     "audit_log": Row(lambda t: [t.acme.slug], OLIVIA),
     "organisation_terms": Row(lambda t: [t.acme.slug], OLIVIA),
+    "organisation_members": Row(lambda t: [t.acme.slug], OLIVIA),
+    "organisation_member_remove": Row(
+        lambda t: [t.acme.slug, t.martin.memberships.get().pk], OLIVIA, method="POST"
+    ),
     # Programmes, managed.
     "programme_list": Row(none, EVERYONE),
     "programme_create": Row(none, ACME_MANAGERS | {"greta"}),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import LoginFailure, User
+from .models import LoginFailure, Membership, User
 from .zones import TimeZoneModelForm
 
 
@@ -84,4 +84,27 @@ class TokenForm(forms.Form):
         label=_("Token name"),
         max_length=100,
         help_text=_("What will use it, e.g. “HR sync” or “BI reports”."),
+    )
+
+
+class StaffForm(forms.Form):
+    """An organisation admin gives a colleague a role (`members.add_staff`)."""
+
+    email = forms.EmailField(label=_("Email address"))
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        required=False,
+        help_text=_("For a colleague who has no account yet."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (Membership.Role.PROGRAMME_MANAGER, _("Programme manager: runs programmes")),
+            (
+                Membership.Role.ORG_ADMIN,
+                _("Organisation admin: also manages roles and the audit log"),
+            ),
+        ],
+        initial=Membership.Role.PROGRAMME_MANAGER,
     )

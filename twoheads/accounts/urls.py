@@ -29,6 +29,16 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("account/", views.account, name="account"),
+    path(
+        "organisations/<slug:slug>/members/",
+        views.organisation_members,
+        name="organisation_members",
+    ),
+    path(
+        "organisations/<slug:slug>/members/<int:pk>/remove/",
+        views.organisation_member_remove,
+        name="organisation_member_remove",
+    ),
     path("account/tokens/", views.create_token, name="token_create"),
     path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="token_revoke"),
 ]

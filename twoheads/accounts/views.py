@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from twoheads.participants.models import Participant
 
-from .forms import LoginForm, ProfileForm, TokenForm
-from .models import ApiToken, audit
+from .forms import LoginForm, ProfileForm, StaffForm, TokenForm
+from .members import LastAdmin, add_staff, remove_staff, staff_of
+from .models import ApiToken, Membership, Organisation, audit
 
 
 class LoginView(auth_views.LoginView):
@@ -82,3 +83,53 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     audit(request.user, "api_token.revoke", token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("account")
+
+
+def _administered(request: HttpRequest, slug: str) -> Organisation:
+    """The organisation ``slug`` if the signed-in person is one of its admins (else 404)."""
+    return get_object_or_404(
+        Organisation.objects.filter(
+            memberships__user=request.user, memberships__role=Membership.Role.ORG_ADMIN
+        ).distinct(),
+        slug=slug,
+    )
+
+
+@login_required
+def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's admins and programme managers, and a form to add one."""
+    organisation = _administered(request, slug)
+    form = StaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        membership, added = add_staff(
+            request.user, organisation, data["email"], data["role"], data["name"]
+        )
+        who, role = membership.user.name or membership.user.email, membership.get_role_display()
+        if added:
+            messages.success(
+                request, _("%(who)s is now %(role)s. We emailed them.") % {"who": who, "role": role}
+            )
+        else:
+            messages.info(request, _("%(who)s is already %(role)s.") % {"who": who, "role": role})
+        return redirect("organisation_members", organisation.slug)
+    return render(
+        request,
+        "accounts/members.html",
+        {"organisation": organisation, "form": form, "staff": staff_of(organisation)},
+    )
+
+
+@require_POST
+@login_required
+def organisation_member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organisation = _administered(request, slug)
+    membership = get_object_or_404(staff_of(organisation), pk=pk)
+    who, role = membership.user.name or membership.user.email, membership.get_role_display()
+    try:
+        remove_staff(request.user, membership)
+    except LastAdmin as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("%(who)s is no longer %(role)s.") % {"who": who, "role": role})
+    return redirect("organisation_members", organisation.slug)
