@@ -35,7 +35,10 @@ class MembersTests(PersonasTestCase):
                 self.url,
                 {"email": "nadia@acme.test", "name": "Nadia Novak", "role": Role.PROGRAMME_MANAGER},
             )
-        self.assertRedirects(response, self.url)
+        self.assertRedirects(response, self.url, fetch_redirect_response=False)
+        self.assertContains(
+            self.client.get(self.url), "Nadia Novak is now a programme manager. We emailed them."
+        )
         nadia = get_user_model().objects.get(email="nadia@acme.test")
         self.assertEqual(nadia.name, "Nadia Novak")
         self.assertFalse(nadia.has_usable_password())
@@ -46,12 +49,14 @@ class MembersTests(PersonasTestCase):
         )
         (email,) = mail.outbox
         self.assertEqual(email.to, ["nadia@acme.test"])
-        self.assertEqual(email.subject, "You are now Programme manager at Acme Ltd on Two Heads")
+        self.assertEqual(email.subject, "You are now a programme manager at Acme Ltd on Two Heads")
+        self.assertIn('"Forgotten your password?"', email.body)
         event = AuditEvent.objects.get(action="membership.grant")
         self.assertEqual(event.details, {"role": Role.PROGRAMME_MANAGER, "new_account": True})
 
         # The link lets her choose a password, and she signs in as a programme manager.
         self.client.logout()
+        self.assertContains(self.client.get(reverse("login")), "Forgotten your password?")
         link = re.search(r"https?://[^/\s]+(/password/reset/\S+/)", email.body).group(1)
         form = self.client.get(link, follow=True)
         self.assertEqual(form.status_code, 200)
@@ -79,7 +84,7 @@ class MembersTests(PersonasTestCase):
             page = self.client.post(
                 self.url, {"email": "priya@acme.test", "role": Role.ORG_ADMIN}, follow=True
             )
-        self.assertContains(page, "already Organisation admin")
+        self.assertContains(page, "already an organisation admin")
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(AuditEvent.objects.filter(action="membership.grant").count(), 1)
 

@@ -22,6 +22,13 @@ from .models import Membership, Organisation, User, audit
 STAFF_ROLES = (Membership.Role.ORG_ADMIN, Membership.Role.PROGRAMME_MANAGER)
 
 
+def role_phrase(role: str) -> str:
+    """The role as it reads in a sentence: "a programme manager", "an organisation admin"."""
+    if role == Membership.Role.ORG_ADMIN:
+        return _("an organisation admin")
+    return _("a programme manager")
+
+
 class LastAdmin(Exception):
     """Taking the role away would leave the organisation without an admin."""
 
@@ -93,7 +100,7 @@ def _tell(membership: Membership, *, set_password: bool) -> None:
     context = {
         "user": user,
         "organisation": membership.organisation,
-        "role": membership.get_role_display(),
+        "role": role_phrase(membership.role),
         "link": link,
         "set_password": set_password,
         "days": settings.PASSWORD_RESET_TIMEOUT // 86400,

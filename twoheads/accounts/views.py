@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from twoheads.participants.models import Participant
 
 from .forms import LoginForm, ProfileForm, StaffForm, TokenForm
-from .members import LastAdmin, add_staff, remove_staff, staff_of
+from .members import LastAdmin, add_staff, remove_staff, role_phrase, staff_of
 from .models import ApiToken, Membership, Organisation, audit
 
 
@@ -105,7 +105,7 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
         membership, added = add_staff(
             request.user, organisation, data["email"], data["role"], data["name"]
         )
-        who, role = membership.user.name or membership.user.email, membership.get_role_display()
+        who, role = membership.user.name or membership.user.email, role_phrase(membership.role)
         if added:
             messages.success(
                 request, _("%(who)s is now %(role)s. We emailed them.") % {"who": who, "role": role}
@@ -125,7 +125,7 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
 def organisation_member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation = _administered(request, slug)
     membership = get_object_or_404(staff_of(organisation), pk=pk)
-    who, role = membership.user.name or membership.user.email, membership.get_role_display()
+    who, role = membership.user.name or membership.user.email, role_phrase(membership.role)
     try:
         remove_staff(request.user, membership)
     except LastAdmin as refusal:
