@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import serious_violations
+from twoheads.accounts.models import Organisation
 from twoheads.demo.logins import DEMO_LOGINS
 from twoheads.journal.models import Idea
 from twoheads.meetings.models import Meeting
@@ -21,6 +22,7 @@ from twoheads.programmes.models import Programme
 LOGINS = {role: email for role, email in DEMO_LOGINS}
 HELEN = LOGINS["Programme manager"]
 AISHA = LOGINS["Junior reverse mentor"]
+SAMIR = LOGINS["Organisation admin"]
 MAIN = "Northwind Reverse Mentoring 2026"
 
 
@@ -73,6 +75,14 @@ PAGES: list[tuple[str, str, Callable[[], str], str]] = [
     ("my data", AISHA, lambda: "/account/my-data/", ""),
     ("concern form", AISHA, lambda: f"/programmes/{slug()}/concerns/new/", ""),
     ("account", AISHA, lambda: "/account/", ""),
+    (
+        "members",
+        SAMIR,
+        lambda: (
+            f"/organisations/{Organisation.objects.get(name='Northwind Trading').slug}/members/"
+        ),
+        "Who runs Northwind Trading on Two Heads",
+    ),
 ]
 
 
