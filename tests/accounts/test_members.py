@@ -139,3 +139,44 @@ class MembersTests(PersonasTestCase):
             fetch_redirect_response=False,
         )
         self.assertTrue(Membership.objects.filter(pk=greta_admin.pk).exists())
+
+
+class FirstPasswordTests(PersonasTestCase):
+    def test_a_colleague_whose_link_ran_out_sets_a_password_as_if_they_had_forgotten_it(self):
+        nadia = get_user_model().objects.create_user(email="nadia@acme.test", password=None)
+        Membership.objects.create(user=nadia, organisation=self.acme, role=Role.ORG_ADMIN)
+        self.client.post(reverse("password_reset"), {"email": "Nadia@acme.test"})
+        (email,) = mail.outbox
+        self.assertEqual(email.to, ["nadia@acme.test"])
+        self.assertIn("/password/reset/", email.body)
+
+    def test_an_inactive_account_gets_no_link(self) -> None:
+        gone = get_user_model().objects.create_user(email="gone@acme.test", password=None)
+        gone.is_active = False
+        gone.save()
+        self.client.post(reverse("password_reset"), {"email": "gone@acme.test"})
+        self.assertEqual(mail.outbox, [])
+
+    def test_the_operator_makes_a_first_admin_without_a_password(self) -> None:
+        operator = get_user_model().objects.create_superuser(
+            email="ops@twoheads.test", password="an-operator-pass-phrase"
+        )
+        self.client.force_login(operator)
+        response = self.client.post(
+            reverse("admin:accounts_user_add"),
+            {
+                "email": "ada@initech.test",
+                "name": "Ada Admin",
+                "usable_password": "false",
+                # Her membership, in the same form.
+                "memberships-TOTAL_FORMS": "1",
+                "memberships-INITIAL_FORMS": "0",
+                "memberships-0-organisation": self.globex.pk,
+                "memberships-0-role": Role.ORG_ADMIN,
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        ada = get_user_model().objects.get(email="ada@initech.test")
+        self.assertEqual(ada.name, "Ada Admin")
+        self.assertFalse(ada.has_usable_password())
+        self.assertEqual(ada.memberships.get().organisation, self.globex)

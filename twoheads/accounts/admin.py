@@ -33,7 +33,15 @@ class UserAdmin(BaseUserAdmin):
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "name", "usable_password", "password1", "password2"],
+            },
+        )
+    ]
 
     # Ratings stay in the programmes' figures without author or comment, as on erasure.
     def delete_model(self, request: HttpRequest, obj: User) -> None:

@@ -108,3 +108,13 @@ class StaffForm(forms.Form):
         ],
         initial=Membership.Role.PROGRAMME_MANAGER,
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also for active people who have not chosen a password yet (a colleague given a role on
+    the Members page, a first admin made by the operator): their first password is set the way
+    a forgotten one is. Erased accounts are inactive and stay out."""
+
+    def get_users(self, email: str) -> Any:
+        matches = User.objects.filter(email__iexact=email, is_active=True)
+        return (user for user in matches if user.email.casefold() == email.casefold())

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from twoheads.participants.models import Participant
 
-from .forms import LoginForm, ProfileForm, StaffForm, TokenForm
+from .forms import LoginForm, PasswordResetForm, ProfileForm, StaffForm, TokenForm
 from .members import LastAdmin, add_staff, remove_staff, role_phrase, staff_of
 from .models import ApiToken, Membership, Organisation, audit
 
@@ -25,6 +24,8 @@ class LoginView(auth_views.LoginView):
 class PasswordResetView(auth_views.PasswordResetView):
     """The reset link points at SITE_URL, as every other email's links do, never at the host
     the request named (which anyone can set) nor at plain HTTP behind a TLS proxy."""
+
+    form_class = PasswordResetForm
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         site = urlsplit(settings.SITE_URL)
