@@ -79,6 +79,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.has_role(Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN)
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def administered_by(self, user: "User") -> "OrganisationQuerySet":
+        """The organisations ``user`` is an admin of (their admin pages 404 for anyone else)."""
+        return self.filter(
+            memberships__user=user, memberships__role=Membership.Role.ORG_ADMIN
+        ).distinct()
+
+
 class Organisation(models.Model):
     """A business taking part in programmes; a programme may span several."""
 
@@ -98,6 +106,8 @@ class Organisation(models.Model):
         help_text=_("One per line, e.g. corp.example.com. Links to these hosts are flagged."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -13,7 +13,7 @@ from twoheads.participants.models import Participant
 
 from .forms import LoginForm, PasswordResetForm, ProfileForm, StaffForm, TokenForm
 from .members import LastAdmin, add_staff, remove_staff, role_phrase, staff_of
-from .models import ApiToken, Membership, Organisation, audit
+from .models import ApiToken, Organisation, audit
 
 
 class LoginView(auth_views.LoginView):
@@ -88,12 +88,7 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _administered(request: HttpRequest, slug: str) -> Organisation:
     """The organisation ``slug`` if the signed-in person is one of its admins (else 404)."""
-    return get_object_or_404(
-        Organisation.objects.filter(
-            memberships__user=request.user, memberships__role=Membership.Role.ORG_ADMIN
-        ).distinct(),
-        slug=slug,
-    )
+    return get_object_or_404(Organisation.objects.administered_by(request.user), slug=slug)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twoheads.accounts.models import AuditEvent, Membership, Organisation, audit
+from twoheads.accounts.models import AuditEvent, Organisation, audit
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
@@ -177,12 +177,7 @@ def request_erasure(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(
-        Organisation.objects.filter(
-            memberships__user=request.user, memberships__role=Membership.Role.ORG_ADMIN
-        ),
-        slug=slug,
-    )
+    organisation = get_object_or_404(Organisation.objects.administered_by(request.user), slug=slug)
     every = AuditEvent.objects.filter(organisation=organisation)
     form = AuditFilterForm(request.GET or None, events=every)
     action = person = ""
