@@ -100,3 +100,36 @@ class InvitationTests(PersonasTestCase):
         cancel_meeting(Meeting.objects.get(pk=self.meeting.pk), self.priya, note="Off sick")
         self.assertTrue(mail.outbox[0].subject.startswith("Meeting with "))
         self.assertIn(" cancelled: ", mail.outbox[0].subject)
+
+
+class InlineInvitationTests(PersonasTestCase):
+    def test_the_calendar_message_is_inline_beside_the_text_and_attached_too(self):
+        start = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+        meeting = schedule_meeting(
+            self.pair,
+            self.priya,
+            starts_at=start,
+            duration_minutes=30,
+            mode=Meeting.Mode.ONLINE,
+            link="https://meet.example.com/x",
+        )
+        message = mail.outbox[0].message()
+        self.assertEqual(message.get_content_type(), "multipart/mixed")
+        alternative, attachment = message.get_payload()
+        self.assertEqual(alternative.get_content_type(), "multipart/alternative")
+        text, inline = alternative.get_payload()
+        self.assertEqual(text.get_content_type(), "text/plain")
+        self.assertEqual(inline.get_content_type(), "text/calendar")
+        self.assertEqual(inline.get_param("method"), "REQUEST")
+        self.assertIsNone(inline.get_content_disposition())
+        self.assertEqual(attachment.get_content_type(), "text/calendar")
+        self.assertEqual(attachment.get_content_disposition(), "attachment")
+        self.assertEqual(attachment.get_filename(), "invite.ics")
+        self.assertEqual(inline.get_payload(decode=True), attachment.get_payload(decode=True))
+        self.assertEqual(Calendar.from_ical(inline.get_payload(decode=True))["METHOD"], "REQUEST")
+
+        mail.outbox.clear()
+        cancel_meeting(meeting, self.priya, note="Off sick")
+        (alternative, attachment) = mail.outbox[0].message().get_payload()
+        self.assertEqual(alternative.get_payload()[1].get_param("method"), "CANCEL")
+        self.assertEqual(attachment.get_filename(), "cancel.ics")

@@ -5,9 +5,10 @@ They go through the outbox, so sending never waits for the mail server.
 
 import email.message
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -28,6 +29,25 @@ def calendar_part(ics: bytes, method: str) -> email.message.MIMEPart:
         filename="cancel.ics" if method == calendar.CANCEL else "invite.ics",
     )
     return part
+
+
+class InvitationEmail(EmailMultiAlternatives):
+    """A meeting's email: its text, the iCalendar message beside it as an alternative of the
+    text (where Outlook and Gmail show an invitation with its answer buttons), and the same
+    message as an attachment, for the calendar apps that look there instead."""
+
+    def __init__(self, subject: str, body: str, to: list[str], ics: bytes, method: str) -> None:
+        super().__init__(subject, body, to=to)
+        self.method = method
+        self.attach_alternative(ics.decode(), "text/calendar")
+        self.attach(calendar_part(ics, method))
+
+    def message(self, **kwargs: Any) -> email.message.EmailMessage:
+        message = super().message(**kwargs)
+        for part in message.walk():
+            if part.get_content_type() == "text/calendar" and not part.get_content_disposition():
+                part.set_param("method", self.method)  # the inline part, as the attachment says
+        return message
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
@@ -72,7 +92,5 @@ def send_invitation(meeting: Meeting) -> int:
             }
             subject = render_to_string(f"{template}_subject.txt", context).strip()
             body = render_to_string(f"{template}.txt", context)
-        message = EmailMessage(subject, body, to=[address])
-        message.attach(calendar_part(ics, method))
-        sent += message.send()
+        sent += InvitationEmail(subject, body, [address], ics, method).send()
     return sent
