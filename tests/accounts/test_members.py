@@ -180,3 +180,19 @@ class FirstPasswordTests(PersonasTestCase):
         self.assertEqual(ada.name, "Ada Admin")
         self.assertFalse(ada.has_usable_password())
         self.assertEqual(ada.memberships.get().organisation, self.globex)
+
+
+class TwoOrganisationsTests(PersonasTestCase):
+    def test_an_admin_of_two_organisations_sees_which_members_page_is_which(self) -> None:
+        Membership.objects.create(user=self.olivia, organisation=self.globex, role=Role.ORG_ADMIN)
+        self.client.force_login(self.olivia)
+        page = self.client.get(reverse("organisation_members", args=[self.globex.slug]))
+        self.assertContains(page, "Members (Acme Ltd)")
+        self.assertContains(page, "Members (Globex)")
+        self.assertContains(page, "Confidential terms (Globex)")
+        globex = reverse("organisation_members", args=[self.globex.slug])
+        acme = reverse("organisation_members", args=[self.acme.slug])
+        self.assertContains(page, f'href="{globex}" aria-current="page"')
+        self.assertNotContains(page, f'href="{acme}" aria-current="page"')
+        self.assertContains(page, "greta@globex.test")
+        self.assertNotContains(page, "martin@acme.test")
