@@ -52,7 +52,7 @@ def _row(p: Participant, keys: list[str]) -> list[str]:
         "offers": _skills(p, ParticipantSkill.Kind.OFFER),
         "wants": _skills(p, ParticipantSkill.Kind.WANT),
         "interests": "; ".join(p.interests),
-        "availability": "; ".join(_slot(*slot) for slot in p.availability),
+        "availability": availability_text(p.availability),
         "capacity": str(p.capacity),
         "exclude": "; ".join(p.exclude),
         "past_partners": "; ".join(p.past_partners),
@@ -69,8 +69,12 @@ def _skills(p: Participant, kind: str) -> str:
     return "; ".join(f"{name}:{level}" for name, level in chosen)
 
 
-def _slot(day: int, start: int, end: int) -> str:
-    return f"{DAYS[day]} {start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+def availability_text(slots: list[list[int]], days: tuple[str, ...] = DAYS) -> str:
+    """Weekly ranges as the import reads them: `mon 09:00-12:00; thu 14:00-16:00`."""
+    return "; ".join(
+        f"{days[day]} {start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+        for day, start, end in slots
+    )
 
 
 def export_csv(programme: Programme) -> bytes:

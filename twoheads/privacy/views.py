@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoheads.accounts.models import AuditEvent, Organisation, audit
+from twoheads.matching.reader import DAYS
+from twoheads.participants.export import availability_text
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
@@ -124,19 +126,14 @@ def my_data_json(request: HttpRequest) -> HttpResponse:
     return response
 
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def _slot(slot: list[int]) -> str:
-    day, start, end = slot
-    return f"{WEEKDAYS[day]} {start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+WEEKDAYS = tuple(day.capitalize() for day in DAYS)
 
 
 def _tree(value: Any, key: str = "") -> dict[str, Any]:
     """A value of the export as nested nodes a template can render without type tests, in
     the words and the time zone of the page (the JSON file keeps the exact values)."""
     if key == "availability" and isinstance(value, list) and value:
-        return {"kind": "text", "text": "; ".join(_slot(slot) for slot in value)}
+        return {"kind": "text", "text": availability_text(value, WEEKDAYS)}
     if isinstance(value, dict):
         return {
             "kind": "dict",
