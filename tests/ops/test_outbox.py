@@ -38,7 +38,9 @@ class OutboxTests(TestCase):
         self.assertEqual(len(mail.outbox), 1)
         sent = mail.outbox[0].message()
         self.assertEqual(sent["Subject"], "Meet Aisha")
-        self.assertIn("Aisha Khan is your reverse mentor. ✨", sent.get_content())
+        self.assertIn(
+            "Aisha Khan is your reverse mentor. ✨", sent.get_body(("plain",)).get_content()
+        )
         self.assertEqual(mail.outbox[0].recipients(), ["richard@x.test"])
 
     def test_nothing_is_sent_when_the_transaction_that_wrote_it_rolls_back(self):

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .html import with_html
+
 MAX_ATTEMPTS = 8
 
 
@@ -60,7 +62,7 @@ class OutgoingEmail(models.Model):
             from_email=message.from_email,
             recipients=list(message.recipients()),
             subject=str(message.subject)[:255],
-            raw=message.message().as_bytes(),
+            raw=with_html(message.message()).as_bytes(),
         )
 
     def as_message(self) -> "StoredEmail":
