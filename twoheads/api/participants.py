@@ -36,9 +36,12 @@ class ParticipantFilters(Schema):
 
 
 def participants_of(request: HttpRequest, programme: Programme) -> QuerySet[Participant]:
-    """Everyone for the programme's managers; a participant's own record for anyone else."""
+    """The records the programme's managers hold (`ParticipantQuerySet.held_by`); a
+    participant's own record for anyone else."""
     people = Participant.objects.filter(programme=programme)
-    if not programme.is_managed_by(request.auth):
+    if programme.is_managed_by(request.auth):
+        people = people.held_by(request.auth)
+    else:
         people = people.filter(user=request.auth)
     return people.select_related("organisation", "manager").prefetch_related(
         "skills__skill", "programme__questions"
@@ -130,7 +133,7 @@ def bulk_upsert(request: HttpRequest, slug: str, dry_run: bool = False):
     programme = managed_programme(request.auth, slug)
     data, filename = upload_of(request)
     if dry_run:
-        outcome = preview_import(programme, data, filename)
+        outcome = preview_import(programme, data, filename, actor=request.auth)
     else:
         outcome = apply_import(programme, data, filename, actor=request.auth)
     if outcome.errors:

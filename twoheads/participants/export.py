@@ -5,6 +5,8 @@ import io
 import re
 from collections.abc import Iterator
 
+from django.db.models import QuerySet
+
 from twoheads.matching.reader import COLUMNS, DAYS, STYLE_PREFIX
 from twoheads.programmes.models import Programme
 
@@ -22,12 +24,15 @@ def escape_cell(value: str) -> str:
     return value
 
 
-def participant_rows(programme: Programme) -> Iterator[list[str]]:
-    """The header, then one row per participant, in the columns `read_rows` accepts."""
+def participant_rows(
+    programme: Programme, people: QuerySet[Participant] | None = None
+) -> Iterator[list[str]]:
+    """The header, then one row per participant (of ``people`` when given), in the columns
+    `read_rows` accepts."""
     keys = list(programme.questions.values_list("key", flat=True))
     yield [*COLUMNS, *(f"{STYLE_PREFIX}{key}" for key in keys)]
     people = (
-        Participant.objects.filter(programme=programme)
+        (Participant.objects.filter(programme=programme) if people is None else people)
         .select_related("organisation", "manager")
         .prefetch_related("skills__skill")
         .order_by("external_id")
@@ -77,20 +82,20 @@ def availability_text(slots: list[list[int]], days: tuple[str, ...] = DAYS) -> s
     )
 
 
-def export_csv(programme: Programme) -> bytes:
+def export_csv(programme: Programme, people: QuerySet[Participant] | None = None) -> bytes:
     """UTF-8 CSV with a byte order mark, so spreadsheets read accents right."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerows(participant_rows(programme))
+    writer.writerows(participant_rows(programme, people))
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def export_xlsx(programme: Programme) -> bytes:
+def export_xlsx(programme: Programme, people: QuerySet[Participant] | None = None) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("participants")
-    for row in participant_rows(programme):
+    for row in participant_rows(programme, people):
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)

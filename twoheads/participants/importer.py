@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from twoheads.accounts.models import Membership, User, audit
+from twoheads.accounts.models import Membership, Organisation, User, audit
 from twoheads.accounts.zones import is_time_zone
 from twoheads.matching import (
     InputProblem,
@@ -41,11 +41,18 @@ from twoheads.matching import (
 )
 from twoheads.matching.reader import STYLE_PREFIX, in_file_order
 from twoheads.pairing.models import Pair
-from twoheads.programmes.models import MAX_LEVEL, MAX_PARTNERS, Programme, Skill, catalogue_key
+from twoheads.programmes.models import (
+    MANAGER_ROLES,
+    MAX_LEVEL,
+    MAX_PARTNERS,
+    Programme,
+    Skill,
+    catalogue_key,
+)
 
 from .languages import language_codes
 from .leaving import end_pairs_of, live_pairs_of
-from .models import Participant, ParticipantSkill, one_zone
+from .models import Participant, ParticipantSkill, home_organisation, one_zone
 
 BATCH = 1000
 HEAD_BYTES = 64 * 1024
@@ -113,9 +120,12 @@ class ImportResult(ImportPreview):
     applied: bool = False
 
 
-def preview_import(programme: Programme, data: bytes, filename: str) -> ImportPreview:
-    """Validate a participant file against the programme and count what would change."""
-    return _plan(programme, data, filename).preview()
+def preview_import(
+    programme: Programme, data: bytes, filename: str, actor: User | None = None
+) -> ImportPreview:
+    """Validate a participant file against the programme and count what would change, for
+    ``actor`` (a partner organisation's manager imports only their own organisation's people)."""
+    return _plan(programme, data, filename, actor).preview()
 
 
 def apply_import(
@@ -123,7 +133,7 @@ def apply_import(
 ) -> ImportResult:
     """Validate the file and, when it has no errors, write it in one transaction."""
     with transaction.atomic():
-        plan = _plan(programme, data, filename)
+        plan = _plan(programme, data, filename, actor)
         preview = plan.preview()
         if preview.ok:
             plan.write()
@@ -149,6 +159,10 @@ class _Plan:
     warnings: list[str] = field(default_factory=list)
     existing: dict[str, dict[str, Any]] = field(default_factory=dict)
     organisations: dict[str, int] = field(default_factory=dict)
+    # The organisations whose people the importer may write; None: everyone's (the host's
+    # managers, the command line).
+    own: list[Organisation] | None = None
+    names: dict[int, str] = field(default_factory=dict)  # the programme's organisations
     catalogue: dict[str, Skill] = field(default_factory=dict)
     new_skills: dict[str, str] = field(default_factory=dict)
     desired: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -191,8 +205,8 @@ class _Plan:
         _write(self)
 
 
-def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
-    plan = _Plan(programme=programme, filename=filename or "people")
+def _plan(programme: Programme, data: bytes, filename: str, actor: User | None) -> _Plan:
+    plan = _Plan(programme=programme, filename=filename or "people", own=_own(programme, actor))
     if programme.is_closed:
         plan.problem(
             None,
@@ -225,6 +239,7 @@ def _plan(programme: Programme, data: bytes, filename: str) -> _Plan:
     if not plan.rows:
         return plan
     plan.organisations = _organisations(programme)
+    plan.names = {org.pk: org.name for org in programme.organisations()}
     plan.catalogue = programme.catalogue_lookup()
     for row in plan.rows:
         _check_row(plan, row)
@@ -315,6 +330,21 @@ def _columns_in(data: bytes, filename: str) -> set[str]:
     return columns
 
 
+def _own(programme: Programme, actor: User | None) -> list[Organisation] | None:
+    """The organisations of the programme whose people ``actor`` may import: all of them for
+    the host's managers; their own for a partner organisation's (`ParticipantQuerySet.held_by`)."""
+    home = home_organisation(programme, actor)
+    if home.pk == programme.organisation_id:
+        return None
+    managed = set(
+        Organisation.objects.filter(
+            memberships__user=actor, memberships__role__in=MANAGER_ROLES
+        ).values_list("pk", flat=True)
+    )
+    others = [o for o in programme.organisations() if o.pk in managed and o.pk != home.pk]
+    return [home, *others]
+
+
 def _organisations(programme: Programme) -> dict[str, int]:
     table: dict[str, int] = {}
     for org in programme.organisations():
@@ -348,11 +378,42 @@ def _check_row(plan: _Plan, row: PersonRow) -> None:
             person.organisation,
             f"is not an organisation of this programme ({names})",
         )
+    elif plan.own is not None:
+        _check_own(plan, row)
     for column in ("offers", "wants"):
         for name, _level in getattr(person, column):
             key = _skill_key(name)
             if key not in plan.catalogue:
                 plan.new_skills.setdefault(key, name.strip())
+
+
+def _default_organisation(plan: _Plan) -> int:
+    """Where a row that names no organisation belongs: the host, or the partner importing."""
+    return plan.own[0].pk if plan.own else plan.programme.organisation_id
+
+
+def _check_own(plan: _Plan, row: PersonRow) -> None:
+    """A partner organisation's manager writes only their own organisation's people."""
+    assert plan.own is not None
+    own = {org.pk for org in plan.own}
+    names = " or ".join(org.name for org in plan.own)
+    stored = plan.existing.get(row.person.id)
+    if stored is not None and stored["organisation_id"] not in own:
+        holder = plan.names.get(stored["organisation_id"], plan.programme.organisation.name)
+        plan.problem(
+            row.row,
+            "id",
+            row.person.id,
+            f"is one of {holder}'s people, not {names}'s: each organisation's managers "
+            "import their own people",
+        )
+    elif row.person.organisation and plan.organisations[row.person.organisation.lower()] not in own:
+        plan.problem(
+            row.row,
+            "organisation",
+            row.person.organisation,
+            f"is not {names}: each organisation's managers import their own people",
+        )
 
 
 def _columns_of(plan: _Plan, row: PersonRow) -> set[str]:
@@ -443,9 +504,9 @@ def _desired(plan: _Plan, row: PersonRow) -> dict[str, Any]:
         if column in columns:
             values[attr] = _stored(attr, getattr(person, column))
     if "organisation" in columns:
-        values["organisation_id"] = (
-            plan.organisations.get(person.organisation.lower()) or plan.programme.organisation_id
-        )
+        values["organisation_id"] = plan.organisations.get(
+            person.organisation.lower()
+        ) or _default_organisation(plan)
     if _has_style(columns):
         values["style"] = dict(person.style)
     if "manager_id" in columns:
@@ -592,7 +653,7 @@ def _new_participant(
     plan: _Plan, ext: str, now: Any, users: dict[str, int], pks: dict[str, int]
 ) -> dict[str, Any]:
     values = {k: v for k, v in plan.changes[ext].items() if k in _MODEL_FIELDS}
-    values.setdefault("organisation_id", plan.programme.organisation_id)
+    values.setdefault("organisation_id", _default_organisation(plan))
     values.setdefault("capacity", plan.programme.default_capacity)
     manager = plan.changes[ext].get("manager__external_id")
     values.update(

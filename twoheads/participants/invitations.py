@@ -44,12 +44,16 @@ def invite(
     return made
 
 
-def without_account(programme: Programme) -> QuerySet[Participant]:
-    """Mentors and mentees of the programme who cannot sign in yet: imported, never invited
-    with a link that still works, and with an address to invite."""
+def without_account(
+    programme: Programme, people: QuerySet[Participant] | None = None
+) -> QuerySet[Participant]:
+    """Mentors and mentees of the programme (or of ``people``, some of them) who cannot sign
+    in yet: imported, never invited with a link that still works, and with an address to
+    invite."""
     waiting = live_invitations(programme).annotate(address=Lower("email")).values("address")
     return (
-        programme.participants.matchable()
+        (programme.participants.all() if people is None else people)
+        .matchable()
         .filter(user__isnull=True)
         .exclude(email="")
         .annotate(address=Lower("email"))
@@ -57,9 +61,9 @@ def without_account(programme: Programme) -> QuerySet[Participant]:
     )
 
 
-def no_account_count(programme: Programme) -> int:
-    """How many mentors and mentees cannot sign in yet, invited or not."""
-    return programme.participants.matchable().filter(user__isnull=True).count()
+def no_account_count(people: QuerySet[Participant]) -> int:
+    """How many of these mentors and mentees cannot sign in yet, invited or not."""
+    return people.matchable().filter(user__isnull=True).count()
 
 
 def account_link(person: Participant) -> str:

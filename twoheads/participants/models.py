@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from twoheads.accounts.models import Organisation, User
 from twoheads.accounts.zones import validate_time_zone
-from twoheads.programmes.models import Programme, Skill
+from twoheads.programmes.models import MANAGER_ROLES, Programme, Skill
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
@@ -39,12 +39,17 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
             & ~Q(languages=[])
         )
 
-    def visible_to(self, user: User) -> "ParticipantQuerySet":
-        """Participants whose profile the user may see: managers see their programmes' people."""
+    def held_by(self, user: User) -> "ParticipantQuerySet":
+        """The people whose records a manager holds (profile, contact details, exports): everyone
+        in the programmes their organisation runs; in a partner's cross-organisation programme,
+        only their own organisation's people. Of the others they see what pairs and match runs
+        show: names, organisation, role and the pair's explanation."""
         if not user.is_authenticated:
             return self.none()
-        managed = Programme.objects.managed_by(user)
-        return self.filter(Q(programme__in=managed) | Q(user=user))
+        orgs = Organisation.objects.filter(
+            memberships__user=user, memberships__role__in=MANAGER_ROLES
+        )
+        return self.filter(Q(programme__organisation__in=orgs) | Q(organisation__in=orgs))
 
 
 class Participant(models.Model):
@@ -213,18 +218,42 @@ def one_zone(user_ids: list[int], zone: str) -> None:
     Participant.objects.filter(user_id__in=user_ids).update(timezone=zone)
 
 
-def enrol(programme: Programme, user: User, *, role: str = "", email: str = "") -> Participant:
+def home_organisation(programme: Programme, manager: User | None) -> Organisation:
+    """Where the people a manager brings into a programme belong: the host organisation, or,
+    for a partner organisation's manager, that partner (whose records they hold)."""
+    if manager is None:
+        return programme.organisation
+    managed = set(
+        Organisation.objects.filter(
+            memberships__user=manager, memberships__role__in=MANAGER_ROLES
+        ).values_list("pk", flat=True)
+    )
+    if programme.organisation_id in managed:
+        return programme.organisation
+    return next((o for o in programme.organisations() if o.pk in managed), programme.organisation)
+
+
+def enrol(
+    programme: Programme,
+    user: User,
+    *,
+    role: str = "",
+    email: str = "",
+    organisation: Organisation | None = None,
+) -> Participant:
     """Put `user` in `programme` as a participant, reusing an imported record with their email.
+    A new record belongs to ``organisation`` (by default the programme's).
 
     The invitation page, open sign-up and the API all enrol people through this function.
     """
+    organisation = organisation or programme.organisation
     from django.db import transaction
 
     from twoheads.accounts.models import Membership
 
     with transaction.atomic():
         Membership.objects.get_or_create(
-            user=user, organisation=programme.organisation, role=Membership.Role.PARTICIPANT
+            user=user, organisation=organisation, role=Membership.Role.PARTICIPANT
         )
         people = Participant.objects.filter(programme=programme)
         participant = people.filter(user=user).first()
@@ -235,7 +264,7 @@ def enrol(programme: Programme, user: User, *, role: str = "", email: str = "") 
             participant = Participant(
                 programme=programme,
                 external_id=f"user-{user.pk}",
-                organisation=programme.organisation,
+                organisation=organisation,
                 capacity=programme.default_capacity,
                 timezone=user.timezone,
             )
@@ -338,7 +367,13 @@ class Invitation(models.Model):
 
     def accept(self, user: User) -> Participant:
         """Enrol `user` in the programme as this invitation says; a link works only once."""
-        participant = enrol(self.programme, user, role=self.role, email=self.email)
+        participant = enrol(
+            self.programme,
+            user,
+            role=self.role,
+            email=self.email,
+            organisation=home_organisation(self.programme, self.invited_by),
+        )
         self.accepted_at = timezone.now()
         self.participant = participant
         self.save(update_fields=["accepted_at", "participant"])

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from twoheads.accounts.models import User, audit
-from twoheads.programmes.models import Programme, Question
+from twoheads.programmes.models import MANAGER_ROLES, Programme, Question
 from twoheads.programmes.views import managed_programme, visible_programme
 
 from .export import export_csv, export_xlsx
@@ -32,7 +32,14 @@ from .forms import (
 from .importer import apply_import, preview_import
 from .invitations import invite, no_account_count, without_account
 from .leaving import REASONS, end_pairs_of
-from .models import ImportUpload, Invitation, Participant, ParticipantSkill, enrol
+from .models import (
+    ImportUpload,
+    Invitation,
+    Participant,
+    ParticipantSkill,
+    enrol,
+    home_organisation,
+)
 from .tasks import send_profile_reminders
 
 
@@ -47,8 +54,9 @@ def _with_profile(people: "object") -> "object":
 @login_required
 def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
+    held = programme.participants.held_by(request.user)
     filters = ParticipantFilterForm(request.GET or None)
-    people = filters.filter(programme.participants.all())
+    people = filters.filter(held)
     page = Paginator(_with_profile(people), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -61,11 +69,11 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             # A closed programme matches nobody again: unfinished profiles no longer matter.
-            "incomplete": 0
-            if programme.is_closed
-            else programme.participants.matchable().incomplete().count(),
-            "no_account": 0 if programme.is_closed else no_account_count(programme),
-            "to_invite": 0 if programme.is_closed else without_account(programme).count(),
+            "incomplete": 0 if programme.is_closed else held.matchable().incomplete().count(),
+            "no_account": 0 if programme.is_closed else no_account_count(held),
+            "to_invite": 0 if programme.is_closed else without_account(programme, held).count(),
+            # In a partner's programme: how many people other organisations hold the records of.
+            "held_elsewhere": programme.participants.exclude(pk__in=held.values("pk")).count(),
         },
     )
 
@@ -73,7 +81,7 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = managed_programme(request, slug)
-    person = get_object_or_404(_with_profile(programme.participants.all()), pk=pk)
+    person = get_object_or_404(_with_profile(programme.participants.held_by(request.user)), pk=pk)
     audit(
         request.user,
         "participant.view",
@@ -92,7 +100,7 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 def participant_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Change one person's status, role, level or number of partners, with a reason."""
     programme = managed_programme(request, slug)
-    person = get_object_or_404(programme.participants.all(), pk=pk)
+    person = get_object_or_404(programme.participants.held_by(request.user), pk=pk)
     before = person.status
     form = ParticipantManageForm(request.POST or None, instance=person)
     if request.method == "POST" and programme.is_closed:
@@ -142,7 +150,8 @@ def participant_remind(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect("participant_list", programme.slug)
     ids = list(
-        programme.participants.matchable()
+        programme.participants.held_by(request.user)
+        .matchable()
         .incomplete()
         .exclude(email="")
         .values_list("pk", flat=True)
@@ -170,7 +179,8 @@ def participant_invite_all(request: HttpRequest, slug: str) -> HttpResponse:
     if programme.is_closed:
         messages.error(request, _("%s is closed: it takes no new people.") % programme.name)
         return redirect("participant_list", programme.slug)
-    people = list(without_account(programme).order_by("pk"))
+    held = programme.participants.held_by(request.user)
+    people = list(without_account(programme, held).order_by("pk"))
     invite(
         programme,
         list(dict.fromkeys(p.email.lower() for p in people)),
@@ -200,6 +210,7 @@ def participant_export(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
     programme = managed_programme(request, slug)
     if fmt not in ("csv", "xlsx"):
         raise Http404
+    held = programme.participants.held_by(request.user)
     audit(
         request.user,
         "participants.export",
@@ -209,11 +220,11 @@ def participant_export(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
     )
     if fmt == "xlsx":
         response = HttpResponse(
-            export_xlsx(programme),
+            export_xlsx(programme, held),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = HttpResponse(export_csv(programme), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(export_csv(programme, held), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{programme.slug}-participants.{fmt}"'
     return response
 
@@ -239,7 +250,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         # Never read more than the limit and one byte: enough to know it is too big.
         data = upload.read(settings.IMPORT_MAX_BYTES + 1)
-        preview = preview_import(programme, data, upload.name)
+        preview = preview_import(programme, data, upload.name, request.user)
         stored = None
         if preview.ok:
             stored = ImportUpload.objects.create(
@@ -304,7 +315,15 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, _("%(count)s invitations are on their way.") % {"count": count})
         return redirect("invitation_list", programme.slug)
-    invitations = programme.invitations.all()[:200]
+    invitations = programme.invitations.all()
+    home = home_organisation(programme, request.user)
+    if home != programme.organisation:
+        # A partner's managers see the invitations their own organisation's managers sent.
+        invitations = invitations.filter(
+            invited_by__memberships__organisation=home,
+            invited_by__memberships__role__in=MANAGER_ROLES,
+        ).distinct()
+    invitations = invitations[:200]
     return render(
         request,
         "participants/invitation_list.html",
