@@ -86,6 +86,11 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
             memberships__user=user, memberships__role=Membership.Role.ORG_ADMIN
         ).distinct()
 
+    def managed_by(self, user: "User") -> "OrganisationQuerySet":
+        """The organisations whose programmes ``user`` manages (programme manager or admin)."""
+        roles = (Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN)
+        return self.filter(memberships__user=user, memberships__role__in=roles).distinct()
+
 
 class Organisation(models.Model):
     """A business taking part in programmes; a programme may span several."""

@@ -42,7 +42,6 @@ from twoheads.matching import (
 from twoheads.matching.reader import STYLE_PREFIX, in_file_order
 from twoheads.pairing.models import Pair
 from twoheads.programmes.models import (
-    MANAGER_ROLES,
     MAX_LEVEL,
     MAX_PARTNERS,
     Programme,
@@ -336,11 +335,7 @@ def _own(programme: Programme, actor: User | None) -> list[Organisation] | None:
     home = home_organisation(programme, actor)
     if home.pk == programme.organisation_id:
         return None
-    managed = set(
-        Organisation.objects.filter(
-            memberships__user=actor, memberships__role__in=MANAGER_ROLES
-        ).values_list("pk", flat=True)
-    )
+    managed = set(Organisation.objects.managed_by(actor).values_list("pk", flat=True))
     others = [o for o in programme.organisations() if o.pk in managed and o.pk != home.pk]
     return [home, *others]
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from twoheads.accounts.models import Organisation, User
 from twoheads.accounts.zones import validate_time_zone
-from twoheads.programmes.models import MANAGER_ROLES, Programme, Skill
+from twoheads.programmes.models import Programme, Skill
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
@@ -46,9 +46,7 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         show: names, organisation, role and the pair's explanation."""
         if not user.is_authenticated:
             return self.none()
-        orgs = Organisation.objects.filter(
-            memberships__user=user, memberships__role__in=MANAGER_ROLES
-        )
+        orgs = Organisation.objects.managed_by(user)
         return self.filter(Q(programme__organisation__in=orgs) | Q(organisation__in=orgs))
 
 
@@ -223,11 +221,7 @@ def home_organisation(programme: Programme, manager: User | None) -> Organisatio
     for a partner organisation's manager, that partner (whose records they hold)."""
     if manager is None:
         return programme.organisation
-    managed = set(
-        Organisation.objects.filter(
-            memberships__user=manager, memberships__role__in=MANAGER_ROLES
-        ).values_list("pk", flat=True)
-    )
+    managed = set(Organisation.objects.managed_by(manager).values_list("pk", flat=True))
     if programme.organisation_id in managed:
         return programme.organisation
     return next((o for o in programme.organisations() if o.pk in managed), programme.organisation)

@@ -20,9 +20,7 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
         """Programmes the user may manage: those of organisations where they manage programmes."""
         if not user.is_authenticated:
             return self.none()
-        orgs = Organisation.objects.filter(
-            memberships__user=user, memberships__role__in=MANAGER_ROLES
-        )
+        orgs = Organisation.objects.managed_by(user)
         return self.filter(models.Q(organisation__in=orgs) | models.Q(partners__in=orgs)).distinct()
 
     def for_participant(self, user: User) -> "ProgrammeQuerySet":
