@@ -18,7 +18,9 @@ from twoheads.participants.models import Invitation, Participant
 PEOPLE = "/api/v1/programmes/acme-reverse-mentoring/participants"
 
 
-class PartnerRecordsTests(ApiTestCase):
+class Exchange(ApiTestCase):
+    """Acme's programme with Globex as a partner, and Gus there as Globex's person."""
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -34,6 +36,8 @@ class PartnerRecordsTests(ApiTestCase):
             organisation=cls.globex,
         )
 
+
+class PartnerRecordsTests(Exchange):
     def url(self, name: str, *args: object) -> str:
         return reverse(name, args=[self.programme.slug, *args])
 
@@ -176,3 +180,38 @@ class PartnerInvitationTests(ApiTestCase):
         ana = User.objects.create_user("ana@acme.test", "pw-long-enough-2", name="Ana Alves")
         Invitation.objects.get(email="ana@acme.test").accept(ana)
         self.assertEqual(Participant.objects.get(user=ana).organisation, self.acme)
+
+    def test_an_invitation_keeps_the_organisation_it_was_sent_for(self):
+        self.client.force_login(self.greta)
+        url = reverse("invitation_list", args=[self.programme.slug])
+        self.client.post(url, {"emails": "gil@globex.test", "role": "mentor"})
+        self.greta.memberships.all().delete()  # Greta leaves Globex before Gil answers
+        gil = User.objects.create_user("gil@globex.test", "pw-long-enough-1", name="Gil Grey")
+        Invitation.objects.get(email="gil@globex.test").accept(gil)
+        self.assertEqual(Participant.objects.get(user=gil).organisation, self.globex)
+
+
+class PartnerImportEdgeTests(Exchange):
+    def test_the_host_reimporting_with_a_blank_organisation_keeps_a_partners_person(self):
+        rows = "id,name,organisation,role,level\nG500,Gus Gruber,,mentee,8\n"
+        self.assertTrue(apply_import(self.programme, rows.encode(), "hr.csv", self.martin).applied)
+        self.p_gina.refresh_from_db()
+        self.assertEqual((self.p_gina.organisation, self.p_gina.level), (self.globex, 8))
+
+    def test_a_partners_import_never_links_a_host_account(self):
+        rows = "id,name,email,role,level\nG700,P. Patel,priya@acme.test,mentor,1\n"
+        self.assertTrue(apply_import(self.programme, rows.encode(), "g.csv", self.greta).applied)
+        record = Participant.objects.get(programme=self.programme, external_id="G700")
+        self.assertIsNone(record.user)
+        self.assertEqual(record.organisation, self.globex)
+
+    def test_the_overview_counts_what_the_partner_holds(self):
+        self.client.force_login(self.greta)
+        response = self.client.get(reverse("programme_detail", args=[self.programme.slug]))
+        self.assertEqual(response.context["counts"]["mentees"], 1)  # Gus, not Margaret
+        self.assertEqual(response.context["counts"]["mentors"], 0)
+        self.assertContains(response, "Export your organisation")
+        self.client.force_login(self.martin)
+        response = self.client.get(reverse("programme_detail", args=[self.programme.slug]))
+        self.assertEqual(response.context["counts"]["mentees"], 2)
+        self.assertContains(response, "Export everyone")

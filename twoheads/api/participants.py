@@ -60,7 +60,8 @@ def list_participants(
     filters: Query[ParticipantFilters],
     pages: Query[PageParams],
 ):
-    """Managers see everyone in the programme; a participant sees only themselves.
+    """The host's managers see everyone in the programme, a partner organisation's managers
+    their own organisation's people, a participant only themselves.
 
     Every call is recorded in the audit log as a view of personal data.
     """

@@ -51,7 +51,7 @@ from twoheads.programmes.models import (
 
 from .languages import language_codes
 from .leaving import end_pairs_of, live_pairs_of
-from .models import Participant, ParticipantSkill, home_organisation, one_zone
+from .models import Participant, ParticipantSkill, one_zone, organisations_held
 
 BATCH = 1000
 HEAD_BYTES = 64 * 1024
@@ -331,13 +331,8 @@ def _columns_in(data: bytes, filename: str) -> set[str]:
 
 def _own(programme: Programme, actor: User | None) -> list[Organisation] | None:
     """The organisations of the programme whose people ``actor`` may import: all of them for
-    the host's managers; their own for a partner organisation's (`ParticipantQuerySet.held_by`)."""
-    home = home_organisation(programme, actor)
-    if home.pk == programme.organisation_id:
-        return None
-    managed = set(Organisation.objects.managed_by(actor).values_list("pk", flat=True))
-    others = [o for o in programme.organisations() if o.pk in managed and o.pk != home.pk]
-    return [home, *others]
+    the host's managers and the command line; their own for a partner organisation's."""
+    return None if actor is None else organisations_held(programme, actor)
 
 
 def _organisations(programme: Programme) -> dict[str, int]:
@@ -499,9 +494,13 @@ def _desired(plan: _Plan, row: PersonRow) -> dict[str, Any]:
         if column in columns:
             values[attr] = _stored(attr, getattr(person, column))
     if "organisation" in columns:
-        values["organisation_id"] = plan.organisations.get(
-            person.organisation.lower()
-        ) or _default_organisation(plan)
+        stored = plan.existing.get(person.id)
+        # A blank cell keeps a stored person where they are (a partner's people stay theirs).
+        values["organisation_id"] = plan.organisations.get(person.organisation.lower()) or (
+            stored["organisation_id"]
+            if stored and stored["organisation_id"]
+            else _default_organisation(plan)
+        )
     if _has_style(columns):
         values["style"] = dict(person.style)
     if "manager_id" in columns:
@@ -616,8 +615,11 @@ def _create_skills(plan: _Plan) -> None:
 
 
 def _users_by_email(plan: _Plan) -> dict[str, int]:
-    """Accounts of the programme's organisations, to link imported people who can sign in."""
-    orgs = [org.pk for org in plan.programme.organisations()]
+    """Accounts of the programme's organisations (of the importer's own, for a partner's
+    manager), to link imported people who can sign in."""
+    orgs = [
+        org.pk for org in (plan.own if plan.own is not None else plan.programme.organisations())
+    ]
     accounts = User.objects.filter(
         memberships__organisation__in=orgs, memberships__role=Membership.Role.PARTICIPANT
     ).values_list("email", "pk")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from twoheads.accounts.models import User
 from twoheads.programmes.models import Programme
 
-from .models import Invitation, Participant
+from .models import Invitation, Participant, home_organisation, organisations_held
 
 
 def live_invitations(programme: Programme) -> QuerySet[Invitation]:
@@ -29,14 +29,29 @@ def live_invitations(programme: Programme) -> QuerySet[Invitation]:
     )
 
 
+def invitations_seen_by(programme: Programme, manager: User) -> QuerySet[Invitation]:
+    """The programme's invitations a manager sees: all for the host's; for a partner's, those
+    inviting people to their own organisations."""
+    held = organisations_held(programme, manager)
+    invitations = programme.invitations.all()
+    return invitations if held is None else invitations.filter(organisation__in=held)
+
+
 def invite(
     programme: Programme, emails: list[str], *, role: str = "", actor: User | None = None
 ) -> list[Invitation]:
     """Create an invitation for each address and queue its email."""
     from .tasks import send_invitation
 
+    organisation = home_organisation(programme, actor)
     made = [
-        Invitation.objects.create(programme=programme, email=email, role=role, invited_by=actor)
+        Invitation.objects.create(
+            programme=programme,
+            email=email,
+            role=role,
+            invited_by=actor,
+            organisation=organisation,
+        )
         for email in emails
     ]
     for invitation in made:

@@ -227,6 +227,16 @@ def home_organisation(programme: Programme, manager: User | None) -> Organisatio
     return next((o for o in programme.organisations() if o.pk in managed), programme.organisation)
 
 
+def organisations_held(programme: Programme, manager: User) -> list[Organisation] | None:
+    """The organisations of the programme whose people ``manager`` holds the records of: None
+    (everyone's) for the host's managers; their own organisations for a partner's."""
+    home = home_organisation(programme, manager)
+    if home.pk == programme.organisation_id:
+        return None
+    managed = set(Organisation.objects.managed_by(manager).values_list("pk", flat=True))
+    return [home, *(o for o in programme.organisations() if o.pk in managed and o.pk != home.pk)]
+
+
 def enrol(
     programme: Programme,
     user: User,
@@ -325,6 +335,10 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The organisation the invitee joins as: the host's, or the partner whose manager invited.
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -366,7 +380,7 @@ class Invitation(models.Model):
             user,
             role=self.role,
             email=self.email,
-            organisation=home_organisation(self.programme, self.invited_by),
+            organisation=self.organisation,
         )
         self.accepted_at = timezone.now()
         self.participant = participant

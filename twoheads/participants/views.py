@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from twoheads.accounts.models import User, audit
-from twoheads.programmes.models import MANAGER_ROLES, Programme, Question
+from twoheads.programmes.models import Programme, Question
 from twoheads.programmes.views import managed_programme, visible_programme
 
 from .export import export_csv, export_xlsx
@@ -30,7 +30,7 @@ from .forms import (
     SignupForm,
 )
 from .importer import apply_import, preview_import
-from .invitations import invite, no_account_count, without_account
+from .invitations import invitations_seen_by, invite, no_account_count, without_account
 from .leaving import REASONS, end_pairs_of
 from .models import (
     ImportUpload,
@@ -38,7 +38,6 @@ from .models import (
     Participant,
     ParticipantSkill,
     enrol,
-    home_organisation,
 )
 from .tasks import send_profile_reminders
 
@@ -89,10 +88,20 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         organisation=programme.organisation,
         programme=programme.slug,
     )
+    # Their line manager may be another organisation's person, whose page is not this reader's.
+    manager_held = bool(
+        person.manager_id
+        and programme.participants.held_by(request.user).filter(pk=person.manager_id).exists()
+    )
     return render(
         request,
         "participants/participant_detail.html",
-        {"programme": programme, "person": person, "check": person.profile_check()},
+        {
+            "programme": programme,
+            "person": person,
+            "check": person.profile_check(),
+            "manager_held": manager_held,
+        },
     )
 
 
@@ -315,15 +324,7 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, _("%(count)s invitations are on their way.") % {"count": count})
         return redirect("invitation_list", programme.slug)
-    invitations = programme.invitations.all()
-    home = home_organisation(programme, request.user)
-    if home != programme.organisation:
-        # A partner's managers see the invitations their own organisation's managers sent.
-        invitations = invitations.filter(
-            invited_by__memberships__organisation=home,
-            invited_by__memberships__role__in=MANAGER_ROLES,
-        ).distinct()
-    invitations = invitations[:200]
+    invitations = invitations_seen_by(programme, request.user)[:200]
     return render(
         request,
         "participants/invitation_list.html",

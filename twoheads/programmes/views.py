@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoheads.accounts.models import audit
+from twoheads.participants.invitations import invitations_seen_by
+from twoheads.participants.models import organisations_held
 
 from .catalogue import create_programme
 from .forms import (
@@ -57,16 +59,22 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
-    people = programme.participants.all()
+    people = programme.participants.held_by(request.user)
     counts = {
         "mentors": people.matchable().filter(role="mentor").count(),
         "mentees": people.matchable().filter(role="mentee").count(),
         "incomplete": people.matchable().incomplete().count(),
-        "invitations": programme.invitations.filter(accepted_at__isnull=True).count(),
+        "invitations": invitations_seen_by(programme, request.user)
+        .filter(accepted_at__isnull=True)
+        .count(),
         "proposed_skills": programme.skills.filter(approved=False).count(),
     }
+    # A partner's managers hold their own organisation's people only (docs/security.md).
+    partner = organisations_held(programme, request.user) is not None
     return render(
-        request, "programmes/programme_detail.html", {"programme": programme, "counts": counts}
+        request,
+        "programmes/programme_detail.html",
+        {"programme": programme, "counts": counts, "partner": partner},
     )
 
 
