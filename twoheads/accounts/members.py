@@ -17,9 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from .models import Membership, Organisation, User, audit
-
-STAFF_ROLES = (Membership.Role.ORG_ADMIN, Membership.Role.PROGRAMME_MANAGER)
+from .models import MANAGER_ROLES, Membership, Organisation, User, audit
 
 
 def role_phrase(role: str) -> str:
@@ -36,7 +34,7 @@ class LastAdmin(Exception):
 def staff_of(organisation: Organisation) -> QuerySet[Membership]:
     """The organisation's admins and programme managers, admins first, then by name."""
     return (
-        Membership.objects.filter(organisation=organisation, role__in=STAFF_ROLES)
+        Membership.objects.filter(organisation=organisation, role__in=MANAGER_ROLES)
         .select_related("user")
         .order_by("role", "user__name", "user__email")
     )

@@ -76,20 +76,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_manager(self) -> bool:
-        return self.has_role(Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN)
-
-
-class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def administered_by(self, user: "User") -> "OrganisationQuerySet":
-        """The organisations ``user`` is an admin of (their admin pages 404 for anyone else)."""
-        return self.filter(
-            memberships__user=user, memberships__role=Membership.Role.ORG_ADMIN
-        ).distinct()
-
-    def managed_by(self, user: "User") -> "OrganisationQuerySet":
-        """The organisations whose programmes ``user`` manages (programme manager or admin)."""
-        roles = (Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN)
-        return self.filter(memberships__user=user, memberships__role__in=roles).distinct()
+        return self.has_role(*MANAGER_ROLES)
 
 
 class Organisation(models.Model):
@@ -111,8 +98,6 @@ class Organisation(models.Model):
         help_text=_("One per line, e.g. corp.example.com. Links to these hosts are flagged."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -160,6 +145,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+# The roles that manage an organisation's programmes.
+MANAGER_ROLES = (Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN)
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -13,7 +13,7 @@ from twoheads.participants.models import Participant
 
 from .forms import LoginForm, PasswordResetForm, ProfileForm, StaffForm, TokenForm
 from .members import LastAdmin, add_staff, remove_staff, role_phrase, staff_of
-from .models import ApiToken, Organisation, audit
+from .models import ApiToken, Membership, Organisation, audit
 
 
 class LoginView(auth_views.LoginView):
@@ -88,7 +88,9 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _administered(request: HttpRequest, slug: str) -> Organisation:
     """The organisation ``slug`` if the signed-in person is one of its admins (else 404)."""
-    return get_object_or_404(Organisation.objects.administered_by(request.user), slug=slug)
+    return get_object_or_404(
+        request.user.organisations_with_role(Membership.Role.ORG_ADMIN), slug=slug
+    )
 
 
 @login_required

@@ -205,7 +205,8 @@ class _Plan:
 
 
 def _plan(programme: Programme, data: bytes, filename: str, actor: User | None) -> _Plan:
-    plan = _Plan(programme=programme, filename=filename or "people", own=_own(programme, actor))
+    own = organisations_held(programme, actor) if actor is not None else None
+    plan = _Plan(programme=programme, filename=filename or "people", own=own)
     if programme.is_closed:
         plan.problem(
             None,
@@ -237,8 +238,9 @@ def _plan(programme: Programme, data: bytes, filename: str, actor: User | None) 
     plan.rows, plan.warnings = list(checked.rows), list(checked.warnings)
     if not plan.rows:
         return plan
-    plan.organisations = _organisations(programme)
-    plan.names = {org.pk: org.name for org in programme.organisations()}
+    organisations = programme.organisations()
+    plan.organisations = _organisations(organisations)
+    plan.names = {org.pk: org.name for org in organisations}
     plan.catalogue = programme.catalogue_lookup()
     for row in plan.rows:
         _check_row(plan, row)
@@ -329,15 +331,10 @@ def _columns_in(data: bytes, filename: str) -> set[str]:
     return columns
 
 
-def _own(programme: Programme, actor: User | None) -> list[Organisation] | None:
-    """The organisations of the programme whose people ``actor`` may import: all of them for
-    the host's managers and the command line; their own for a partner organisation's."""
-    return None if actor is None else organisations_held(programme, actor)
-
-
-def _organisations(programme: Programme) -> dict[str, int]:
+def _organisations(organisations: list[Organisation]) -> dict[str, int]:
+    """The programme's organisations by name and by slug, as a file may name them."""
     table: dict[str, int] = {}
-    for org in programme.organisations():
+    for org in organisations:
         table[org.name.lower()] = org.pk
         table[org.slug.lower()] = org.pk
     return table
@@ -361,7 +358,7 @@ def _check_row(plan: _Plan, row: PersonRow) -> None:
         zone = person.timezone
         plan.problem(row.row, "timezone", zone, "is not an IANA time zone (like Europe/London)")
     if person.organisation and person.organisation.lower() not in plan.organisations:
-        names = ", ".join(o.name for o in plan.programme.organisations())
+        names = ", ".join(plan.names.values())
         plan.problem(
             row.row,
             "organisation",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from twoheads.accounts.models import Organisation, User
 from twoheads.accounts.zones import validate_time_zone
-from twoheads.programmes.models import Programme, Skill
+from twoheads.programmes.models import MANAGER_ROLES, Programme, Skill
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
@@ -46,7 +46,7 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         show: names, organisation, role and the pair's explanation."""
         if not user.is_authenticated:
             return self.none()
-        orgs = Organisation.objects.managed_by(user)
+        orgs = user.organisations_with_role(*MANAGER_ROLES)
         return self.filter(Q(programme__organisation__in=orgs) | Q(organisation__in=orgs))
 
 
@@ -216,25 +216,20 @@ def one_zone(user_ids: list[int], zone: str) -> None:
     Participant.objects.filter(user_id__in=user_ids).update(timezone=zone)
 
 
-def home_organisation(programme: Programme, manager: User | None) -> Organisation:
-    """Where the people a manager brings into a programme belong: the host organisation, or,
-    for a partner organisation's manager, that partner (whose records they hold)."""
-    if manager is None:
-        return programme.organisation
-    managed = set(Organisation.objects.managed_by(manager).values_list("pk", flat=True))
-    if programme.organisation_id in managed:
-        return programme.organisation
-    return next((o for o in programme.organisations() if o.pk in managed), programme.organisation)
-
-
 def organisations_held(programme: Programme, manager: User) -> list[Organisation] | None:
     """The organisations of the programme whose people ``manager`` holds the records of: None
     (everyone's) for the host's managers; their own organisations for a partner's."""
-    home = home_organisation(programme, manager)
-    if home.pk == programme.organisation_id:
+    managed = set(manager.organisations_with_role(*MANAGER_ROLES).values_list("pk", flat=True))
+    if programme.organisation_id in managed:
         return None
-    managed = set(Organisation.objects.managed_by(manager).values_list("pk", flat=True))
-    return [home, *(o for o in programme.organisations() if o.pk in managed and o.pk != home.pk)]
+    return [o for o in programme.organisations() if o.pk in managed] or None
+
+
+def home_organisation(programme: Programme, manager: User | None) -> Organisation:
+    """Where the people a manager brings into a programme belong: the host organisation, or,
+    for a partner organisation's manager, that partner (whose records they hold)."""
+    held = organisations_held(programme, manager) if manager is not None else None
+    return held[0] if held else programme.organisation
 
 
 def enrol(

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twoheads.accounts.models import AuditEvent, Organisation, audit
+from twoheads.accounts.models import AuditEvent, Membership, audit
 from twoheads.matching.reader import DAYS
 from twoheads.participants.export import availability_text
 from twoheads.participants.models import Participant
@@ -174,7 +174,9 @@ def request_erasure(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation.objects.administered_by(request.user), slug=slug)
+    organisation = get_object_or_404(
+        request.user.organisations_with_role(Membership.Role.ORG_ADMIN), slug=slug
+    )
     every = AuditEvent.objects.filter(organisation=organisation)
     form = AuditFilterForm(request.GET or None, events=every)
     action = person = ""

@@ -10,9 +10,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from twoheads.accounts.models import Membership, Organisation, User
-
-MANAGER_ROLES = (Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN)
+from twoheads.accounts.models import MANAGER_ROLES, Organisation, User
 
 
 class ProgrammeQuerySet(models.QuerySet["Programme"]):
@@ -20,7 +18,7 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
         """Programmes the user may manage: those of organisations where they manage programmes."""
         if not user.is_authenticated:
             return self.none()
-        orgs = Organisation.objects.managed_by(user)
+        orgs = user.organisations_with_role(*MANAGER_ROLES)
         return self.filter(models.Q(organisation__in=orgs) | models.Q(partners__in=orgs)).distinct()
 
     def for_participant(self, user: User) -> "ProgrammeQuerySet":
