@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.api.base import ApiTestCase
-from twoheads.accounts.models import User
+from twoheads.accounts.models import Membership, Organisation, User
 from twoheads.participants.importer import apply_import
 from twoheads.participants.models import Invitation, Participant
 
@@ -215,3 +215,63 @@ class PartnerImportEdgeTests(Exchange):
         response = self.client.get(reverse("programme_detail", args=[self.programme.slug]))
         self.assertEqual(response.context["counts"]["mentees"], 2)
         self.assertContains(response, "Export everyone")
+
+
+class PartnersSettingTests(Exchange):
+    """Which organisations take part is the host's to change, and only for the organisations
+    the editor manages: saving the settings never drops a partner the editor cannot see."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.initech = Organisation.objects.create(name="Initech")
+        cls.programme.partners.add(cls.initech)
+        # Martin also manages Umbrella, which could take part but does not yet.
+        cls.umbrella = Organisation.objects.create(name="Umbrella")
+        Membership.objects.create(
+            user=cls.martin, organisation=cls.umbrella, role=Membership.Role.PROGRAMME_MANAGER
+        )
+
+    def post_settings(self, user: User, partners: list[int]) -> object:
+        self.client.force_login(user)
+        url = reverse("programme_settings", args=[self.programme.slug])
+        form = self.client.get(url).context["form"]
+        data = {k: v for k, v in form.initial.items() if v not in (None, False)}
+        data["partners"] = partners
+        return self.client.post(url, data)
+
+    def partners(self) -> set[str]:
+        return set(self.programme.partners.values_list("name", flat=True))
+
+    def test_a_partners_manager_cannot_drop_or_add_partners(self):
+        self.post_settings(self.greta, [])
+        self.assertEqual(self.partners(), {"Globex", "Initech"})
+        self.post_settings(self.greta, [self.umbrella.pk])
+        self.assertEqual(self.partners(), {"Globex", "Initech"})
+
+    def test_a_partners_manager_is_told_who_decides(self):
+        self.client.force_login(self.greta)
+        url = reverse("programme_settings", args=[self.programme.slug])
+        response = self.client.get(url)
+        self.assertContains(response, "Only Acme Ltd&#x27;s managers change which organisations")
+        self.assertTrue(response.context["form"].fields["partners"].disabled)
+
+    def test_the_host_adds_an_organisation_it_manages_and_keeps_the_others(self):
+        response = self.post_settings(self.martin, [self.umbrella.pk])
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.partners(), {"Globex", "Initech", "Umbrella"})
+        self.post_settings(self.martin, [])
+        self.assertEqual(self.partners(), {"Globex", "Initech"})
+
+    def test_the_host_is_told_which_partners_it_cannot_change(self):
+        self.client.force_login(self.martin)
+        response = self.client.get(reverse("programme_settings", args=[self.programme.slug]))
+        self.assertContains(response, "Also taking part, through their own managers: ")
+        field = response.context["form"].fields["partners"]
+        self.assertEqual([o.name for o in field.queryset], ["Umbrella"])
+
+    def test_an_organisation_the_host_does_not_manage_cannot_be_added(self):
+        outsider = Organisation.objects.create(name="Hooli")
+        response = self.post_settings(self.martin, [outsider.pk])
+        self.assertIn("partners", response.context["form"].errors)
+        self.assertEqual(self.partners(), {"Globex", "Initech"})

@@ -74,9 +74,30 @@ class ProgrammeSettingsForm(forms.ModelForm):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partners"].queryset = managed_organisations(user).exclude(
-            pk=self.instance.organisation_id
-        )
+        held = managed_organisations(user)
+        field = self.fields["partners"]
+        current = self.instance.partners.all()
+        if not held.filter(pk=self.instance.organisation_id).exists():
+            # A partner's manager sees which organisations take part but cannot change it.
+            field.queryset = current
+            field.disabled = True
+            field.help_text = _(
+                "Only %(host)s's managers change which organisations take part."
+            ) % {"host": self.instance.organisation.name}
+            self.kept: list[Organisation] = []
+            return
+        field.queryset = held.exclude(pk=self.instance.organisation_id)
+        # Partners the editor does not manage stay as they are: the field cannot offer them.
+        self.kept = list(current.exclude(pk__in=field.queryset.values("pk")))
+        if self.kept:
+            names = ", ".join(o.name for o in self.kept)
+            field.help_text = _(
+                "Organisations you also manage that take part in this programme. Also taking "
+                "part, through their own managers: %(names)s."
+            ) % {"names": names}
+
+    def clean_partners(self) -> list[Organisation]:
+        return [*self.cleaned_data["partners"], *self.kept]
 
     def save(self, commit: bool = True) -> Programme:
         """Write only the settings: the status, closing date and the like stay as they are
