@@ -106,6 +106,17 @@ class HtmlPartTests(TestCase):
         self.assertEqual(parts_of(stored), ["text/plain", "text/html"])
         self.assertEqual(html_of(stored).strip(), "<p>Own <em>layout</em></p>")
 
+    def test_an_attached_html_file_is_not_taken_for_the_emails_own_html(self):
+        message = EmailMultiAlternatives("Export", "Your report is attached.", to=["o@x.test"])
+        message.attach("report.html", "<p>Report</p>", "text/html")
+        with self.captureOnCommitCallbacks(execute=True):
+            message.send()
+        stored = mail.outbox[-1].message()
+        self.assertEqual(parts_of(stored), ["text/plain", "text/html", "text/html"])
+        self.assertEqual(read(html_of(stored)).words[-4:], "Your report is attached.".split())
+        attached = next(stored.iter_attachments())
+        self.assertEqual(attached.get_filename(), "report.html")
+
 
 @override_settings(MAILERS=OUTBOX)
 class HtmlInProductEmailsTests(PersonasTestCase):

@@ -16,10 +16,11 @@ def render(text: str) -> str:
 
 
 def with_html(message: email.message.EmailMessage) -> email.message.EmailMessage:
-    """``message`` with an HTML alternative of its text body added, unless it has HTML already
-    or no text body. The HTML goes just after the text, so that a calendar alternative stays
-    last, where mail clients look for it."""
-    if any(part.get_content_type() == "text/html" for part in message.walk()):
+    """``message`` with an HTML alternative of its text body added, unless its body has HTML
+    already (an attached HTML file does not count) or it has no text body. The HTML goes just
+    after the text, so that a calendar alternative stays last, where mail clients look for
+    it."""
+    if message.get_body(preferencelist=("html",)) is not None:
         return message
     body = message.get_body(preferencelist=("plain",))
     if not isinstance(body, email.message.EmailMessage | email.message.MIMEPart):
