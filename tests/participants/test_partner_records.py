@@ -191,6 +191,39 @@ class PartnerInvitationTests(ApiTestCase):
         self.assertEqual(Participant.objects.get(user=gil).organisation, self.globex)
 
 
+    def test_a_partner_is_not_told_how_the_host_already_has_an_address(self):
+        url = reverse("invitation_list", args=[self.programme.slug])
+        self.client.force_login(self.martin)
+        self.client.post(url, {"emails": "ana@acme.test", "role": "mentee"})
+        self.client.force_login(self.greta)
+        self.client.post(url, {"emails": "gil@globex.test", "role": "mentor"})
+        # Priya takes part with the host; Ana is the host's invitation; Gil is Greta's own.
+        emails = "priya@acme.test, ana@acme.test, gil@globex.test, new@globex.test"
+        response = self.client.post(url, {"emails": emails, "role": ""})
+        errors = response.context["form"].errors["emails"]
+        self.assertEqual(
+            errors,
+            [
+                "Already invited, and their link still works: gil@globex.test. Once it "
+                "expires (after 14 days) they can be invited again.",
+                "Taking part or invited through another organisation in this programme: "
+                "ana@acme.test, priya@acme.test.",
+            ],
+        )
+        self.assertFalse(Invitation.objects.filter(email="new@globex.test").exists())
+
+    def test_the_host_is_told_exactly(self):
+        url = reverse("invitation_list", args=[self.programme.slug])
+        self.client.force_login(self.greta)
+        self.client.post(url, {"emails": "gil@globex.test", "role": "mentor"})
+        self.client.force_login(self.martin)
+        response = self.client.post(url, {"emails": "priya@acme.test\ngil@globex.test"})
+        errors = response.context["form"].errors["emails"]
+        self.assertEqual(errors[0], "Already in the programme: priya@acme.test.")
+        self.assertTrue(errors[1].startswith("Already invited, and their link still works: gil@"))
+        self.assertEqual(len(errors), 2)
+
+
 class PartnerImportEdgeTests(Exchange):
     def test_the_host_reimporting_with_a_blank_organisation_keeps_a_partners_person(self):
         rows = "id,name,organisation,role,level\nG500,Gus Gruber,,mentee,8\n"

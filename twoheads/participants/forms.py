@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import MaxValueValidator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from twoheads.matching import manager_cycles
 from twoheads.pairing.models import live_pair_counts
 from twoheads.programmes.models import MAX_LEVEL, MAX_PARTNERS, Programme, Skill, catalogue_key
 
-from .invitations import live_invitations
+from .invitations import invitations_seen_by, live_invitations
 from .languages import language_codes
 from .models import Invitation, Participant, ParticipantSkill, one_zone
 
@@ -416,9 +416,12 @@ class InvitationForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: object, programme: Programme, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, programme: Programme, manager: User, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
+        self.manager = manager
 
     def clean_emails(self) -> list[str]:
         items = [e.strip().lower() for e in re.split(r"[\s,;]+", self.cleaned_data["emails"])]
@@ -445,24 +448,31 @@ class InvitationForm(forms.Form):
     def _already_there(self, emails: list[str]) -> list[str]:
         """Why some of ``emails`` need no invitation: already in the programme with an
         account, or invited with a link that still works (an expired one may be sent again).
-        People imported from the HR system without an account are whom invitations are for."""
+        People imported from the HR system without an account are whom invitations are for.
+        Of another organisation's people and invitations, a partner's manager learns only
+        that the address is taken care of, not how."""
         problems = []
         people = (
             Participant.objects.filter(programme=self.programme, user__isnull=False)
             .annotate(own=Lower("email"), account=Lower("user__email"))
             .filter(Q(own__in=emails) | Q(account__in=emails))
         )
-        enrolled = {e for pair in people.values_list("own", "account") for e in pair} & set(emails)
-        if enrolled:
-            problems.append(
-                _("Already in the programme: %(emails)s.") % {"emails": ", ".join(sorted(enrolled))}
-            )
+        held = people.filter(pk__in=Participant.objects.held_by(self.manager).values("pk"))
+        enrolled = _addresses(held, emails)
+        elsewhere = _addresses(people, emails) - enrolled
         waiting = (
             live_invitations(self.programme)
             .annotate(address=Lower("email"))
             .filter(address__in=emails)
         )
-        invited = set(waiting.values_list("address", flat=True)) - enrolled
+        seen = invitations_seen_by(self.programme, self.manager)
+        invited = set(waiting.filter(pk__in=seen.values("pk")).values_list("address", flat=True))
+        invited -= enrolled
+        elsewhere |= set(waiting.values_list("address", flat=True)) - enrolled - invited
+        if enrolled:
+            problems.append(
+                _("Already in the programme: %(emails)s.") % {"emails": ", ".join(sorted(enrolled))}
+            )
         if invited:
             problems.append(
                 _(
@@ -471,7 +481,20 @@ class InvitationForm(forms.Form):
                 )
                 % {"emails": ", ".join(sorted(invited)), "days": Invitation.VALID_DAYS}
             )
+        if elsewhere:
+            problems.append(
+                _(
+                    "Taking part or invited through another organisation in this programme: "
+                    "%(emails)s."
+                )
+                % {"emails": ", ".join(sorted(elsewhere))}
+            )
         return problems
+
+
+def _addresses(people: QuerySet[Participant], emails: list[str]) -> set[str]:
+    """Which of ``emails`` are the record's or the account's address of ``people``."""
+    return {e for pair in people.values_list("own", "account") for e in pair} & set(emails)
 
 
 class AccountForm(forms.Form):

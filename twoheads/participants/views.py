@@ -307,7 +307,7 @@ def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
-    form = InvitationForm(request.POST or None, programme=programme)
+    form = InvitationForm(request.POST or None, programme=programme, manager=request.user)
     if request.method == "POST" and programme.is_closed:
         messages.error(request, _("%s is closed: it takes no new people.") % programme.name)
         return redirect("invitation_list", programme.slug)
