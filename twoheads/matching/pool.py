@@ -272,13 +272,17 @@ def _skill_csr(
     lists = list(map(attrgetter(field), people))
     per_person = np.fromiter(map(len, lists), np.int64, len(lists))
     pairs = list(chain.from_iterable(lists))
-    names: list[str] = list(map(itemgetter(0), pairs))
-    # Each spelling is folded once, in order of first appearance, as skill ids are given.
-    for name in dict.fromkeys(names):
+    # The same (spelling, value) comes back for thousands of people: each distinct one is
+    # looked at once, in order of first appearance (as skill ids are given), and every
+    # person's entries are read through its number.
+    distinct = dict.fromkeys(pairs)
+    number = dict(zip(distinct, range(len(distinct)), strict=True))
+    codes = np.fromiter(map(number.__getitem__, pairs), np.int64, len(pairs))
+    for name, _ in distinct:
         if name not in seen:
             seen[name] = get(name)
-    cols = np.fromiter(map(seen.__getitem__, names), np.int64, len(names))
-    data = np.fromiter(map(itemgetter(1), pairs), np.float64, len(pairs))
+    cols = np.fromiter((seen[name] for name, _ in distinct), np.int64, len(distinct))[codes]
+    data = np.fromiter(map(itemgetter(1), distinct), np.float64, len(distinct))[codes]
     rows = np.repeat(np.arange(len(people), dtype=np.int64), per_person)
     if not np.all(data > 0):  # a value of nothing is no skill at all
         rows, cols, data = rows[data > 0], cols[data > 0], data[data > 0]
