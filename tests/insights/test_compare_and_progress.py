@@ -2,8 +2,10 @@
 
 from django.urls import reverse
 
-from tests.insights.stories import SECRET_NOTE, InsightsTestCase
+from tests.insights.stories import SECRET_NOTE, InsightsTestCase, at
 from twoheads.accounts.models import Membership
+from twoheads.insights.progress import participant_progress
+from twoheads.journal.models import Feedback
 from twoheads.programmes.models import Programme
 
 
@@ -69,9 +71,8 @@ class ProgressTests(InsightsTestCase):
         self.assertEqual(
             [(g.kind, g.progress) for g in progress.goals], [("confidence", 40), ("skill", 100)]
         )
-        # What Margaret rated: 4/4/4/4 in January, then 4/5/3/4 and 2/2/2/2 in February.
-        feedback = [(m.month.month, m.count, m.learned, m.average) for m in progress.feedback]
-        self.assertEqual(feedback, [(1, 1, 4.0, 4.0), (2, 2, 2.5, 3.0)])
+        # Margaret rated one meeting in January and two in February: too few to show.
+        self.assertEqual(progress.feedback, ())
         self.assertContains(r, "confidence goal")
         self.assertContains(r, 'role="img"')
         self.assertNotContains(r, SECRET_NOTE)
@@ -79,9 +80,37 @@ class ProgressTests(InsightsTestCase):
     def test_it_shows_margaret_what_priya_rated(self):
         self.client.force_login(self.margaret)
         progress = self.client.get(self.url()).context["progress"]
-        self.assertEqual([(m.month.month, m.count) for m in progress.feedback], [(1, 1), (2, 2)])
-        self.assertAlmostEqual(progress.feedback[1].average, 3.5)
         self.assertEqual([g.kind for g in progress.goals], ["listening"])
+
+    def rated_by_margaret(self, when: str, values: tuple[int, int, int, int]) -> None:
+        """A meeting Margaret rated that day (the ratings written then)."""
+        meeting = self.meeting(self.pair, at(when), held=True)
+        rating = self.feedback(meeting, self.margaret, values)
+        Feedback.objects.filter(pk=rating.pk).update(created_at=at(when, 18))
+
+    def test_partners_ratings_show_only_as_closed_months_of_three_or_more(self):
+        """No one meeting's answers can be read from what Priya sees: a month appears once it
+        is over, and only when it holds three ratings or more, by when they were given."""
+        for day, values in (
+            ("2026-04-01", (4, 4, 4, 4)),
+            ("2026-04-08", (5, 5, 5, 5)),
+            ("2026-04-15", (3, 3, 3, 3)),
+            ("2026-05-06", (1, 1, 1, 1)),
+            ("2026-05-13", (2, 2, 2, 2)),
+        ):
+            self.rated_by_margaret(day, values)
+        Feedback.objects.filter(meeting__starts_at__lt=at("2026-03-01")).update(
+            created_at=at("2026-03-30", 12)
+        )
+        now = at("2026-05-20")
+        progress = participant_progress(self.p_priya, now)
+        # March: the three older ratings, given late; April: three; May: two, and not over.
+        shown = [(m.month.month, m.count, m.learned) for m in progress.feedback]
+        self.assertEqual(shown, [(3, 3, 3.0), (4, 3, 4.0)])
+        self.rated_by_margaret("2026-05-14", (5, 5, 5, 5))
+        self.assertEqual(len(participant_progress(self.p_priya, now).feedback), 2)
+        june = participant_progress(self.p_priya, at("2026-06-01"))
+        self.assertEqual([(m.month.month, m.count) for m in june.feedback][-1], (5, 3))
 
     def test_it_shows_an_empty_page_to_someone_just_starting(self):
         self.client.force_login(self.sam)

@@ -12,6 +12,9 @@ from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 
+# A month of partners' ratings is shown to the person rated only when it holds this many.
+FEEDBACK_SHOWN_FROM = 3
+
 
 @dataclass(frozen=True)
 class MonthCount:
@@ -87,12 +90,18 @@ def participant_progress(
     held = meetings.filter(log__held=True)
     months = held.annotate(month=_month()).values("month").annotate(n=Count("pk")).order_by("month")
     user_id = participant.user_id
+    # What partners rated, only as averages that cannot be told apart into one meeting's
+    # answers: by the month the ratings were given, once that month is over (no later rating
+    # can change it), and only where it holds enough of them.
+    this_month = timezone.localtime(now).date().replace(day=1)
     received = (
         Feedback.objects.filter(meeting__pair__in=pairs)
         .exclude(author_id=user_id)
-        .annotate(month=TruncMonth("meeting__starts_at", output_field=DateField()))
+        .annotate(month=TruncMonth("created_at", output_field=DateField()))
+        .filter(month__lt=this_month)
         .values("month")
         .annotate(n=Count("pk"), **{name: Avg(name) for name in Feedback.DIMENSIONS})
+        .filter(n__gte=FEEDBACK_SHOWN_FROM)
         .order_by("month")
     )
     goals = Goal.objects.filter(owner=participant).order_by("created_at", "pk")

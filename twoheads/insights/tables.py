@@ -19,7 +19,7 @@ from twoheads.programmes.models import Programme
 
 from . import charts
 from .figures import SCORE_BINS, ProgrammeFigures
-from .progress import ParticipantProgress
+from .progress import FEEDBACK_SHOWN_FROM, ParticipantProgress
 
 Cell = str | int | float | None
 
@@ -442,7 +442,12 @@ def progress_sections(progress: ParticipantProgress) -> dict[str, Section]:
     feedback_chart = charts.line_chart(
         "chart-my-feedback",
         feedback.title,
-        _("The average of your partners' ratings from 1 to 5, per month."),
+        _(
+            "The average of your partners' ratings from 1 to 5, by the month they were given. "
+            "A month shows once it is over and holds %(least)s ratings or more, so that no one "
+            "meeting's answers can be read from it."
+        )
+        % {"least": FEEDBACK_SHOWN_FROM},
         [m.month.strftime("%b %Y") for m in progress.feedback],
         [(_("Average rating"), [m.average for m in progress.feedback])],
         x_label=_("Month"),
