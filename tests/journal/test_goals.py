@@ -54,6 +54,16 @@ class GoalTests(PersonasTestCase):
         response = self.client.post(reverse("goal_progress", args=[goal.pk]), {"progress": -5})
         self.assertContains(response, "greater than or equal to 0")
 
+    def test_any_whole_percentage_can_be_kept_when_only_a_note_is_added(self):
+        """The browser lets the owner save 94% as it stands (no steps of 5 to snap to)."""
+        goal = Goal.objects.create(pair=self.pair, owner=self.p_priya, title="Speak up")
+        goal.record_progress(94)
+        self.client.force_login(self.priya)
+        page = self.client.get(reverse("goal_progress", args=[goal.pk])).content.decode()
+        self.assertRegex(page, r'<input type="number" name="progress" value="94"[^>]*step="1"')
+        self.client.post(reverse("goal_progress", args=[goal.pk]), {"progress": 94, "note": "x"})
+        self.assertEqual(goal.updates.latest("pk").note, "x")
+
     def test_a_goal_goes_stale_after_a_month_without_update_unless_done(self):
         goal = Goal.objects.create(pair=self.pair, owner=self.p_priya, title="Speak up")
         self.assertFalse(goal.is_stale())

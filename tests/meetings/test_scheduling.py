@@ -146,6 +146,33 @@ class SchedulingPageTests(PersonasTestCase):
         self.assertEqual(len(mail.outbox), 2)
         self.assertIn("Travelling that week", mail.outbox[0].body)
 
+    def test_a_cancelled_or_logged_meeting_offers_no_cancel_form(self):
+        meeting = schedule_meeting(
+            self.pair, self.priya, starts_at=timezone.now() + timedelta(days=1)
+        )
+        self.client.force_login(self.margaret)
+        url = reverse("meeting_cancel", args=[meeting.pk])
+        self.client.post(url, {"note": "Travelling that week"})
+        response = self.client.get(url, follow=True)
+        self.assertRedirects(response, meeting.get_absolute_url())
+        self.assertContains(response, "This meeting is already cancelled or logged.")
+        self.assertNotContains(response, "Cancel it and tell my partner")
+
+    def test_the_meeting_form_says_how_long_a_meeting_may_be_in_plain_words(self):
+        self.client.force_login(self.priya)
+        url = reverse("meeting_schedule", args=[self.pair.pk])
+        form = self.client.get(url).content.decode()
+        self.assertIn('min="15"', form)
+        self.assertIn('max="480"', form)
+        later = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+        data = {"starts_at": local_input(later), "mode": "online", "link": "https://m.example"}
+        for minutes, message in (
+            (10, "A meeting lasts at least 15 minutes."),
+            (600, "A meeting lasts at most 8 hours (480 minutes)."),
+        ):
+            response = self.client.post(url, {**data, "duration_minutes": minutes})
+            self.assertEqual(response.context["form"].errors["duration_minutes"], [message])
+
     def test_a_pair_that_is_not_active_cannot_plan_meetings(self):
         self.pair.status = Pair.Status.ENDED
         self.pair.save()

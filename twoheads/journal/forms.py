@@ -100,7 +100,7 @@ class GoalForm(forms.ModelForm):
         fields = ["kind", "title", "description", "progress"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
-            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
         }
 
 
@@ -109,7 +109,7 @@ class GoalProgressForm(forms.Form):
         label=_("Progress (%)"),
         min_value=0,
         max_value=100,
-        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
     )
     note = forms.CharField(
         label=_("What moved it (or held it back)"),

@@ -12,6 +12,17 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class MeetingForm(forms.ModelForm):
+    duration_minutes = forms.IntegerField(
+        label=_("Length in minutes"),
+        initial=60,
+        min_value=15,
+        max_value=480,
+        error_messages={
+            "min_value": _("A meeting lasts at least 15 minutes."),
+            "max_value": _("A meeting lasts at most 8 hours (480 minutes)."),
+        },
+    )
+
     class Meta:
         model = Meeting
         fields = ["starts_at", "duration_minutes", "mode", "location", "link", "agenda"]

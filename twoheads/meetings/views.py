@@ -150,6 +150,9 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _my_meeting(request, pk)
+    if meeting.is_cancelled or meeting.is_logged:
+        messages.error(request, _("This meeting is already cancelled or logged."))
+        return redirect(meeting)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
