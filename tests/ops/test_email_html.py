@@ -113,7 +113,7 @@ class HtmlPartTests(TestCase):
             message.send()
         stored = mail.outbox[-1].message()
         self.assertEqual(parts_of(stored), ["text/plain", "text/html", "text/html"])
-        self.assertEqual(read(html_of(stored)).words[-4:], "Your report is attached.".split())
+        self.assertEqual(read(html_of(stored)).words[-4:], ["Your", "report", "is", "attached."])
         attached = next(stored.iter_attachments())
         self.assertEqual(attached.get_filename(), "report.html")
 

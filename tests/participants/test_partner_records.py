@@ -190,7 +190,6 @@ class PartnerInvitationTests(ApiTestCase):
         Invitation.objects.get(email="gil@globex.test").accept(gil)
         self.assertEqual(Participant.objects.get(user=gil).organisation, self.globex)
 
-
     def test_a_partner_is_not_told_how_the_host_already_has_an_address(self):
         url = reverse("invitation_list", args=[self.programme.slug])
         self.client.force_login(self.martin)
