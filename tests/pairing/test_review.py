@@ -185,7 +185,7 @@ class ReviewTests(MatchingTestCase):
             [("Sam Okafor", "Mei Lin")],
         )
         self.assertEqual([p["mentor__name"] for p in comparison.removed], ["Priya Patel"])
-        self.assertContains(r, "pairs added")
+        self.assertContains(r, '<span class="label">pair added</span>')
 
     def test_it_changes_nothing_after_publishing(self):
         engine.publish_run(self.run, self.martin)

@@ -81,3 +81,27 @@ class UploadTests(PersonasTestCase):
             reverse("import_confirm", args=[self.programme.slug, upload.pk])
         )
         self.assertEqual(response.status_code, 404)
+
+    def test_a_confirm_that_no_longer_fits_leaves_the_manager_on_the_import_page(self):
+        """Two checked files that together make a manager cycle: the second confirm fails,
+        and the page it shows checks the next file at the import address, not the old one."""
+        self.upload(b"id,manager_id\nA100,A101\n", "a.csv")
+        first = ImportUpload.objects.get()
+        self.upload(b"id,manager_id\nA101,A100\n", "b.csv")
+        second = ImportUpload.objects.exclude(pk=first.pk).get()
+        self.client.post(reverse("import_confirm", args=[self.programme.slug, first.pk]))
+        response = self.client.post(
+            reverse("import_confirm", args=[self.programme.slug, second.pk]),
+            headers={"HX-Request": "true"},
+        )
+        self.assertContains(response, "nothing was written")
+        self.assertContains(response, "manager cycle")
+        self.assertEqual(response["HX-Push-Url"], self.url)
+        self.assertContains(response, f'hx-post="{self.url}"')
+        self.assertContains(response, "Up to 10 MB.")
+        again = self.upload(GOOD, "fresh.csv")
+        self.assertContains(again, "fresh.csv: 2 rows read")
+
+    def test_one_row_is_one_row(self):
+        response = self.upload(b"id,name,role,level\nX1,Xena,mentor,2\n")
+        self.assertContains(response, "hr.csv: 1 row read")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import push_url
 
 from twoheads.accounts.models import User, audit
 from twoheads.programmes.models import Programme, Question
@@ -254,7 +255,7 @@ def participant_search(request: HttpRequest, slug: str) -> HttpResponse:
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"programme": programme, "form": form, "limit_mb": settings.IMPORT_MAX_BYTES / 2**20}
+    context = _import_context(programme, form)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         # Never read more than the limit and one byte: enough to know it is too big.
@@ -274,6 +275,11 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "participants/import.html", context)
 
 
+def _import_context(programme: Programme, form: ImportForm, **extra: object) -> dict[str, object]:
+    limit_mb = settings.IMPORT_MAX_BYTES / 2**20
+    return {"programme": programme, "form": form, "limit_mb": limit_mb, **extra}
+
+
 @require_POST
 @login_required
 def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -284,11 +290,10 @@ def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     result = apply_import(programme, bytes(upload.data), upload.filename, request.user)
     if not result.applied:
         messages.error(request, _("The file no longer fits the programme; nothing was written."))
-        return render(
-            request,
-            "participants/import.html",
-            {"programme": programme, "form": ImportForm(), "preview": result},
-        )
+        context = _import_context(programme, ImportForm(), preview=result)
+        response = render(request, "participants/import.html", context)
+        # The address shown is the import page's, where the next file is checked.
+        return push_url(response, reverse("import_upload", args=[programme.slug]))
     upload.applied_at = timezone.now()
     upload.summary = result.counts()
     upload.data = b""
