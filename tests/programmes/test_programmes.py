@@ -98,6 +98,11 @@ class CreationTests(PersonasTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertFalse(Programme.objects.filter(name="Sneaky").exists())
 
+    def test_a_participant_asking_for_the_programme_list_is_sent_home(self):
+        self.client.force_login(self.priya)
+        response = self.client.get(reverse("programme_list"))
+        self.assertRedirects(response, reverse("home"))
+
     def test_a_participant_cannot_create_a_programme(self):
         self.client.force_login(self.priya)
         self.client.post(

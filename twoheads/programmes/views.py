@@ -36,6 +36,8 @@ def visible_programme(request: HttpRequest, slug: str) -> Programme:
 
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_manager:
+        return redirect("home")  # a participant's programmes are on their home page
     programmes = Programme.objects.managed_by(request.user).select_related("organisation")
     return render(request, "programmes/programme_list.html", {"programmes": programmes})
 
