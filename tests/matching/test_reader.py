@@ -45,6 +45,19 @@ def test_it_detects_semicolons_and_warns_about_unknown_columns() -> None:
     assert warnings == ['people.csv: unknown column "shoe size" was ignored']
 
 
+def test_it_reads_a_tab_separated_file_with_commas_inside_cells() -> None:
+    text = "id\tname\trole\tlevel\tinterests\nm\tSmith, Ann\tmentor\t1\tchess;go\n"
+    (person,), _ = read_people(text.encode(), "people.csv")
+    assert (person.name, person.level, person.interests) == ("Smith, Ann", 1, {"chess", "go"})
+
+
+def test_a_file_separated_by_pipes_is_told_so_not_that_it_lacks_an_id() -> None:
+    assert problems("id|name|role|level\nm|Ann|mentor|1\n") == [
+        'people.csv has its columns separated by "|"; separate them with commas, semicolons '
+        "or tabs (save it as 'CSV UTF-8')"
+    ]
+
+
 def test_it_collects_every_error_of_a_file() -> None:
     text = (
         HEADER + "\n"

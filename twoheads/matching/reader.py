@@ -291,15 +291,23 @@ def _decode(data: bytes, problems: _Problems) -> str | None:
 
 
 _LINE_END = re.compile(r"[\r\n]")
+DELIMITERS = (",", ";", "\t")
 
 
 def _csv_records(text: str, problems: _Problems) -> list[Record]:
     end = _LINE_END.search(text)  # the header row, found without splitting the rest
     first = text[: end.start()] if end else text
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    # Whichever of comma, semicolon and tab the header has most of (a comma on a tie).
+    delimiter = max(DELIMITERS, key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = list(reader)
     header = [h.strip().lower() for h in lines[0]]
+    if len(header) == 1 and (other := next((c for c in "|" if c in header[0]), None)):
+        problems.whole_file(
+            f'has its columns separated by "{other}"; separate them with commas, semicolons or '
+            "tabs (save it as 'CSV UTF-8')"
+        )
+        return []
     out: list[Record] = []
     for num, cells in enumerate(lines[1:], start=2):
         if not "".join(cells).strip():
