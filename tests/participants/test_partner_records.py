@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from tests.api.base import ApiTestCase
 from twoheads.accounts.models import Membership, Organisation, User
+from twoheads.pairing.models import Pair
 from twoheads.participants.importer import apply_import
 from twoheads.participants.models import Invitation, Participant
 
@@ -54,6 +55,16 @@ class PartnerRecordsTests(Exchange):
         ids = sorted(p.external_id for p in response.context["page"])
         self.assertEqual(ids, ["A100", "A101", "A200", "G500"])
         self.assertNotContains(response, "more people take part through")
+
+    def test_a_partners_person_page_names_a_host_partner_without_a_link(self):
+        pair = Pair.objects.create(
+            programme=self.programme, mentor=self.p_priya, mentee=self.p_gina, status="active"
+        )
+        self.client.force_login(self.greta)
+        response = self.client.get(self.url("participant_detail", self.p_gina.pk))
+        self.assertEqual([p for p, _, _ in response.context["pairs"]], [pair])
+        self.assertContains(response, "Priya")
+        self.assertNotContains(response, self.p_priya.get_absolute_url())
 
     def test_the_partner_cannot_open_or_change_a_host_record(self):
         self.client.force_login(self.greta)

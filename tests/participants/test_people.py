@@ -75,6 +75,24 @@ class PeopleListTests(PersonasTestCase):
         response = self.client.get(url)
         self.assertContains(response, "skills you can teach")
 
+    def test_the_detail_page_shows_the_persons_pairs_and_when_they_are_free(self):
+        self.p_priya.availability = [[0, 540, 720], [3, 870, 960]]
+        self.p_priya.save()
+        url = reverse("participant_detail", args=[self.programme.slug, self.p_priya.pk])
+        response = self.client.get(url)
+        self.assertContains(response, "Mon 09:00-12:00; Thu 14:30-16:00")
+        pairs = response.context["pairs"]
+        self.assertEqual(
+            [(pair, partner) for pair, partner, _ in pairs], [(self.pair, self.p_margaret)]
+        )
+        self.assertContains(response, self.p_margaret.get_absolute_url())
+        self.assertContains(response, reverse("pair_end", args=[self.programme.slug, self.pair.pk]))
+        sam = self.client.get(
+            reverse("participant_detail", args=[self.programme.slug, self.p_sam.pk])
+        )
+        self.assertContains(sam, "Not paired in this programme yet.")
+        self.assertContains(sam, "Monday to Friday, 09:00-17:00, is assumed")
+
     def test_martin_cannot_open_a_globex_participant_through_acmes_address(self):
         url = reverse("participant_detail", args=[self.programme.slug, self.p_gus.pk])
         self.assertEqual(self.client.get(url).status_code, 404)

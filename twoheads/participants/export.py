@@ -74,6 +74,9 @@ def _skills(p: Participant, kind: str) -> str:
     return "; ".join(f"{name}:{level}" for name, level in chosen)
 
 
+WEEKDAYS = tuple(day.capitalize() for day in DAYS)  # as people read them: Mon, Tue, ...
+
+
 def availability_text(slots: list[list[int]], days: tuple[str, ...] = DAYS) -> str:
     """Weekly ranges as the import reads them: `mon 09:00-12:00; thu 14:00-16:00`."""
     return "; ".join(

@@ -6,7 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
 from twoheads.accounts.models import User, audit
+from twoheads.pairing.models import Pair
 from twoheads.programmes.models import Programme, Question
 from twoheads.programmes.views import managed_programme, visible_programme
 
-from .export import export_csv, export_xlsx
+from .export import WEEKDAYS, availability_text, export_csv, export_xlsx
 from .forms import (
     AccountForm,
     ImportForm,
@@ -94,6 +95,12 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         person.manager_id
         and programme.participants.held_by(request.user).filter(pk=person.manager_id).exists()
     )
+    pairs = (
+        Pair.objects.filter(Q(mentor=person) | Q(mentee=person), programme=programme)
+        .select_related("mentor", "mentee")
+        .order_by("-created_at", "-pk")
+    )
+    held = set(programme.participants.held_by(request.user).values_list("pk", flat=True))
     return render(
         request,
         "participants/participant_detail.html",
@@ -102,6 +109,11 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "person": person,
             "check": person.profile_check(),
             "manager_held": manager_held,
+            "availability": availability_text(person.availability, WEEKDAYS),
+            "pairs": [
+                (pair, pair.partner_of(person), pair.partner_of(person).pk in held)
+                for pair in pairs
+            ],
         },
     )
 

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoheads.accounts.models import AuditEvent, Membership, audit
-from twoheads.matching.reader import DAYS
-from twoheads.participants.export import availability_text
+from twoheads.participants.export import WEEKDAYS, availability_text
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
@@ -124,9 +123,6 @@ def my_data_json(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="two-heads-my-data-{stamp}.json"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-WEEKDAYS = tuple(day.capitalize() for day in DAYS)
 
 
 def _tree(value: Any, key: str = "") -> dict[str, Any]:
