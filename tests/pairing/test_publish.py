@@ -60,6 +60,18 @@ class PublishTests(MatchingTestCase):
         rerun = engine.start_run(self.programme, self.martin, base_run=self.run)
         self.assertEqual(engine.publish_run(rerun, self.martin).count(), 0)
 
+    def test_an_out_of_date_run_says_so_up_front_and_offers_no_publishing(self):
+        Pair.objects.create(programme=self.programme, mentor=self.p_sam, mentee=self.p_mei)
+        page = self.client.get(self.run.get_absolute_url())
+        self.assertContains(page, "Out of date: 1 pair has been made in this programme")
+        self.assertNotContains(page, self.url)
+        self.assertContains(page, "Re-run keeping locked pairs")
+        self.assertRedirects(self.client.get(self.url), self.run.get_absolute_url())
+        fresh = engine.start_run(self.programme, self.martin, base_run=self.run)
+        page = self.client.get(fresh.get_absolute_url())
+        self.assertNotContains(page, "Out of date")
+        self.assertContains(page, reverse("run_publish", args=[self.programme.slug, fresh.pk]))
+
     def test_it_publishes_only_once(self):
         engine.publish_run(self.run, self.martin)
         r = self.client.post(self.url, follow=True)

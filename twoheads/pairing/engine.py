@@ -672,8 +672,7 @@ def publish_run(run: MatchRun, actor: User | None) -> QuerySet[Pair]:
         # A pair made since the run read the programme (by another run's publishing, a rematch
         # or a request) is not in its proposals: publishing them could give people more
         # partners than they can take.
-        since = locked_run.started_at or locked_run.created_at
-        newer = Pair.objects.filter(programme=programme, created_at__gte=since).count()
+        newer = locked_run.pairs_made_since()
         if newer:
             raise PairingError(
                 _(

@@ -87,6 +87,13 @@ class MatchRun(models.Model):
     def has_results(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.PUBLISHED)
 
+    def pairs_made_since(self) -> int:
+        """Pairs made in the programme since this run read it (by another run's publishing, a
+        rematch or a request): its proposals do not take them into account, so a finished run
+        with any is out of date and must run again before it is published."""
+        since = self.started_at or self.created_at
+        return Pair.objects.filter(programme_id=self.programme_id, created_at__gte=since).count()
+
     @property
     def elapsed_seconds(self) -> int:
         """Seconds from start (or queueing) to the end, or to now while it works."""

@@ -96,6 +96,8 @@ def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     run = _run(request, slug, pk)
     run.fail_if_stalled()
     context: dict[str, object] = {"programme": run.programme, "run": run}
+    if run.status == MatchRun.Status.DONE:
+        context["made_since"] = run.pairs_made_since()
     if run.has_results:
         context.update(_review(request, run))
     return render(request, "pairing/run_detail.html", context)
@@ -176,6 +178,8 @@ def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             _("%d pairs published; both partners of each pair are being emailed.") % created,
         )
         return redirect("pair_list", slug)
+    if run.status == MatchRun.Status.DONE and run.pairs_made_since():
+        return redirect(run)  # its page says why it cannot be published
     counts = {
         "pairs": run.proposals.exclude(already_live=True).count(),
         "broken": run.proposals.exclude(broken_rules=[]).count(),
