@@ -78,3 +78,41 @@ class GoalTests(PersonasTestCase):
             self.client.force_login(outsider)
             response = self.client.get(reverse("goal_progress", args=[goal.pk]))
             self.assertEqual(response.status_code, 404)
+
+
+class GoalCorrectionTests(PersonasTestCase):
+    """The owner of a goal changes or deletes it; their partner and others cannot."""
+
+    def setUp(self):
+        self.goal = Goal.objects.create(pair=self.pair, owner=self.p_priya, title="Speek up")
+        self.goal.record_progress(30)
+
+    def test_the_owner_changes_the_words_and_the_progress_stays(self):
+        self.client.force_login(self.priya)
+        page = self.client.get(reverse("goal_progress", args=[self.goal.pk]))
+        self.assertContains(page, reverse("goal_edit", args=[self.goal.pk]))
+        response = self.client.post(
+            reverse("goal_edit", args=[self.goal.pk]),
+            {"kind": "confidence", "title": "Speak up in meetings", "description": ""},
+        )
+        self.assertRedirects(response, reverse("goal_progress", args=[self.goal.pk]))
+        self.goal.refresh_from_db()
+        self.assertEqual((self.goal.title, self.goal.progress), ("Speak up in meetings", 30))
+
+    def test_the_owner_deletes_a_goal_set_twice(self):
+        self.client.force_login(self.priya)
+        url = reverse("goal_delete", args=[self.goal.pk])
+        self.assertContains(self.client.get(url), "cannot be brought back")
+        self.assertRedirects(self.client.post(url), reverse("pair_detail", args=[self.pair.pk]))
+        self.assertFalse(Goal.objects.filter(pk=self.goal.pk).exists())
+
+    def test_the_partner_and_outsiders_can_neither_change_nor_delete_it(self):
+        for user in (self.margaret, self.sam, self.martin):
+            self.client.force_login(user)
+            page = self.client.get(reverse("goal_progress", args=[self.goal.pk]))
+            if page.status_code == 200:
+                self.assertNotContains(page, reverse("goal_edit", args=[self.goal.pk]))
+            for name in ("goal_edit", "goal_delete"):
+                url = reverse(name, args=[self.goal.pk])
+                self.assertEqual(self.client.post(url, {"title": "Mine"}).status_code, 404)
+        self.assertTrue(Goal.objects.filter(pk=self.goal.pk, title="Speek up").exists())

@@ -167,3 +167,55 @@ class IdeaPageTests(PersonasTestCase):
             )
         idea.refresh_from_db()
         self.assertEqual(idea.state, "shared")
+
+
+class IdeaCorrectionTests(PersonasTestCase):
+    """Whoever recorded an idea puts its words right, or takes back one recorded by mistake
+    while nothing has been done with it; the partner and everyone else cannot."""
+
+    def setUp(self):
+        self.idea = record_idea(
+            self.pair, self.priya, shared_by=self.p_priya, title="A short-video chanel"
+        )
+
+    def test_the_recorder_puts_the_words_right_and_the_history_stays(self):
+        self.client.force_login(self.priya)
+        page = self.client.get(reverse("idea_detail", args=[self.idea.pk]))
+        self.assertContains(page, reverse("idea_edit", args=[self.idea.pk]))
+        url = reverse("idea_edit", args=[self.idea.pk])
+        response = self.client.post(url, {"title": "A short-video channel", "description": ""})
+        self.assertRedirects(response, self.idea.get_absolute_url())
+        self.idea.refresh_from_db()
+        self.assertEqual((self.idea.title, self.idea.state), ("A short-video channel", "shared"))
+        self.assertEqual(self.idea.events.count(), 1)
+
+    def test_an_idea_recorded_by_mistake_is_taken_back_only_while_untouched(self):
+        self.client.force_login(self.priya)
+        url = reverse("idea_delete", args=[self.idea.pk])
+        self.assertContains(self.client.get(url), "cannot be brought back")
+        self.assertRedirects(self.client.post(url), reverse("pair_detail", args=[self.pair.pk]))
+        self.assertFalse(Idea.objects.filter(pk=self.idea.pk).exists())
+
+        kept = record_idea(self.pair, self.priya, shared_by=self.p_priya, title="Kept")
+        kept.move("understood", actor=self.margaret, note="Got it")
+        page = self.client.get(kept.get_absolute_url())
+        self.assertNotContains(page, reverse("idea_delete", args=[kept.pk]))
+        response = self.client.post(reverse("idea_delete", args=[kept.pk]), follow=True)
+        self.assertContains(response, "has moved on since it was shared, so it stays")
+        self.assertTrue(Idea.objects.filter(pk=kept.pk).exists())
+
+    def test_the_partner_and_outsiders_can_neither_change_nor_delete_it(self):
+        for user in (self.margaret, self.sam, self.martin):
+            self.client.force_login(user)
+            for name in ("idea_edit", "idea_delete"):
+                url = reverse(name, args=[self.idea.pk])
+                self.assertEqual(self.client.post(url, {"title": "Mine now"}).status_code, 404)
+        self.idea.refresh_from_db()
+        self.assertEqual(self.idea.title, "A short-video chanel")
+
+    def test_nothing_changes_once_the_pair_has_ended(self):
+        self.pair.status = "ended"
+        self.pair.save()
+        self.client.force_login(self.priya)
+        url = reverse("idea_edit", args=[self.idea.pk])
+        self.assertEqual(self.client.post(url, {"title": "Late"}).status_code, 404)

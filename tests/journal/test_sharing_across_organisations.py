@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from tests.base import PersonasTestCase
 from twoheads.guard.models import GuardConfirmation
-from twoheads.journal.models import Idea, JournalEntry
+from twoheads.journal.models import Goal, Idea, JournalEntry
+from twoheads.journal.relationship import record_idea
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
@@ -88,6 +89,22 @@ class CrossOrganisationSharingTests(PersonasTestCase):
         )
         self.assertContains(response, "Check before you share")
         self.assertFalse(Meeting.objects.exists())
+
+    def test_changing_an_idea_or_a_goal_is_checked_like_writing_it(self):
+        idea = record_idea(self.cross, self.margaret, shared_by=self.p_margaret, title="Pilots")
+        goal = Goal.objects.create(pair=self.cross, owner=self.p_margaret, title="Listen")
+        response = self.client.post(
+            reverse("idea_edit", args=[idea.pk]), {"title": "Pilot Project Falcon"}
+        )
+        self.assertContains(response, "Check before you share")
+        response = self.client.post(
+            reverse("goal_edit", args=[goal.pk]),
+            {"kind": "listening", "title": "Listen", "description": FLAGGED},
+        )
+        self.assertContains(response, "Check before you share")
+        idea.refresh_from_db()
+        goal.refresh_from_db()
+        self.assertEqual((idea.title, goal.description), ("Pilots", ""))
 
     def test_inside_one_organisation_nothing_is_flagged(self):
         self.client.force_login(self.priya)

@@ -27,6 +27,7 @@ PERSONAS = ("priya", "margaret", "sam", "gus", "martin", "greta", "olivia")
 EVERYONE = frozenset(PERSONAS)
 PAIR = frozenset({"priya", "margaret"})
 PRIYA = frozenset({"priya"})
+MARGARET = frozenset({"margaret"})
 ACME_MANAGERS = frozenset({"martin", "olivia"})
 OLIVIA = frozenset({"olivia"})
 ACME_PARTICIPANTS = frozenset({"priya", "margaret", "sam"})
@@ -164,8 +165,12 @@ MATRIX: dict[str, Row] = {
     "journal_delete": Row(pk("private_entry"), PRIYA),
     "idea_new": Row(pk("pair"), PAIR),
     "idea_detail": Row(pk("idea"), PAIR),
+    "idea_edit": Row(pk("idea"), PRIYA),
+    "idea_delete": Row(pk("idea"), PRIYA),
     "goal_new": Row(pk("pair"), PAIR),
     "goal_progress": Row(pk("goal"), PAIR),
+    "goal_edit": Row(pk("goal"), MARGARET),
+    "goal_delete": Row(pk("goal"), MARGARET),
     "meeting_schedule": Row(pk("pair"), PAIR),
     "meeting_record": Row(pk("pair"), PAIR),
     "meeting_detail": Row(pk("meeting"), PAIR),

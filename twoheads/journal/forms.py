@@ -75,6 +75,15 @@ class IdeaForm(forms.ModelForm):
         ]
 
 
+class IdeaEditForm(forms.ModelForm):
+    """The words of an idea, put right by whoever recorded it."""
+
+    class Meta:
+        model = Idea
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
 class IdeaMoveForm(forms.Form):
     state = forms.ChoiceField(label=_("Where is it now?"), widget=forms.RadioSelect)
     note = forms.CharField(
@@ -102,6 +111,15 @@ class GoalForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
         }
+
+
+class GoalEditForm(forms.ModelForm):
+    """What a goal is, put right by its owner (progress has its own form)."""
+
+    class Meta:
+        model = Goal
+        fields = ["kind", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
 class GoalProgressForm(forms.Form):

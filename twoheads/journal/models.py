@@ -164,6 +164,10 @@ class Idea(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("idea_detail", args=[self.pk])
 
+    def untouched(self) -> bool:
+        """Still just shared, with nothing done to it since: taking it back loses nothing."""
+        return self.state == self.State.SHARED and self.events.count() <= 1
+
     def next_states(self) -> list["Idea.State"]:
         allowed = self.TRANSITIONS[self.State(self.state)]
         return [state for state in self.State if state in allowed]

@@ -22,9 +22,11 @@ from .forms import (
     CloseForm,
     ExitSurveyForm,
     FeedbackForm,
+    GoalEditForm,
     GoalForm,
     GoalProgressForm,
     GuideForm,
+    IdeaEditForm,
     IdeaForm,
     IdeaMoveForm,
     JournalEntryForm,
@@ -204,7 +206,10 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pair, me, partner = _my_pair(request, idea.pair_id)
     can_move = pair.status == Pair.Status.ACTIVE and bool(idea.next_states_for(request.user))
     form = IdeaMoveForm(request.POST or None, idea=idea, user=request.user) if can_move else None
+    can_edit = idea.recorded_by_id == request.user.pk and pair.status == Pair.Status.ACTIVE
     context = {
+        "can_edit": can_edit,
+        "can_delete": can_edit and idea.untouched(),
         "waiting_for_adopter": (
             idea.state == Idea.State.TRYING and idea.shared_with.user_id != request.user.pk
         ),
@@ -235,7 +240,104 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "journal/idea_detail.html", {**context, "form": form})
 
 
+def _own_idea(request: HttpRequest, pk: int) -> Idea:
+    """An idea the user recorded, in a pair still active: theirs to put right or take back."""
+    return get_object_or_404(
+        Idea.objects.of_user(request.user).filter(
+            recorded_by=request.user, pair__status=Pair.Status.ACTIVE
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = _own_idea(request, pk)
+    pair, me, partner = _my_pair(request, idea.pair_id)
+    form = IdeaEditForm(request.POST or None, instance=idea)
+    context = {"pair": pair, "partner": partner, "idea": idea}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = save_through_guard(
+            request,
+            form=form,
+            pair=pair,
+            author=me,
+            text="\n\n".join(filter(None, [data["title"], data["description"]])),
+            content_kind="idea",
+            save=form.save,
+            template="journal/idea_edit.html",
+            context=context,
+        )
+        if isinstance(result, HttpResponse):
+            return result
+        messages.success(request, _("The idea is saved."))
+        return redirect(idea)
+    return render(request, "journal/idea_edit.html", {**context, "form": form})
+
+
+@login_required
+def idea_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first, then take back an idea recorded by mistake: only while it is still just
+    shared, so that nothing its partner did with it is lost."""
+    idea = _own_idea(request, pk)
+    if not idea.untouched():
+        messages.error(request, _("This idea has moved on since it was shared, so it stays."))
+        return redirect(idea)
+    if request.method != "POST":
+        return render(request, "journal/idea_delete.html", {"idea": idea})
+    pair_id = idea.pair_id
+    idea.delete()
+    messages.success(request, _("The idea is deleted."))
+    return redirect("pair_detail", pair_id)
+
+
 # Goals
+
+
+def _own_goal(request: HttpRequest, pk: int) -> Goal:
+    """A goal of the user's own, in a pair still active."""
+    return get_object_or_404(
+        Goal.objects.filter(owner__user=request.user, pair__status=Pair.Status.ACTIVE), pk=pk
+    )
+
+
+@login_required
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _own_goal(request, pk)
+    pair, me, partner = _my_pair(request, goal.pair_id)
+    form = GoalEditForm(request.POST or None, instance=goal)
+    context = {"pair": pair, "partner": partner, "goal": goal}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = save_through_guard(
+            request,
+            form=form,
+            pair=pair,
+            author=me,
+            text="\n\n".join(filter(None, [data["title"], data["description"]])),
+            content_kind="goal",
+            save=form.save,
+            template="journal/goal_edit.html",
+            context=context,
+        )
+        if isinstance(result, HttpResponse):
+            return result
+        messages.success(request, _("Your goal is saved."))
+        return redirect("goal_progress", goal.pk)
+    return render(request, "journal/goal_edit.html", {**context, "form": form})
+
+
+@login_required
+def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first, then delete one of the user's goals with its progress."""
+    goal = _own_goal(request, pk)
+    if request.method != "POST":
+        return render(request, "journal/goal_delete.html", {"goal": goal})
+    pair_id = goal.pair_id
+    goal.delete()
+    messages.success(request, _("The goal is deleted."))
+    return redirect("pair_detail", pair_id)
 
 
 @login_required
