@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from tests.base import PersonasTestCase
 from twoheads.meetings.models import CalendarFeed, Meeting
-from twoheads.meetings.scheduling import cancel_meeting, schedule_meeting
+from twoheads.meetings.scheduling import cancel_meeting, log_meeting, schedule_meeting
 from twoheads.pairing.models import Pair
 
 
@@ -65,6 +65,21 @@ class CalendarFeedTests(PersonasTestCase):
         cal = Calendar.from_ical(self.client.get(self.feed_path(secret)).content)
         event = cal.walk("VEVENT")[0]
         self.assertEqual((str(event["UID"]), str(event["STATUS"])), (self.meeting.uid, "CANCELLED"))
+
+    def test_a_meeting_that_did_not_happen_shows_as_cancelled_and_offers_no_invite(self):
+        past = Meeting.objects.create(
+            pair=self.pair, starts_at=timezone.now() - timedelta(days=2), organiser=self.priya
+        )
+        log_meeting(past, self.priya, held=False)
+        _feed, secret = CalendarFeed.issue(self.priya)
+        cal = Calendar.from_ical(self.client.get(self.feed_path(secret)).content)
+        status = {str(e["UID"]): str(e["STATUS"]) for e in cal.walk("VEVENT")}
+        self.assertEqual((status[past.uid], status[self.meeting.uid]), ("CANCELLED", "CONFIRMED"))
+        self.client.force_login(self.priya)
+        ics = reverse("meeting_ics", args=[past.pk])
+        self.assertNotContains(self.client.get(past.get_absolute_url()), ics)
+        ics = reverse("meeting_ics", args=[self.meeting.pk])
+        self.assertContains(self.client.get(self.meeting.get_absolute_url()), ics)
 
     def test_the_settings_page_shows_the_address_once_and_can_turn_it_off(self):
         self.client.force_login(self.priya)

@@ -53,7 +53,9 @@ def event(meeting: Meeting, *, attendees: bool = True) -> Event:
     item.add("dtstart", meeting.starts_at)
     item.add("dtend", meeting.ends_at)
     item.add("summary", summary(meeting))
-    item.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+    # A meeting logged as not having happened shows as cancelled in calendars too.
+    called_off = meeting.is_cancelled or meeting.held is False
+    item.add("status", "CANCELLED" if called_off else "CONFIRMED")
     item.add("transp", "OPAQUE")
     description = [meeting.agenda] if meeting.agenda else []
     if meeting.note:
