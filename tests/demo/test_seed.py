@@ -46,6 +46,16 @@ class SeedDemoTests(TestCase):
         self.assertEqual(run.status, MatchRun.Status.PUBLISHED)
         self.assertGreater(run.pairs.count(), 10)
 
+    def test_no_pair_meets_before_it_was_made(self):
+        """Every programme's pairs were made, and active, before their first meeting."""
+        pairs = Pair.objects.filter(status=Pair.Status.ACTIVE).prefetch_related("meetings")
+        self.assertGreater(len(pairs), 10)
+        for pair in pairs:
+            first = min((m.starts_at for m in pair.meetings.all()), default=None)
+            if first is not None:
+                self.assertLessEqual(pair.created_at, first, pair)
+                self.assertLessEqual(pair.activated_at, first, pair)
+
     def test_ideas_reach_every_state(self):
         states = set(Idea.objects.values_list("state", flat=True))
         self.assertEqual(states, {"shared", "understood", "trying", "adopted", "parked"})

@@ -506,7 +506,12 @@ def _exchange_programme(cast: Cast, seed: int, rng: random.Random, today: date) 
     for pair in programme.pairs.select_related("mentor__user", "mentee__user"):
         engine.respond(pair, pair.mentor.user, True)
         engine.respond(pair, pair.mentee.user, True)
-        pair.refresh_from_db()
+    # The pairs were made when the exchange started, before the meetings of their history.
+    activated = _at(start, 9)
+    programme.pairs.filter(status=Pair.Status.ACTIVE).update(
+        activated_at=activated, created_at=activated - timedelta(days=10)
+    )
+    for pair in programme.pairs.select_related("mentor__user", "mentee__user"):
         _history(pair, rng, start, today, quiet=False, rich=False)
     first = programme.pairs.filter(status=Pair.Status.ACTIVE).select_related("mentor", "mentee")[0]
     text = "Blue Harbour Bank is piloting the same tool; I can share what worked."
