@@ -41,6 +41,18 @@ class AuditLogTests(PersonasTestCase):
             [e.action for e in response.context["page"].object_list], ["privacy.export_view"]
         )
 
+    def test_a_look_at_someones_record_is_found_by_their_name_and_shows_it(self):
+        self.client.force_login(self.martin)
+        self.client.get(reverse("participant_detail", args=[self.programme.slug, self.p_sam.pk]))
+        self.client.force_login(self.olivia)
+        response = self.client.get(self.url(person="Okafor"))
+        events = list(response.context["page"].object_list)
+        self.assertEqual([e.action for e in events], ["participant.view"])
+        self.assertContains(response, f"Sam Okafor (participant {self.p_sam.pk})")
+        # Another organisation's person with a matching name is not looked for here.
+        response = self.client.get(self.url(person="Gruber"))
+        self.assertEqual(list(response.context["page"].object_list), [])
+
     def test_an_unknown_action_is_refused_with_a_message(self):
         self.client.force_login(self.olivia)
         response = self.client.get(self.url(action="no.such"))

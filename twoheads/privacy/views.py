@@ -20,7 +20,7 @@ from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
 from . import concerns
-from .audit import events_of
+from .audit import events_of, record_names
 from .erasure import erase_person, participations_of
 from .export import SECTION_TITLES, export_personal_data, record_export
 from .forms import AuditFilterForm, ConcernForm, ErasureForm, ResolveForm
@@ -183,8 +183,15 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     audit(request.user, "audit.view", organisation, organisation=organisation)
     query = request.GET.copy()
     query.pop("page", None)
+    names = record_names(organisation, page.object_list)
     return render(
         request,
         "privacy/audit_log.html",
-        {"organisation": organisation, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "organisation": organisation,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "rows": [(event, names.get(event.target, "")) for event in page.object_list],
+        },
     )
