@@ -142,3 +142,12 @@ class LoginTests(PersonasTestCase):
     def test_anonymous_visitors_are_sent_to_sign_in(self):
         response = self.client.get(reverse("home"))
         self.assertRedirects(response, reverse("login") + "?next=/", fetch_redirect_response=False)
+
+
+class SignOutTests(PersonasTestCase):
+    def test_signing_out_says_so_and_ends_the_session(self):
+        self.client.force_login(self.priya)
+        response = self.client.post(reverse("logout"), follow=True)
+        self.assertRedirects(response, reverse("login"))
+        self.assertContains(response, "You are signed out.")
+        self.assertEqual(self.client.get(reverse("home")).status_code, 302)

@@ -16,6 +16,15 @@ from .members import LastAdmin, add_staff, remove_staff, role_phrase, staff_of
 from .models import ApiToken, Membership, Organisation, audit
 
 
+class LogoutView(auth_views.LogoutView):
+    """Sign out, and say so on the sign-in page it leads to."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You are signed out."))
+        return response
+
+
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
