@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -250,12 +251,20 @@ def _own_idea(request: HttpRequest, pk: int) -> Idea:
     )
 
 
-@login_required
-def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = _own_idea(request, pk)
-    pair, me, partner = _my_pair(request, idea.pair_id)
-    form = IdeaEditForm(request.POST or None, instance=idea)
-    context = {"pair": pair, "partner": partner, "idea": idea}
+def _edit_words(
+    request: HttpRequest,
+    *,
+    instance: Idea | Goal,
+    form: IdeaEditForm | GoalEditForm,
+    template: str,
+    done: str,
+    to: str,
+) -> HttpResponse:
+    """The page that puts an idea's or a goal's words right: they pass the confidentiality
+    guard as new text does."""
+    pair, me, partner = _my_pair(request, instance.pair_id)
+    kind = "idea" if isinstance(instance, Idea) else "goal"
+    context = {"pair": pair, "partner": partner, kind: instance}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         result = save_through_guard(
@@ -264,16 +273,29 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
             pair=pair,
             author=me,
             text="\n\n".join(filter(None, [data["title"], data["description"]])),
-            content_kind="idea",
+            content_kind=kind,
             save=form.save,
-            template="journal/idea_edit.html",
+            template=template,
             context=context,
         )
         if isinstance(result, HttpResponse):
             return result
-        messages.success(request, _("The idea is saved."))
-        return redirect(idea)
-    return render(request, "journal/idea_edit.html", {**context, "form": form})
+        messages.success(request, done)
+        return redirect(to)
+    return render(request, template, {**context, "form": form})
+
+
+@login_required
+def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = _own_idea(request, pk)
+    return _edit_words(
+        request,
+        instance=idea,
+        form=IdeaEditForm(request.POST or None, instance=idea),
+        template="journal/idea_edit.html",
+        done=_("The idea is saved."),
+        to=idea.get_absolute_url(),
+    )
 
 
 @login_required
@@ -305,27 +327,14 @@ def _own_goal(request: HttpRequest, pk: int) -> Goal:
 @login_required
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _own_goal(request, pk)
-    pair, me, partner = _my_pair(request, goal.pair_id)
-    form = GoalEditForm(request.POST or None, instance=goal)
-    context = {"pair": pair, "partner": partner, "goal": goal}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        result = save_through_guard(
-            request,
-            form=form,
-            pair=pair,
-            author=me,
-            text="\n\n".join(filter(None, [data["title"], data["description"]])),
-            content_kind="goal",
-            save=form.save,
-            template="journal/goal_edit.html",
-            context=context,
-        )
-        if isinstance(result, HttpResponse):
-            return result
-        messages.success(request, _("Your goal is saved."))
-        return redirect("goal_progress", goal.pk)
-    return render(request, "journal/goal_edit.html", {**context, "form": form})
+    return _edit_words(
+        request,
+        instance=goal,
+        form=GoalEditForm(request.POST or None, instance=goal),
+        template="journal/goal_edit.html",
+        done=_("Your goal is saved."),
+        to=reverse("goal_progress", args=[goal.pk]),
+    )
 
 
 @login_required
