@@ -71,8 +71,9 @@ class ProgressTests(InsightsTestCase):
         self.assertEqual(
             [(g.kind, g.progress) for g in progress.goals], [("confidence", 40), ("skill", 100)]
         )
-        # Margaret rated one meeting in January and two in February: too few to show.
-        self.assertEqual(progress.feedback, ())
+        # Margaret rated three meetings: 4/4/4/4, 4/5/3/4 and 2/2/2/2, one full group.
+        feedback = [(b.count, b.learned, b.average) for b in progress.feedback]
+        self.assertEqual(feedback, [(3, 3.0, 10 / 3)])
         self.assertContains(r, "confidence goal")
         self.assertContains(r, 'role="img"')
         self.assertNotContains(r, SECRET_NOTE)
@@ -80,6 +81,7 @@ class ProgressTests(InsightsTestCase):
     def test_it_shows_margaret_what_priya_rated(self):
         self.client.force_login(self.margaret)
         progress = self.client.get(self.url()).context["progress"]
+        self.assertEqual([(b.count, b.learned) for b in progress.feedback], [(3, 13 / 3)])
         self.assertEqual([g.kind for g in progress.goals], ["listening"])
 
     def rated_by_margaret(self, when: str, values: tuple[int, int, int, int]) -> None:
@@ -88,9 +90,11 @@ class ProgressTests(InsightsTestCase):
         rating = self.feedback(meeting, self.margaret, values)
         Feedback.objects.filter(pk=rating.pk).update(created_at=at(when, 18))
 
-    def test_partners_ratings_show_only_as_closed_months_of_three_or_more(self):
-        """No one meeting's answers can be read from what Priya sees: a month appears once it
-        is over, and only when it holds three ratings or more, by when they were given."""
+    def test_partners_ratings_show_only_as_full_groups_of_three_that_never_change(self):
+        """No one meeting's answers can be read from what Priya sees: three ratings at a time
+        in the order they were given, a group shown once full, so a new rating changes none."""
+        Feedback.objects.filter(author=self.margaret).delete()
+        shown = []
         for day, values in (
             ("2026-04-01", (4, 4, 4, 4)),
             ("2026-04-08", (5, 5, 5, 5)),
@@ -99,18 +103,19 @@ class ProgressTests(InsightsTestCase):
             ("2026-05-13", (2, 2, 2, 2)),
         ):
             self.rated_by_margaret(day, values)
-        Feedback.objects.filter(meeting__starts_at__lt=at("2026-03-01")).update(
-            created_at=at("2026-03-30", 12)
+            progress = participant_progress(self.p_priya)
+            shown.append([(b.until.isoformat(), b.count, b.learned) for b in progress.feedback])
+        first = [("2026-04-15", 3, 4.0)]
+        self.assertEqual(shown, [[], [], first, first, first])
+        # A late rating of an early meeting joins the next group: it was given last.
+        late = self.meeting(self.pair, at("2026-03-02"), held=True)
+        rating = self.feedback(late, self.margaret, (5, 5, 5, 5))
+        Feedback.objects.filter(pk=rating.pk).update(created_at=at("2026-05-20", 18))
+        blocks = participant_progress(self.p_priya).feedback
+        self.assertEqual(
+            [(b.until.isoformat(), b.learned) for b in blocks][-1], ("2026-05-20", 8 / 3)
         )
-        now = at("2026-05-20")
-        progress = participant_progress(self.p_priya, now)
-        # March: the three older ratings, given late; April: three; May: two, and not over.
-        shown = [(m.month.month, m.count, m.learned) for m in progress.feedback]
-        self.assertEqual(shown, [(3, 3, 3.0), (4, 3, 4.0)])
-        self.rated_by_margaret("2026-05-14", (5, 5, 5, 5))
-        self.assertEqual(len(participant_progress(self.p_priya, now).feedback), 2)
-        june = participant_progress(self.p_priya, at("2026-06-01"))
-        self.assertEqual([(m.month.month, m.count) for m in june.feedback][-1], (5, 3))
+        self.assertEqual(blocks[0].learned, 4.0)
 
     def test_it_shows_an_empty_page_to_someone_just_starting(self):
         self.client.force_login(self.sam)

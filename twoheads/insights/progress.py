@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, DateField, F, Q
+from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -12,8 +12,10 @@ from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 
-# A month of partners' ratings is shown to the person rated only when it holds this many.
-FEEDBACK_SHOWN_FROM = 3
+# What partners rated is shown to the person rated only as the average of this many ratings
+# in a row, in the order they were given, and only once a block is full: a shown block never
+# changes, so no one meeting's answers can be read from it or worked out from a change.
+FEEDBACK_BLOCK = 3
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,11 @@ class MonthCount:
 
 
 @dataclass(frozen=True)
-class FeedbackMonth:
-    """The partners' ratings of this person's meetings in one month, per dimension."""
+class FeedbackBlock:
+    """The average of a few consecutive ratings partners gave this person's meetings, per
+    dimension; ``until`` is the day the last of them was given."""
 
-    month: date
+    until: date
     count: int
     listened: float | None
     was_listened_to: float | None
@@ -56,7 +59,7 @@ class ParticipantProgress:
     ideas_shared: tuple[tuple[str, int], ...]  # by state, ideas this person shared
     ideas_received: tuple[tuple[str, int], ...]  # by state, ideas shared with this person
     goals: tuple[GoalLine, ...]
-    feedback: tuple[FeedbackMonth, ...]
+    feedback: tuple[FeedbackBlock, ...]
 
     @staticmethod
     def _total(states: tuple[tuple[str, int], ...]) -> int:
@@ -90,19 +93,11 @@ def participant_progress(
     held = meetings.filter(log__held=True)
     months = held.annotate(month=_month()).values("month").annotate(n=Count("pk")).order_by("month")
     user_id = participant.user_id
-    # What partners rated, only as averages that cannot be told apart into one meeting's
-    # answers: by the month the ratings were given, once that month is over (no later rating
-    # can change it), and only where it holds enough of them.
-    this_month = timezone.localtime(now).date().replace(day=1)
     received = (
         Feedback.objects.filter(meeting__pair__in=pairs)
         .exclude(author_id=user_id)
-        .annotate(month=TruncMonth("created_at", output_field=DateField()))
-        .filter(month__lt=this_month)
-        .values("month")
-        .annotate(n=Count("pk"), **{name: Avg(name) for name in Feedback.DIMENSIONS})
-        .filter(n__gte=FEEDBACK_SHOWN_FROM)
-        .order_by("month")
+        .order_by("created_at", "pk")
+        .values_list("created_at", *Feedback.DIMENSIONS)
     )
     goals = Goal.objects.filter(owner=participant).order_by("created_at", "pk")
     return ParticipantProgress(
@@ -119,12 +114,20 @@ def participant_progress(
                 "kind", "title", "progress", "progressed_at"
             )
         ),
-        feedback=tuple(
-            FeedbackMonth(
-                month=row["month"],
-                count=row["n"],
-                **{name: row[name] for name in Feedback.DIMENSIONS},
-            )
-            for row in received
-        ),
+        feedback=_feedback_blocks(list(received)),
     )
+
+
+def _feedback_blocks(ratings: list[tuple]) -> tuple[FeedbackBlock, ...]:
+    """Full blocks of ``FEEDBACK_BLOCK`` consecutive ratings (given at, then each dimension)."""
+    full = len(ratings) - len(ratings) % FEEDBACK_BLOCK
+    blocks = []
+    for first in range(0, full, FEEDBACK_BLOCK):
+        block = ratings[first : first + FEEDBACK_BLOCK]
+        means = {}
+        for i, name in enumerate(Feedback.DIMENSIONS, start=1):
+            known = [row[i] for row in block if row[i] is not None]
+            means[name] = sum(known) / len(known) if known else None
+        until = timezone.localtime(block[-1][0]).date()
+        blocks.append(FeedbackBlock(until=until, count=len(block), **means))
+    return tuple(blocks)

@@ -19,7 +19,7 @@ from twoheads.programmes.models import Programme
 
 from . import charts
 from .figures import SCORE_BINS, ProgrammeFigures
-from .progress import FEEDBACK_SHOWN_FROM, ParticipantProgress
+from .progress import FEEDBACK_BLOCK, ParticipantProgress
 
 Cell = str | int | float | None
 
@@ -433,24 +433,24 @@ def progress_sections(progress: ParticipantProgress) -> dict[str, Section]:
     feedback = Table(
         "feedback",
         _("Feedback from your partners over time"),
-        (_("Month"), _("Ratings"), *(_dimension_label(n) for n in names)),
+        (_("Up to"), _("Ratings"), *(_dimension_label(n) for n in names)),
         tuple(
-            (m.month.strftime("%Y-%m"), m.count, *(_r(getattr(m, n)) for n in names))
-            for m in progress.feedback
+            (b.until.isoformat(), b.count, *(_r(getattr(b, n)) for n in names))
+            for b in progress.feedback
         ),
     )
     feedback_chart = charts.line_chart(
         "chart-my-feedback",
         feedback.title,
         _(
-            "The average of your partners' ratings from 1 to 5, by the month they were given. "
-            "A month shows once it is over and holds %(least)s ratings or more, so that no one "
-            "meeting's answers can be read from it."
+            "The average of your partners' ratings from 1 to 5, %(n)s ratings at a time in the "
+            "order they were given. A group shows once it is full and never changes after, so "
+            "no one meeting's answers can be read from it."
         )
-        % {"least": FEEDBACK_SHOWN_FROM},
-        [m.month.strftime("%b %Y") for m in progress.feedback],
-        [(_("Average rating"), [m.average for m in progress.feedback])],
-        x_label=_("Month"),
+        % {"n": FEEDBACK_BLOCK},
+        [b.until.strftime("%d %b %Y") for b in progress.feedback],
+        [(_("Average rating"), [b.average for b in progress.feedback])],
+        x_label=_("Ratings given up to"),
         y_label=_("Average rating (1 to 5)"),
         y_max=5,
     )
