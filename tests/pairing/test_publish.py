@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.pairing.stories import MatchingTestCase
 from twoheads.accounts.models import AuditEvent
+from twoheads.matching.explain import without_score_sum
 from twoheads.pairing import engine
 from twoheads.pairing.models import MatchRun, Pair
 from twoheads.programmes.models import Programme
@@ -33,7 +34,8 @@ class PublishTests(MatchingTestCase):
         body = next(m.body for m in mail.outbox if m.to == ["mei@acme.test"])
         self.assertIn("matched with Sam Okafor", body)
         self.assertIn("Why you were matched", body)
-        self.assertIn(new.explanation, body)
+        self.assertIn(without_score_sum(new.explanation), body)
+        self.assertNotIn(" = benefit ", body)
         self.assertIn("What happens next", body)
         self.run.refresh_from_db()
         self.assertEqual((self.run.status, self.run.published_by), ("published", self.martin))

@@ -7,9 +7,11 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from tests.pairing.stories import MatchingTestCase
 from twoheads.accounts.models import AuditEvent
+from twoheads.matching.explain import without_score_sum
 from twoheads.meetings.models import Meeting
 from twoheads.pairing import engine
 from twoheads.pairing.models import Pair
@@ -82,7 +84,11 @@ class RespondTests(MatchingTestCase):
             "pairing/_pair_status.html", {"pair": self.new, "user": self.mei}, request
         )
         self.assertIn("Why you were matched", html)
-        self.assertIn(self.new.explanation, html)
+        # The reasons in words; the score and its parts are shown on their own, not as a sum.
+        reasons = without_score_sum(self.new.explanation)
+        self.assertIn(escape(reasons), html)
+        self.assertIn(" Score ", self.new.explanation)
+        self.assertNotIn(" = benefit ", html)
         self.assertIn("What happens next", html)
         self.assertIn(self.url, html)
         self.assertIn("Send my answer", html)

@@ -111,6 +111,16 @@ def pair_texts(
     return out
 
 
+SCORE_SUM = " Score "  # where the closing sum of a pair's explanation starts
+
+
+def without_score_sum(text: str) -> str:
+    """A pair's explanation without its closing "Score ... = ..." sum: for the two people
+    paired, whose page shows the score and its parts on their own."""
+    head, found, _ = text.rpartition(SCORE_SUM)
+    return head if found else text
+
+
 def _hours(hours: float) -> str:
     return f"{hours:g} hour" + ("" if hours == 1 else "s")
 

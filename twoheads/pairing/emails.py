@@ -9,6 +9,7 @@ from django.core.mail import send_mass_mail
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from twoheads.matching.explain import without_score_sum
 from twoheads.participants.invitations import account_link
 from twoheads.participants.models import Invitation, Participant
 
@@ -66,7 +67,7 @@ def matched_message(pair: Pair, me: Participant) -> Message:
         "programme": pair.programme.name,
         "partner": partner.display_name,
         "role": partner.get_role_display().lower(),
-        "why": pair.explanation
+        "why": without_score_sum(pair.explanation)
         or _("You fit the programme's rules and each can learn from the other."),
         "link": _link("pair_detail", pair.pk),
         "days": pair.programme.meeting_cadence_days,

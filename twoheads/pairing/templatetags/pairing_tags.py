@@ -1,9 +1,11 @@
 from django import template
 
 from twoheads.accounts.models import User
+from twoheads.matching.explain import without_score_sum
 from twoheads.pairing.models import Pair
 
 register = template.Library()
+register.filter("without_score_sum", without_score_sum)
 
 
 @register.simple_tag
