@@ -18,6 +18,7 @@ from twoheads.matching import (
     match,
     suggest,
 )
+from twoheads.matching.explain import without_score_sum
 from twoheads.matching.pool import compile_pool
 
 
@@ -66,6 +67,11 @@ def test_it_pairs_priya_with_margaret_and_says_why(
     )
     assert "different departments (Digital, Finance)" in pair.explanation
     assert result.summary.optimal and result.summary.upper_bound == pytest.approx(pair.score)
+    # What the two partners read: the same words, without the closing sum.
+    words, total = pair.explanation.rsplit(" Score ", 1)
+    assert without_score_sum(pair.explanation) == words
+    assert total.startswith(f"{pair.score:.2f} = benefit ")
+    assert without_score_sum(words) == words
 
 
 def test_the_score_is_the_weighted_sum_of_its_components(
