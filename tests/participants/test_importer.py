@@ -54,6 +54,40 @@ class ImporterTests(PersonasTestCase):
         self.assertEqual(people["J1"].availability, [[0, 600, 660]])
         self.assertTrue(AuditEvent.objects.filter(action="participants.import").exists())
 
+    def test_an_email_belongs_to_one_person_in_the_file_and_in_the_programme(self):
+        """One address signs one person in: a second record with it would share the account
+        (and the person's own page could not tell which record is theirs)."""
+        rows = (
+            "id,name,email\n"
+            "N1,Nia,nia@acme.test\n"
+            "N2,Nia again,NIA@acme.test\n"
+            "N3,Not Priya,priya@acme.test\n"
+        )
+        result = apply_import(self.programme, rows.encode(), "hr.csv", self.martin)
+        self.assertFalse(result.applied)
+        self.assertEqual(
+            [e.message for e in result.errors],
+            [
+                'hr.csv row 3, column "email": "NIA@acme.test" is also the email of row 2 '
+                '(id "N1"); each person needs their own',
+                'hr.csv row 4, column "email": "priya@acme.test" is the email of "A100", '
+                "already in the programme; each person needs their own",
+            ],
+        )
+        self.assertFalse(Participant.objects.filter(external_id__in=["N1", "N2", "N3"]).exists())
+        # Priya's own row, with her own address, is fine.
+        ok = apply_import(
+            self.programme, b"id,email\nA100,priya@acme.test\n", "hr.csv", self.martin
+        )
+        self.assertTrue(ok.applied, ok.errors)
+
+    def test_a_change_of_skills_is_a_change_of_the_person(self):
+        apply_import(self.programme, FILE, "hr.csv", self.martin)
+        before = Participant.objects.get(external_id="J1").updated_at
+        rows = b"id,offers\nJ1,Negotiation:1\n"
+        self.assertTrue(apply_import(self.programme, rows, "hr.csv", self.martin).applied)
+        self.assertGreater(Participant.objects.get(external_id="J1").updated_at, before)
+
     def test_it_does_not_duplicate_anyone_when_the_same_file_comes_again(self):
         apply_import(self.programme, FILE, "hr.csv", self.martin)
         count = Participant.objects.count()

@@ -243,6 +243,22 @@ class PartnerImportEdgeTests(Exchange):
 
     def test_a_partners_import_never_links_a_host_account(self):
         rows = "id,name,email,role,level\nG700,P. Patel,priya@acme.test,mentor,1\n"
+        result = apply_import(self.programme, rows.encode(), "g.csv", self.greta)
+        self.assertFalse(result.applied)
+        self.assertEqual(
+            [e.message for e in result.errors],
+            [
+                'g.csv row 2, column "email": "priya@acme.test" is the email of someone another '
+                "organisation holds, already in the programme; each person needs their own"
+            ],
+        )
+        self.assertFalse(Participant.objects.filter(external_id="G700").exists())
+        # An address nobody in the programme has is imported, and links no host account.
+        rows = "id,name,email,role,level\nG700,P. Patel,pat@acme.test,mentor,1\n"
+        pat = User.objects.create_user("pat@acme.test", "pw-long-enough-3", name="Pat")
+        Membership.objects.create(
+            user=pat, organisation=self.acme, role=Membership.Role.PARTICIPANT
+        )
         self.assertTrue(apply_import(self.programme, rows.encode(), "g.csv", self.greta).applied)
         record = Participant.objects.get(programme=self.programme, external_id="G700")
         self.assertIsNone(record.user)

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -244,6 +246,7 @@ def _plan(programme: Programme, data: bytes, filename: str, actor: User | None) 
     plan.catalogue = programme.catalogue_lookup()
     for row in plan.rows:
         _check_row(plan, row)
+    _check_emails(plan)
     _check_manager_cycles(plan)
     _check_live_pairs(plan)
     plan.errors = list(in_file_order(plan.errors))
@@ -377,6 +380,51 @@ def _check_row(plan: _Plan, row: PersonRow) -> None:
 def _default_organisation(plan: _Plan) -> int:
     """Where a row that names no organisation belongs: the host, or the partner importing."""
     return plan.own[0].pk if plan.own else plan.programme.organisation_id
+
+
+def _check_emails(plan: _Plan) -> None:
+    """Each address belongs to one person of the programme: an address that signs someone in
+    links one record, so a second row or a stored person with it would share that account."""
+    first: dict[str, PersonRow] = {}
+    for row in plan.rows:
+        email = row.person.email.strip().lower()
+        if not email:
+            continue
+        if email in first:
+            other = first[email]
+            plan.problem(
+                row.row,
+                "email",
+                row.person.email,
+                f'is also the email of row {other.row} (id "{other.person.id}"); '
+                "each person needs their own",
+            )
+        else:
+            first[email] = row
+    in_file = {row.person.id for row in plan.rows}
+    stored = (
+        Participant.objects.filter(programme=plan.programme)
+        .exclude(external_id__in=in_file)
+        .annotate(own=Lower("email"), account=Lower("user__email"))
+        .filter(Q(own__in=list(first)) | Q(account__in=list(first)))
+        .values_list("external_id", "organisation_id", "own", "account")
+    )
+    held = None if plan.own is None else {org.pk for org in plan.own}
+    for external_id, organisation_id, own, account in stored:
+        # A partner's manager is not told whose address it is when the record is the host's.
+        whose = (
+            f'of "{external_id}"'
+            if held is None or organisation_id in held
+            else "of someone another organisation holds"
+        )
+        for email in {own, account} & first.keys():
+            row = first[email]
+            plan.problem(
+                row.row,
+                "email",
+                row.person.email,
+                f"is the email {whose}, already in the programme; each person needs their own",
+            )
 
 
 def _check_own(plan: _Plan, row: PersonRow) -> None:
@@ -581,7 +629,7 @@ def _write(plan: _Plan) -> None:
     pks = {ext: row["pk"] for ext, row in plan.existing.items()}
     _create_new(plan, now, users, pks)
     _update_existing(plan, now, users, pks)
-    _replace_skills(plan, pks)
+    _replace_skills(plan, now, pks)
     _zones_to_accounts(plan)
 
 
@@ -729,7 +777,7 @@ def _update_existing(plan: _Plan, now: Any, users: dict[str, int], pks: dict[str
             Participant.objects.filter(pk__in=chunk).update(updated_at=now, **values)
 
 
-def _replace_skills(plan: _Plan, pks: dict[str, int]) -> None:
+def _replace_skills(plan: _Plan, now: Any, pks: dict[str, int]) -> None:
     kinds = {"offers": ParticipantSkill.Kind.OFFER, "wants": ParticipantSkill.Kind.WANT}
     rows: list[dict[str, Any]] = []
     for column, kind in kinds.items():
@@ -737,6 +785,8 @@ def _replace_skills(plan: _Plan, pks: dict[str, int]) -> None:
         stale = [pks[ext] for ext in touched if ext in plan.existing]
         for chunk in _chunks(stale, 500):
             ParticipantSkill.objects.filter(participant_id__in=chunk, kind=kind).delete()
+            # A change of skills is a change of the person (the API's updated_since).
+            Participant.objects.filter(pk__in=chunk).update(updated_at=now)
         for ext in touched:
             for key, level in plan.changes[ext][column].items():
                 rows.append(
