@@ -100,6 +100,17 @@ class ErrorShapeTests(ApiTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["code"], "invalid")
 
+    def test_it_answers_a_method_an_address_does_not_take_with_a_json_405(self):
+        response = self.call("DELETE", "/api/v1/programmes", self.martin_token)
+        body = self.assertError(response, 405, "method_not_allowed")
+        self.assertIn("GET", response["Allow"])
+        self.assertIn("DELETE is not taken here", body["message"])
+
+    def test_it_answers_a_number_too_large_for_the_database_with_a_400(self):
+        huge = "99999999999999999999"
+        response = self.get(f"/api/v1/meetings?pair={huge}", self.martin_token)
+        self.assertError(response, 400, "invalid")
+
     def test_it_answers_an_unknown_address_with_a_json_404(self):
         self.assertError(self.get("/api/v2/everything", self.martin_token), 404, "not_found")
 

@@ -26,6 +26,11 @@ class MatchRunTests(ApiTestCase):
         UnmatchedResult.objects.create(run=run, participant=self.p_priya, reason="already paired")
         return run
 
+    def test_a_run_starts_with_no_body_at_all_on_the_programmes_settings(self):
+        response = self.call("POST", f"{PROGRAMME}/runs", self.martin_token, content_type="")
+        self.assertEqual(response.status_code, 202, response.content)
+        self.assertEqual(response.json()["mode"], self.programme.matching_mode)
+
     def test_it_starts_a_run_and_reports_its_progress(self):
         response = self.post(f"{PROGRAMME}/runs", {"mode": "optimal"}, self.martin_token)
         self.assertEqual(response.status_code, 202, response.content)

@@ -170,6 +170,22 @@ class BulkUpsertTests(ApiTestCase):
         self.assertIn('"id"', body["details"][0]["message"])
         self.assertNotIn("row", body["details"][0])
 
+    def test_a_body_of_another_type_is_refused_naming_the_three_it_takes(self):
+        for content_type in ("application/xml", "application/octet-stream"):
+            response = self.post(BULK, GOOD_CSV, self.martin_token, content_type=content_type)
+            body = self.assertError(response, 415, "unsupported_media_type")
+            self.assertIn("text/csv, application/json or", body["message"])
+        self.assertFalse(Participant.objects.filter(external_id="A300").exists())
+        response = self.post(BULK, GOOD_CSV, self.martin_token, content_type="text/plain")
+        self.assertEqual(response.status_code, 200, response.content)
+
+    def test_an_hr_id_with_a_slash_is_read_back(self):
+        rows = b"id,name,role,level\nHR/7,Sol,mentor,2\n"
+        response = self.post(BULK, rows, self.martin_token, content_type="text/csv")
+        self.assertEqual(response.status_code, 200, response.content)
+        body = self.get(f"{PEOPLE}/HR/7", self.martin_token).json()
+        self.assertEqual((body["id"], body["name"]), ("HR/7", "Sol"))
+
     def test_it_reports_an_empty_body(self):
         self.assertError(
             self.post(BULK, b"", self.martin_token, content_type="text/csv"), 400, "invalid_rows"

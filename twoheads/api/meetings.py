@@ -15,7 +15,7 @@ router = Router(tags=["meetings"])
 
 class MeetingFilters(Schema):
     programme: str | None = Field(None, max_length=80, description="A programme's slug.")
-    pair: int | None = Field(None, ge=1)
+    pair: int | None = Field(None, ge=1, le=2**63 - 1)
     since: datetime | None = Field(None, description="Meetings starting at or after this.")
 
 

@@ -48,11 +48,13 @@ def conflict(exc: PairingError, code: str = "conflict") -> ApiError:
     response={202: RunOut, 403: ErrorOut, 409: ErrorOut, **ERRORS},
     summary="Start a match run",
 )
-def start(request: HttpRequest, slug: str, payload: RunIn):
-    """Queue the engine over the programme; poll the run for its progress.
+def start(request: HttpRequest, slug: str, payload: RunIn | None = None):
+    """Queue the engine over the programme; poll the run for its progress. The body may be
+    left out: both fields default to the programme's settings.
 
     409 while another run of the programme is queued or running.
     """
+    payload = payload or RunIn()
     programme = managed_programme(request.auth, slug)
     try:
         run = start_run(programme, request.auth, mode=payload.mode, fairness=payload.fairness)

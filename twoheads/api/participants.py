@@ -121,7 +121,7 @@ BULK_BODY = {
 
 @router.post(
     "/programmes/{slug}/participants/bulk",
-    response={200: ImportOut, 403: ErrorOut, 413: ErrorOut, **ERRORS},
+    response={200: ImportOut, 403: ErrorOut, 413: ErrorOut, 415: ErrorOut, **ERRORS},
     summary="Create or update participants in one all-or-nothing step",
     openapi_extra={"requestBody": BULK_BODY},
 )
@@ -152,6 +152,10 @@ def bulk_upsert(request: HttpRequest, slug: str, dry_run: bool = False):
     }
 
 
+# What a CSV upload may be declared as: spreadsheets and tools disagree.
+CSV_TYPES = ("text/csv", "text/plain", "application/csv", "text/comma-separated-values")
+
+
 def upload_of(request: HttpRequest) -> tuple[bytes, str]:
     """The body as bytes and a file name whose extension tells the reader its format."""
     limit = settings.IMPORT_MAX_BYTES
@@ -175,7 +179,14 @@ def upload_of(request: HttpRequest) -> tuple[bytes, str]:
         return data, "people.json"
     if content_type == XLSX:
         return data, "people.xlsx"
-    return data, "people.csv"
+    if content_type in CSV_TYPES or not data:  # an empty body is told so, whatever its type
+        return data, "people.csv"
+    raise ApiError(
+        415,
+        "unsupported_media_type",
+        f"Send the people as text/csv, application/json or {XLSX}, "
+        f"not {content_type or 'a body without a Content-Type'}.",
+    )
 
 
 def problem_detail(problem) -> dict:
@@ -188,7 +199,7 @@ def problem_detail(problem) -> dict:
 
 
 @router.get(
-    "/programmes/{slug}/participants/{external_id}",
+    "/programmes/{slug}/participants/{path:external_id}",
     response={200: ParticipantOut, **ERRORS},
     summary="Read a participant by their HR id",
 )

@@ -1,7 +1,10 @@
 """The JSON API: /api/v1/..., its OpenAPI schema at /api/openapi.json and docs at /api/docs."""
 
-from django.http import HttpRequest, JsonResponse
-from django.urls import path, re_path
+import functools
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
 
 from . import insights, meetings, pairing, participants, programmes
@@ -32,8 +35,40 @@ def unknown(request: HttpRequest, rest: str = "") -> JsonResponse:
     return JsonResponse(body, status=404)
 
 
+def _json_when_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """ninja answers a method a path does not take with a plain-text 405; the API answers
+    every failure in its one JSON shape."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        allowed = response.get("Allow", "")
+        body = {
+            "code": "method_not_allowed",
+            "message": f"{request.method} is not taken here; this address takes {allowed}.",
+            "details": [],
+        }
+        answer = JsonResponse(body, status=405)
+        answer["Allow"] = allowed
+        return answer
+
+    return wrapped
+
+
+def _api_patterns() -> tuple[list[URLPattern | URLResolver], str, str]:
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _json_when_not_allowed(pattern.callback)
+    return patterns, app_name, namespace
+
+
 urlpatterns = [
     path("docs/assets/<str:name>", docs_asset, name="api_docs_asset"),
-    path("", api.urls),
+    path("", _api_patterns()),
     re_path(r"^(?P<rest>.*)$", unknown),
 ]
