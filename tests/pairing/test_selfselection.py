@@ -129,12 +129,43 @@ class SelfSelectionTests(MatchingTestCase):
             req.refresh_from_db()
             self.assertEqual(req.status, "closed")
             self.assertIn("has found a partner", req.reply)
-        told = {m.to[0] for m in mail.outbox}
-        self.assertLessEqual({"sam@acme.test", "mei@acme.test", "tom@acme.test"}, told)
+        # Each is told what happened to them, in their own words, once.
+        told = sorted((m.to[0], m.subject) for m in mail.outbox)
+        self.assertEqual(
+            told,
+            [
+                ("mei@acme.test", "Your pair with Sam Okafor is active"),
+                ("nia@acme.test", "Sam Okafor's request is closed"),
+                ("sam@acme.test", "Mei Lin accepted: your pair is active"),
+                ("tom@acme.test", "Your request: closed"),
+            ],
+        )
+        body = {m.to[0]: m.body for m in mail.outbox}
+        self.assertIn("You accepted Sam Okafor's request", body["mei@acme.test"])
+        self.assertIn("Sam Okafor has found a partner", body["nia@acme.test"])
         with self.assertRaisesMessage(PairingError, "no longer open"):
             respond_request(to_nia, self.nia, True)
         self.assertEqual(Pair.objects.filter(mentor=self.p_sam).count(), 1)
         self.assertTrue(AuditEvent.objects.filter(action="request.accept", actor=self.mei).exists())
+
+    def test_a_declined_request_is_not_sent_again(self):
+        to_mei = send_request(self.p_sam, self.p_mei, "")
+        respond_request(to_mei, self.mei, False, "My diary is full until spring.")
+        with self.assertRaisesMessage(PairingError, "Mei Lin declined your request"):
+            send_request(self.p_sam, self.p_mei, "Please?")
+        self.client.force_login(self.sam)
+        page = self.client.get(reverse("my_suggestions", args=[self.programme.slug]))
+        self.assertIn(self.p_mei, [partner for partner, _s in page.context["options"]])
+        self.assertContains(page, "Declined your request")
+        send = reverse("request_send", args=[self.programme.slug, self.p_mei.pk])
+        self.assertNotContains(page, send)
+        # Mei may still ask Sam herself.
+        send_request(self.p_mei, self.p_sam, "Actually, after all")
+
+    def test_a_request_without_a_message_says_nothing_of_one(self):
+        mail.outbox.clear()
+        send_request(self.p_sam, self.p_mei, "")
+        self.assertNotIn("Their message", mail.outbox[-1].body)
 
     def test_closing_the_programme_closes_its_waiting_requests(self):
         to_mei = send_request(self.p_sam, self.p_mei, "")

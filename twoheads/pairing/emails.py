@@ -174,12 +174,12 @@ def pair_ended(pair: Pair) -> int:
 def request_sent(req: PairRequest) -> int:
     body = _(
         "Hello %(me)s,\n\n%(sender)s would like to pair up with you in %(programme)s.\n\n"
-        "Their message:\n%(message)s\n\nAccept or decline: %(link)s\n"
+        "%(message)sAccept or decline: %(link)s\n"
     ) % {
         "me": req.recipient.display_name,
         "sender": req.sender.display_name,
         "programme": req.programme.name,
-        "message": req.message or "-",
+        "message": _("Their message:\n%s\n\n") % req.message if req.message else "",
         "link": _link("my_requests", req.programme.slug),
     }
     return _send(
@@ -206,8 +206,24 @@ def request_reminder(req: PairRequest) -> int:
     return _send([_msg(_("A request is waiting for your answer"), body, req.recipient)])
 
 
-def request_closed(req: PairRequest) -> int:
-    """Tell the sender their request ended (expired, declined, accepted or closed)."""
+def request_closed(req: PairRequest, to: Participant | None = None) -> int:
+    """Tell the sender (or, with ``to``, the person asked) that a request ended: expired,
+    declined, or closed because one of the two has found a partner."""
+    link = _link("my_suggestions", req.programme.slug)
+    status = req.get_status_display().lower()
+    if to is not None and to.pk == req.recipient_id:
+        body = _(
+            "Hello %(me)s,\n\nThe request %(sender)s sent you in %(programme)s is closed: "
+            "%(reply)s Nothing for you to do. See your suggestions: %(link)s\n"
+        ) % {
+            "me": req.recipient.display_name,
+            "sender": req.sender.display_name,
+            "programme": req.programme.name,
+            "reply": req.reply,
+            "link": link,
+        }
+        subject = _("%s's request is closed") % req.sender.display_name
+        return _send([_msg(subject, body, req.recipient)])
     body = _(
         "Hello %(me)s,\n\nYour request to %(recipient)s in %(programme)s is now: %(status)s.\n"
         "%(reply)s\nSee your suggestions: %(link)s\n"
@@ -215,8 +231,28 @@ def request_closed(req: PairRequest) -> int:
         "me": req.sender.display_name,
         "recipient": req.recipient.display_name,
         "programme": req.programme.name,
-        "status": req.get_status_display().lower(),
+        "status": status,
         "reply": req.reply,
-        "link": _link("my_suggestions", req.programme.slug),
+        "link": link,
     }
-    return _send([_msg(_("Your request: %s") % req.get_status_display().lower(), body, req.sender)])
+    return _send([_msg(_("Your request: %s") % status, body, req.sender)])
+
+
+def request_accepted(req: PairRequest, pair: Pair) -> int:
+    """One email to each of the two a request just paired, each in their own words."""
+    values = {"programme": req.programme.name, "link": _link("pair_detail", pair.pk)}
+    sender, recipient = req.sender.display_name, req.recipient.display_name
+    to_sender = _(
+        "Hello %(me)s,\n\n%(other)s accepted your request in %(programme)s: you are a pair "
+        "now. Agree on a first meeting soon: %(link)s\n"
+    ) % {**values, "me": sender, "other": recipient}
+    to_recipient = _(
+        "Hello %(me)s,\n\nYou accepted %(other)s's request in %(programme)s: you are a pair "
+        "now. Agree on a first meeting soon: %(link)s\n"
+    ) % {**values, "me": recipient, "other": sender}
+    return _send(
+        [
+            _msg(_("%s accepted: your pair is active") % recipient, to_sender, req.sender),
+            _msg(_("Your pair with %s is active") % sender, to_recipient, req.recipient),
+        ]
+    )

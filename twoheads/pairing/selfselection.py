@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +58,10 @@ def send_request(sender: Participant, recipient: Participant, message: str) -> P
             raise PairingError(_("You already have as many partners as you can take."))
         if counts[recipient.pk] >= recipient.capacity:
             raise PairingError(_("%s already has as many partners as they can take.") % recipient)
+        if declined_by(sender).filter(recipient=recipient).exists():
+            raise PairingError(
+                _("%s declined your request; ask someone else.") % recipient.display_name
+            )
         pending = PairRequest.objects.pending()
         if pending.filter(
             Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender)
@@ -79,6 +83,11 @@ def send_request(sender: Participant, recipient: Participant, message: str) -> P
         audit(sender.user, "request.send", req, organisation=programme.organisation, request=req.pk)
     emails.request_sent(req)
     return req
+
+
+def declined_by(sender: Participant) -> QuerySet[PairRequest]:
+    """The sender's requests their recipients declined: a no is not asked again."""
+    return PairRequest.objects.filter(sender=sender, status=PairRequest.Status.DECLINED)
 
 
 def _require_free_to_pair(sender: Participant, recipient: Participant) -> None:
@@ -158,8 +167,17 @@ def _pair_up(
     req.close(PairRequest.Status.ACCEPTED, reply)
     audit(user, "request.accept", req, organisation=req.programme.organisation, pair=pair.pk)
     closed = _close_others_at_capacity([sender, recipient], counts, pair)
-    transaction.on_commit(lambda: [emails.request_closed(r) for r in [req, *closed]])
-    transaction.on_commit(lambda: emails.pair_active(pair))
+    paired = {sender.pk, recipient.pk}
+
+    def tell() -> None:
+        emails.request_accepted(req, pair)
+        # Each request the new pair closed is told to the one not in the new pair.
+        for other in closed:
+            emails.request_closed(
+                other, to=other.recipient if other.sender_id in paired else other.sender
+            )
+
+    transaction.on_commit(tell)
     return pair
 
 

@@ -425,6 +425,7 @@ def my_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
     asked = set(
         PairRequest.objects.pending().filter(sender=me).values_list("recipient_id", flat=True)
     )
+    declined = set(selfselection.declined_by(me).values_list("recipient_id", flat=True))
     return render(
         request,
         "pairing/my_suggestions.html",
@@ -433,6 +434,7 @@ def my_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
             "me": me,
             "options": options,
             "asked": asked,
+            "declined": declined,
             "form": RequestForm(),
         },
     )
