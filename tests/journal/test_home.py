@@ -9,6 +9,7 @@ from tests.base import PersonasTestCase
 from twoheads.journal.models import Goal
 from twoheads.journal.relationship import record_idea
 from twoheads.meetings.models import Meeting
+from twoheads.pairing.models import Pair
 
 
 class HomeTests(PersonasTestCase):
@@ -53,3 +54,21 @@ class HomeTests(PersonasTestCase):
         page = self.client.get(reverse("home"))
         self.assertNotContains(page, "Your partners")
         self.assertContains(page, "Your programmes")
+
+    def test_a_match_waiting_for_their_answer_comes_first_and_nothing_is_said_due(self):
+        Pair.objects.filter(pk=self.pair.pk).update(status="ended")
+        new = Pair.objects.create(
+            programme=self.programme,
+            mentor=self.p_sam,
+            mentee=self.p_margaret,
+            status=Pair.Status.PROPOSED,
+            mentor_response="accepted",
+        )
+        self.client.force_login(self.margaret)
+        page = self.client.get(reverse("home"))
+        self.assertContains(page, "Accept or decline your match with Sam Okafor")
+        self.assertContains(page, new.get_absolute_url())
+        self.assertNotContains(page, "Nothing is due")
+        # Sam has answered: nothing waits for him.
+        self.client.force_login(self.sam)
+        self.assertNotContains(self.client.get(reverse("home")), "Accept or decline your match")

@@ -133,6 +133,13 @@ def participant_home(user: User) -> dict[str, Any]:
     live = [p for p in pairs if p.status == Pair.Status.ACTIVE]
     return {
         "partners": partners,
+        # A match made for them that waits for their yes or no comes before anything else.
+        "to_answer": [
+            item
+            for item in partners
+            if item["pair"].status == Pair.Status.PROPOSED
+            and not item["pair"].response_of(item["me"])
+        ],
         "next_meeting": Meeting.objects.filter(pair__in=live).upcoming(now).first(),
         # What is due; the partner's news goes by email and is on the pair's page already.
         "due": [n for n in due_nudges(user, now) if n.kind not in HOME_LEAVES_OUT],
