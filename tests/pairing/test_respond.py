@@ -137,9 +137,12 @@ class RematchTests(MatchingTestCase):
         for message in ended.values():
             self.assertIn("Your programme manager, Martin Manager, ended it.", message.body)
         self.assertEqual(AuditEvent.objects.get(action="pair.end").actor, self.martin)
-        # Margaret's earlier partner is never suggested again; free Sam is not a fit for her.
+        # Margaret's earlier partner is never suggested or offered again; free Sam is not a fit.
         page = self.client.get(r["Location"])
         self.assertEqual(page.context["options"], [])
+        offered = list(page.context["form"].fields["partner"].queryset)
+        self.assertIn(self.p_sam, offered)
+        self.assertNotIn(self.p_priya, offered)
         with self.captureOnCommitCallbacks(execute=True):
             r = self.client.post(
                 r["Location"], {"partner": self.p_sam.pk, "reason": "Asked to try", "confirm": "on"}

@@ -350,9 +350,13 @@ def rematch(request: HttpRequest, slug: str, participant: int) -> HttpResponse:
     person = get_object_or_404(programme.participants.matchable(), pk=participant)
     options = engine.rematch_suggestions(programme, person, k=5)
     other_role = Participant.Role.MENTEE if person.is_mentor else Participant.Role.MENTOR
-    form = RematchForm(
-        request.POST or None, engine.free_participants(programme).filter(role=other_role)
-    )
+    freed = Participant.objects.filter(
+        Q(pairs_as_mentor__in=programme.pairs.filter(mentee=person))
+        | Q(pairs_as_mentee__in=programme.pairs.filter(mentor=person))
+    ).distinct()
+    # Earlier partners are neither suggested nor offered.
+    free = engine.free_participants(programme).filter(role=other_role)
+    form = RematchForm(request.POST or None, free.exclude(pk__in=freed.values("pk")))
     check = None
     if request.method == "POST" and form.is_valid():
         partner = form.cleaned_data["partner"]
@@ -374,10 +378,6 @@ def rematch(request: HttpRequest, slug: str, participant: int) -> HttpResponse:
         else:
             messages.success(request, _("New pair proposed; both are asked to accept."))
             return redirect("pair_list", slug)
-    freed = Participant.objects.filter(
-        Q(pairs_as_mentor__in=programme.pairs.filter(mentee=person))
-        | Q(pairs_as_mentee__in=programme.pairs.filter(mentor=person))
-    ).distinct()
     return render(
         request,
         "pairing/rematch.html",
