@@ -123,6 +123,8 @@ class InvitationTests(PersonasTestCase):
         invitation = self.invite()
         response = self.client.get(reverse("invitation_accept", args=[invitation.token + "x"]))
         self.assertEqual(response.status_code, 404)
+        self.assertContains(response, "This invitation link is not recognised", status_code=404)
+        self.assertNotContains(response, invitation.email, status_code=404)
 
     def test_a_link_works_once(self):
         self.invite()

@@ -362,7 +362,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             request, "participants/invitation_invalid.html", {"expired": True}, status=410
         )
     except signing.BadSignature:
-        raise Http404 from None
+        # Cut short in the email client, or changed: said so, and still a 404.
+        return render(
+            request, "participants/invitation_invalid.html", {"broken": True}, status=404
+        )
     programme = invitation.programme
     if programme.is_closed and not invitation.accepted:
         return render(
