@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.base import PersonasTestCase
-from twoheads.accounts.models import AuditEvent
+from twoheads.accounts.models import AuditEvent, User
 from twoheads.matching import check_pair, read_people
 from twoheads.pairing.emails import matched_message
 from twoheads.pairing.models import Pair
@@ -46,6 +46,27 @@ class PeopleListTests(PersonasTestCase):
         self.assertContains(response, "Priya Patel")
         self.assertContains(response, "Margaret Hughes")
         self.assertContains(response, "ready")
+
+    def test_someone_who_joined_without_choosing_a_role_is_one_to_finish(self):
+        """Not "org chart only": they have an account; counted, listed and reminded."""
+        nia = User.objects.create_user("nia@acme.test", "pw-long-enough-9", name="Nia Nel")
+        Participant.objects.create(
+            programme=self.programme, user=nia, external_id="N1", name="Nia Nel",
+            email="nia@acme.test", role="",
+        )  # fmt: skip
+        Participant.objects.create(
+            programme=self.programme, external_id="C1", name="Chief", role=""
+        )
+        response = self.client.get(self.url)
+        self.assertContains(response, "Role not chosen yet")
+        self.assertContains(response, "Org chart only")
+        self.assertEqual(response.context["incomplete"], 3)
+        self.client.post(reverse("participant_remind", args=[self.programme.slug]))
+        recipients = sorted(m.to[0] for m in mail.outbox)
+        self.assertEqual(recipients, ["margaret@acme.test", "nia@acme.test", "sam@acme.test"])
+        response = self.client.get(self.url, {"profile": "incomplete"})
+        names = sorted(p.name for p in response.context["page"])
+        self.assertEqual(names, ["Margaret Hughes", "Nia Nel", "Sam Okafor"])
 
     def test_the_filters_pick_people_who_have_not_finished(self):
         response = self.client.get(self.url, {"profile": "incomplete"})

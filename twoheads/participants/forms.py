@@ -643,7 +643,7 @@ class ParticipantFilterForm(forms.Form):
         if data["profile"] == "complete":
             people = people.complete()
         elif data["profile"] == "incomplete":
-            people = people.incomplete()
+            people = people.taking_part().incomplete()
         if data["q"]:
             people = people.filter(Q(name__icontains=data["q"]) | Q(external_id=data["q"]))
         return people

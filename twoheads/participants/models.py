@@ -20,6 +20,17 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         """Mentors and mentees who are active in the programme."""
         return self.filter(status=Participant.Status.ACTIVE).exclude(role="")
 
+    def to_finish(self) -> "ParticipantQuerySet":
+        """Active people whose profile still lacks something matching needs: mentors and
+        mentees, and whoever joined with an account and has not chosen a role yet (people
+        with no role and no account are only in the org chart)."""
+        return self.filter(status=Participant.Status.ACTIVE).taking_part().incomplete()
+
+    def taking_part(self) -> "ParticipantQuerySet":
+        """Mentors, mentees and whoever joined with an account: not those only in the org
+        chart."""
+        return self.filter(~Q(role="") | Q(user__isnull=False))
+
     def complete(self) -> "ParticipantQuerySet":
         """Participants with every item `Participant.is_complete` requires, in one query."""
         return self.filter(self._complete_q())
@@ -180,6 +191,14 @@ class Participant(models.Model):
             missing_required=[str(label) for label, ok in required if not ok],
             missing_helpful=[str(label) for label, ok in helpful if not ok],
         )
+
+    @property
+    def role_label(self) -> str:
+        """Their part, where someone who joined but has not chosen one is told apart from
+        someone only in the org chart."""
+        if not self.role and self.user_id:
+            return str(_("Role not chosen yet"))
+        return str(self.get_role_display())
 
     @property
     def completeness(self) -> int:

@@ -70,7 +70,7 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             # A closed programme matches nobody again: unfinished profiles no longer matter.
-            "incomplete": 0 if programme.is_closed else held.matchable().incomplete().count(),
+            "incomplete": 0 if programme.is_closed else held.to_finish().count(),
             "no_account": 0 if programme.is_closed else no_account_count(held),
             "to_invite": 0 if programme.is_closed else without_account(programme, held).count(),
             # In a partner's programme: how many people other organisations hold the records of.
@@ -173,8 +173,7 @@ def participant_remind(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("participant_list", programme.slug)
     ids = list(
         programme.participants.held_by(request.user)
-        .matchable()
-        .incomplete()
+        .to_finish()
         .exclude(email="")
         .values_list("pk", flat=True)
     )
@@ -363,9 +362,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
     except signing.BadSignature:
         # Cut short in the email client, or changed: said so, and still a 404.
-        return render(
-            request, "participants/invitation_invalid.html", {"broken": True}, status=404
-        )
+        return render(request, "participants/invitation_invalid.html", {"broken": True}, status=404)
     programme = invitation.programme
     if programme.is_closed and not invitation.accepted:
         return render(

@@ -65,7 +65,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     counts = {
         "mentors": people.matchable().filter(role="mentor").count(),
         "mentees": people.matchable().filter(role="mentee").count(),
-        "incomplete": people.matchable().incomplete().count(),
+        "incomplete": people.to_finish().count(),
         "invitations": invitations_seen_by(programme, request.user)
         .filter(accepted_at__isnull=True)
         .count(),
