@@ -146,12 +146,22 @@ class InvitationTests(PersonasTestCase):
         self.client.force_login(self.martin)
         url = reverse("invitation_list", args=[self.programme.slug])
         response = self.client.post(
-            url, {"emails": "NADIA@acme.test, sam@acme.test, new@acme.test"}
+            url, {"emails": "NADIA@acme.test, sam@acme.test, new@acme.test"}, follow=True
         )
-        self.assertContains(response, "Already in the programme: sam@acme.test.")
+        # The new address is invited; the other two are left out, each with why.
+        self.assertContains(response, "1 invitation is on its way.")
+        self.assertContains(response, "Not invited: Already in the programme: sam@acme.test.")
         self.assertContains(
-            response, "Already invited, and their link still works: nadia@acme.test."
+            response, "Not invited: Already invited, and their link still works: nadia@acme.test."
         )
+        self.assertEqual(
+            sorted(Invitation.objects.values_list("email", flat=True)),
+            ["nadia@acme.test", "new@acme.test"],
+        )
+        # With nothing new, nothing is sent and the form says why.
+        response = self.client.post(url, {"emails": "sam@acme.test"})
+        self.assertContains(response, "Already in the programme: sam@acme.test.")
+        Invitation.objects.filter(email="new@acme.test").delete()
         self.assertEqual(Invitation.objects.count(), 1)
         self.assertContains(self.client.get(url), "Waiting, the link works until")
         # An expired invitation says so, and may be sent again.

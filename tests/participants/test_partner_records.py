@@ -208,7 +208,7 @@ class PartnerInvitationTests(ApiTestCase):
         self.client.force_login(self.greta)
         self.client.post(url, {"emails": "gil@globex.test", "role": "mentor"})
         # Priya takes part with the host; Ana is the host's invitation; Gil is Greta's own.
-        emails = "priya@acme.test, ana@acme.test, gil@globex.test, new@globex.test"
+        emails = "priya@acme.test, ana@acme.test, gil@globex.test"
         response = self.client.post(url, {"emails": emails, "role": ""})
         errors = response.context["form"].errors["emails"]
         self.assertEqual(
@@ -220,7 +220,11 @@ class PartnerInvitationTests(ApiTestCase):
                 "ana@acme.test, priya@acme.test.",
             ],
         )
-        self.assertFalse(Invitation.objects.filter(email="new@globex.test").exists())
+        # With a new address among them, that one is invited and the rest said the same way.
+        response = self.client.post(url, {"emails": emails + ", new@globex.test"}, follow=True)
+        self.assertContains(response, "Not invited: Taking part or invited through another")
+        self.assertTrue(Invitation.objects.filter(email="new@globex.test").exists())
+        self.assertEqual(Invitation.objects.filter(email="priya@acme.test").count(), 0)
 
     def test_the_host_is_told_exactly(self):
         url = reverse("invitation_list", args=[self.programme.slug])

@@ -440,12 +440,14 @@ class InvitationForm(forms.Form):
         if not items:
             raise forms.ValidationError(_("Enter at least one email address."))
         items = list(dict.fromkeys(items))
-        problems = self._already_there(items)
-        if problems:
-            raise forms.ValidationError(problems)
-        return items
+        # Addresses that need no invitation are left out and said why; the rest are invited.
+        self.skipped, taken = self._already_there(items)
+        fresh = [e for e in items if e not in taken]
+        if not fresh:
+            raise forms.ValidationError(self.skipped)
+        return fresh
 
-    def _already_there(self, emails: list[str]) -> list[str]:
+    def _already_there(self, emails: list[str]) -> tuple[list[str], set[str]]:
         """Why some of ``emails`` need no invitation: already in the programme with an
         account, or invited with a link that still works (an expired one may be sent again).
         People imported from the HR system without an account are whom invitations are for.
@@ -489,7 +491,7 @@ class InvitationForm(forms.Form):
                 )
                 % {"emails": ", ".join(sorted(elsewhere))}
             )
-        return problems
+        return problems, enrolled | invited | elsewhere
 
 
 def _addresses(people: QuerySet[Participant], emails: list[str]) -> set[str]:

@@ -338,7 +338,17 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
             organisation=programme.organisation,
             count=count,
         )
-        messages.success(request, _("%(count)s invitations are on their way.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s invitation is on its way.",
+                "%(count)s invitations are on their way.",
+                count,
+            )
+            % {"count": count},
+        )
+        for skipped in form.skipped:
+            messages.warning(request, _("Not invited: %s") % skipped)
         return redirect("invitation_list", programme.slug)
     invitations = invitations_seen_by(programme, request.user)[:200]
     return render(
