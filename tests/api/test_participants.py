@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from tests.api.base import ApiTestCase
 from twoheads.participants.models import Participant
+from twoheads.programmes.models import Programme
 
 PEOPLE = "/api/v1/programmes/acme-reverse-mentoring/participants"
 BULK = f"{PEOPLE}/bulk"
@@ -185,6 +186,13 @@ class BulkUpsertTests(ApiTestCase):
         self.assertEqual(response.status_code, 200, response.content)
         body = self.get(f"{PEOPLE}/HR/7", self.martin_token).json()
         self.assertEqual((body["id"], body["name"]), ("HR/7", "Sol"))
+
+    def test_a_closed_programme_takes_no_sync_and_says_so_as_a_conflict(self):
+        Programme.objects.filter(pk=self.programme.pk).update(status="closed")
+        response = self.post(BULK, GOOD_CSV, self.martin_token, content_type="text/csv")
+        body = self.assertError(response, 409, "conflict")
+        self.assertIn("is closed", body["message"])
+        self.assertFalse(Participant.objects.filter(external_id="A300").exists())
 
     def test_it_reports_an_empty_body(self):
         self.assertError(

@@ -121,7 +121,7 @@ BULK_BODY = {
 
 @router.post(
     "/programmes/{slug}/participants/bulk",
-    response={200: ImportOut, 403: ErrorOut, 413: ErrorOut, 415: ErrorOut, **ERRORS},
+    response={200: ImportOut, 403: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut, **ERRORS},
     summary="Create or update participants in one all-or-nothing step",
     openapi_extra={"requestBody": BULK_BODY},
 )
@@ -132,6 +132,10 @@ def bulk_upsert(request: HttpRequest, slug: str, dry_run: bool = False):
     and column. With `dry_run=true` nothing is written and the counts say what would change.
     """
     programme = managed_programme(request.auth, slug)
+    if programme.is_closed:
+        raise ApiError(
+            409, "conflict", f"{programme.name} is closed: it takes no new people or changes."
+        )
     data, filename = upload_of(request)
     if dry_run:
         outcome = preview_import(programme, data, filename, actor=request.auth)
