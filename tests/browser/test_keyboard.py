@@ -57,7 +57,7 @@ def test_a_senior_signs_in_and_accepts_his_match_with_the_keyboard(page: Page, d
         .first()
     )
     sign_in_with_keys(page, demo_site, pair.mentee.user.email)
-    tab_to(page, page.get_by_role("link", name=pair.mentor.display_name))
+    tab_to(page, page.get_by_role("link", name=pair.mentor.display_name, exact=True))
     page.keyboard.press("Enter")
     accept = page.get_by_role("radio", name="Accept")
     tab_to(page, accept)

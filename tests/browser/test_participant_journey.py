@@ -91,7 +91,7 @@ def test_aisha_and_richard_accept_meet_log_follow_an_idea_and_give_feedback(
     sign_in(page, live_server.url, AISHA, PASSWORD)
     expect(page.get_by_role("heading", name="Hello, Aisha")).to_be_visible()
     assert serious_violations(page) == []
-    page.get_by_role("link", name="Richard Hale").click()
+    page.get_by_role("link", name="Richard Hale", exact=True).click()
     expect(page.get_by_role("heading", name="Your mentoring with Richard Hale")).to_be_visible()
     expect(page.get_by_text("Aisha Khan can teach Richard Hale")).to_be_visible()
     assert serious_violations(page) == []
@@ -101,7 +101,7 @@ def test_aisha_and_richard_accept_meet_log_follow_an_idea_and_give_feedback(
 
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, live_server.url, RICHARD, PASSWORD)
-    page.get_by_role("link", name="Aisha Khan").click()
+    page.get_by_role("link", name="Aisha Khan", exact=True).click()
     answer(page, "Accept")
     expect(page.get_by_role("status")).to_contain_text("you accepted the match")
     pair.refresh_from_db()
