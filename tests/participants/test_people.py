@@ -67,6 +67,9 @@ class PeopleListTests(PersonasTestCase):
         response = self.client.get(self.url, {"profile": "incomplete"})
         names = sorted(p.name for p in response.context["page"])
         self.assertEqual(names, ["Margaret Hughes", "Nia Nel", "Sam Okafor"])
+        # Nia's own home page says the same.
+        self.client.force_login(nia)
+        self.assertContains(self.client.get(reverse("home")), "Role not chosen yet")
 
     def test_the_filters_pick_people_who_have_not_finished(self):
         response = self.client.get(self.url, {"profile": "incomplete"})
