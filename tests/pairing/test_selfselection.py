@@ -91,6 +91,9 @@ class SelfSelectionTests(MatchingTestCase):
         )
         self.assertEqual(mail.outbox[0].to, ["mei@acme.test"])
         self.assertIn("I would love to learn strategy", mail.outbox[0].body)
+        # Sam sees what he wrote on his own card.
+        r = self.client.get(reverse("my_requests", args=[self.programme.slug]))
+        self.assertContains(r, "You wrote:</span> I would love to learn strategy from you")
         self.client.force_login(self.mei)
         r = self.client.get(reverse("my_requests", args=[self.programme.slug]))
         self.assertContains(r, "Pair up with Sam Okafor?")
