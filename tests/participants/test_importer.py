@@ -230,6 +230,7 @@ class BadFileTests(PersonasTestCase):
 
     def test_a_level_out_of_range_names_the_same_range_either_way(self):
         self.assert_rejected(b"id,role,level\nX1,mentor,-1\n", "is not between 0 and 1000")
+        self.assert_rejected(b"id,role,level\nX1,mentor,1001\n", "is not between 0 and 1000")
 
     @override_settings(IMPORT_MAX_BYTES=20)
     def test_file_over_the_size_limit(self):

@@ -52,6 +52,7 @@ ROLES = ("mentor", "mentee", "")
 STATUSES = ("active", "leaver", "on_leave")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_CAPACITY = 50
+LOWEST_LEVEL, HIGHEST_LEVEL = -1000, 1000
 _TIME = r"(\d{1,2})(?::(\d{2}))?"
 _SLOT = re.compile(rf"^([a-z]{{3}})(?:\s*-\s*([a-z]{{3}}))?\s+{_TIME}\s*-\s*{_TIME}$")
 
@@ -175,11 +176,13 @@ def check_rows(
     *,
     known_ids: Iterable[str] | None = None,
     max_capacity: int = MAX_CAPACITY,
+    lowest_level: int = LOWEST_LEVEL,
 ) -> CheckedRows:
     """Check every row of a participant file as `read_rows` does, returning the problems
     instead of raising them (only a path that cannot be read raises MatchInputError). A file
     that cannot be split into rows has no rows. ``max_capacity`` is the most partners one
-    person may take (a programme allows fewer than the command)."""
+    person may take, ``lowest_level`` the lowest level (a programme allows less than the
+    command)."""
     data, name = _load(source, filename)
     problems = _Problems(name)
     records = _records(data, name, problems)
@@ -194,7 +197,10 @@ def check_rows(
         if col not in COLUMNS and not col.startswith(STYLE_PREFIX)
     )
     styles = tuple(col for col in header if col.startswith(STYLE_PREFIX))
-    rows = [_person_row(num, rec, styles, problems, max_capacity) for num, rec in records]
+    rows = [
+        _person_row(num, rec, styles, _RowChecker(num, rec, problems, max_capacity, lowest_level))
+        for num, rec in records
+    ]
     if file_kind(data, name) == "json":
         rows = [
             None if row is None else replace(row, columns=frozenset(rec))
@@ -409,12 +415,11 @@ def _person_row(
     num: int,
     rec: dict[str, str],
     styles: tuple[str, ...],
-    problems: _Problems,
-    max_capacity: int = MAX_CAPACITY,
+    check: _RowChecker,
 ) -> PersonRow | None:
     """One row as a person; ``styles`` are the file's `style:` columns."""
+    problems = check.problems
     before = len(problems.items)
-    check = _RowChecker(num, rec, problems, max_capacity)
     role = check.choice("role", ROLES, lower=True)
     status = check.choice("status", STATUSES, lower=True) or "active"
     person_id = rec.get("id", "")
@@ -454,10 +459,15 @@ class _RowChecker:
     """Parses the cells of one row, reporting each bad cell."""
 
     def __init__(
-        self, num: int, rec: dict[str, str], problems: _Problems, max_capacity: int = MAX_CAPACITY
+        self,
+        num: int,
+        rec: dict[str, str],
+        problems: _Problems,
+        max_capacity: int = MAX_CAPACITY,
+        lowest_level: int = LOWEST_LEVEL,
     ) -> None:
         self.num, self.rec, self.problems = num, rec, problems
-        self.max_capacity = max_capacity
+        self.max_capacity, self.lowest_level = max_capacity, lowest_level
 
     def bad(self, column: str, value: str, expected: str) -> None:
         self.problems.add(self.num, column, value, expected)
@@ -488,7 +498,7 @@ class _RowChecker:
             if required:
                 self.bad("level", "", "is not a whole number (required for mentors and mentees)")
             return None
-        return self.integer("level", -1000, 1000, value)
+        return self.integer("level", self.lowest_level, HIGHEST_LEVEL, value)
 
     def timezone(self) -> str:
         value = self.rec.get("timezone", "") or "UTC"

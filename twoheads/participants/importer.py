@@ -44,7 +44,6 @@ from twoheads.matching import (
 from twoheads.matching.reader import STYLE_PREFIX, in_file_order
 from twoheads.pairing.models import Pair
 from twoheads.programmes.models import (
-    MAX_LEVEL,
     MAX_PARTNERS,
     Programme,
     Skill,
@@ -235,7 +234,9 @@ def _plan(programme: Programme, data: bytes, filename: str, actor: User | None) 
     plan.existing = _existing(programme, plan.columns)
     # The reader's problems and this module's own, of the rows the reader passed, are all
     # reported together, so that one round of fixes is enough.
-    checked = check_rows(data, plan.filename, known_ids=plan.existing, max_capacity=MAX_PARTNERS)
+    checked = check_rows(
+        data, plan.filename, known_ids=plan.existing, max_capacity=MAX_PARTNERS, lowest_level=0
+    )
     plan.errors.extend(checked.problems)
     plan.rows, plan.warnings = list(checked.rows), list(checked.warnings)
     if not plan.rows:
@@ -354,8 +355,6 @@ def _check_row(plan: _Plan, row: PersonRow) -> None:
             validate_email(person.email)
         except ValidationError:
             plan.problem(row.row, "email", person.email, "is not an email address")
-    if person.level is not None and person.level < 0:
-        plan.problem(row.row, "level", str(person.level), f"is not between 0 and {MAX_LEVEL}")
     if not is_time_zone(person.timezone):
         # The reader takes any file tzdata can load (posixrules, right/UTC); the models do not.
         zone = person.timezone
