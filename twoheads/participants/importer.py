@@ -400,16 +400,21 @@ def _check_emails(plan: _Plan) -> None:
             )
         else:
             first[email] = row
+    if not first:
+        return
     in_file = {row.person.id for row in plan.rows}
+    # Compared here rather than in SQL: a file of 50,000 addresses makes no IN list.
     stored = (
         Participant.objects.filter(programme=plan.programme)
-        .exclude(external_id__in=in_file)
+        .filter(~Q(email="") | Q(user__isnull=False))
         .annotate(own=Lower("email"), account=Lower("user__email"))
-        .filter(Q(own__in=list(first)) | Q(account__in=list(first)))
         .values_list("external_id", "organisation_id", "own", "account")
+        .iterator(5000)
     )
     held = None if plan.own is None else {org.pk for org in plan.own}
     for external_id, organisation_id, own, account in stored:
+        if external_id in in_file:
+            continue
         # A partner's manager is not told whose address it is when the record is the host's.
         whose = (
             f'of "{external_id}"'

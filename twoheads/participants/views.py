@@ -82,7 +82,8 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = managed_programme(request, slug)
-    person = get_object_or_404(_with_profile(programme.participants.held_by(request.user)), pk=pk)
+    held_people = programme.participants.held_by(request.user)
+    person = get_object_or_404(_with_profile(held_people), pk=pk)
     audit(
         request.user,
         "participant.view",
@@ -90,17 +91,16 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         organisation=programme.organisation,
         programme=programme.slug,
     )
-    # Their line manager may be another organisation's person, whose page is not this reader's.
-    manager_held = bool(
-        person.manager_id
-        and programme.participants.held_by(request.user).filter(pk=person.manager_id).exists()
-    )
-    pairs = (
-        Pair.objects.filter(Q(mentor=person) | Q(mentee=person), programme=programme)
+    pairs = [
+        (pair, pair.partner_of(person))
+        for pair in Pair.objects.filter(Q(mentor=person) | Q(mentee=person), programme=programme)
         .select_related("mentor", "mentee")
         .order_by("-created_at", "-pk")
-    )
-    held = set(programme.participants.held_by(request.user).values_list("pk", flat=True))
+    ]
+    # Their line manager and partners may be another organisation's people, whose pages are
+    # not this reader's: linked only where held.
+    named = {person.manager_id, *(partner.pk for _pair, partner in pairs)} - {None}
+    held = set(held_people.filter(pk__in=named).values_list("pk", flat=True))
     return render(
         request,
         "participants/participant_detail.html",
@@ -108,12 +108,9 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "programme": programme,
             "person": person,
             "check": person.profile_check(),
-            "manager_held": manager_held,
+            "manager_held": person.manager_id in held,
             "availability": availability_text(person.availability, WEEKDAYS),
-            "pairs": [
-                (pair, pair.partner_of(person), pair.partner_of(person).pk in held)
-                for pair in pairs
-            ],
+            "pairs": [(pair, partner, partner.pk in held) for pair, partner in pairs],
         },
     )
 
