@@ -119,6 +119,37 @@ class BulkUpsertTests(ApiTestCase):
         nina = Participant.objects.get(external_id="A300")
         self.assertEqual((nina.status, nina.role, nina.level), ("active", "mentor", 1))
 
+    def test_a_role_without_a_level_keeps_the_stored_level_and_a_new_person_needs_one(self):
+        Participant.objects.filter(pk=self.p_sam.pk).update(role="")
+        body = self.post(BULK, [{"id": "A101", "role": "mentee"}], self.martin_token).json()
+        self.assertEqual(body["updated"], 1, body)
+        self.p_sam.refresh_from_db()
+        self.assertEqual((self.p_sam.role, self.p_sam.level), ("mentee", 2))
+        # The same in a file with no level column.
+        Participant.objects.filter(pk=self.p_sam.pk).update(role="")
+        csv = "id,role\nA101,mentor\n"
+        body = self.post(BULK, csv, self.martin_token, content_type="text/csv").json()
+        self.assertEqual(body["updated"], 1, body)
+        self.p_sam.refresh_from_db()
+        self.assertEqual((self.p_sam.role, self.p_sam.level), ("mentor", 2))
+        # A new person, or one stored without a level, still needs one; nothing is written.
+        Participant.objects.filter(pk=self.p_sam.pk).update(role="", level=None)
+        rows = [{"id": "A101", "role": "mentor"}, {"id": "A300", "role": "mentee"}]
+        body = self.assertError(self.post(BULK, rows, self.martin_token), 400, "invalid_rows")
+        [problem] = body["details"]
+        self.assertIn('missing the column "level"', problem["message"])
+        rows.append({"id": "A301", "role": "mentee", "level": 5})
+        body = self.assertError(self.post(BULK, rows, self.martin_token), 400, "invalid_rows")
+        problems = [(d["row"], d["column"]) for d in body["details"]]
+        self.assertEqual(problems, [(1, "level"), (2, "level")])
+        self.p_sam.refresh_from_db()
+        self.assertEqual(self.p_sam.role, "")
+        # An empty level clears it, which a mentor cannot be without.
+        Participant.objects.filter(pk=self.p_sam.pk).update(role="", level=2)
+        rows = [{"id": "A101", "role": "mentor", "level": ""}]
+        body = self.assertError(self.post(BULK, rows, self.martin_token), 400, "invalid_rows")
+        self.assertEqual([(d["row"], d["column"]) for d in body["details"]], [(1, "level")])
+
     def test_it_upserts_an_xlsx_spreadsheet(self):
         book = Workbook()
         sheet = book.active

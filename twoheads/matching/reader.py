@@ -16,7 +16,7 @@ import os
 import re
 import tomllib
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -177,18 +177,21 @@ def check_rows(
     known_ids: Iterable[str] | None = None,
     max_capacity: int = MAX_CAPACITY,
     lowest_level: int = LOWEST_LEVEL,
+    stored_levels: Container[str] = (),
 ) -> CheckedRows:
     """Check every row of a participant file as `read_rows` does, returning the problems
     instead of raising them (only a path that cannot be read raises MatchInputError). A file
     that cannot be split into rows has no rows. ``max_capacity`` is the most partners one
     person may take, ``lowest_level`` the lowest level (a programme allows less than the
-    command)."""
+    command). ``stored_levels`` are the ids of people whose level is already stored: a row of
+    theirs that has no level column or key keeps it, so it needs none, even as a mentor or
+    mentee (its level is None)."""
     data, name = _load(source, filename)
     problems = _Problems(name)
     records = _records(data, name, problems)
     if problems.items:
         return CheckedRows(name, (), (), problems.in_order())
-    header = _header(records, problems)
+    header = _header(records, problems, stored_levels)
     if problems.items:  # without the columns every row needs, each row would say so again
         return CheckedRows(name, (), (), problems.in_order())
     warnings = tuple(
@@ -198,7 +201,13 @@ def check_rows(
     )
     styles = tuple(col for col in header if col.startswith(STYLE_PREFIX))
     rows = [
-        _person_row(num, rec, styles, _RowChecker(num, rec, problems, max_capacity, lowest_level))
+        _person_row(
+            num,
+            rec,
+            styles,
+            _RowChecker(num, rec, problems, max_capacity, lowest_level),
+            "level" not in rec and rec.get("id", "") in stored_levels,
+        )
         for num, rec in records
     ]
     if file_kind(data, name) == "json":
@@ -401,11 +410,13 @@ def _columns(records: list[Record]) -> list[str]:
     return list(dict.fromkeys(k for _, rec in records for k in rec))
 
 
-def _header(records: list[Record], problems: _Problems) -> list[str]:
+def _header(records: list[Record], problems: _Problems, stored_levels: Container[str]) -> list[str]:
     header = _columns(records)
     if "id" not in header:
         problems.whole_file('is missing the required column "id"')
-    roles = {rec.get("role", "").lower() for _, rec in records}
+    roles = {
+        rec.get("role", "").lower() for _, rec in records if rec.get("id", "") not in stored_levels
+    }
     if "level" not in header and roles & {"mentor", "mentee"}:
         problems.whole_file('is missing the column "level" (required for mentors and mentees)')
     return header
@@ -416,8 +427,10 @@ def _person_row(
     rec: dict[str, str],
     styles: tuple[str, ...],
     check: _RowChecker,
+    level_kept: bool = False,
 ) -> PersonRow | None:
-    """One row as a person; ``styles`` are the file's `style:` columns."""
+    """One row as a person; ``styles`` are the file's `style:` columns. With ``level_kept``
+    the row leaves a stored level as it is, and needs none."""
     problems = check.problems
     before = len(problems.items)
     role = check.choice("role", ROLES, lower=True)
@@ -434,7 +447,7 @@ def _person_row(
         "department": rec.get("department", ""),
         "site": rec.get("site", ""),
         "manager_id": rec.get("manager_id") or None,
-        "level": check.level(required=role in ("mentor", "mentee")),
+        "level": check.level(required=role in ("mentor", "mentee") and not level_kept),
         "timezone": check.timezone(),
         "languages": check.words("languages") or ("en",),
         "offers": check.skills("offers"),

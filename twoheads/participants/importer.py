@@ -235,7 +235,12 @@ def _plan(programme: Programme, data: bytes, filename: str, actor: User | None) 
     # The reader's problems and this module's own, of the rows the reader passed, are all
     # reported together, so that one round of fixes is enough.
     checked = check_rows(
-        data, plan.filename, known_ids=plan.existing, max_capacity=MAX_PARTNERS, lowest_level=0
+        data,
+        plan.filename,
+        known_ids=plan.existing,
+        max_capacity=MAX_PARTNERS,
+        lowest_level=0,
+        stored_levels={ext for ext, r in plan.existing.items() if r.get("level") is not None},
     )
     plan.errors.extend(checked.problems)
     plan.rows, plan.warnings = list(checked.rows), list(checked.warnings)
@@ -299,6 +304,8 @@ def _existing(programme: Programme, columns: set[str]) -> dict[str, dict[str, An
     fields = ["pk", "external_id", "name", "status", "user_id", "organisation_id"]
     fields += ["manager__external_id", "style"] if _has_style(columns) else ["manager__external_id"]
     fields += [attr for column, attr in PLAIN_COLUMNS.items() if column in columns]
+    if "role" in columns and "level" not in columns:
+        fields.append("level")  # a row may make someone a mentor with the level stored
     rows = {
         r["external_id"]: r
         for r in Participant.objects.filter(programme=programme).values(*fields).iterator(5000)
