@@ -30,9 +30,18 @@ class ApiTokenTests(PersonasTestCase):
 
     def test_martin_sees_a_new_token_once_and_can_revoke_it(self):
         self.client.force_login(self.martin)
-        response = self.client.post(reverse("token_create"), {"token-name": "BI reports"})
+        response = self.client.post(
+            reverse("token_create"), {"token-name": "BI reports"}, follow=True
+        )
         token = self.martin.api_tokens.get()
         self.assertContains(response, f"th_{token.lookup}_")
+        self.assertContains(response, "BI reports")
+        # A reload shows it no more and makes no other token: the POST was answered by a
+        # redirect, so the browser has no form to send again.
+        self.assertEqual(response.redirect_chain, [(reverse("token_created"), 302)])
+        again = self.client.get(reverse("token_created"))
+        self.assertRedirects(again, reverse("account"))
+        self.assertEqual(self.martin.api_tokens.count(), 1)
         page = self.client.get(reverse("account"))
         self.assertNotContains(page, f"th_{token.lookup}_")
         self.client.post(reverse("token_revoke", args=[token.pk]))

@@ -83,10 +83,12 @@ class CalendarFeedTests(PersonasTestCase):
 
     def test_the_settings_page_shows_the_address_once_and_can_turn_it_off(self):
         self.client.force_login(self.priya)
-        response = self.client.post(reverse("calendar_feed_issue"))
+        response = self.client.post(reverse("calendar_feed_issue"), follow=True)
+        self.assertEqual(response.redirect_chain, [(reverse("calendar_settings"), 302)])
         secret_url = response.context["feed_url"]
         self.assertContains(response, secret_url)
-        page = self.client.get(reverse("calendar_settings"))
+        page = self.client.get(reverse("calendar_settings"))  # a reload issues nothing
+        self.assertEqual(CalendarFeed.objects.filter(user=self.priya).count(), 1)
         self.assertNotContains(page, secret_url)
         self.assertContains(page, "You have a calendar address")
         self.client.post(reverse("calendar_feed_revoke"))

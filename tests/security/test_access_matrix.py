@@ -77,6 +77,7 @@ MATRIX: dict[str, Row] = {
     "password_reset_confirm": Row(lambda t: ["MQ", "set-password"], EVERYONE, anonymous=OK),
     "account": Row(none, EVERYONE),
     "token_create": Row(none, EVERYONE, method="POST"),
+    "token_created": Row(none, EVERYONE),
     "token_revoke": Row(pk("martin_token"), frozenset({"martin"}), method="POST"),
     "my_data": Row(none, EVERYONE),
     "my_data_json": Row(none, EVERYONE),

@@ -40,5 +40,6 @@ urlpatterns = [
         name="organisation_member_remove",
     ),
     path("account/tokens/", views.create_token, name="token_create"),
+    path("account/tokens/new/", views.token_created, name="token_created"),
     path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="token_revoke"),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from twoheads.participants.models import Participant
 
+from . import once
 from .forms import LoginForm, PasswordResetForm, ProfileForm, StaffForm, TokenForm
 from .members import LastAdmin, add_staff, remove_staff, role_phrase, staff_of
 from .models import ApiToken, Membership, Organisation, audit
@@ -82,7 +83,19 @@ def create_token(request: HttpRequest) -> HttpResponse:
         return redirect("account")
     token, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
     audit(request.user, "api_token.create", token)
-    return render(request, "accounts/token_created.html", {"token": token, "secret": secret})
+    once.keep(request, "api_token", {"name": token.name, "secret": secret})
+    return redirect("token_created")
+
+
+@login_required
+def token_created(request: HttpRequest) -> HttpResponse:
+    """The new token, once: a reload, or a second visit, goes back to the account page."""
+    shown = once.take(request, "api_token")
+    if shown is None:
+        return redirect("account")
+    response = render(request, "accounts/token_created.html", shown)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

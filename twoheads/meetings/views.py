@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from twoheads.accounts import once
 from twoheads.pairing.models import Pair
 
 from . import calendar, scheduling
@@ -217,18 +218,23 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     feed = CalendarFeed.objects.live().filter(user=request.user).first()
-    return render(request, "meetings/calendar_settings.html", {"feed": feed})
+    shown = once.take(request, "calendar_feed")
+    response = render(
+        request,
+        "meetings/calendar_settings.html",
+        {"feed": feed, "feed_url": shown and feed and shown["url"]},
+    )
+    if shown:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
 @login_required
 def calendar_feed_issue(request: HttpRequest) -> HttpResponse:
-    feed, secret = CalendarFeed.issue(request.user)
-    return render(
-        request,
-        "meetings/calendar_settings.html",
-        {"feed": feed, "feed_url": CalendarFeed.url_for(secret)},
-    )
+    _feed, secret = CalendarFeed.issue(request.user)
+    once.keep(request, "calendar_feed", {"url": CalendarFeed.url_for(secret)})
+    return redirect("calendar_settings")
 
 
 @require_POST
