@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.base import PASSWORD, PersonasTestCase
 from twoheads.accounts.models import LoginFailure
@@ -80,6 +84,50 @@ class LoginTests(PersonasTestCase):
         self.client.logout()
         through_proxy("c@x.test", "wrong", "not an address")
         self.assertTrue(LoginFailure.objects.filter(address="127.0.0.1").exists())
+
+    @override_settings(LOGIN_ACCOUNT_LIMIT=3, LOGIN_LOCKOUT_MINUTES=15)
+    def test_the_pause_says_how_long_is_left_and_a_new_password_ends_it(self):
+        for _ in range(3):
+            self.login("margaret@acme.test", "wrong")
+        ten_minutes_ago = timezone.now() - timedelta(minutes=10)
+        LoginFailure.objects.update(at=ten_minutes_ago)
+        response = self.login("margaret@acme.test", PASSWORD)
+        self.assertContains(response, "paused for 5 more minutes")
+        self.assertContains(response, "Choosing a new password")
+        # The reset link's new password lets her in at once, through the same form.
+        self.client.post(reverse("password_reset"), {"email": "margaret@acme.test"})
+        link = next(w for w in mail.outbox[0].body.split() if "/password/reset/" in w)
+        form = self.client.get(link.removeprefix(settings.SITE_URL), follow=True)
+        new = "a fresh long passphrase 42"
+        self.client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+        response = self.login("margaret@acme.test", new)
+        self.assertRedirects(response, reverse("home"), fetch_redirect_response=False)
+
+    @override_settings(LOGIN_ADDRESS_LIMIT=2, LOGIN_ACCOUNT_LIMIT=100)
+    def test_a_pause_of_the_address_alone_does_not_promise_a_reset_ends_it(self):
+        for email in ("a@x.test", "b@x.test"):
+            self.login(email, "wrong", "10.9.9.9")
+        response = self.login("priya@acme.test", PASSWORD, "10.9.9.9")
+        self.assertContains(response, "paused for 15 more minutes")
+        self.assertNotContains(response, "Choosing a new password")
+
+    @override_settings(LOGIN_ACCOUNT_LIMIT=3)
+    def test_the_admin_sign_in_pauses_after_failures_too(self):
+        operator = get_user_model().objects.create_superuser("root@acme.test", PASSWORD)
+        url = reverse("admin:login")
+        for _ in range(3):
+            self.client.post(url, {"username": operator.email, "password": "wrong"})
+        response = self.client.post(url, {"username": operator.email, "password": PASSWORD})
+        self.assertContains(response, "Too many failed attempts")
+        self.assertNotIn("_auth_user_id", self.client.session)
+        # Staff only, as before: a participant's right password does not open the admin.
+        response = self.client.post(url, {"username": "priya@acme.test", "password": PASSWORD})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("_auth_user_id", self.client.session)
+        LoginFailure.objects.all().delete()
+        signing_in = {"username": operator.email, "password": PASSWORD, "next": "/admin/"}
+        response = self.client.post(url, signing_in)
+        self.assertRedirects(response, reverse("admin:index"), fetch_redirect_response=False)
 
     def test_a_successful_login_clears_the_account_failures(self):
         self.login("priya@acme.test", "wrong")

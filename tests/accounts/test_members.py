@@ -110,10 +110,24 @@ class MembersTests(PersonasTestCase):
         self.assertContains(page, "An organisation needs at least one admin.")
         self.assertTrue(Membership.objects.filter(pk=olivia.pk).exists())
 
-        # With a second admin, she can step down.
+        # With a second admin, she can step down: her own row asks first, and she lands on
+        # her home page (the members page is an admin's) told what happened.
         Membership.objects.create(user=self.martin, organisation=self.acme, role=Role.ORG_ADMIN)
-        self.client.post(self.remove_url(olivia))
+        self.assertContains(self.client.get(self.url), "Yes, take it away from me")
+        page = self.client.post(self.remove_url(olivia), follow=True)
+        self.assertEqual(page.redirect_chain, [(reverse("home"), 302)])
+        self.assertContains(page, "You are no longer an organisation admin.")
         self.assertFalse(Membership.objects.filter(pk=olivia.pk).exists())
+
+    def test_the_role_email_names_who_gave_it_and_a_too_long_address_is_refused(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.url, {"email": "nadia@acme.test", "role": Role.ORG_ADMIN})
+        (email,) = mail.outbox
+        self.assertIn("Olivia Admin (olivia@acme.test) gave you the role", email.body)
+        long_address = "a" * 250 + "@x.example"
+        page = self.client.post(self.url, {"email": long_address, "role": Role.ORG_ADMIN})
+        self.assertContains(page, "at most 254 characters")
+        self.assertFalse(get_user_model().objects.filter(email=long_address).exists())
 
     def test_nobody_else_gives_or_takes_a_role(self) -> None:
         martin = self.martin.memberships.get(organisation=self.acme)

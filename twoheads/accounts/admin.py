@@ -7,8 +7,12 @@ from django.http import HttpRequest
 
 from twoheads.journal.models import forget_authors
 
+from .forms import AdminLoginForm
 from .models import ApiToken, AuditEvent, LoginFailure, Membership, Organisation, User
 from .zones import TimeZoneModelForm
+
+# The admin's sign-in pauses after repeated failures, as the site's own does.
+admin.site.login_form = AdminLoginForm
 
 
 class UserAdminForm(TimeZoneModelForm, UserChangeForm):

@@ -3,8 +3,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import LoginFailure, Membership, User
 from .zones import TimeZoneModelForm
@@ -35,23 +37,23 @@ class LoginForm(auth_forms.AuthenticationForm):
     error_messages = {
         **auth_forms.AuthenticationForm.error_messages,
         "invalid_login": _("That email and password do not match. Check both and try again."),
-        "locked": _(
-            "Too many failed attempts. For your safety, signing in is paused for "
-            "%(minutes)s minutes. You can reset your password meanwhile."
-        ),
     }
 
     def clean(self) -> dict[str, object]:
-        from django.conf import settings
-
         email = (self.cleaned_data.get("username") or "").lower()
         address = client_address(self.request)
         if email and LoginFailure.is_locked(email, address):
-            raise forms.ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+            minutes = LoginFailure.minutes_left(email, address)
+            paused = ngettext(
+                "Too many failed attempts. For your safety, signing in is paused for "
+                "%(minutes)s more minute.",
+                "Too many failed attempts. For your safety, signing in is paused for "
+                "%(minutes)s more minutes.",
+                minutes,
             )
+            if LoginFailure.is_locked(email, None):  # the account's, not only the address's
+                paused += " " + _("Choosing a new password (“Forgotten your password?”) ends it.")
+            raise forms.ValidationError(paused, code="locked", params={"minutes": minutes})
         try:
             cleaned = super().clean()
         except forms.ValidationError:
@@ -60,6 +62,10 @@ class LoginForm(auth_forms.AuthenticationForm):
             raise
         LoginFailure.clear(email)
         return cleaned
+
+
+class AdminLoginForm(LoginForm, AdminAuthenticationForm):
+    """The operators' sign-in at /admin/: the same pauses after failures, for staff only."""
 
 
 class ProfileForm(TimeZoneModelForm):
@@ -90,7 +96,7 @@ class TokenForm(forms.Form):
 class StaffForm(forms.Form):
     """An organisation admin gives a colleague a role (`members.add_staff`)."""
 
-    email = forms.EmailField(label=_("Email address"))
+    email = forms.EmailField(label=_("Email address"), max_length=254)
     name = forms.CharField(
         label=_("Name"),
         max_length=150,

@@ -62,7 +62,7 @@ def add_staff(
                 role=role,
                 new_account=created_user,
             )
-            transaction.on_commit(lambda: _tell(membership, set_password=created_user))
+            transaction.on_commit(lambda: _tell(membership, actor, set_password=created_user))
     return membership, added
 
 
@@ -87,7 +87,7 @@ def remove_staff(actor: User, membership: Membership) -> None:
         )
 
 
-def _tell(membership: Membership, *, set_password: bool) -> None:
+def _tell(membership: Membership, actor: User, *, set_password: bool) -> None:
     user = membership.user
     if set_password:
         uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -99,6 +99,8 @@ def _tell(membership: Membership, *, set_password: bool) -> None:
         "user": user,
         "organisation": membership.organisation,
         "role": role_phrase(membership.role),
+        "giver": actor.name or actor.email,
+        "giver_email": actor.email,
         "link": link,
         "set_password": set_password,
         "days": settings.PASSWORD_RESET_TIMEOUT // 86400,

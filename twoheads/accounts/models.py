@@ -1,6 +1,7 @@
 """People who log in, the organisations they belong to, their roles and API tokens."""
 
 import hashlib
+import math
 import secrets
 from datetime import datetime, timedelta
 
@@ -236,6 +237,24 @@ class LoginFailure(models.Model):
         return bool(
             address and recent.filter(address=address).count() >= settings.LOGIN_ADDRESS_LIMIT
         )
+
+    @classmethod
+    def minutes_left(cls, email: str, address: str | None) -> int:
+        """Whole minutes, at least one, until a paused sign-in is allowed again: until the
+        failure that reached the limit, counted back from the latest, leaves the window."""
+        start, ends = cls.window_start(), []
+        for field, value, limit in (
+            ("email", email.lower(), settings.LOGIN_ACCOUNT_LIMIT),
+            ("address", address, settings.LOGIN_ADDRESS_LIMIT),
+        ):
+            if not value:
+                continue
+            recent = cls.objects.filter(at__gte=start, **{field: value}).order_by("-at")
+            times = list(recent.values_list("at", flat=True)[:limit])
+            if len(times) >= limit:
+                ends.append(times[limit - 1] - start)
+        seconds = max(ends, default=timedelta()).total_seconds()
+        return max(1, math.ceil(seconds / 60))
 
     @classmethod
     def record(cls, email: str, address: str | None) -> None:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from twoheads.participants.models import Participant
 from . import once
 from .forms import LoginForm, PasswordResetForm, ProfileForm, StaffForm, TokenForm
 from .members import LastAdmin, add_staff, remove_staff, role_phrase, staff_of
-from .models import ApiToken, Membership, Organisation, audit
+from .models import ApiToken, LoginFailure, Membership, Organisation, audit
 
 
 class LogoutView(auth_views.LogoutView):
@@ -52,6 +53,15 @@ class PasswordResetView(auth_views.PasswordResetView):
         )
         # FormView's own step (the redirect), without the parent's second save.
         return super(auth_views.PasswordResetView, self).form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password chosen through the emailed link ends the pause of signing in to the
+    account after failures, as the pause's message says it will."""
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        LoginFailure.clear(form.user.email)
+        return super().form_valid(form)
 
 
 @login_required
@@ -150,6 +160,13 @@ def organisation_member_remove(request: HttpRequest, slug: str, pk: int) -> Http
         remove_staff(request.user, membership)
     except LastAdmin as refusal:
         messages.error(request, str(refusal))
+        return redirect("organisation_members", organisation.slug)
+    if membership.user_id == request.user.pk:
+        messages.success(request, _("You are no longer %(role)s.") % {"role": role})
     else:
         messages.success(request, _("%(who)s is no longer %(role)s.") % {"who": who, "role": role})
+    if not request.user.organisations_with_role(Membership.Role.ORG_ADMIN).filter(
+        pk=organisation.pk
+    ):
+        return redirect("home")  # the members page is an admin's
     return redirect("organisation_members", organisation.slug)
