@@ -106,6 +106,47 @@ class CrossOrganisationSharingTests(PersonasTestCase):
         goal.refresh_from_db()
         self.assertEqual((idea.title, goal.description), ("Pilots", ""))
 
+    def test_a_cancellation_note_a_goal_update_and_a_closing_reason_are_checked_too(self):
+        meeting = Meeting.objects.create(
+            pair=self.cross,
+            organiser=self.margaret,
+            starts_at=timezone.now() + timedelta(days=3),
+            duration_minutes=60,
+        )
+        goal = Goal.objects.create(pair=self.cross, owner=self.p_margaret, title="Listen")
+        cancel = reverse("meeting_cancel", args=[meeting.pk])
+        progress = reverse("goal_progress", args=[goal.pk])
+        close = reverse("pair_close", args=[self.cross.pk])
+        for url, data in (
+            (cancel, {"note": FLAGGED}),
+            (progress, {"progress": 40, "note": FLAGGED}),
+            (close, {"reason": FLAGGED}),
+        ):
+            response = self.client.post(url, data)
+            self.assertContains(response, "Check before you share", msg_prefix=url)
+            self.assertContains(response, "Project Falcon</mark>", msg_prefix=url)
+        meeting.refresh_from_db()
+        goal.refresh_from_db()
+        self.cross.refresh_from_db()
+        self.assertEqual(
+            (meeting.status, goal.progress, goal.updates.count(), self.cross.status),
+            (Meeting.Status.SCHEDULED, 0, 0, Pair.Status.ACTIVE),
+        )
+        # With a reason, each goes through and the confirmation is kept.
+        reason = {"guard_reason": "Falcon is public now"}
+        self.client.post(cancel, {"note": FLAGGED, **reason})
+        self.client.post(progress, {"progress": 40, "note": FLAGGED, **reason})
+        self.client.post(close, {"reason": FLAGGED, **reason})
+        meeting.refresh_from_db()
+        goal.refresh_from_db()
+        self.cross.refresh_from_db()
+        self.assertEqual(
+            (meeting.status, goal.progress, self.cross.status),
+            (Meeting.Status.CANCELLED, 40, Pair.Status.ENDED),
+        )
+        kinds = set(GuardConfirmation.objects.values_list("content_kind", flat=True))
+        self.assertEqual(kinds, {"meeting_note", "goal_note", "closing_reason"})
+
     def test_inside_one_organisation_nothing_is_flagged(self):
         self.client.force_login(self.priya)
         self.client.post(

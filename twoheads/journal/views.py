@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -396,21 +395,25 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
     pair, me, partner = _my_pair(request, goal.pair_id)
     mine = goal.owner_id == me.pk and pair.status == Pair.Status.ACTIVE
     form = GoalProgressForm(request.POST or None, initial={"progress": goal.progress})
+    context = {"goal": goal, "pair": pair, "partner": partner, "updates": goal.updates.all()}
     if request.method == "POST" and mine and form.is_valid():
-        goal.record_progress(form.cleaned_data["progress"], form.cleaned_data["note"])
+        progress, note = form.cleaned_data["progress"], form.cleaned_data["note"]
+        result = save_through_guard(
+            request,
+            form=form,
+            pair=pair,
+            author=me,
+            text=note,
+            content_kind="goal_note",
+            save=lambda: goal.record_progress(progress, note),
+            template="journal/goal_detail.html",
+            context=context,
+        )
+        if isinstance(result, HttpResponse):
+            return result
         messages.success(request, _("Progress updated."))
         return redirect("pair_detail", pair.pk)
-    return render(
-        request,
-        "journal/goal_detail.html",
-        {
-            "goal": goal,
-            "pair": pair,
-            "partner": partner,
-            "form": form if mine else None,
-            "updates": goal.updates.all(),
-        },
-    )
+    return render(request, "journal/goal_detail.html", {**context, "form": form if mine else None})
 
 
 # Feedback and surveys
@@ -502,22 +505,30 @@ def exit_survey(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def pair_close(request: HttpRequest, pk: int) -> HttpResponse:
-    pair, _me, partner = _my_pair(request, pk)
+    pair, me, partner = _my_pair(request, pk)
     if not pair.is_live:
         messages.info(request, _("This pair has already ended."))
         return redirect("pair_detail", pair.pk)
     form = CloseForm(request.POST or None)
+    context = {"pair": pair, "partner": partner}
     if request.method == "POST" and form.is_valid():
-        try:
-            close_pair(pair, request.user, form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        reason = form.cleaned_data["reason"]
+        result = save_through_guard(
+            request,
+            form=form,
+            pair=pair,
+            author=me,
+            text=reason,
+            content_kind="closing_reason",
+            save=lambda: close_pair(pair, request.user, reason),
+            template="journal/pair_close.html",
+            context=context,
+        )
+        if not isinstance(result, HttpResponse):
             messages.success(request, _("The pair is closed. Your ideas and goals stay here."))
             return redirect("exit_survey", pair.pk)
-    return render(
-        request, "journal/pair_close.html", {"form": form, "pair": pair, "partner": partner}
-    )
+        return result
+    return render(request, "journal/pair_close.html", {**context, "form": form})
 
 
 # Settings and managers' pages

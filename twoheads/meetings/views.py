@@ -154,16 +154,28 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting.is_cancelled or meeting.is_logged:
         messages.error(request, _("This meeting is already cancelled or logged."))
         return redirect(meeting)
+    pair = meeting.pair
+    me = pair.side_of(request.user)
+    context = {"meeting": meeting, "partner": pair.partner_of(me)}
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            scheduling.cancel_meeting(meeting, request.user, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(meeting)
+        note = form.cleaned_data["note"]
+        result = save_through_guard(
+            request,
+            form=form,
+            pair=pair,
+            author=me,
+            text=note,
+            content_kind="meeting_note",
+            save=lambda: scheduling.cancel_meeting(meeting, request.user, note=note),
+            template="meetings/meeting_cancel.html",
+            context=context,
+        )
+        if isinstance(result, HttpResponse):
+            return result
         messages.success(request, _("The meeting is cancelled; both calendars are updated."))
         return redirect("pair_detail", meeting.pair_id)
-    return render(request, "meetings/meeting_cancel.html", {"meeting": meeting, "form": form})
+    return render(request, "meetings/meeting_cancel.html", {**context, "form": form})
 
 
 @require_POST
