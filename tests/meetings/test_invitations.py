@@ -1,13 +1,15 @@
 """Every scheduled, moved or cancelled meeting reaches both calendars with the same UID."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
 from tests.base import PersonasTestCase
-from twoheads.meetings.models import Meeting
+from twoheads.meetings.models import CalendarFeed, Meeting
 from twoheads.meetings.scheduling import cancel_meeting, reschedule_meeting, schedule_meeting
 
 
@@ -133,3 +135,63 @@ class InlineInvitationTests(PersonasTestCase):
         (alternative, attachment) = mail.outbox[0].message().get_payload()
         self.assertEqual(alternative.get_payload()[1].get_param("method"), "CANCEL")
         self.assertEqual(attachment.get_filename(), "cancel.ics")
+
+
+def undefined_zones(cal: Calendar) -> set[str]:
+    """The TZIDs the file's times name that no VTIMEZONE of the file defines (RFC 5545 3.2.19)."""
+    named = set()
+    for component in cal.walk():
+        for values in component.values():
+            for value in values if isinstance(values, list) else [values]:
+                params = getattr(value, "params", {})
+                if "TZID" in params:
+                    named.add(str(params["TZID"]))
+    defined = {str(zone["TZID"]) for zone in cal.walk("VTIMEZONE")}
+    return named - defined
+
+
+class CalendarFileTests(PersonasTestCase):
+    """Priya plans in London time and Margaret moves the meeting in New York time: every file
+    about it defines what it names, and the email, the download and the feed agree."""
+
+    def setUp(self):
+        london, new_york = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
+        day = (timezone.now() + timedelta(days=5)).astimezone(london).date()
+        self.start = datetime.combine(day, time(11), tzinfo=london)
+        self.meeting = schedule_meeting(self.pair, self.priya, starts_at=self.start)
+        self.later = datetime.combine(day + timedelta(days=1), time(9), tzinfo=new_york)
+        self.moved = reschedule_meeting(
+            self.meeting, self.margaret, starts_at=self.later, note="Flying out"
+        )
+        self.files = [calendar_of(message) for message in mail.outbox]
+
+    def download(self) -> Calendar:
+        self.client.force_login(self.margaret)
+        response = self.client.get(reverse("meeting_ics", args=[self.meeting.pk]))
+        return Calendar.from_ical(response.content)
+
+    def feed(self) -> Calendar:
+        _feed, secret = CalendarFeed.issue(self.priya)
+        return Calendar.from_ical(self.client.get(reverse("calendar_feed", args=[secret])).content)
+
+    def test_every_zone_an_emailed_invitation_names_is_defined(self):
+        cancel_meeting(self.moved, self.priya, note="Off sick")
+        files = [calendar_of(message) for message in mail.outbox]
+        self.assertEqual(len(files), 6)  # planned, moved, cancelled; two partners each
+        for cal in files:
+            self.assertEqual(undefined_zones(cal), set(), cal.to_ical().decode())
+
+    def test_the_download_and_the_feed_define_every_zone_they_name(self):
+        for cal in (self.download(), self.feed()):
+            self.assertEqual(undefined_zones(cal), set(), cal.to_ical().decode())
+
+    def test_the_email_the_download_and_the_feed_give_the_same_times(self):
+        emailed = self.files[-1].walk("VEVENT")[0]
+        for cal in (self.download(), self.feed()):
+            event = cal.walk("VEVENT")[0]
+            self.assertEqual(str(event["UID"]), str(emailed["UID"]))
+            for name in ("DTSTART", "DTEND"):
+                self.assertEqual(event[name].to_ical(), emailed[name].to_ical(), name)
+                self.assertEqual(dict(event[name].params), dict(emailed[name].params), name)
+        self.assertEqual(emailed.decoded("DTSTART"), self.later)
+        self.assertEqual(emailed["SEQUENCE"], 1)

@@ -2,10 +2,12 @@
 
 Every message about one meeting carries the meeting's UID and its current SEQUENCE, which grows
 with each change, so Outlook and Google update or remove the event they already hold.
+Every time is written in UTC, so no file names a time zone it would have to define (RFC 5545
+asks a VTIMEZONE for each TZID) and the email, the download and the feed agree to the byte.
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -37,6 +39,11 @@ def _calendar(method: str | None = None) -> Calendar:
     return cal
 
 
+def _utc(moment: datetime) -> datetime:
+    """The moment in UTC: a time read from a form carries the planner's own zone."""
+    return moment.astimezone(UTC)
+
+
 def summary(meeting: Meeting) -> str:
     return _("Mentoring: %(mentor)s and %(mentee)s") % {
         "mentor": meeting.pair.mentor.display_name,
@@ -49,9 +56,9 @@ def event(meeting: Meeting, *, attendees: bool = True) -> Event:
     item = Event()
     item.add("uid", meeting.uid)
     item.add("sequence", meeting.sequence)
-    item.add("dtstamp", timezone.now())
-    item.add("dtstart", meeting.starts_at)
-    item.add("dtend", meeting.ends_at)
+    item.add("dtstamp", _utc(timezone.now()))
+    item.add("dtstart", _utc(meeting.starts_at))
+    item.add("dtend", _utc(meeting.ends_at))
     item.add("summary", summary(meeting))
     # A meeting logged as not having happened shows as cancelled in calendars too.
     called_off = meeting.is_cancelled or meeting.held is False
