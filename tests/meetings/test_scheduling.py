@@ -1,6 +1,7 @@
 """Partners plan, move, cancel and log their meetings; nobody else can touch them."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -12,11 +13,14 @@ from twoheads.meetings.models import Meeting, MeetingLog
 from twoheads.meetings.scheduling import (
     cancel_meeting,
     log_meeting,
+    proposed_times,
     record_past_meeting,
     reschedule_meeting,
     schedule_meeting,
 )
 from twoheads.pairing.models import Pair
+from twoheads.participants.models import Participant
+from twoheads.programmes.models import Programme
 
 
 def local_input(dt):
@@ -325,3 +329,115 @@ class MeetingPageTests(PersonasTestCase):
         response = self.client.get(reverse("meeting_ics", args=[meeting.pk]))
         self.assertTrue(response["Content-Type"].startswith("text/calendar"))
         self.assertIn(meeting.uid, response.content.decode())
+
+
+class ProposedTimesTests(PersonasTestCase):
+    """On Friday 27 November 2026 Priya is free on Wednesdays 13:00-16:00 and Margaret keeps
+    office hours (both in UTC), so they are both free on 2 and 9 December, 13:00-16:00."""
+
+    now = datetime(2026, 11, 27, 23, 39, tzinfo=UTC)
+
+    def setUp(self):
+        Participant.objects.filter(pk=self.p_priya.pk).update(availability=[[2, 780, 960]])
+        self.pair = Pair.objects.select_related("mentor", "mentee").get(pk=self.pair.pk)
+
+    def at(self, day, hour, minute=0):
+        return datetime(2026, 12, day, hour, minute, tzinfo=UTC)
+
+    def proposals(self):
+        return proposed_times(Pair.objects.get(pk=self.pair.pk), now=self.now)
+
+    def plan(self, pair, start, minutes):
+        return Meeting.objects.create(pair=pair, starts_at=start, duration_minutes=minutes)
+
+    def test_a_time_the_pair_has_booked_is_no_longer_proposed(self):
+        self.assertEqual(
+            self.proposals(), [(self.at(2, 13), self.at(2, 16)), (self.at(9, 13), self.at(9, 16))]
+        )
+        schedule_meeting(self.pair, self.priya, starts_at=self.at(2, 13), now=self.now)
+        self.plan(self.pair, self.at(9, 14), 15)  # splits the range; both pieces are long enough
+        self.assertEqual(
+            self.proposals(),
+            [
+                (self.at(2, 14), self.at(2, 16)),
+                (self.at(9, 13), self.at(9, 14)),
+                (self.at(9, 14, 15), self.at(9, 16)),
+            ],
+        )
+
+    def test_a_piece_too_short_to_meet_in_is_not_proposed_and_a_cancelled_meeting_frees_it(self):
+        first = self.plan(self.pair, self.at(2, 13), 165)  # leaves 15:45-16:00
+        self.plan(self.pair, self.at(9, 12), 240)  # from before the range to after it
+        self.assertEqual(self.proposals(), [])
+        cancel_meeting(first, self.priya, note="Ill")
+        self.assertEqual(self.proposals(), [(self.at(2, 13), self.at(2, 16))])
+
+    def test_each_partners_other_meetings_are_left_out_and_nobody_elses(self):
+        nadia = Participant.objects.create(
+            programme=self.programme, external_id="A300", name="Nadia Noor", role="mentee"
+        )
+        sams = Pair.objects.create(
+            programme=self.programme, mentor=self.p_sam, mentee=self.p_margaret, status="active"
+        )
+        sam_and_nadia = Pair.objects.create(
+            programme=self.programme, mentor=self.p_sam, mentee=nadia, status="active"
+        )
+        graduates = Programme.objects.create(
+            organisation=self.acme, name="Acme Graduates", status="active", created_by=self.martin
+        )
+        priya_again = Participant.objects.create(
+            programme=graduates, user=self.priya, external_id="G1", name="Priya", role="mentor"
+        )
+        omar = Participant.objects.create(
+            programme=graduates, external_id="G2", name="Omar", role="mentee"
+        )
+        priya_and_omar = Pair.objects.create(
+            programme=graduates, mentor=priya_again, mentee=omar, status="active"
+        )
+        self.plan(sams, self.at(2, 14, 30), 30)  # Margaret, with Sam
+        self.plan(sam_and_nadia, self.at(2, 13), 60)  # neither of them: still free
+        self.plan(priya_and_omar, self.at(9, 13), 150)  # Priya, in her other programme
+        self.assertEqual(
+            self.proposals(),
+            [
+                (self.at(2, 13), self.at(2, 14, 30)),
+                (self.at(2, 15), self.at(2, 16)),
+                (self.at(9, 15, 30), self.at(9, 16)),
+            ],
+        )
+
+    def test_a_clash_names_the_time_as_the_site_does_in_the_readers_zone(self):
+        schedule_meeting(self.pair, self.priya, starts_at=self.at(2, 13), now=self.now)
+        for zone, shown in (("Europe/London", "13:00"), ("America/New_York", "08:00")):
+            with timezone.override(ZoneInfo(zone)), self.assertRaises(ValidationError) as raised:
+                schedule_meeting(
+                    self.pair, self.margaret, starts_at=self.at(2, 13, 30), now=self.now
+                )
+            self.assertEqual(
+                raised.exception.message_dict["starts_at"],
+                [f"You already meet at Wednesday 2 December 2026, {shown}; choose another time."],
+            )
+
+
+class ProposedTimesPageTests(PersonasTestCase):
+    def test_priya_is_not_offered_the_time_she_has_just_booked_nor_can_book_it_twice(self):
+        kolkata = ZoneInfo("Asia/Kolkata")
+        self.priya.timezone = "Asia/Kolkata"
+        self.priya.save()
+        self.client.force_login(self.priya)
+        url = reverse("meeting_schedule", args=[self.pair.pk])
+        start = self.client.get(url).context["proposals"][0]["start"]
+        end = start + timedelta(minutes=60)
+        schedule_meeting(self.pair, self.priya, starts_at=start)
+        for slot in self.client.get(url).context["proposals"]:
+            self.assertTrue(slot["end"] <= start or slot["start"] >= end, slot)
+        mine = start.astimezone(kolkata)
+        data = {
+            "starts_at": mine.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": 30,
+            "mode": "online",
+        }
+        response = self.client.post(url, data)
+        when = f"{mine:%A} {mine.day} {mine:%B %Y, %H:%M}"
+        self.assertContains(response, f"You already meet at {when}; choose another time.")
+        self.assertEqual(Meeting.objects.count(), 1)

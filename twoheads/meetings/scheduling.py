@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -18,22 +19,70 @@ from .availability import AvailabilityError, shared_times
 from .models import Meeting, MeetingLog
 
 CHANGEABLE = ("starts_at", "duration_minutes", "mode", "location", "link", "agenda")
+# How the site writes a meeting's time ("Wednesday 2 December 2026, 13:00"), as its pages do.
+MEETING_TIME = "l j F Y, H:i"
+# A proposal shorter than this is no use for a meeting.
+SHORTEST_PROPOSAL = timedelta(minutes=30)
+# The longest a meeting lasts (Meeting.duration_minutes): one starting this long before a
+# window can still reach into it.
+LONGEST_MEETING = timedelta(minutes=480)
 
 
 def proposed_times(
     pair: Pair, *, now: datetime | None = None, days: int = 14, limit: int = 12
 ) -> list[tuple[datetime, datetime]]:
-    """When both partners are free in the coming `days`, in UTC, soonest first.
+    """When both partners are free in the coming `days` and neither has a meeting planned,
+    in UTC, soonest first.
 
     Starts on the next full hour so a proposal is never in the past.
     """
     start = (now or timezone.now()).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    return shared_times(
+    free = shared_times(
         (pair.mentor.availability, pair.mentor.timezone),
         (pair.mentee.availability, pair.mentee.timezone),
         start=start,
         days=days,
-    )[:limit]
+        min_minutes=SHORTEST_PROPOSAL // timedelta(minutes=1),
+    )
+    booked = _booked_times(pair, start, start + timedelta(days=days))
+    return _without(free, booked, SHORTEST_PROPOSAL)[:limit]
+
+
+def _booked_times(pair: Pair, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The planned meetings of either partner, in this pair or any other, that reach into
+    the window from `start` to `end`."""
+    people = [pair.mentor_id, pair.mentee_id]
+    users = [p.user_id for p in (pair.mentor, pair.mentee) if p.user_id is not None]
+    partner = (
+        Q(pair__mentor__in=people)
+        | Q(pair__mentee__in=people)
+        | Q(pair__mentor__user__in=users)
+        | Q(pair__mentee__user__in=users)
+    )
+    meetings = Meeting.objects.scheduled().filter(
+        partner, starts_at__lt=end, starts_at__gt=start - LONGEST_MEETING
+    )
+    return [(m.starts_at, m.ends_at) for m in meetings.order_by("starts_at") if m.ends_at > start]
+
+
+def _without(
+    free: list[tuple[datetime, datetime]],
+    booked: list[tuple[datetime, datetime]],
+    shortest: timedelta,
+) -> list[tuple[datetime, datetime]]:
+    """The free ranges with the booked ones taken out, split around them where a booking
+    falls inside; pieces shorter than `shortest` are dropped."""
+    left: list[tuple[datetime, datetime]] = []
+    for lo, hi in free:
+        for busy_lo, busy_hi in sorted(booked):
+            if busy_hi <= lo or busy_lo >= hi:
+                continue
+            if busy_lo - lo >= shortest:
+                left.append((lo, busy_lo))
+            lo = max(lo, busy_hi)
+        if hi - lo >= shortest:
+            left.append((lo, hi))
+    return left
 
 
 def proposed_times_or_error(pair: Pair, **kwargs: Any) -> tuple[list, str]:
@@ -80,7 +129,7 @@ def _require_free(meeting: Meeting, *, past: bool = False) -> None:
     )
     for other in others.filter(starts_at__lt=meeting.ends_at):
         if other.ends_at > meeting.starts_at:
-            when = {"time": date_format(localtime(other.starts_at), "DATETIME_FORMAT")}
+            when = {"time": date_format(localtime(other.starts_at), MEETING_TIME)}
             if past:
                 message = _(
                     "Your meeting at %(time)s is already here; say how it went on its "
