@@ -99,3 +99,30 @@ class CalendarFeedTests(PersonasTestCase):
     def test_the_settings_page_needs_a_sign_in(self):
         url = reverse("calendar_settings")
         self.assertRedirects(self.client.get(url), f"{reverse('login')}?next={url}")
+
+    def test_the_settings_page_says_everything_the_feed_shows_to_whoever_has_the_address(self):
+        """Names, agenda, notes and video links travel in the feed; the page warns of each."""
+        moved = Meeting.objects.get(pk=self.meeting.pk)
+        moved.mode, moved.link = Meeting.Mode.ONLINE, "https://meet.example.com/roadmap"
+        moved.note = "Pushed back a day for the board"
+        moved.save()
+        _feed, secret = CalendarFeed.issue(self.priya)
+        cal = Calendar.from_ical(self.client.get(self.feed_path(secret)).content)
+        event = cal.walk("VEVENT")[0]
+        self.assertEqual(str(event["SUMMARY"]), "Mentoring: Priya Patel and Margaret Hughes")
+        self.assertIn("Roadmap", str(event["DESCRIPTION"]))
+        self.assertIn("for the board", str(event["DESCRIPTION"]))
+        self.assertEqual(str(event["LOCATION"]), moved.link)
+        self.assertNotIn("ATTENDEE", event)
+        self.assertNotIn("ORGANIZER", event)
+        self.client.force_login(self.priya)
+        page = self.client.get(reverse("calendar_settings"))
+        for words in (
+            "your name and your partner",
+            "the agenda",
+            "the note left when it was moved or cancelled",
+            "the video call link",
+            "Email addresses are not in it",
+        ):
+            self.assertContains(page, words)
+        self.assertNotContains(page, "can read your meeting times")
