@@ -15,7 +15,10 @@ class SummaryTests(ApiTestCase):
         expected = summary_dict(programme_figures(self.programme))
         self.assertEqual(body["funnel"], expected["funnel"])
         self.assertEqual(body["match"]["live_pairs"], 1)
-        self.assertEqual(body["programme"], self.programme.pk)
+
+    def test_it_names_the_programme_by_its_slug_as_every_other_answer_does(self):
+        body = self.get(SUMMARY, self.martin_token).json()
+        self.assertEqual(body["programme"], "acme-reverse-mentoring")
 
     def test_a_concern_counts_as_on_the_managers_dashboard(self):
         raise_concern(self.p_priya, "The senior partner talks over me")

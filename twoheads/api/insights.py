@@ -16,7 +16,7 @@ router = Router(tags=["insights"])
 class SummaryOut(Schema):
     """Counts, rates and averages only: no text any participant wrote."""
 
-    programme: int
+    programme: str = Field(description="The programme's slug.")
     as_of: datetime
     funnel: dict[str, int] = Field(description="People at each step, invited to active.")
     match: dict = Field(
@@ -53,4 +53,5 @@ def summary(request: HttpRequest, slug: str):
     programme = managed_programme(request.auth, slug)
     # As the token's owner sees the dashboard: a pair with an open concern that reaches them
     # is at risk there, and so here.
-    return summary_dict(programme_figures(programme, viewer=request.auth))
+    figures = summary_dict(programme_figures(programme, viewer=request.auth))
+    return {**figures, "programme": programme.slug}  # the API names programmes by slug
