@@ -154,6 +154,30 @@ class PairTests(ApiTestCase):
             self.get(f"/api/v1/pairs/{self.pair.pk}", self.priya_token).status_code, 200
         )
 
+    def test_a_partner_reads_why_they_were_matched_without_the_score_sum(self):
+        why = "Priya can teach Margaret: data analysis (3). Shared interests: chess."
+        score_sum = (
+            "Score 0.92 = benefit 0.90 x 0.50 + compatibility 0.80 x 0.35 + reach 0.60 x 0.15."
+        )
+        self.pair.explanation = f"{why} {score_sum}"
+        self.pair.save(update_fields=["explanation"])
+        listed = self.get("/api/v1/pairs", self.priya_token).json()["results"][0]
+        read = self.get(f"/api/v1/pairs/{self.pair.pk}", self.priya_token).json()
+        self.assertEqual((listed["explanation"], read["explanation"]), (why, why))
+        self.assertEqual(read["score"], self.pair.score)
+
+    def test_a_manager_reads_the_explanation_with_its_score_sum(self):
+        self.pair.explanation = "Priya can teach Margaret: data analysis (3). Score 0.92 = ..."
+        self.pair.save(update_fields=["explanation"])
+        listed = self.get("/api/v1/pairs", self.martin_token).json()["results"][0]
+        read = self.get(f"/api/v1/pairs/{self.pair.pk}", self.martin_token).json()
+        self.assertEqual(listed["explanation"], self.pair.explanation)
+        self.assertEqual(read["explanation"], self.pair.explanation)
+        ended = self.post(
+            f"/api/v1/pairs/{self.pair.pk}/end", {"reason": "Done"}, self.martin_token
+        )
+        self.assertEqual(ended.json()["explanation"], self.pair.explanation)
+
     def test_it_hides_pairs_from_outsiders(self):
         self.assertError(
             self.get(f"/api/v1/pairs/{self.pair.pk}", self.greta_token), 404, "not_found"

@@ -3,12 +3,14 @@
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from twoheads.journal.closing import close_pair
 from twoheads.pairing.engine import AlreadyPublished, PairingError, publish_run, start_run
-from twoheads.pairing.models import MatchRun, Pair
+from twoheads.pairing.models import MatchRun
+from twoheads.programmes.models import Programme
 
 from .access import managed_programme, managed_run, visible_pairs
 from .errors import ApiError, ErrorOut, not_found
@@ -120,7 +122,14 @@ def publish(request: HttpRequest, run_id: int):
 
 
 def pairs_for(request: HttpRequest):
-    return visible_pairs(request.auth).select_related("programme", "mentor", "mentee")
+    """The pairs the token may see, each marked with whether its owner manages the programme:
+    a partner who does not reads the explanation without its closing score sum."""
+    managed = Programme.objects.managed_by(request.auth)
+    return (
+        visible_pairs(request.auth)
+        .annotate(read_by_manager=Exists(managed.filter(pk=OuterRef("programme"))))
+        .select_related("programme", "mentor", "mentee")
+    )
 
 
 @router.get("/pairs", response={200: PairPage, **ERRORS}, summary="List pairs")
@@ -158,4 +167,4 @@ def end(request: HttpRequest, pair_id: int, payload: EndPairIn):
         pair = close_pair(pair, request.auth, payload.reason)
     except ValidationError as exc:
         raise ApiError(409, "conflict", " ".join(exc.messages)) from exc
-    return Pair.objects.select_related("programme", "mentor", "mentee").get(pk=pair.pk)
+    return pairs_for(request).get(pk=pair.pk)

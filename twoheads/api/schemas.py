@@ -5,6 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from twoheads.matching.explain import without_score_sum
+
 from .pages import PageOut
 
 ProgrammeStatus = Literal["draft", "enrolling", "matching", "active", "closed"]
@@ -244,7 +246,12 @@ class PairOut(Schema):
     status: Literal["proposed", "active", "declined", "ended"]
     score: float
     components: list[Component]
-    explanation: str
+    explanation: str = Field(
+        description=(
+            "Why the two were matched. The programme's managers read it with its closing "
+            "score sum; the partners read it without, beside the score and its parts."
+        )
+    )
     created_at: datetime
     activated_at: datetime | None
     ended_at: datetime | None
@@ -257,6 +264,13 @@ class PairOut(Schema):
     @staticmethod
     def resolve_run(obj) -> int | None:
         return obj.run_id
+
+    @staticmethod
+    def resolve_explanation(obj) -> str:
+        # As on the pages: the partners see the score and its parts on their own.
+        if getattr(obj, "read_by_manager", False):
+            return obj.explanation
+        return without_score_sum(obj.explanation)
 
     @staticmethod
     def resolve_components(obj) -> list[dict]:
