@@ -95,6 +95,17 @@ class ErrorShapeTests(ApiTestCase):
         )
         self.assertIn("type", [d["field"] for d in body["details"]])
 
+    def test_a_body_left_out_is_told_which_fields_it_needs_by_their_own_names(self):
+        pair = f"/api/v1/pairs/{self.pair.pk}/end"
+        status = "/api/v1/programmes/acme-reverse-mentoring/status"
+        for url, field in ((pair, "reason"), (status, "status"), ("/api/v1/programmes", "name")):
+            with self.subTest(url=url):
+                response = self.call("POST", url, self.martin_token, content_type="")
+                body = self.assertError(response, 400, "invalid")
+                self.assertEqual(body["details"], [{"field": field, "message": "Field required"}])
+        self.pair.refresh_from_db()
+        self.assertEqual(self.pair.status, "active")
+
     def test_it_reports_malformed_json_as_400(self):
         response = self.post("/api/v1/programmes", b"{not json", self.martin_token)
         self.assertEqual(response.status_code, 400)

@@ -2,7 +2,12 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import (
+    AuthenticationError,
+    HttpError,
+    ValidationError,
+    ValidationErrorContext,
+)
 
 
 class ErrorDetail(Schema):
@@ -55,10 +60,44 @@ def error_response(api: NinjaAPI, request: HttpRequest, exc: ApiError) -> HttpRe
     return response
 
 
-def _field(loc: list) -> str:
-    # ninja reports ("query", "page") or ("body", "payload", "name"); the source is noise.
-    parts = [str(p) for p in loc if p not in ("query", "path", "body", "header", "payload")]
-    return ".".join(parts) or ".".join(str(p) for p in loc)
+class TwoHeadsApi(NinjaAPI):
+    """ninja's API, its validation errors located in what the integrator sends: a body's
+    fields by their own names, never by the name of the view's argument that holds them."""
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> ValidationError:
+        errors = []
+        for context in error_contexts:
+            found = super().validation_error_from_error_contexts([context]).errors
+            errors += [e for error in found for e in _as_sent(context.model, error)]
+        return ValidationError(errors)
+
+
+def _as_sent(model: type, error: dict) -> list[dict]:
+    """A body error at ("body", <argument>, *where) moves to ("body", *where); a body left
+    out altogether is each of its required fields missing."""
+    argument = getattr(model, "__read_from_single_attr__", None)
+    loc = tuple(error["loc"])
+    if loc[:2] != ("body", argument):
+        return [error]
+    if len(loc) > 2:
+        return [{**error, "loc": ("body", *loc[2:])}]
+    schema = model.model_fields[argument].annotation
+    if error["type"] == "missing" and hasattr(schema, "model_fields"):
+        required = [
+            field.alias or name
+            for name, field in schema.model_fields.items()
+            if field.is_required()
+        ]
+        if required:
+            return [{**error, "loc": ("body", name)} for name in required]
+    return [{**error, "loc": ("body",), "msg": "Send the body as a JSON object."}]
+
+
+def _field(loc: tuple) -> str | None:
+    """ninja reports ("query", "page") or ("body", "name"); where it comes from is noise."""
+    return ".".join(str(part) for part in loc[1:]) or None
 
 
 def install_handlers(api: NinjaAPI) -> None:
@@ -69,7 +108,7 @@ def install_handlers(api: NinjaAPI) -> None:
 
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         details = [
-            {"field": _field(list(e.get("loc", ()))), "message": str(e.get("msg", ""))}
+            {"field": _field(tuple(e.get("loc", ()))), "message": str(e.get("msg", ""))}
             for e in exc.errors
         ]
         return error_response(

@@ -5,14 +5,13 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, path, re_path
-from ninja import NinjaAPI
 
 from . import insights, meetings, pairing, participants, programmes
 from .auth import BearerToken
 from .docs import LocalSwagger, docs_asset
-from .errors import install_handlers
+from .errors import TwoHeadsApi, install_handlers
 
-api = NinjaAPI(
+api = TwoHeadsApi(
     title="Two Heads API",
     version="1",
     description=(
