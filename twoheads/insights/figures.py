@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, DateField, F, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, Lower, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from twoheads.accounts.models import User
@@ -218,9 +218,11 @@ def _people_in_pairs(programme: Programme) -> dict[str, int]:
 def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
     """The enrolment funnel, and the match rate and scores of live pairs.
 
-    Invited counts everyone given a role plus invitations not yet accepted; the later steps
-    count enrolled (active, with a role) people only. The match rate is the share of enrolled
-    people in a live (proposed or active) pair; once the programme is closed, in a pair it had.
+    Invited counts people, each once: everyone given a role, plus the other addresses with an
+    invitation not yet accepted (a second invitation, or the link a reminder or a match email
+    carries, is the same person). The later steps count enrolled (active, with a role) people
+    only. The match rate is the share of enrolled people in a live (proposed or active) pair;
+    once the programme is closed, in a pair it had.
     """
     people = Participant.objects.filter(programme=programme).exclude(role="")
     enrolled = Q(status=Participant.Status.ACTIVE)
@@ -229,10 +231,9 @@ def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
         enrolled=Count("pk", filter=enrolled),
         complete=Count("pk", filter=enrolled & Q(pk__in=people.complete().values("pk"))),
     )
-    pending = Invitation.objects.filter(programme=programme, accepted_at__isnull=True).count()
     paired = _people_in_pairs(programme)
     funnel = Funnel(
-        invited=counts["given_role"] + pending,
+        invited=counts["given_role"] + _invited_only(programme, people),
         enrolled=counts["enrolled"],
         profile_complete=counts["complete"],
         matched=paired["matched"],
@@ -240,6 +241,20 @@ def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
         active=paired["active"],
     )
     return funnel, _match(programme, counts["enrolled"], paired["paired"])
+
+
+def _invited_only(programme: Programme, people: Any) -> int:
+    """People invited who are not (yet) a mentor or mentee: the addresses, each once, of the
+    invitations not accepted, other than the address of someone given a role."""
+    in_already = people.exclude(email="").annotate(address=Lower("email")).values("address")
+    return (
+        Invitation.objects.filter(programme=programme, accepted_at__isnull=True)
+        .annotate(address=Lower("email"))
+        .exclude(address__in=in_already)
+        .values("address")
+        .distinct()
+        .count()
+    )
 
 
 def _match(programme: Programme, enrolled: int, paired: int) -> MatchFigures:
