@@ -44,6 +44,33 @@ class MatchRunTests(ApiTestCase):
         listing = self.get(f"{PROGRAMME}/runs", self.martin_token).json()
         self.assertEqual([r["id"] for r in listing["results"]], [run_id])
 
+    def test_it_refuses_fairness_in_a_stable_run_and_starts_nothing(self):
+        response = self.post(
+            f"{PROGRAMME}/runs", {"mode": "stable", "fairness": True}, self.martin_token
+        )
+        body = self.assertError(response, 400, "invalid")
+        [detail] = body["details"]
+        self.assertEqual(detail["field"], "fairness")
+        self.assertIn('only to mode "optimal"', detail["message"])
+        self.assertFalse(self.programme.runs.exists())
+
+    def test_it_refuses_fairness_where_the_programme_matches_stably(self):
+        self.programme.matching_mode = "stable"
+        self.programme.save(update_fields=["matching_mode"])
+        response = self.post(f"{PROGRAMME}/runs", {"fairness": True}, self.martin_token)
+        body = self.assertError(response, 400, "invalid")
+        self.assertIn("the programme's mode", body["details"][0]["message"])
+        self.assertFalse(self.programme.runs.exists())
+
+    def test_a_stable_run_is_recorded_without_the_programmes_fairness(self):
+        self.programme.fairness = True
+        self.programme.save(update_fields=["fairness"])
+        response = self.post(f"{PROGRAMME}/runs", {"mode": "stable"}, self.martin_token)
+        self.assertEqual(response.status_code, 202, response.content)
+        self.assertEqual((response.json()["mode"], response.json()["fairness"]), ("stable", False))
+        optimal = self.post(f"{PROGRAMME}/runs", {"mode": "optimal"}, self.martin_token)
+        self.assertTrue(optimal.json()["fairness"])
+
     def test_it_answers_409_while_another_run_is_in_progress(self):
         MatchRun.objects.create(programme=self.programme, status="queued")
         response = self.post(f"{PROGRAMME}/runs", {}, self.martin_token)

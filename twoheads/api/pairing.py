@@ -8,7 +8,13 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from twoheads.journal.closing import close_pair
-from twoheads.pairing.engine import AlreadyPublished, PairingError, publish_run, start_run
+from twoheads.pairing.engine import (
+    RUN_MODES,
+    AlreadyPublished,
+    PairingError,
+    publish_run,
+    start_run,
+)
 from twoheads.pairing.models import MatchRun
 from twoheads.programmes.models import Programme
 
@@ -45,6 +51,29 @@ def conflict(exc: PairingError, code: str = "conflict") -> ApiError:
     return ApiError(409, code, str(exc))
 
 
+def run_settings(programme: Programme, payload: RunIn) -> tuple[str, bool]:
+    """The run's mode and fairness, each the programme's where the body leaves it out.
+    Fairness (lift the weakest pair first) is a goal of the optimal mode only."""
+    mode = payload.mode or (
+        programme.matching_mode if programme.matching_mode in RUN_MODES else "optimal"
+    )
+    if mode == "optimal":
+        return mode, programme.fairness if payload.fairness is None else payload.fairness
+    if payload.fairness:
+        whose = "" if payload.mode else " (the programme's mode, as the body gives none)"
+        detail = (
+            f'fairness applies only to mode "optimal"; this run\'s mode is "stable"{whose}. '
+            'Leave fairness out or false, or send "mode": "optimal".'
+        )
+        raise ApiError(
+            400,
+            "invalid",
+            "Fairness applies only to optimal runs.",
+            [{"field": "fairness", "message": detail}],
+        )
+    return mode, False
+
+
 @router.post(
     "/programmes/{slug}/runs",
     response={202: RunOut, 403: ErrorOut, 409: ErrorOut, **ERRORS},
@@ -58,8 +87,9 @@ def start(request: HttpRequest, slug: str, payload: RunIn | None = None):
     """
     payload = payload or RunIn()
     programme = managed_programme(request.auth, slug)
+    mode, fairness = run_settings(programme, payload)
     try:
-        run = start_run(programme, request.auth, mode=payload.mode, fairness=payload.fairness)
+        run = start_run(programme, request.auth, mode=mode, fairness=fairness)
     except PairingError as exc:
         raise conflict(exc) from exc
     return 202, run

@@ -183,7 +183,13 @@ class RunIn(Schema):
     mode: Literal["optimal", "stable"] | None = Field(
         None, description="Defaults to the programme's matching mode."
     )
-    fairness: bool | None = Field(None, description="Defaults to the programme's setting.")
+    fairness: bool | None = Field(
+        None,
+        description=(
+            "Lift the weakest pair first: optimal mode only (true with stable mode is refused). "
+            "Defaults to the programme's setting in optimal mode, false in stable mode."
+        ),
+    )
 
 
 class RunOut(Schema):
