@@ -1,5 +1,6 @@
 """Martin invites Nadia by email; Omar signs up with the programme code."""
 
+import re
 import time
 from datetime import timedelta
 from unittest import mock
@@ -202,35 +203,73 @@ class SignupTests(PersonasTestCase):
         self.assertContains(response, "Mentee")
         self.assertContains(response, "never your own reporting line")
 
-    def test_omar_signs_up_with_the_code(self):
+    def test_omar_signs_up_with_the_code_and_proves_his_address_before_an_account_exists(self):
         url = reverse("programme_enrol", args=[self.programme.slug])
         data = {
             "code": self.programme.signup_code.lower(),
             "name": "Omar",
-            "email": "omar@acme.test",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
+            "email": "Omar@acme.test",
         }
-        response = self.client.post(url, data)
-        self.assertRedirects(response, reverse("my_profile", args=[self.programme.slug]))
+        with self.captureOnCommitCallbacks(execute=True):
+            page = self.client.post(url, data, follow=True)
+        self.assertEqual(page.redirect_chain, [(url, 302)])
+        self.assertContains(page, "We sent a link to omar@acme.test")
+        self.assertFalse(User.objects.filter(email__iexact="omar@acme.test").exists())
+        self.assertNotIn("_auth_user_id", self.client.session)
+        (email,) = mail.outbox
+        self.assertEqual(email.to, ["omar@acme.test"])
+        self.assertIn("You asked to join", email.body)
+        # A second try a moment later sends nothing more.
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url, data)
+        self.assertEqual(len(mail.outbox), 1)
+        # The link makes his account with the password he chooses, and enrols him.
+        link = re.search(r"https?://[^/\s]+(/\S+)", email.body).group(1)
+        page = self.client.get(link)
+        self.assertContains(page, 'value="Omar"')
+        self.client.post(link, {"name": "Omar", "password1": PASSWORD, "password2": PASSWORD})
         self.assertTrue(
             Participant.objects.filter(
                 programme=self.programme, user__email="omar@acme.test"
             ).exists()
         )
 
+    def test_signing_up_with_an_address_that_has_an_account_says_nothing_different(self):
+        url = reverse("programme_enrol", args=[self.programme.slug])
+        code = self.programme.signup_code
+        pages = []
+        for address in ("gus@globex.test", "nobody@acme.test"):
+            with self.captureOnCommitCallbacks(execute=True):
+                page = self.client.post(
+                    url, {"code": code, "name": "X", "email": address}, follow=True
+                )
+            text = page.content.decode().replace(address, "ADDRESS")
+            pages.append(re.sub(r'(nonce|value)="[^"]*"|"X-CSRFToken": "[^"]*"', "", text))
+        self.assertEqual(pages[0], pages[1])
+        self.assertNotIn("already an account", pages[0])
+        # Gus's link leads him to sign in, and then enrols his existing account.
+        link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[0].body).group(1)
+        self.assertRedirects(
+            self.client.get(link), f"{reverse('login')}?next={link}", fetch_redirect_response=False
+        )
+        self.assertFalse(
+            Participant.objects.filter(programme=self.programme, user=self.gus).exists()
+        )
+
     def test_a_wrong_code_is_refused(self):
         url = reverse("programme_enrol", args=[self.programme.slug])
-        data = {
-            "code": "WRONG",
-            "name": "Omar",
-            "email": "omar@acme.test",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-        }
+        data = {"code": "WRONG", "name": "Omar", "email": "omar@acme.test"}
         response = self.client.post(url, data)
         self.assertContains(response, "not this programme")
         self.assertFalse(User.objects.filter(email="omar@acme.test").exists())
+
+    def test_once_matching_has_started_the_page_says_sign_up_is_closed(self):
+        self.programme.status = "active"
+        self.programme.save()
+        page = self.client.get(reverse("programme_enrol", args=[self.programme.slug]))
+        self.assertContains(page, "Sign-up is closed")
+        self.assertContains(page, "Matching has started")
+        self.assertNotContains(page, "Programme code")
 
     def test_without_open_sign_up_the_page_is_not_found_for_outsiders(self):
         self.programme.open_signup = False

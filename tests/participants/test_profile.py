@@ -189,6 +189,37 @@ class ProfileTests(PersonasTestCase):
         )
         self.assertEqual(response.status_code, 404)
 
+    def test_in_a_shared_programme_the_type_ahead_offers_only_people_one_may_see(self):
+        self.programme.cross_organisation = True
+        self.programme.save()
+        self.programme.partners.add(self.globex)
+        Participant.objects.create(
+            programme=self.programme,
+            user=self.gus,
+            external_id="G900",
+            name="Marguerite Globex",
+            role="mentor",
+            level=1,
+            organisation=self.globex,
+        )
+        url = reverse("participant_search", args=[self.programme.slug])
+
+        def found(user):
+            self.client.force_login(user)
+            return self.client.get(url, {"q": "marg"}).content.decode()
+
+        # Sam (Acme) finds his colleague Margaret, not Globex's Marguerite, nor her HR id.
+        self.assertIn("Margaret Hughes (A200)", found(self.sam))
+        self.assertNotIn("G900", found(self.sam))
+        # Gus (Globex) finds Globex's people only.
+        self.assertIn("Marguerite Globex (G900)", found(self.gus))
+        self.assertNotIn("A200", found(self.gus))
+        # Acme's manager holds everyone's records; Globex's manager only Globex's.
+        self.assertIn("A200", found(self.martin))
+        self.assertIn("G900", found(self.martin))
+        self.assertIn("G900", found(self.greta))
+        self.assertNotIn("A200", found(self.greta))
+
     def test_sam_withdraws_before_matching(self):
         self.client.post(reverse("withdraw", args=[self.programme.slug]))
         self.assertEqual(self.sams_profile().status, Participant.Status.WITHDRAWN)

@@ -531,16 +531,23 @@ class AccountForm(forms.Form):
         return data
 
 
-class SignupForm(AccountForm):
-    email = forms.EmailField(label=_("Your work email"))
+class SignupForm(forms.Form):
+    """The programme's code, and for someone signed out their name and address: the address
+    gets the link that makes their account (`signup.ask_to_join`)."""
+
     code = forms.CharField(label=_("Programme code"), max_length=16)
-    field_order = ["code", "name", "email", "password1", "password2"]
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(
+        label=_("Your work email"),
+        max_length=254,
+        help_text=_("We email you a link to confirm it and choose your password."),
+    )
 
     def __init__(self, *args: object, programme: Programme, anonymous: bool, **kw: object) -> None:
         super().__init__(*args, **kw)
         self.programme = programme
         if not anonymous:
-            for name in ("name", "email", "password1", "password2"):
+            for name in ("name", "email"):
                 del self.fields[name]
 
     def clean_code(self) -> str:
@@ -550,13 +557,7 @@ class SignupForm(AccountForm):
         return code
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
-        self.email = email
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("There is already an account for this address; sign in first, then enrol.")
-            )
-        return email
+        return str(self.cleaned_data["email"]).lower()
 
 
 class ImportForm(forms.Form):

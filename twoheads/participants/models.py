@@ -50,6 +50,23 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
             & ~Q(languages=[])
         )
 
+    def colleagues_of(self, user: User) -> "ParticipantQuerySet":
+        """The people of the programmes ``user`` takes part in who belong to the same
+        organisation as the user does there (a blank organisation is the host's)."""
+        if not user.is_authenticated:
+            return self.none()
+        mine = Participant.objects.filter(user=user).values_list(
+            "programme_id", "programme__organisation_id", "organisation_id"
+        )
+        same = Q(pk__in=[])
+        for programme_id, host_id, organisation_id in mine:
+            home = organisation_id or host_id
+            here = Q(programme_id=programme_id)
+            same |= here & Q(organisation_id=home)
+            if home == host_id:
+                same |= here & Q(organisation__isnull=True)
+        return self.filter(same)
+
     def held_by(self, user: User) -> "ParticipantQuerySet":
         """The people whose records a manager holds (profile, contact details, exports): everyone
         in the programmes their organisation runs; in a partner's cross-organisation programme,

@@ -12,7 +12,9 @@ from .models import Invitation, Participant
 
 
 @task
-def send_invitation(invitation_id: int) -> None:
+def send_invitation(invitation_id: int, signed_up: bool = False) -> None:
+    """Email the invitation's link; ``signed_up`` when the person asked for it themselves,
+    through the programme's open sign-up."""
     invitation = Invitation.objects.select_related("programme").get(pk=invitation_id)
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
@@ -21,6 +23,7 @@ def send_invitation(invitation_id: int) -> None:
         "programme": invitation.programme,
         "link": settings.SITE_URL + invitation.get_absolute_url(),
         "days": Invitation.VALID_DAYS,
+        "signed_up": signed_up,
     }
     send_mail(
         render_to_string("participants/email/invitation_subject.txt", context).strip(),

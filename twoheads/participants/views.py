@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
+from twoheads.accounts import once
 from twoheads.accounts.models import User, audit
 from twoheads.pairing.models import Pair
 from twoheads.programmes.models import Programme, Question
@@ -41,6 +42,7 @@ from .models import (
     ParticipantSkill,
     enrol,
 )
+from .signup import ask_to_join
 from .tasks import send_profile_reminders
 
 
@@ -249,14 +251,21 @@ def participant_export(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
 
 @login_required
 def participant_search(request: HttpRequest, slug: str) -> HttpResponse:
-    """Options for the name type-ahead (manager, people to avoid): a few names at most."""
+    """Options for the name type-ahead (manager, people to avoid): a few names at most, of
+    the people whose records the reader may see: a manager's held records (`held_by`), a
+    participant's own organisation's people in the programme."""
     programme = visible_programme(request, slug)
     # The type-ahead sends the input's own name (manager, exclude_1, ...), whichever it is.
     text = next((v.strip() for v in request.GET.values() if v.strip()), "")
-    people = []
+    people = Participant.objects.none()
     if len(text) >= 2:
-        people = programme.participants.filter(name__icontains=text).order_by("name")[:10]
-    return render(request, "participants/_people_options.html", {"people": people})
+        people = programme.participants.filter(name__icontains=text).filter(
+            Q(pk__in=Participant.objects.held_by(request.user).values("pk"))
+            | Q(pk__in=programme.participants.colleagues_of(request.user).values("pk"))
+        )
+    return render(
+        request, "participants/_people_options.html", {"people": people.order_by("name")[:10]}
+    )
 
 
 @login_required
@@ -384,7 +393,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     elif existing is not None:
         return redirect(f"{reverse('login')}?next={request.path}")
     else:
-        form = AccountForm(request.POST or None, email=invitation.email)
+        form = AccountForm(
+            request.POST or None, email=invitation.email, initial={"name": invitation.name}
+        )
     if request.method == "POST" and (form is None or form.is_valid()):
         user = request.user
         if form is not None:
@@ -419,15 +430,22 @@ def programme_enrol(request: HttpRequest, slug: str) -> HttpResponse:
         anonymous = not request.user.is_authenticated
         form = SignupForm(request.POST or None, programme=programme, anonymous=anonymous)
         if request.method == "POST" and form.is_valid():
-            user = request.user
             if anonymous:
                 data = form.cleaned_data
-                user = User.objects.create_user(data["email"], data["password1"], name=data["name"])
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            enrol(programme, user)
-            audit(user, "participants.signup", programme, organisation=programme.organisation)
+                ask_to_join(programme, data["email"], data["name"])
+                once.keep(request, "signup", {"email": data["email"]})
+                return redirect("programme_enrol", programme.slug)
+            enrol(programme, request.user)
+            audit(
+                request.user,
+                "participants.signup",
+                programme,
+                organisation=programme.organisation,
+            )
             return redirect("my_profile", programme.slug)
-    return render(request, "participants/enrol.html", {"programme": programme, "form": form})
+    sent = once.take(request, "signup")
+    context = {"programme": programme, "form": form, "sent": sent, "days": Invitation.VALID_DAYS}
+    return render(request, "participants/enrol.html", context)
 
 
 def _own_participant(request: HttpRequest, slug: str) -> Participant:
