@@ -77,6 +77,16 @@ class RateLimitTests(ApiTestCase):
         self.assertEqual(caught.exception.retry_after, 10)
         count_request("token-a", now=180.0)  # a new window: allowed again
 
+    @override_settings(API_RATE_LIMIT=1, API_RATE_WINDOW=60)
+    def test_it_says_one_second_not_one_seconds(self):
+        count_request("token-b", now=120.0)
+        with self.assertRaises(RateLimited) as caught:
+            count_request("token-b", now=179.5)
+        self.assertIn("retry after 1 second.", caught.exception.message)
+        with self.assertRaises(RateLimited) as caught:
+            count_request("token-b", now=170.0)
+        self.assertIn("retry after 10 seconds.", caught.exception.message)
+
 
 class ErrorShapeTests(ApiTestCase):
     def test_it_reports_invalid_query_parameters_as_400_naming_the_field(self):

@@ -175,6 +175,7 @@ class BulkUpsertTests(ApiTestCase):
         body = self.assertError(
             self.post(BULK, csv, self.martin_token, content_type="text/csv"), 400, "invalid_rows"
         )
+        self.assertEqual(body["message"], "1 problem in the upload; nothing was written.")
         [detail] = body["details"]
         self.assertEqual((detail["row"], detail["column"]), (4, "level"))
         self.assertIn("whole number", detail["message"])
@@ -192,6 +193,7 @@ class BulkUpsertTests(ApiTestCase):
         self.assertEqual(
             [(d["row"], d["column"]) for d in body["details"]], [(1, "role"), (2, "timezone")]
         )
+        self.assertEqual(body["message"], "2 problems in the upload; nothing was written.")
 
     def test_it_reports_a_missing_id_column_for_the_whole_file(self):
         body = self.assertError(

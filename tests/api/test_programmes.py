@@ -46,7 +46,12 @@ class ProgrammeReadTests(ApiTestCase):
 
     def test_it_answers_404_for_a_page_past_the_end(self):
         response = self.get("/api/v1/programmes?page=9", self.martin_token)
-        self.assertError(response, 404, "not_found")
+        body = self.assertError(response, 404, "not_found")
+        self.assertEqual(body["message"], "Page 9 does not exist; there is 1 page.")
+        Programme.objects.create(organisation=self.acme, name="Pilot", status="draft")
+        response = self.get("/api/v1/programmes?page=9&page_size=1", self.martin_token)
+        body = self.assertError(response, 404, "not_found")
+        self.assertEqual(body["message"], "Page 9 does not exist; there are 2 pages.")
 
     def test_it_answers_304_when_the_list_has_not_changed(self):
         first = self.get("/api/v1/programmes", self.martin_token)

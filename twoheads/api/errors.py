@@ -1,6 +1,7 @@
 """One error shape for every failure: {"code", "message", "details": [...]}."""
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import ngettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import (
     AuthenticationError,
@@ -41,7 +42,12 @@ class RateLimited(ApiError):
         super().__init__(
             429,
             "rate_limited",
-            f"Too many requests for this token; retry after {retry_after} seconds.",
+            ngettext(
+                "Too many requests for this token; retry after %d second.",
+                "Too many requests for this token; retry after %d seconds.",
+                retry_after,
+            )
+            % retry_after,
         )
         self.retry_after = retry_after
 

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils.decorators import decorator_from_middleware
+from django.utils.translation import ngettext
 from ninja import Field, Schema
 from ninja.decorators import decorate_view
 
@@ -36,9 +37,12 @@ def paginate(request: HttpRequest, queryset: QuerySet, params: PageParams) -> di
     count = queryset.count()
     pages = max(1, -(-count // params.page_size))
     if params.page > pages:
-        raise ApiError(
-            404, "not_found", f"Page {params.page} does not exist; there are {pages} pages."
-        )
+        message = ngettext(
+            "Page %(page)d does not exist; there is %(pages)d page.",
+            "Page %(page)d does not exist; there are %(pages)d pages.",
+            pages,
+        ) % {"page": params.page, "pages": pages}
+        raise ApiError(404, "not_found", message)
     start = (params.page - 1) * params.page_size
     items = list(queryset.order_by("pk")[start : start + params.page_size])
     return {

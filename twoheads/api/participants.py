@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 from ninja import Field, Query, Router, Schema
 
 from twoheads.accounts.models import audit
@@ -145,7 +146,12 @@ def bulk_upsert(request: HttpRequest, slug: str, dry_run: bool = False):
         raise ApiError(
             400,
             "invalid_rows",
-            f"{len(outcome.errors)} problem(s) in the upload; nothing was written.",
+            ngettext(
+                "%d problem in the upload; nothing was written.",
+                "%d problems in the upload; nothing was written.",
+                len(outcome.errors),
+            )
+            % len(outcome.errors),
             [problem_detail(p) for p in outcome.errors],
         )
     return {
@@ -164,7 +170,14 @@ def upload_of(request: HttpRequest) -> tuple[bytes, str]:
     """The body as bytes and a file name whose extension tells the reader its format."""
     limit = settings.IMPORT_MAX_BYTES
     too_big = ApiError(
-        413, "too_large", f"The upload is larger than the limit of {limit} bytes; split it."
+        413,
+        "too_large",
+        ngettext(
+            "The upload is larger than the limit of %d byte; split it.",
+            "The upload is larger than the limit of %d bytes; split it.",
+            limit,
+        )
+        % limit,
     )
     try:
         declared = int(request.headers.get("Content-Length") or 0)
