@@ -194,3 +194,30 @@ class DeclinedPairsTests(MatchingTestCase):
         self.assertContains(r, reverse("rematch", args=[self.programme.slug, declined.mentee_id]))
         page = self.client.get(reverse("rematch", args=[self.programme.slug, self.p_mei.pk]))
         self.assertContains(page, "A new partner for Mei Lin")
+
+
+class RematchPartnersTests(MatchingTestCase):
+    """Priya takes two mentees: her pair with Margaret has ended, her pair with Mei goes on."""
+
+    def setUp(self):
+        self.p_priya.capacity = 2
+        self.p_priya.save()
+        engine.end_pair(self.pair, self.martin, "Margaret moved to another role")
+        self.with_mei = Pair.objects.create(
+            programme=self.programme, mentor=self.p_priya, mentee=self.p_mei, status="active"
+        )
+        self.client.force_login(self.martin)
+        self.page = self.client.get(reverse("rematch", args=[self.programme.slug, self.p_priya.pk]))
+
+    def test_only_the_ended_partner_is_an_earlier_partner(self):
+        self.assertEqual(self.page.context["former"], [self.p_margaret])
+        self.assertContains(
+            self.page, "Earlier partner, never suggested or offered again: Margaret Hughes."
+        )
+
+    def test_the_current_partner_is_named_apart_and_not_offered(self):
+        self.assertEqual(self.page.context["current"], [self.p_mei])
+        self.assertContains(self.page, "Current partner, not offered again: Mei Lin.")
+        offered = self.page.context["form"].fields["partner"].queryset
+        self.assertNotIn(self.p_mei, offered)
+        self.assertNotIn(self.p_mei, [p for p, _s in self.page.context["options"]])

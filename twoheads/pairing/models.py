@@ -311,6 +311,17 @@ class PairQuerySet(models.QuerySet["Pair"]):
     def live(self) -> "PairQuerySet":
         return self.filter(status__in=[Pair.Status.PROPOSED, Pair.Status.ACTIVE])
 
+    def over(self) -> "PairQuerySet":
+        """Pairs that were declined or have ended."""
+        return self.filter(status__in=[Pair.Status.DECLINED, Pair.Status.ENDED])
+
+    def partners_of(self, person: Participant) -> models.QuerySet[Participant]:
+        """The people these pairs put with ``person``."""
+        return Participant.objects.filter(
+            Q(pairs_as_mentor__in=self.filter(mentee=person))
+            | Q(pairs_as_mentee__in=self.filter(mentor=person))
+        ).distinct()
+
 
 class Pair(models.Model):
     """A reverse mentor and a mentee working together (or asked to)."""

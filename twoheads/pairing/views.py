@@ -348,15 +348,20 @@ def pair_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def rematch(request: HttpRequest, slug: str, participant: int) -> HttpResponse:
     programme = _programme(request, slug)
     person = get_object_or_404(programme.participants.matchable(), pk=participant)
-    options = engine.rematch_suggestions(programme, person, k=5)
     other_role = Participant.Role.MENTEE if person.is_mentor else Participant.Role.MENTOR
-    freed = Participant.objects.filter(
-        Q(pairs_as_mentor__in=programme.pairs.filter(mentee=person))
-        | Q(pairs_as_mentee__in=programme.pairs.filter(mentor=person))
-    ).distinct()
-    # Earlier partners are neither suggested nor offered.
+    # Neither an earlier partner (declined or ended) nor a current one is suggested or offered.
+    current = list(programme.pairs.live().partners_of(person))
+    former = list(
+        programme.pairs.over().partners_of(person).exclude(pk__in=[p.pk for p in current])
+    )
+    partners = {p.pk for p in current + former}
+    options = [
+        (partner, suggestion)
+        for partner, suggestion in engine.rematch_suggestions(programme, person, k=5)
+        if partner.pk not in partners
+    ]
     free = engine.free_participants(programme).filter(role=other_role)
-    form = RematchForm(request.POST or None, free.exclude(pk__in=freed.values("pk")))
+    form = RematchForm(request.POST or None, free.exclude(pk__in=partners))
     check = None
     if request.method == "POST" and form.is_valid():
         partner = form.cleaned_data["partner"]
@@ -387,7 +392,8 @@ def rematch(request: HttpRequest, slug: str, participant: int) -> HttpResponse:
             "options": options,
             "form": form,
             "check": check,
-            "former": freed,
+            "former": former,
+            "current": current,
         },
     )
 
