@@ -250,3 +250,40 @@ class BulkUpsertTests(ApiTestCase):
 
     def test_it_refuses_without_a_token(self):
         self.assertError(self.post(BULK, GOOD_CSV, content_type="text/csv"), 401, "unauthorized")
+
+
+class ChunkedUploadTests(ApiTestCase):
+    """Many HTTP clients stream an upload in chunks, with no Content-Length. gunicorn ends
+    the stream where the body ends and says so (wsgi.input_terminated)."""
+
+    def post_chunked(self, stream: io.BytesIO, terminated: bool = True):
+        environ = {"wsgi.input": stream, "HTTP_TRANSFER_ENCODING": "chunked"}
+        if terminated:
+            environ["wsgi.input_terminated"] = True
+        headers = {"Authorization": f"Bearer {self.martin_token}"}
+        response = self.client.generic(
+            "POST", BULK, b"", headers=headers, CONTENT_TYPE="text/csv", **environ
+        )
+        self.assertNotIn("CONTENT_LENGTH", response.wsgi_request.META)
+        return response
+
+    def test_it_reads_a_chunked_upload(self):
+        response = self.post_chunked(io.BytesIO(GOOD_CSV.encode()))
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual((response.json()["new"], response.json()["updated"]), (1, 1))
+        self.assertTrue(Participant.objects.filter(external_id="A300").exists())
+
+    @override_settings(IMPORT_MAX_BYTES=100)
+    def test_it_answers_413_for_a_chunked_upload_over_the_limit_reading_no_further(self):
+        stream = io.BytesIO((GOOD_CSV * 3).encode())
+        response = self.post_chunked(stream)
+        body = self.assertError(response, 413, "too_large")
+        self.assertIn("100 bytes", body["message"])
+        self.assertEqual(stream.tell(), 101)
+        self.assertFalse(Participant.objects.filter(external_id="A300").exists())
+
+    def test_it_asks_for_a_length_where_the_server_cannot_end_a_chunked_body(self):
+        response = self.post_chunked(io.BytesIO(GOOD_CSV.encode()), terminated=False)
+        body = self.assertError(response, 411, "length_required")
+        self.assertIn("Content-Length", body["message"])
+        self.assertFalse(Participant.objects.filter(external_id="A300").exists())

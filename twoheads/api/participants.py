@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import ngettext
@@ -19,6 +18,7 @@ from .access import managed_programme, visible_programme
 from .errors import ApiError, ErrorOut, not_found
 from .pages import PageParams, etag, paginate
 from .schemas import ImportOut, ParticipantOut, ParticipantPage
+from .uploads import read_body
 
 router = Router(tags=["participants"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut}
@@ -122,7 +122,15 @@ BULK_BODY = {
 
 @router.post(
     "/programmes/{slug}/participants/bulk",
-    response={200: ImportOut, 403: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut, **ERRORS},
+    response={
+        200: ImportOut,
+        403: ErrorOut,
+        409: ErrorOut,
+        411: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+        **ERRORS,
+    },
     summary="Create or update participants in one all-or-nothing step",
     openapi_extra={"requestBody": BULK_BODY},
 )
@@ -168,29 +176,7 @@ CSV_TYPES = ("text/csv", "text/plain", "application/csv", "text/comma-separated-
 
 def upload_of(request: HttpRequest) -> tuple[bytes, str]:
     """The body as bytes and a file name whose extension tells the reader its format."""
-    limit = settings.IMPORT_MAX_BYTES
-    too_big = ApiError(
-        413,
-        "too_large",
-        ngettext(
-            "The upload is larger than the limit of %d byte; split it.",
-            "The upload is larger than the limit of %d bytes; split it.",
-            limit,
-        )
-        % limit,
-    )
-    try:
-        declared = int(request.headers.get("Content-Length") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        raise too_big
-    try:
-        data = request.body
-    except RequestDataTooBig as exc:
-        raise too_big from exc
-    if len(data) > limit:
-        raise too_big
+    data = read_body(request, settings.IMPORT_MAX_BYTES)
     content_type = request.content_type or ""
     if content_type == "application/json":
         return data, "people.json"
