@@ -287,3 +287,12 @@ class ChunkedUploadTests(ApiTestCase):
         body = self.assertError(response, 411, "length_required")
         self.assertIn("Content-Length", body["message"])
         self.assertFalse(Participant.objects.filter(external_id="A300").exists())
+
+    def test_it_answers_400_for_chunks_that_stop_short(self):
+        class BrokenOff(io.BytesIO):
+            def read(self, size=-1):
+                raise ValueError("Invalid chunk terminator is not '\\r\\n'")
+
+        body = self.assertError(self.post_chunked(BrokenOff()), 400, "invalid")
+        self.assertIn("send it again", body["message"])
+        self.assertFalse(Participant.objects.filter(external_id="A300").exists())

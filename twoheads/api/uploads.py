@@ -72,8 +72,10 @@ def _read_chunked(stream: BinaryIO, most: int) -> bytes:
                 break
             parts.append(part)
             left -= len(part)
-    except OSError as exc:  # the client hung up, or sent a broken chunk
+    except Exception as exc:
+        # The client hung up, or sent a chunk the server cannot parse: gunicorn then raises
+        # its own ParseException, which is no OSError.
         raise ApiError(
-            400, "invalid", "The upload broke off before its end; send it again."
+            400, "invalid", "The upload's chunks are broken or stop short; send it again."
         ) from exc
     return b"".join(parts)
