@@ -62,7 +62,7 @@ def run_settings(programme: Programme, payload: RunIn) -> tuple[str, bool]:
     if payload.fairness:
         whose = "" if payload.mode else " (the programme's mode, as the body gives none)"
         detail = (
-            f'fairness applies only to mode "optimal"; this run\'s mode is "stable"{whose}. '
+            f'Fairness applies only to mode "optimal"; this run\'s mode is "stable"{whose}. '
             'Leave fairness out or false, or send "mode": "optimal".'
         )
         raise ApiError(
