@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.base import PersonasTestCase
+from twoheads.accounts.models import Membership
 from twoheads.journal.models import Feedback
 from twoheads.meetings.models import Meeting, MeetingLog
 
@@ -80,3 +81,19 @@ class FeedbackTests(PersonasTestCase):
             page = self.client.get(reverse("programme_feedback", args=[self.programme.slug]))
             self.assertEqual(page.status_code, 404)
             self.assertEqual(self.client.get(self.url).status_code, 404)
+
+    def test_a_manager_who_is_also_a_partner_does_not_read_their_partners_answers(self):
+        self.give(self.margaret, comment="Priya rushed us", comment_for_manager="on", listened=1)
+        Membership.objects.create(
+            user=self.priya, organisation=self.acme, role=Membership.Role.PROGRAMME_MANAGER
+        )
+        self.client.force_login(self.priya)
+        page = self.client.get(reverse("programme_feedback", args=[self.programme.slug]))
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, "Priya rushed us")
+        self.assertNotContains(page, '<td class="num">1</td>')
+        self.assertContains(page, "Your own pairs are left out")
+        # Martin, who is in no pair, still reads it.
+        self.client.force_login(self.martin)
+        page = self.client.get(reverse("programme_feedback", args=[self.programme.slug]))
+        self.assertContains(page, "Priya rushed us")

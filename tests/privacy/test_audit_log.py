@@ -1,7 +1,8 @@
 from django.urls import reverse
 
 from tests.base import PersonasTestCase
-from twoheads.accounts.models import AuditEvent, audit
+from twoheads.accounts.models import AuditEvent, Membership, audit
+from twoheads.participants.models import Participant
 
 
 class AuditLogTests(PersonasTestCase):
@@ -90,3 +91,64 @@ class AuditLogTests(PersonasTestCase):
         response = self.client.get(self.url())
         self.assertEqual(response.status_code, 302)
         self.assertTrue(response["Location"].startswith(reverse("login")))
+
+    def test_reading_the_log_again_soon_is_not_recorded_again(self):
+        self.client.force_login(self.olivia)
+        self.client.get(self.url())
+        self.client.get(self.url(action="run.publish"))
+        self.client.get(self.url(page=1))
+        self.assertEqual(AuditEvent.objects.filter(action="audit.view").count(), 1)
+
+    def test_an_account_named_by_an_event_shows_its_name(self):
+        audit(
+            self.priya, "privacy.export_download", f"user {self.priya.pk}", organisation=self.acme
+        )
+        self.client.force_login(self.olivia)
+        response = self.client.get(self.url(action="privacy.export_download"))
+        self.assertContains(response, f"Priya Patel (user {self.priya.pk})")
+        # Globex's admin does not learn the names of Acme's accounts.
+        globex_admin = Membership.objects.create(
+            user=self.gus, organisation=self.globex, role=Membership.Role.ORG_ADMIN
+        ).user
+        self.client.force_login(globex_admin)
+        response = self.client.get(self.url(org=self.globex))
+        self.assertNotContains(response, "Priya Patel")
+
+
+class PartnerAuditLogTests(PersonasTestCase):
+    """Globex takes part in Acme's programme: its admins read what was done with the records
+    of Globex's people there, and what Globex's own managers did, and nothing else of Acme's."""
+
+    def test_a_partners_admin_reads_views_of_its_people_and_its_managers_actions(self):
+        self.programme.cross_organisation = True
+        self.programme.save()
+        self.programme.partners.add(self.globex)
+        ginny = Participant.objects.create(
+            programme=self.programme,
+            external_id="G900",
+            name="Ginny Globex",
+            role="mentor",
+            level=1,
+            organisation=self.globex,
+        )
+        self.client.force_login(self.martin)
+        seen = self.client.get(reverse("participant_detail", args=[self.programme.slug, ginny.pk]))
+        self.assertEqual(seen.status_code, 200)
+        self.client.get(reverse("participant_detail", args=[self.programme.slug, self.p_sam.pk]))
+        self.client.force_login(self.greta)
+        self.client.get(reverse("participant_export", args=[self.programme.slug, "csv"]))
+        globex_admin = Membership.objects.create(
+            user=self.gus, organisation=self.globex, role=Membership.Role.ORG_ADMIN
+        ).user
+        self.client.force_login(globex_admin)
+        response = self.client.get(reverse("audit_log", args=[self.globex.slug]))
+        rows = [(e.actor_id, e.action, e.target) for e in response.context["page"].object_list]
+        self.assertIn((self.martin.pk, "participant.view", f"participant {ginny.pk}"), rows)
+        self.assertIn(self.greta.pk, {actor for actor, action, _ in rows if "export" in action})
+        self.assertNotIn(f"participant {self.p_sam.pk}", {target for *_, target in rows})
+        self.assertContains(response, f"Ginny Globex (participant {ginny.pk})")
+        # Acme's admin still reads all of it.
+        self.client.force_login(self.olivia)
+        response = self.client.get(reverse("audit_log", args=[self.acme.slug]))
+        targets = {e.target for e in response.context["page"].object_list}
+        self.assertLessEqual({f"participant {ginny.pk}", f"participant {self.p_sam.pk}"}, targets)

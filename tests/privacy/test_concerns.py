@@ -108,10 +108,20 @@ class RaisingAConcernTests(PrivacyStory):
             fetch_redirect_response=False,
         )
 
-    def test_it_is_audited_without_its_text(self):
+    def test_it_is_audited_without_its_text_or_its_author(self):
         self.raise_it()
         event = AuditEvent.objects.get(action="concern.raise")
         self.assertNotIn("talks over me", str(event.details) + event.target + event.reason)
+        self.assertIsNone(event.actor)
+        # The organisation's admins read the log; one of them may be the author's manager.
+        admin = self.olivia
+        self.client.force_login(admin)
+        log = self.client.get(reverse("audit_log", args=[self.acme.slug]))
+        self.assertContains(log, "concern.raise")
+        self.assertContains(log, "A participant, not named")
+        row = next(line for line in log.content.decode().splitlines() if "concern.raise" in line)
+        for name in ("Priya", "Margaret", "Sam"):
+            self.assertNotIn(name, row)
 
 
 class ConcernListTests(PrivacyStory):

@@ -592,13 +592,18 @@ def programme_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     from twoheads.privacy.concerns import reports_of
 
     programme = _managed_programme(request, slug)
+    # A manager who is also a partner never reads their partner's answers here: a partner
+    # sees only averages of full groups of three (My progress).
+    own = Pair.objects.of_user(request.user).filter(programme=programme).values("pk")
     feedback = list(
         Feedback.objects.filter(meeting__pair__programme=programme)
+        .exclude(meeting__pair__in=own)
         .select_related("meeting__pair__mentor", "meeting__pair__mentee", "author")
         .order_by("-created_at")[:200]
     )
     checkins = list(
         CheckIn.objects.filter(pair__programme=programme)
+        .exclude(pair__in=own)
         .select_related("pair__mentor", "pair__mentee", "author")
         .order_by("-created_at")[:200]
     )
@@ -614,5 +619,10 @@ def programme_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "journal/programme_feedback.html",
-        {"programme": programme, "feedback": feedback, "checkins": checkins},
+        {
+            "programme": programme,
+            "feedback": feedback,
+            "checkins": checkins,
+            "own_pairs_left_out": own.exists(),
+        },
     )

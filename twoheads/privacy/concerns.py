@@ -97,8 +97,10 @@ def raise_concern(author: Participant, text: str) -> Concern:
         raise ValidationError(NOBODY_TO_READ)
     with transaction.atomic():
         concern = Concern.objects.create(programme=author.programme, author=author, text=text)
+        # Who raised it is the concern's own secret, kept from the log too: an admin reading
+        # it may be in the author's reporting line, which the concern itself never reaches.
         audit(
-            author.user,
+            None,
             "concern.raise",
             f"concern {concern.pk}",
             organisation=author.programme.organisation,

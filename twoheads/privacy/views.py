@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -14,19 +15,21 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twoheads.accounts.models import AuditEvent, Membership, audit
+from twoheads.accounts.models import Membership, audit
 from twoheads.participants.export import WEEKDAYS, availability_text
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
 from . import concerns
-from .audit import events_of, record_names
+from .audit import events_of, readable_by_admins_of, record_names
 from .erasure import erase_person, participations_of
 from .export import SECTION_TITLES, export_personal_data, record_export
 from .forms import AuditFilterForm, ConcernForm, ErasureForm, ResolveForm
 from .models import Concern
 
 AUDIT_PAGE_SIZE = 50
+# One record of reading the audit log for each reader in this time.
+AUDIT_VIEW_EVERY = timedelta(minutes=10)
 
 
 # Concerns
@@ -173,17 +176,22 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(
         request.user.organisations_with_role(Membership.Role.ORG_ADMIN), slug=slug
     )
-    every = AuditEvent.objects.filter(organisation=organisation)
+    every = readable_by_admins_of(organisation)
     form = AuditFilterForm(request.GET or None, events=every)
     action = person = ""
     if form.is_valid():
         action, person = form.cleaned_data["action"], form.cleaned_data["person"]
     events = events_of(organisation, action=action, person=person)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    audit(request.user, "audit.view", organisation, organisation=organisation)
+    shown = list(page.object_list)  # read before this reading is recorded below
+    # Reading the log is recorded once for each stretch of reading, not for every page and
+    # filter, which would bury what is read under the reading.
+    since = timezone.now() - AUDIT_VIEW_EVERY
+    if not every.filter(actor=request.user, action="audit.view", at__gte=since).exists():
+        audit(request.user, "audit.view", organisation, organisation=organisation)
     query = request.GET.copy()
     query.pop("page", None)
-    names = record_names(organisation, page.object_list)
+    names = record_names(organisation, shown)
     return render(
         request,
         "privacy/audit_log.html",
@@ -192,6 +200,6 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "rows": [(event, names.get(event.target, "")) for event in page.object_list],
+            "rows": [(event, names.get(event.target, "")) for event in shown],
         },
     )
