@@ -212,12 +212,12 @@ class RematchPartnersTests(MatchingTestCase):
     def test_only_the_ended_partner_is_an_earlier_partner(self):
         self.assertEqual(self.page.context["former"], [self.p_margaret])
         self.assertContains(
-            self.page, "Earlier partner, never suggested or offered again: Margaret Hughes."
+            self.page, "Earlier partners, never suggested or offered again: Margaret Hughes."
         )
 
     def test_the_current_partner_is_named_apart_and_not_offered(self):
         self.assertEqual(self.page.context["current"], [self.p_mei])
-        self.assertContains(self.page, "Current partner, not offered again: Mei Lin.")
+        self.assertContains(self.page, "Current partners, not offered: Mei Lin.")
         offered = self.page.context["form"].fields["partner"].queryset
         self.assertNotIn(self.p_mei, offered)
         self.assertNotIn(self.p_mei, [p for p, _s in self.page.context["options"]])
