@@ -5,12 +5,13 @@ from datetime import timedelta
 
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import timezone
 
 from twoheads.accounts.models import User
 from twoheads.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from twoheads.guard.models import GuardConfirmation
 from twoheads.journal.checkins import pair_started_on
-from twoheads.journal.models import CheckIn, Idea
+from twoheads.journal.models import CheckIn, Goal, GoalUpdate, Idea
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import MatchRun, Pair
 from twoheads.privacy.models import Concern
@@ -55,6 +56,15 @@ class SeedDemoTests(TestCase):
             if first is not None:
                 self.assertLessEqual(pair.created_at, first, pair)
                 self.assertLessEqual(pair.activated_at, first, pair)
+
+    def test_no_goal_progress_is_dated_ahead_and_each_goal_shows_its_last_update(self):
+        now = timezone.now()
+        self.assertFalse(GoalUpdate.objects.filter(at__gt=now).exists())
+        for goal in Goal.objects.prefetch_related("updates"):
+            updates = sorted(goal.updates.all(), key=lambda u: u.at)
+            if updates:
+                self.assertEqual(goal.progress, updates[-1].progress, goal)
+                self.assertEqual(goal.progressed_at, updates[-1].at, goal)
 
     def test_ideas_reach_every_state(self):
         states = set(Idea.objects.values_list("state", flat=True))

@@ -429,17 +429,21 @@ def _goals(pair: Pair, rng: random.Random, start: date, today: date, rich: bool)
     for person, kind in ((pair.mentee, "listening"), (pair.mentor, "confidence")):
         title = rng.choice(GOALS[kind])
         goal = Goal.objects.create(pair=pair, owner=person, kind=kind, title=title)
-        progress = 0
+        progress, shown, last = 0, 0, None
         for month in range(5 if rich else rng.randint(1, 5)):
             progress = min(100, progress + rng.randint(10, 30))
+            when = start + timedelta(days=30 * (month + 1))
+            if when > today:
+                continue  # the same draws whatever the date, for the same story; none ahead
+            shown, last = progress, _at(when, 17)
             GoalUpdate.objects.create(
                 goal=goal,
                 progress=progress,
                 note="Better this month." if progress < 100 else "Done.",
-                at=_at(start + timedelta(days=30 * (month + 1)), 17),
+                at=last,
             )
-        last = min(_at(start + timedelta(days=30 * (month + 1)), 17), _at(today, 8))
-        Goal.objects.filter(pk=goal.pk).update(progress=progress, progressed_at=last)
+        if last is not None:
+            Goal.objects.filter(pk=goal.pk).update(progress=shown, progressed_at=last)
 
 
 def _checkins(pair: Pair, rng: random.Random, stop: date) -> None:
