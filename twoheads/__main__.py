@@ -12,8 +12,15 @@ def main() -> None:
 
         sys.exit(match(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twoheads.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.SECRET_KEY  # noqa: B018 -- loads the settings, which check the environment
+    except ImproperlyConfigured as error:
+        # A configuration mistake, not a bug: its message alone says what to set.
+        sys.exit(f"twoheads: {error}")
     execute_from_command_line(sys.argv)
 
 

@@ -1,0 +1,36 @@
+"""Starting `twoheads` with debug off and no SECRET_KEY stops with one line saying what to set."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("command", [["check"], ["migrate"], ["backup", "x.dump"], []])
+def test_a_missing_secret_key_is_one_line_and_exit_status_1(tmp_path, command):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+    }
+    env |= {"DJANGO_DEBUG": "0", "TWOHEADS_DATA_DIR": str(tmp_path)}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "twoheads", *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr
+    assert result.stderr.startswith("twoheads: SECRET_KEY is not set.")
+    assert "Set the SECRET_KEY environment variable" in result.stderr
