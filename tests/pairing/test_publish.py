@@ -58,9 +58,11 @@ class PublishTests(MatchingTestCase):
         self.run.refresh_from_db()
         self.assertEqual(self.run.status, "done")
         self.assertEqual(Pair.objects.filter(run=self.run).count(), 0)
-        # A re-run sees the new pair and may be published.
+        # A re-run sees the new pair; it proposes nothing new, so has nothing to publish.
         rerun = engine.start_run(self.programme, self.martin, base_run=self.run)
-        self.assertEqual(engine.publish_run(rerun, self.martin).count(), 0)
+        self.assertEqual(rerun.status, "done")
+        with self.assertRaisesMessage(engine.PairingError, "nothing to publish"):
+            engine.publish_run(rerun, self.martin)
 
     def test_an_out_of_date_run_says_so_up_front_and_offers_no_publishing(self):
         Pair.objects.create(programme=self.programme, mentor=self.p_sam, mentee=self.p_mei)
@@ -72,7 +74,8 @@ class PublishTests(MatchingTestCase):
         fresh = engine.start_run(self.programme, self.martin, base_run=self.run)
         page = self.client.get(fresh.get_absolute_url())
         self.assertNotContains(page, "Out of date")
-        self.assertContains(page, reverse("run_publish", args=[self.programme.slug, fresh.pk]))
+        # Every pair it proposes is live already: nothing new to publish, and it says so.
+        self.assertContains(page, "nothing to publish")
 
     def test_it_publishes_only_once(self):
         engine.publish_run(self.run, self.martin)
@@ -106,6 +109,24 @@ class PublishTests(MatchingTestCase):
         Programme.objects.filter(pk=self.programme.pk).update(status="enrolling")
         page = self.client.get(reverse("run_list", args=[self.programme.slug]))
         self.assertContains(page, "Starting a run moves the programme from enrolling to matching")
+
+    def test_a_draft_programmes_run_page_offers_no_publishing_and_says_why(self):
+        Programme.objects.filter(pk=self.programme.pk).update(status="draft")
+        page = self.client.get(self.run.get_absolute_url())
+        self.assertNotContains(page, self.url)
+        self.assertContains(page, "is still a draft: a run here is a trial.")
+        self.assertContains(page, "Add a manual pair")
+        confirm = self.client.get(self.url)
+        self.assertRedirects(confirm, self.run.get_absolute_url())
+
+    def test_a_run_with_no_new_pair_offers_no_publishing_and_says_why(self):
+        engine.remove_pair(self.run.proposals.get(mentor=self.p_sam), self.martin, "Not now")
+        page = self.client.get(self.run.get_absolute_url())
+        self.assertNotContains(page, self.url)
+        self.assertContains(page, "This run proposes no new pair, so there is nothing to publish.")
+        self.assertRedirects(self.client.get(self.url), self.run.get_absolute_url())
+        with self.assertRaisesMessage(engine.PairingError, "nothing to publish"):
+            engine.publish_run(self.run, self.martin)
 
     def test_it_keeps_another_organisations_manager_from_publishing(self):
         self.client.force_login(self.greta)

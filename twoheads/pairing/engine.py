@@ -661,26 +661,12 @@ def publish_run(run: MatchRun, actor: User | None) -> QuerySet[Pair]:
         programme = locked_run.programme
         programme.lock()
         require_open(programme)
-        if programme.status == Programme.Status.DRAFT:
-            raise PairingError(
-                _(
-                    "%s is still a draft: a run here is a trial. Open it for enrolment, then "
-                    "run again and publish."
-                )
-                % programme.name
-            )
-        # A pair made since the run read the programme (by another run's publishing, a rematch
-        # or a request) is not in its proposals: publishing them could give people more
-        # partners than they can take.
-        newer = locked_run.pairs_made_since()
-        if newer:
-            raise PairingError(
-                _(
-                    "%(n)s pairs have been made in this programme since this run started; "
-                    "re-run it so that its proposals take them into account."
-                )
-                % {"n": newer}
-            )
+        # A draft's run is a trial. A pair made since the run read the programme (by another
+        # run's publishing, a rematch or a request) is not in its proposals: publishing them
+        # could give people more partners than they can take.
+        refusal = locked_run.publish_refusal()
+        if refusal:
+            raise PairingError(refusal)
         created = _copy_proposals_to_pairs(locked_run)
         locked_run.status = MatchRun.Status.PUBLISHED
         locked_run.published_at = timezone.now()

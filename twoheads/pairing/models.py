@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from twoheads.accounts.models import User
 from twoheads.participants.models import Participant
@@ -93,6 +94,37 @@ class MatchRun(models.Model):
         with any is out of date and must run again before it is published."""
         since = self.started_at or self.created_at
         return Pair.objects.filter(programme_id=self.programme_id, created_at__gte=since).count()
+
+    def publish_refusal(self) -> str:
+        """Why this finished run cannot be published, in plain words; "" when it can. A draft
+        programme's run is a trial; an out-of-date run must run again; a run proposing no new
+        pair has nothing to publish."""
+        programme = self.programme
+        if programme.status == Programme.Status.DRAFT:
+            return (
+                _(
+                    "%s is still a draft: a run here is a trial. Open it for enrolment, then run "
+                    "again and publish."
+                )
+                % programme.name
+            )
+        newer = self.pairs_made_since()
+        if newer:
+            return ngettext(
+                "%(n)s pair has been made in this programme since this run started; re-run "
+                "it so that its proposals take it into account.",
+                "%(n)s pairs have been made in this programme since this run started; re-run "
+                "it so that its proposals take them into account.",
+                newer,
+            ) % {"n": newer}
+        if not self.proposals.filter(already_live=False).exists():
+            return str(
+                _(
+                    "This run proposes no new pair, so there is nothing to publish. Add a "
+                    "manual pair, or run again when more people have finished their profiles."
+                )
+            )
+        return ""
 
     @property
     def elapsed_seconds(self) -> int:

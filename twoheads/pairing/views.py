@@ -98,6 +98,7 @@ def run_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context: dict[str, object] = {"programme": run.programme, "run": run}
     if run.status == MatchRun.Status.DONE:
         context["made_since"] = run.pairs_made_since()
+        context["cannot_publish"] = run.publish_refusal()
     if run.has_results:
         context.update(_review(request, run))
     return render(request, "pairing/run_detail.html", context)
@@ -178,7 +179,7 @@ def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             _("%d pairs published; both partners of each pair are being emailed.") % created,
         )
         return redirect("pair_list", slug)
-    if run.status == MatchRun.Status.DONE and run.pairs_made_since():
+    if run.status == MatchRun.Status.DONE and run.publish_refusal():
         return redirect(run)  # its page says why it cannot be published
     counts = {
         "pairs": run.proposals.exclude(already_live=True).count(),
