@@ -93,6 +93,18 @@ class SchedulingPageTests(PersonasTestCase):
             schedule_meeting(self.pair, self.priya, starts_at=when + timedelta(days=10))
         self.assertEqual(Meeting.objects.count(), 2)
 
+    def test_neither_partner_is_booked_twice_across_their_pairs(self):
+        when = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+        sams = Pair.objects.create(
+            programme=self.programme, mentor=self.p_sam, mentee=self.p_margaret, status="active"
+        )
+        schedule_meeting(sams, self.sam, starts_at=when, duration_minutes=60)
+        with self.assertRaisesMessage(ValidationError, "One of you already has another"):
+            schedule_meeting(self.pair, self.priya, starts_at=when + timedelta(minutes=30))
+        mine = schedule_meeting(self.pair, self.priya, starts_at=when + timedelta(minutes=60))
+        with self.assertRaisesMessage(ValidationError, "One of you already has another"):
+            reschedule_meeting(mine, self.priya, starts_at=when - timedelta(minutes=30))
+
     def test_outsiders_cannot_plan_or_see_the_pairs_meetings(self):
         meeting = schedule_meeting(
             self.pair, self.priya, starts_at=timezone.now() + timedelta(days=1)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -48,9 +48,9 @@ def proposed_times(
     return _without(free, booked, SHORTEST_PROPOSAL)[:limit]
 
 
-def _booked_times(pair: Pair, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """The planned meetings of either partner, in this pair or any other, that reach into
-    the window from `start` to `end`."""
+def _partners_meetings(pair: Pair, start: datetime, end: datetime) -> QuerySet[Meeting]:
+    """The planned meetings of either partner, in this pair or any other, that may reach into
+    the window from `start` to `end` (check `ends_at` too)."""
     people = [pair.mentor_id, pair.mentee_id]
     users = [p.user_id for p in (pair.mentor, pair.mentee) if p.user_id is not None]
     partner = (
@@ -59,10 +59,16 @@ def _booked_times(pair: Pair, start: datetime, end: datetime) -> list[tuple[date
         | Q(pair__mentor__user__in=users)
         | Q(pair__mentee__user__in=users)
     )
-    meetings = Meeting.objects.scheduled().filter(
+    return Meeting.objects.scheduled().filter(
         partner, starts_at__lt=end, starts_at__gt=start - LONGEST_MEETING
     )
-    return [(m.starts_at, m.ends_at) for m in meetings.order_by("starts_at") if m.ends_at > start]
+
+
+def _booked_times(pair: Pair, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The planned meetings of either partner, in this pair or any other, that reach into
+    the window from `start` to `end`."""
+    meetings = _partners_meetings(pair, start, end).order_by("starts_at")
+    return [(m.starts_at, m.ends_at) for m in meetings if m.ends_at > start]
 
 
 def _without(
@@ -137,6 +143,20 @@ def _require_free(meeting: Meeting, *, past: bool = False) -> None:
                 )
             else:
                 message = _("You already meet at %(time)s; choose another time.")
+            raise ValidationError({"starts_at": message % when})
+    if past:
+        return
+    # Neither partner is booked twice: their meetings in other pairs count too (only when,
+    # never with whom).
+    elsewhere = _partners_meetings(meeting.pair, meeting.starts_at, meeting.ends_at).exclude(
+        pair=meeting.pair
+    )
+    for other in elsewhere.order_by("starts_at"):
+        if other.ends_at > meeting.starts_at:
+            when = {"time": date_format(localtime(other.starts_at), MEETING_TIME)}
+            message = _(
+                "One of you already has another mentoring meeting at %(time)s; choose another time."
+            )
             raise ValidationError({"starts_at": message % when})
 
 
