@@ -90,7 +90,7 @@ def test_it_prints_a_table_without_an_output(
     printed = capsys.readouterr()
     assert "priya" in printed.out and "#1" in printed.out
     assert printed.out.splitlines()[0].split() == ["person", "#", "partner", "score", "why"]
-    assert "pairs" in printed.err
+    assert printed.err.startswith("suggestions for 1/2 mentees and 1/2 mentors, up to 3 each")
     assert main([str(files[0]), "--rules", str(files[1])]) == 0
     assert capsys.readouterr().out.splitlines()[0].split() == ["mentor", "mentee", "score", "why"]
 
@@ -113,6 +113,121 @@ def test_bad_rules_exit_2(files: tuple[Path, Path], tmp_path: Path) -> None:
     out = tmp_path / "pairs.json"
     assert main([str(files[0]), "--rules", str(files[1]), "-o", str(out)]) == 2
     assert not out.exists()
+
+
+def test_a_rules_file_naming_nobody_exits_2_naming_every_id(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files[1].write_text(
+        'blocked = [["priya", "margaretX"]]\n'
+        'locked = [["nobody", "margaret"], ["ravi", "ghost"]]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "pairs.json"
+    assert main([str(files[0]), "--rules", str(files[1]), "-o", str(out)]) == 2
+    assert not out.exists()
+    assert capsys.readouterr().err.splitlines()[1:] == [
+        '  rules.toml key "locked": "nobody", "ghost" are not anyone in people.csv',
+        '  rules.toml key "blocked": "margaretX" is not anyone in people.csv',
+    ]
+
+
+def test_a_pair_locked_twice_is_written_once_with_a_warning(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files[1].write_text('locked = [["ravi", "margaret"], ["ravi", "margaret"]]\n' + RULES)
+    out = tmp_path / "pairs.json"
+    assert main([str(files[0]), "--rules", str(files[1]), "-o", str(out)]) == 0
+    pairs = json.loads(out.read_text())["pairs"]
+    assert [(p["mentor"], p["mentee"], p["locked"]) for p in pairs] == [("ravi", "margaret", True)]
+    assert capsys.readouterr().err.startswith(
+        'warning: rules.toml key "locked": ["ravi", "margaret"] is listed 2 times; it counts once'
+    )
+
+
+def test_suggestions_in_csv_put_each_person_and_score_in_its_column(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "suggestions.csv"
+    args = [str(files[0]), "--rules", str(files[1]), "--mode", "suggest", "-o", str(out)]
+    assert main(args) == 0
+    rows = list(csv.DictReader(out.open()))
+    assert [(r["kind"], r["mentor"], r["mentee"], r["id"], r["role"], r["rank"]) for r in rows] == [
+        ("suggestion", "priya", "margaret", "margaret", "mentee", "1"),
+        ("suggestion", "priya", "margaret", "priya", "mentor", "1"),
+        ("unmatched", "", "", "wei", "mentee", ""),
+        ("unmatched", "", "", "ravi", "mentor", ""),
+    ]
+    as_json = tmp_path / "suggestions.json"
+    assert main([*args[:-1], str(as_json)]) == 0
+    data = json.loads(as_json.read_text())
+    components = data["suggestions"][0]["components"]
+    assert {k: float(rows[0][k]) for k in components} == components
+    assert float(rows[0]["score"]) == data["suggestions"][0]["score"]
+    assert rows[2]["reason"] == "No mentor offers any of: Mandarin."
+    assert [(u["id"], u["reason"]) for u in data["unmatched"]] == [
+        (r["id"], r["reason"]) for r in rows[2:]
+    ]
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_matching(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing"
+    with mock.patch("twoheads.matching.cli.match") as matching:
+        assert main([str(files[0]), "-o", str(missing / "x.json")]) == 2
+        assert capsys.readouterr().err == (
+            f"error: {missing / 'x.json'} cannot be written: the folder {missing} does not exist\n"
+        )
+        cands = ["-o", str(tmp_path / "x.json"), "--candidates", str(missing / "c.csv")]
+        assert main([str(files[0]), *cands]) == 2
+        assert f"error: {missing / 'c.csv'} cannot be written" in capsys.readouterr().err
+        assert main([str(files[0]), "-o", str(tmp_path)]) == 2
+        (tmp_path / "folder.json").mkdir()
+        assert main([str(files[0]), "-o", str(tmp_path / "folder.json")]) == 2
+        assert "folder.json cannot be written: it is a folder" in capsys.readouterr().err
+        matching.assert_not_called()
+    assert not (tmp_path / "x.json").exists() and not missing.exists()
+
+
+def test_a_write_that_fails_after_the_match_says_so_in_one_line(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pairs.json"
+    with mock.patch("twoheads.matching.cli.os.replace", side_effect=OSError(28, "No space")):
+        assert main([str(files[0]), "-o", str(out)]) == 1
+    assert capsys.readouterr().err == f"error: {out} could not be written: No space\n"
+    assert sorted(tmp_path.iterdir()) == sorted(files)  # no temporary file left behind
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--mode", "stable", "--fairness"], "--fairness applies to the optimal mode only"),
+        (["--mode", "suggest", "--fairness"], "--fairness applies to the optimal mode only"),
+        (["--time-limit", "-1"], "--time-limit must be a positive number of seconds, not -1"),
+        (["--time-limit", "0"], "--time-limit must be a positive number of seconds, not 0"),
+        (["--top", "0"], "--top must be at least 1, not 0"),
+    ],
+)
+def test_options_that_mean_nothing_are_refused(
+    files: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    message: str,
+) -> None:
+    out = tmp_path / "pairs.json"
+    assert main([str(files[0]), "-o", str(out), *options]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {message}")
+    assert not out.exists()
+
+
+def test_its_summary_line_counts_one_pair_as_one(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([str(files[0]), "--rules", str(files[1])]) == 0
+    assert capsys.readouterr().err.startswith("1 pair, 1/2 mentees matched")
 
 
 def test_stable_mode_reports_stability(files: tuple[Path, Path], tmp_path: Path) -> None:

@@ -158,6 +158,49 @@ def test_locked_pairs_are_kept_and_report_the_rules_they_break(rules: Rules) -> 
     assert match(people, rules).pairs == ()
 
 
+def test_a_pair_locked_twice_is_one_pair(rules: Rules) -> None:
+    """Tom takes two mentees: locking him with Lena twice leaves his second place to Ola."""
+    skills = {"offers": (("ai", 3),), "wants": (("law", 2),)}
+    back = {"offers": (("law", 3),), "wants": (("ai", 2),)}
+    people = [
+        mentor("tom", "Tom", capacity=2, **skills),
+        mentee("lena", "Lena", **back),
+        mentee("ola", "Ola", **back),
+    ]
+    twice = dataclasses.replace(rules, locked=(("tom", "lena"), ("tom", "lena")))
+    result = match(people, twice)
+    assert [(p.mentor, p.mentee, p.locked) for p in result.pairs] == [
+        ("tom", "ola", False),
+        ("tom", "lena", True),
+    ]
+    people[0] = dataclasses.replace(people[0], capacity=1)
+    result = match(people, twice)
+    assert [(p.mentor, p.mentee) for p in result.pairs] == [("tom", "lena")]
+    assert result.pairs[0].broken_rules == ()
+    (ola,) = result.unmatched
+    assert ola.reason.endswith("is paired with Lena.")
+
+
+def test_locked_pairs_beyond_a_capacity_are_kept_and_say_so(rules: Rules) -> None:
+    skills = {"offers": (("ai", 3),), "wants": (("law", 2),)}
+    back = {"offers": (("law", 3),), "wants": (("ai", 2),)}
+    people = [
+        mentor("priya", "Priya", **skills),
+        mentee("lena", "Lena", **back),
+        mentee("ola", "Ola", **back),
+    ]
+    both = dataclasses.replace(rules, locked=(("priya", "lena"), ("priya", "ola")))
+    pairs = match(people, both).pairs
+    assert [(p.mentor, p.mentee) for p in pairs] == [("priya", "lena"), ("priya", "ola")]
+    for pair in pairs:
+        assert pair.broken_rules == ("Priya is in 2 locked pairs but takes at most 1 partner",)
+        assert pair.explanation.endswith(
+            "It breaks: Priya is in 2 locked pairs but takes at most 1 partner."
+        )
+    one = dataclasses.replace(rules, locked=(("priya", "lena"),))
+    assert match(people, one).pairs[0].broken_rules == ()
+
+
 def test_blocked_and_excluded_pairs_are_never_formed(rules: Rules) -> None:
     skills = {"offers": (("ai", 3),), "wants": (("law", 2),)}
     back = {"offers": (("law", 3),), "wants": (("ai", 2),)}
@@ -228,6 +271,47 @@ def test_unknown_locked_ids_are_input_errors(priya: Person, rules: Rules) -> Non
         match([priya], dataclasses.replace(rules, locked=(("priya", "nobody"),)))
 
 
+def test_a_time_limit_is_a_positive_number_of_seconds(priya: Person, rules: Rules) -> None:
+    with pytest.raises(MatchInputError, match="time_limit must be a positive number"):
+        match([priya], rules, time_limit=-1)
+
+
+def test_every_wrong_locked_id_is_named_at_once(
+    priya: Person, margaret: Person, rules: Rules
+) -> None:
+    locked = (("ghost", "margaret"), ("margaret", "nobody"), ("priya", "margaret"))
+    with pytest.raises(MatchInputError) as caught:
+        match([priya, margaret], dataclasses.replace(rules, locked=locked))
+    assert [e.message for e in caught.value.errors] == [
+        'rules "locked": "ghost" is not anyone in the people file',
+        'rules "locked": "margaret" (Margaret) is not a mentor',
+        'rules "locked": "nobody" is not anyone in the people file',
+    ]
+
+
+def test_suggest_mode_tells_who_has_no_suggestion_why(
+    priya: Person, margaret: Person, rules: Rules
+) -> None:
+    wei = mentee("wei", "Wei", offers=(("finance", 2),), wants=(("Mandarin", 2),))
+    result = match([priya, margaret, wei], rules, mode="suggest", top_k=3)
+    assert [(s.person, s.role, s.mentor, s.mentee, s.rank) for s in result.suggestions] == [
+        ("margaret", "mentee", "priya", "margaret", 1),
+        ("priya", "mentor", "priya", "margaret", 1),
+    ]
+    assert [(u.id, u.reason) for u in result.unmatched] == [
+        ("wei", "No mentor offers any of: Mandarin.")
+    ]
+    summary = result.to_json()["summary"]
+    assert summary == summary | {
+        "suggestions": 2,
+        "mentors_with_suggestions": 1,
+        "mentees_with_suggestions": 1,
+        "top": 3,
+        "mode": "suggest",
+    }
+    assert not {"pairs", "total_score", "upper_bound", "optimal"} & set(summary)
+
+
 def test_the_json_has_the_published_shape(priya: Person, margaret: Person, rules: Rules) -> None:
     data = match([priya, margaret], rules).to_json()
     assert set(data) == {"pairs", "unmatched", "summary"}
@@ -296,3 +380,16 @@ def test_the_org_chart_wording_says_close_or_apart(
     assert "They sit apart in the organisation: 5 steps apart in the org chart." in (
         same_site.pairs[0].explanation
     )
+
+
+def test_explanations_say_one_step_and_one_level(
+    priya: Person, margaret: Person, rules: Rules
+) -> None:
+    """Margaret manages Priya: a pair only when locked, one step apart and one level short."""
+    manager = dataclasses.replace(margaret, level=3)
+    report = dataclasses.replace(priya, level=3, manager_id="margaret")
+    locked = dataclasses.replace(rules, min_level_gap=1, locked=(("priya", "margaret"),))
+    (pair,) = match([report, manager], locked).pairs
+    assert "1 step apart in the org chart" in pair.explanation
+    assert "Priya (level 3) is not at least 1 level below Margaret (level 3)" in (pair.broken_rules)
+    assert "steps" not in pair.explanation and "1 levels" not in pair.explanation

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from twoheads.matching import MatchInputError, Rules, Weights, read_rules
+from tests.matching.conftest import mentee, mentor
+from twoheads.matching import MatchInputError, Person, Rules, Weights, read_rules, read_rules_for
 
 
 def test_it_reads_every_key() -> None:
@@ -45,3 +46,46 @@ def test_it_rejects_bad_rules(text: str, message: str) -> None:
     with pytest.raises(MatchInputError) as caught:
         read_rules(text)
     assert message in str(caught.value)
+
+
+PEOPLE = [
+    mentor("priya", "Priya"),
+    mentor("tom", "Tom"),
+    mentee("margaret", "Margaret"),
+    Person(id="boss", name="Boss"),
+]
+
+
+def test_the_ids_of_locked_and_blocked_pairs_must_be_people_of_the_file() -> None:
+    text = (
+        'blocked = [["priya", "margaretX"], ["tom", "margaretX"]]\n'
+        'locked = [["nobody", "margaret"], ["tom", "ghost"]]\n'
+    )
+    with pytest.raises(MatchInputError) as caught:
+        read_rules_for(text, PEOPLE, "people.csv")
+    assert [e.message for e in caught.value.errors] == [
+        'rules key "locked": "nobody", "ghost" are not anyone in people.csv',
+        'rules key "blocked": "margaretX" is not anyone in people.csv',
+    ]
+
+
+def test_a_locked_pair_is_a_mentor_then_a_mentee() -> None:
+    with pytest.raises(MatchInputError) as caught:
+        read_rules_for('locked = [["margaret", "tom"], ["boss", "margaret"]]', PEOPLE)
+    assert [e.message for e in caught.value.errors] == [
+        'rules key "locked": in ["margaret", "tom"], "margaret" (Margaret) is a mentee, not a '
+        'mentor; each pair is ["mentor id", "mentee id"]',
+        'rules key "locked": in ["margaret", "tom"], "tom" (Tom) is a mentor, not a mentee; '
+        'each pair is ["mentor id", "mentee id"]',
+        'rules key "locked": in ["boss", "margaret"], "boss" (Boss) is only in the org chart, '
+        'not a mentor; each pair is ["mentor id", "mentee id"]',
+    ]
+
+
+def test_a_pair_listed_twice_counts_once_with_a_warning() -> None:
+    text = 'locked = [["tom", "margaret"], ["tom", "margaret"]]\nblocked = [["priya", "margaret"]]'
+    rules, warnings = read_rules_for(text, PEOPLE)
+    assert rules.locked == (("tom", "margaret"),)
+    assert rules.blocked == (("priya", "margaret"),)
+    assert warnings == ['rules key "locked": ["tom", "margaret"] is listed 2 times; it counts once']
+    assert read_rules_for(None, PEOPLE) == (Rules(), [])

@@ -25,6 +25,7 @@ from twoheads.matching.reader import (
     read_records,
     read_rows,
     read_rules,
+    read_rules_for,
 )
 from twoheads.matching.skills import fold_skill
 
@@ -54,5 +55,6 @@ __all__ = [
     "read_records",
     "read_rows",
     "read_rules",
+    "read_rules_for",
     "suggest",
 ]

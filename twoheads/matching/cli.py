@@ -15,11 +15,13 @@ from typing import Any
 from twoheads.matching import collector
 from twoheads.matching.candidates import Progress, generate
 from twoheads.matching.engine import MODES, match
+from twoheads.matching.explain import count
 from twoheads.matching.model import MatchInputError, MatchResult
 from twoheads.matching.pool import Pool, compile_pool
-from twoheads.matching.reader import read_people, read_rules
+from twoheads.matching.reader import read_people, read_rules_for
 from twoheads.matching.scoring import COMPONENTS
 
+EXIT_FAILED = 1  # a file could not be written after the match
 EXIT_INVALID = 2
 CANDIDATE_LIMIT = 5000
 PROGRESS_FROM = 2000  # people in the file from which a run shows its progress on stderr
@@ -55,13 +57,14 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command; 0 on success, 2 on invalid input (nothing written)."""
     args = parser().parse_args(argv)
-    if args.output and Path(args.output).suffix.lower() not in (".json", ".csv"):
-        return _fail(f"{args.output}: the output must end in .json or .csv")
+    wrong = _wrong_arguments(args)
+    if wrong:
+        return _fail(wrong)
     try:
         if _size(args.people) >= READING_NOTICE_BYTES:
             _say(0.0, f"reading {Path(args.people).name}")
         people, warnings = read_people(args.people)
-        rules = read_rules(args.rules) if args.rules else read_rules(None)
+        rules, rule_warnings = read_rules_for(args.rules, people, Path(args.people).name)
         progress = _progress(len(people))
         if progress:
             _say(0.0, f"preparing {len(people):,} people")
@@ -77,16 +80,56 @@ def main(argv: list[str] | None = None) -> int:
         )
     except MatchInputError as exc:
         return _fail(str(exc))
-    for warning in warnings:
+    for warning in [*warnings, *rule_warnings]:
         print(f"warning: {warning}", file=sys.stderr)
-    if args.candidates:
-        _write(args.candidates, _candidates_csv(pool, args.seed))
-    if args.output:
-        _write(args.output, _render(result, Path(args.output).suffix.lower()))
-    else:
+    try:
+        if args.candidates:
+            _write(args.candidates, _candidates_csv(pool, args.seed))
+        if args.output:
+            _write(args.output, _render(result, Path(args.output).suffix.lower()))
+    except OSError as exc:
+        print(f"error: {exc.filename} could not be written: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    if not args.output:
         print(table(result))
     print(_one_line(result), file=sys.stderr)
     return 0
+
+
+def _wrong_arguments(args: argparse.Namespace) -> str | None:
+    """What is wrong with the options, before anything is read: a match can take minutes."""
+    if args.fairness and args.mode != "optimal":
+        return f"--fairness applies to the optimal mode only, not --mode {args.mode}"
+    if args.time_limit is not None and not args.time_limit > 0:
+        return f"--time-limit must be a positive number of seconds, not {args.time_limit:g}"
+    if args.top is not None and args.top < 1:
+        return f"--top must be at least 1, not {args.top}"
+    if args.output and Path(args.output).suffix.lower() not in (".json", ".csv"):
+        return f"{args.output}: the output must end in .json or .csv"
+    if args.output and args.candidates and Path(args.output) == Path(args.candidates):
+        return f"{args.output}: the output and the candidates file must be different files"
+    for path in (args.output, args.candidates):
+        unwritable = path and _unwritable(path)
+        if unwritable:
+            return unwritable
+    return None
+
+
+def _unwritable(path: str) -> str | None:
+    """Why no file can be written at ``path``, or None when one can."""
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir():
+        return f"{path} cannot be written: the folder {folder} does not exist"
+    if target.is_dir():
+        return f"{path} cannot be written: it is a folder"
+    try:  # the only sure test: write a file where the output will go
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=".match-")
+    except OSError as exc:
+        return f"{path} cannot be written: {exc.strerror}"
+    os.close(fd)
+    os.unlink(temp)
+    return None
 
 
 def _fail(message: str) -> int:
@@ -123,11 +166,16 @@ def _size(path: str) -> int:
 
 def _write(path: str, text: str) -> None:
     """Write atomically, so a failed run never leaves half a file behind."""
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".match-")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    os.replace(temp, target)
+    temp = None
+    try:
+        fd, temp = tempfile.mkstemp(dir=Path(path).parent, prefix=".match-")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except OSError as exc:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, path) from exc
 
 
 def _json_text(data: dict[str, Any]) -> str:
@@ -146,57 +194,46 @@ def _json_text(data: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
+# The rank and the id and role of whose suggestion a row is are filled in for suggestions only.
+CSV_COLUMNS = (
+    "kind",
+    "mentor",
+    "mentee",
+    "score",
+    *COMPONENTS,
+    "explanation",
+    "id",
+    "role",
+    "rank",
+    "reason",
+)
+
+
 def _render(result: MatchResult, suffix: str) -> str:
     if suffix == ".json":
         return _json_text(result.to_json())
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "kind",
-            "mentor",
-            "mentee",
-            "score",
-            *COMPONENTS,
-            "explanation",
-            "id",
-            "role",
-            "reason",
-        ]
-    )
+    writer = csv.DictWriter(out, CSV_COLUMNS, restval="")
+    writer.writeheader()
     for p in result.pairs:
-        c = p.components
         writer.writerow(
-            [
-                "pair",
-                p.mentor,
-                p.mentee,
-                f"{p.score:.6f}",
-                *(f"{c[k]:.6f}" for k in COMPONENTS),
-                p.explanation,
-                "",
-                "",
-                "",
-            ]
+            {"kind": "pair", "mentor": p.mentor, "mentee": p.mentee}
+            | _scores(p.score, p.components)
+            | {"explanation": p.explanation}
         )
     for s in result.suggestions:
-        blanks = [""] * len(COMPONENTS)
         writer.writerow(
-            [
-                "suggestion",
-                s.person,
-                s.partner,
-                f"{s.score:.6f}",
-                *blanks,
-                s.explanation,
-                s.person,
-                str(s.rank),
-                "",
-            ]
+            {"kind": "suggestion", "mentor": s.mentor, "mentee": s.mentee}
+            | _scores(s.score, s.components)
+            | {"explanation": s.explanation, "id": s.person, "role": s.role, "rank": s.rank}
         )
     for u in result.unmatched:
-        writer.writerow(["unmatched", "", "", "", "", "", "", "", "", "", u.id, u.role, u.reason])
+        writer.writerow({"kind": "unmatched", "id": u.id, "role": u.role, "reason": u.reason})
     return out.getvalue()
+
+
+def _scores(score: float, components: dict[str, float]) -> dict[str, str]:
+    return {"score": f"{score:.6f}"} | {k: f"{components[k]:.6f}" for k in COMPONENTS}
 
 
 def _candidates_csv(pool: Pool, seed: int) -> str:
@@ -234,6 +271,14 @@ def table(result: MatchResult) -> str:
 
 def _one_line(result: MatchResult) -> str:
     s = result.summary
+    if s.mode == "suggest":
+        each = s.suggestions / max(s.mentees_suggested + s.mentors_suggested, 1)
+        return (
+            f"suggestions for {s.mentees_suggested}/{s.mentees} mentees and "
+            f"{s.mentors_suggested}/{s.mentors} mentors, up to {s.top} each "
+            f"({each:.1f} on average), {count(s.suggestions, 'suggestion')} in all, "
+            f"in {s.seconds:.1f} s"
+        )
     gap = (s.upper_bound - s.total_score) / s.upper_bound if s.upper_bound > 0 else 0.0
     proof = (
         "proven optimal"
@@ -242,6 +287,6 @@ def _one_line(result: MatchResult) -> str:
     )
     stable = "" if result.stable is None else (", stable" if result.stable else ", NOT stable")
     return (
-        f"{s.pairs} pairs, {s.matched_mentees}/{s.mentees} mentees matched, total score "
+        f"{count(s.pairs, 'pair')}, {s.matched_mentees}/{s.mentees} mentees matched, total score "
         f"{s.total_score:.3f} ({proof}{stable}) in {s.seconds:.1f} s"
     )

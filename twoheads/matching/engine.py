@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,6 +28,7 @@ from twoheads.matching.candidates import (
     whole_right,
 )
 from twoheads.matching.model import (
+    InputProblem,
     MatchInputError,
     MatchResult,
     PairCheck,
@@ -81,6 +82,8 @@ def match(
         raise MatchInputError(f'mode "{mode}" is not one of {", ".join(MODES)}')
     if top_k is not None and top_k < 1:
         raise MatchInputError(f"top_k must be at least 1, got {top_k}")
+    if time_limit is not None and not time_limit > 0:
+        raise MatchInputError(f"time_limit must be a positive number of seconds, got {time_limit}")
     run = _Run(_pool(people, rules), seed, time.perf_counter(), time_limit, progress)
     if mode == "suggest":
         result = run.suggest_all(top_k or SUGGEST_DEPTH)
@@ -429,12 +432,25 @@ class _Run:
         depth_e = np.full(self.n_e, depth, np.int64)
         by_e = top_per_group(cands.mentee, key, depth_e)
         by_m = top_per_group(cands.mentor, key, depth_m)
-        suggestions = [
+        suggestions = (
             *self._suggestions(cands, by_e, key, "mentee"),
             *self._suggestions(cands, by_m, key, "mentor"),
-        ]
-        summary = self._summary((), cands, False, 0.0, "suggest")
-        return MatchResult(pairs=(), unmatched=(), summary=summary, suggestions=tuple(suggestions))
+        )
+        # Everyone with a valid pair has some, so those without are told why they have none,
+        # in the words a match gives someone with no valid pair.
+        known = reasons.Known(
+            cands.valid_mentor, cands.valid_mentee, cands.mentor, cands.mentee, cands.score_int
+        )
+        suggested = frozenset(s.person for s in suggestions)
+        unmatched = reasons.unmatched(self.pool, (), self.seed, known, placed=suggested)
+        summary = replace(
+            self._summary((), cands, False, 0.0, "suggest"),
+            suggestions=len(suggestions),
+            mentors_suggested=len(np.unique(cands.mentor[by_m])),
+            mentees_suggested=len(np.unique(cands.mentee[by_e])),
+            top=depth,
+        )
+        return MatchResult(pairs=(), unmatched=unmatched, summary=summary, suggestions=suggestions)
 
     def _suggestions(
         self, cands: Candidates, picked: IntArray, key: IntArray, side: str
@@ -588,21 +604,35 @@ def _dual_bound(
 
 
 def _locked(pool: Pool) -> Scored:
-    """The manager's locked pairs, scored; unknown ids or wrong roles are input errors."""
-    mentor, mentee = [], []
-    for m_id, e_id in pool.rules.locked:
-        m, e = _position(pool, m_id, "mentor"), _position(pool, e_id, "mentee")
-        mentor.append(m)
-        mentee.append(e)
+    """The manager's locked pairs, each once, scored; unknown ids or wrong roles are input
+    errors, all of them named at once."""
+    mentor, mentee, problems = [], [], []
+    for m_id, e_id in dict.fromkeys(pool.rules.locked):
+        m, e = _role_problem(pool, m_id, "mentor"), _role_problem(pool, e_id, "mentee")
+        problems += [f'rules "locked": {p}' for p in (m, e) if isinstance(p, str)]
+        if isinstance(m, int) and isinstance(e, int):
+            mentor.append(m)
+            mentee.append(e)
+    if problems:
+        errors = tuple(InputProblem(message=p, column="locked") for p in dict.fromkeys(problems))
+        raise MatchInputError("; ".join(e.message for e in errors), errors)
     return evaluate(pool, np.array(mentor, np.int64), np.array(mentee, np.int64))
 
 
 def _position(pool: Pool, person_id: str, role: str) -> int:
+    where = _role_problem(pool, person_id, role)
+    if isinstance(where, str):
+        raise MatchInputError(where)
+    return where
+
+
+def _role_problem(pool: Pool, person_id: str, role: str) -> int | str:
+    """The person's position when they are a ``role``, else what is wrong."""
     where = pool.index.get(person_id)
     if where is None:
-        raise MatchInputError(f'"{person_id}" is not anyone in the people file')
+        return f'"{person_id}" is not anyone in the people file'
     if pool.people[where].role != role:
-        raise MatchInputError(f'"{person_id}" ({pool.people[where].label}) is not a {role}')
+        return f'"{person_id}" ({pool.people[where].label}) is not a {role}'
     return where
 
 
@@ -636,12 +666,13 @@ def _pairs(
         texts,
         strict=True,
     )
+    over = explain.over_capacity(pool, mentors, mentees) if locked else []
     out = []
     for i, (m, e, score, hours, components, text) in enumerate(rows):
         broken: tuple[str, ...] = ()
         why = text
         if locked:
-            broken = explain.broken_text(pool, scored, i)
+            broken = (*explain.broken_text(pool, scored, i), *over[i])
             text = "Locked by the programme manager. " + text
             if broken:
                 text += " It breaks: " + "; ".join(broken) + "."
@@ -674,6 +705,7 @@ def _suggestion(pool: Pool, scored: Scored, i: int, side: str, rank: int) -> Sug
         score=float(scored.score[i]),
         components=scored.components(i),
         explanation=explain.pair_text(pool, scored, i),
+        role=side,
     )
 
 

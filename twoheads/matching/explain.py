@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -125,6 +126,11 @@ def _hours(hours: float) -> str:
     return f"{hours:g} hour" + ("" if hours == 1 else "s")
 
 
+def count(n: int, thing: str) -> str:
+    """`1 step`, `2 steps`: a whole number of things in words."""
+    return f"{n} {thing}" + ("" if n == 1 else "s")
+
+
 # Two people this close in the org chart (under one manager) work close together.
 CLOSE_IN_CHART = 2
 
@@ -140,9 +146,9 @@ def reach_text(pool: Pool, m: int, e: int, distance: int) -> str:
     if distance < 0:
         bits.append("no shared manager in the org chart")
     elif distance >= FAR_IN_CHART:
-        bits.append(f"{distance} steps apart in the org chart")
+        bits.append(f"{count(distance, 'step')} apart in the org chart")
     elif distance > 0:
-        chart = f"{distance} steps apart in the org chart"
+        chart = f"{count(distance, 'step')} apart in the org chart"
         if not bits and distance <= CLOSE_IN_CHART:
             return f"They work close together in the organisation: {chart}."
         bits.append(chart)
@@ -175,8 +181,8 @@ def _level(pool: Pool, s: Scored, i: int, m: int, e: int) -> str:
     mentor, mentee = pool.people[m], pool.people[e]
     where = "below" if rules.type == "reverse" else "above"
     return (
-        f"{mentor.label} (level {mentor.level}) is not at least {rules.min_level_gap} levels "
-        f"{where} {mentee.label} (level {mentee.level})"
+        f"{mentor.label} (level {mentor.level}) is not at least "
+        f"{count(rules.min_level_gap, 'level')} {where} {mentee.label} (level {mentee.level})"
     )
 
 
@@ -258,6 +264,21 @@ _RULE_COUNT_WORDS = {  # (one, many)
         "are excluded, past partners or blocked",
     ),
 }
+
+
+def over_capacity(pool: Pool, mentors: list[int], mentees: list[int]) -> list[tuple[str, ...]]:
+    """For each locked pair (global positions), the people in it who are in more locked pairs
+    than their capacity, in the words the manager sees."""
+    pairs = Counter(mentors) + Counter(mentees)  # a mentor and a mentee never share a position
+    words = {
+        p: f"{pool.people[p].label} is in {n} locked pairs but takes at most "
+        f"{count(int(pool.capacity[p]), 'partner')}"
+        for p, n in pairs.items()
+        if n > pool.capacity[p]
+    }
+    return [
+        tuple(words[p] for p in pair if p in words) for pair in zip(mentors, mentees, strict=True)
+    ]
 
 
 def removed_text(counts: dict[str, int], total: int, other: str) -> str:

@@ -171,11 +171,23 @@ class Suggestion:
     score: float
     components: dict[str, float]
     explanation: str
+    role: str = ""  # the person's: "mentor" or "mentee"
+
+    @property
+    def mentor(self) -> str:
+        """The mentor of the suggested pair."""
+        return self.person if self.role == "mentor" else self.partner
+
+    @property
+    def mentee(self) -> str:
+        """The mentee of the suggested pair."""
+        return self.partner if self.role == "mentor" else self.person
 
     def to_json(self) -> dict[str, Any]:
         """The suggestion in the published JSON shape."""
         return {
             "person": self.person,
+            "role": self.role,
             "partner": self.partner,
             "rank": self.rank,
             "score": round(self.score, 6),
@@ -203,7 +215,8 @@ class PairCheck:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Summary:
-    """Totals of a run; ``upper_bound`` equals ``total_score`` when proven optimal."""
+    """Totals of a run; ``upper_bound`` equals ``total_score`` when proven optimal. A run in
+    suggest mode makes no pairs: it counts suggestions, and who has any, instead."""
 
     mentors: int
     mentees: int
@@ -216,9 +229,25 @@ class Summary:
     seconds: float
     candidates: int = 0
     mode: str = "optimal"
+    suggestions: int = 0
+    mentors_suggested: int = 0
+    mentees_suggested: int = 0
+    top: int = 0  # the most suggestions a person gets
 
     def to_json(self) -> dict[str, Any]:
         """The summary in the published JSON shape."""
+        if self.mode == "suggest":
+            return {
+                "mentors": self.mentors,
+                "mentees": self.mentees,
+                "suggestions": self.suggestions,
+                "mentors_with_suggestions": self.mentors_suggested,
+                "mentees_with_suggestions": self.mentees_suggested,
+                "top": self.top,
+                "seconds": round(self.seconds, 3),
+                "candidates": self.candidates,
+                "mode": self.mode,
+            }
         return {
             "mentors": self.mentors,
             "mentees": self.mentees,

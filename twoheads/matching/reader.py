@@ -8,6 +8,7 @@ database; everything named with an underscore here is private to the engine.
 
 from __future__ import annotations
 
+import collections
 import csv
 import functools
 import io
@@ -726,8 +727,31 @@ WEIGHT_KEYS = ("benefit", "compatibility", "reach")
 
 def read_rules(source: str | os.PathLike[str] | bytes | None = None) -> Rules:
     """Read programme rules from a TOML file or TOML text; unknown keys are an error."""
+    return _read_rules(source, None, "")[0]
+
+
+def read_rules_for(
+    source: str | os.PathLike[str] | bytes | None,
+    people: Iterable[Person],
+    people_file: str = "the people file",
+) -> tuple[Rules, list[str]]:
+    """Read programme rules and check their locked and blocked pairs against ``people``;
+    return (rules, warnings).
+
+    An id that is nobody in ``people_file``, or a locked pair that is not a mentor and a
+    mentee in that order, is an error naming the key; a pair listed twice counts once, with a
+    warning.
+    """
+    return _read_rules(source, people, people_file)
+
+
+def _read_rules(
+    source: str | os.PathLike[str] | bytes | None,
+    people: Iterable[Person] | None,
+    people_file: str,
+) -> tuple[Rules, list[str]]:
     if source is None:
-        return Rules()
+        return Rules(), []
     text, name = _rules_text(source)
     try:
         data = tomllib.loads(text)
@@ -735,8 +759,9 @@ def read_rules(source: str | os.PathLike[str] | bytes | None = None) -> Rules:
         raise MatchInputError(f"{name} is not valid TOML: {exc}") from exc
     problems = _Problems(name)
     fields = _rule_fields(data, problems)
+    warnings = [] if people is None else _check_pairs(fields, people, people_file, problems)
     problems.raise_if_any()
-    return Rules(**fields)
+    return Rules(**fields), warnings
 
 
 def _rules_text(source: str | os.PathLike[str] | bytes) -> tuple[str, str]:
@@ -858,3 +883,49 @@ def _pairs(key: str, value: Any, problems: _Problems) -> tuple[tuple[str, str], 
         _bad_rule(problems, key, value, 'must be a list of ["mentor id", "mentee id"] pairs')
         return None
     return tuple((p[0], p[1]) for p in value)
+
+
+def _check_pairs(
+    fields: dict[str, Any], people: Iterable[Person], people_file: str, problems: _Problems
+) -> list[str]:
+    """Check the locked and blocked pairs of ``fields`` against the people, and keep each
+    pair once; return a warning for each pair listed more than once."""
+    roles = {p.id: (p.role, p.label) for p in people}
+    warnings = []
+    for key in ("locked", "blocked"):
+        pairs: tuple[tuple[str, str], ...] = fields.get(key, ())
+        unknown = list(dict.fromkeys(i for pair in pairs for i in pair if i not in roles))
+        if unknown:
+            names = ", ".join(f'"{i}"' for i in unknown)
+            verb = "is not anyone" if len(unknown) == 1 else "are not anyone"
+            problems.whole_file(f'key "{key}": {names} {verb} in {people_file}')
+        for pair, times in collections.Counter(pairs).items():
+            if times > 1:
+                warnings.append(
+                    f'{problems.filename} key "{key}": {_toml_pair(pair)} is listed {times} '
+                    "times; it counts once"
+                )
+        if pairs:
+            fields[key] = tuple(dict.fromkeys(pairs))
+        if key == "locked":
+            for pair in fields.get(key, ()):
+                _check_roles(pair, roles, problems)
+    return warnings
+
+
+def _check_roles(
+    pair: tuple[str, str], roles: Mapping[str, tuple[str, str]], problems: _Problems
+) -> None:
+    """A locked pair is a mentor and a mentee, in that order (unknown ids are told apart)."""
+    for person_id, role in zip(pair, ("mentor", "mentee"), strict=True):
+        has, label = roles.get(person_id, (role, ""))
+        if has != role:
+            now = f"a {has}" if has else "only in the org chart"
+            problems.whole_file(
+                f'key "locked": in {_toml_pair(pair)}, "{person_id}" ({label}) is {now}, '
+                f'not a {role}; each pair is ["mentor id", "mentee id"]'
+            )
+
+
+def _toml_pair(pair: tuple[str, str]) -> str:
+    return f'["{pair[0]}", "{pair[1]}"]'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import partial
 
@@ -47,14 +48,20 @@ class Known:
 
 
 def unmatched(
-    pool: Pool, pairs: Sequence[PairResult], seed: int, known: Known | None = None
+    pool: Pool,
+    pairs: Sequence[PairResult],
+    seed: int,
+    known: Known | None = None,
+    *,
+    placed: AbstractSet[str] = frozenset(),
 ) -> tuple[Unmatched, ...]:
-    """A reason for every participant left without any partner.
+    """A reason for every participant left without any partner, other than the ids in
+    ``placed`` (in suggest mode, those with suggestions).
 
     With ``known``, the valid counts and best pairs are read from it; only people with no
     valid pair at all are scanned, rule by rule.
     """
-    paired = {p.mentor for p in pairs} | {p.mentee for p in pairs}
+    paired = {p.mentor for p in pairs} | {p.mentee for p in pairs} | placed
     partners: dict[str, list[str]] = {}
     for p in pairs:
         partners.setdefault(p.mentor, []).append(p.mentee)
