@@ -65,12 +65,15 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     counts = {
         "mentors": people.matchable().filter(role="mentor").count(),
         "mentees": people.matchable().filter(role="mentee").count(),
-        "incomplete": people.to_finish().count(),
-        "invitations": invitations_seen_by(programme, request.user)
-        .filter(accepted_at__isnull=True)
-        .count(),
         "proposed_skills": programme.skills.filter(approved=False).count(),
     }
+    if not programme.is_closed:
+        # A closed programme takes nobody new: unfinished profiles and unused invitations no
+        # longer matter there.
+        counts["incomplete"] = people.to_finish().count()
+        counts["invitations"] = (
+            invitations_seen_by(programme, request.user).filter(accepted_at__isnull=True).count()
+        )
     # A partner's managers hold their own organisation's people only (docs/security.md).
     partner = organisations_held(programme, request.user) is not None
     return render(
