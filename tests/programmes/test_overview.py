@@ -2,8 +2,10 @@
 
 from django.urls import reverse
 
-from tests.base import PersonasTestCase
-from twoheads.participants.models import Invitation
+from tests.base import PersonasTestCase, make_user
+from twoheads.insights.figures import programme_figures
+from twoheads.insights.tables import grid_sections
+from twoheads.participants.models import Invitation, Participant
 
 
 class ClosedProgrammeTests(PersonasTestCase):
@@ -49,3 +51,37 @@ class ClosedProgrammeTests(PersonasTestCase):
         self.assertContains(page, self.programme.signup_code)
         page = self.client.get(reverse("invitation_list", args=[self.programme.slug]))
         self.assertContains(page, "Waiting, the link works until")
+
+
+class UnfinishedProfilesTests(PersonasTestCase):
+    """Nadia and Omar joined with an account and have not chosen a role; Zoe is only in the org
+    chart; nobody's profile is finished."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        for ext, name in (("A301", "Nadia Novak"), ("A302", "Omar Obi")):
+            user = make_user(f"{name.split()[0].lower()}@acme.test", name, cls.acme, "participant")
+            Participant.objects.create(
+                programme=cls.programme, external_id=ext, user=user, name=name
+            )
+        Participant.objects.create(programme=cls.programme, external_id="A900", name="Zoe Chart")
+
+    def test_the_overview_says_how_many_have_not_chosen_a_role(self):
+        self.client.force_login(self.martin)
+        page = self.client.get(reverse("programme_detail", args=[self.programme.slug]))
+        self.assertContains(
+            page,
+            '<span class="value">5</span> <span class="label">profiles not finished '
+            "(2 have not chosen a role)</span>",
+            html=True,
+        )
+
+    def test_the_funnel_says_they_are_in_no_step_yet(self):
+        funnel = programme_figures(self.programme).funnel
+        self.assertEqual((funnel.enrolled, funnel.profile_complete, funnel.no_role), (3, 0, 2))
+        note = grid_sections(programme_figures(self.programme))["funnel"].note
+        self.assertIn("2 more people have joined without choosing a role", note)
+        self.client.force_login(self.martin)
+        page = self.client.get(reverse("programme_dashboard", args=[self.programme.slug]))
+        self.assertContains(page, "2 more people have joined without choosing a role")

@@ -40,6 +40,9 @@ class Funnel:
     matched: int
     accepted: int
     active: int
+    # Active people who joined with an account and have not chosen a role: no step counts
+    # them (they are neither mentors nor mentees yet), but their profiles are unfinished.
+    no_role: int = 0
 
     def stages(self) -> list[tuple[str, int]]:
         return [(name, getattr(self, name)) for name in FUNNEL_STAGES]
@@ -224,12 +227,18 @@ def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
     only. The match rate is the share of enrolled people in a live (proposed or active) pair;
     once the programme is closed, in a pair it had.
     """
-    people = Participant.objects.filter(programme=programme).exclude(role="")
-    enrolled = Q(status=Participant.Status.ACTIVE)
-    counts = people.aggregate(
-        given_role=Count("pk"),
+    everyone = Participant.objects.filter(programme=programme)
+    people = everyone.exclude(role="")
+    with_role = ~Q(role="")
+    enrolled = with_role & Q(status=Participant.Status.ACTIVE)
+    counts = everyone.aggregate(
+        given_role=Count("pk", filter=with_role),
         enrolled=Count("pk", filter=enrolled),
         complete=Count("pk", filter=enrolled & Q(pk__in=people.complete().values("pk"))),
+        no_role=Count(
+            "pk",
+            filter=Q(role="", user__isnull=False, status=Participant.Status.ACTIVE),
+        ),
     )
     paired = _people_in_pairs(programme)
     funnel = Funnel(
@@ -239,6 +248,7 @@ def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
         matched=paired["matched"],
         accepted=paired["accepted"],
         active=paired["active"],
+        no_role=counts["no_role"],
     )
     return funnel, _match(programme, counts["enrolled"], paired["paired"])
 

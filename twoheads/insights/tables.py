@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from twoheads.guard.detect import KINDS as GUARD_KINDS
 from twoheads.journal.models import CheckIn, Feedback, Goal, Idea
@@ -38,6 +39,7 @@ class Section:
 
     table: Table
     chart: SafeString | None = None
+    note: str = ""  # what the reader needs to read the figures right
 
     @property
     def key(self) -> str:
@@ -89,7 +91,23 @@ def _funnel(f: ProgrammeFigures) -> Section:
         [(_("People"), [n for _name, n in stages])],
         axis_label=_("People"),
     )
-    return Section(table, chart)
+    return Section(table, chart, _funnel_note(f.funnel.no_role))
+
+
+def _funnel_note(no_role: int) -> str:
+    """People who joined without choosing a role are in no step: say so, as the People page
+    counts them among the unfinished profiles."""
+    if not no_role:
+        return ""
+    return ngettext(
+        "Each step counts mentors and mentees. %(n)s more person has joined without choosing "
+        "a role: counted from Enrolled on once they choose one, and meanwhile among the "
+        "profiles not finished.",
+        "Each step counts mentors and mentees. %(n)s more people have joined without choosing "
+        "a role: counted from Enrolled on once they choose one, and meanwhile among the "
+        "profiles not finished.",
+        no_role,
+    ) % {"n": no_role}
 
 
 def _headline(f: ProgrammeFigures) -> Section:

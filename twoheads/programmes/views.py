@@ -70,7 +70,10 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not programme.is_closed:
         # A closed programme takes nobody new: unfinished profiles and unused invitations no
         # longer matter there.
-        counts["incomplete"] = people.to_finish().count()
+        unfinished = people.to_finish()
+        counts["incomplete"] = unfinished.count()
+        # Counted among the unfinished, though neither mentors nor mentees yet: say how many.
+        counts["no_role"] = unfinished.filter(role="").count()
         counts["invitations"] = (
             invitations_seen_by(programme, request.user).filter(accepted_at__isnull=True).count()
         )
