@@ -85,3 +85,33 @@ class UnfinishedProfilesTests(PersonasTestCase):
         self.client.force_login(self.martin)
         page = self.client.get(reverse("programme_dashboard", args=[self.programme.slug]))
         self.assertContains(page, "2 more people have joined without choosing a role")
+
+
+class PartnerOverviewTests(PersonasTestCase):
+    """Globex joins Acme's programme as a partner; Gus is Globex's one mentee in it."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.programme.partners.add(cls.globex)
+        Participant.objects.create(
+            programme=cls.programme, user=cls.gus, external_id="G500", name="Gus Gruber",
+            role="mentee", level=7, organisation=cls.globex,
+        )  # fmt: skip
+
+    def overview(self, user):
+        self.client.force_login(user)
+        return self.client.get(reverse("programme_detail", args=[self.programme.slug]))
+
+    def test_the_partner_reads_their_own_people_and_how_many_more_take_part(self):
+        page = self.overview(self.greta)
+        self.assertContains(page, '0</span> <span class="label">reverse mentors')
+        self.assertContains(page, '1</span> <span class="label">mentees')
+        self.assertContains(page, "The counts above are of your organisation's people only.")
+        self.assertContains(page, "3 more people take part through Acme Ltd")
+
+    def test_the_host_reads_everyone_with_no_such_note(self):
+        page = self.overview(self.martin)
+        self.assertContains(page, '2</span> <span class="label">mentees')
+        self.assertNotContains(page, "your organisation's people")
+        self.assertNotContains(page, "more people take part through")

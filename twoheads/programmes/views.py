@@ -77,12 +77,24 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         counts["invitations"] = (
             invitations_seen_by(programme, request.user).filter(accepted_at__isnull=True).count()
         )
-    # A partner's managers hold their own organisation's people only (docs/security.md).
-    partner = organisations_held(programme, request.user) is not None
+    # A partner's managers hold their own organisation's people only (docs/security.md): the
+    # counts are of those, and the page says how many more take part through the others.
+    held = organisations_held(programme, request.user)
+    partner = held is not None
+    elsewhere, through = 0, []
+    if held is not None:
+        elsewhere = programme.participants.matchable().exclude(pk__in=people.values("pk")).count()
+        through = [o.name for o in programme.organisations() if o not in held]
     return render(
         request,
         "programmes/programme_detail.html",
-        {"programme": programme, "counts": counts, "partner": partner},
+        {
+            "programme": programme,
+            "counts": counts,
+            "partner": partner,
+            "elsewhere": elsewhere,
+            "through": through,
+        },
     )
 
 
