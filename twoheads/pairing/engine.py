@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from twoheads.accounts.models import User, audit
 from twoheads.matching import (
@@ -210,6 +210,37 @@ def require_open(programme: Programme) -> None:
         raise PairingError(_("%s is closed: it takes no new match runs or pairs.") % programme.name)
 
 
+def default_run_mode(programme: Programme) -> str:
+    """The mode a run takes when none is chosen: the programme's, where it is a run's mode.
+
+    A self-selection programme's people choose their partners; a run there pairs those still
+    without one, and stable pairs honour the rankings they gave, as their own choices do."""
+    if programme.matching_mode in RUN_MODES:
+        return programme.matching_mode
+    return "stable" if programme.self_selection else "optimal"
+
+
+FAIRNESS_OPTIMAL_ONLY = gettext_lazy(
+    "Lifting the weakest pair first applies to the best overall pairs (exact) only: untick "
+    "it, or choose that way of making pairs."
+)
+
+
+def run_settings(
+    programme: Programme, mode: str | None = None, fairness: bool | None = None
+) -> tuple[str, bool]:
+    """A run's mode and fairness, each the programme's where not given; fairness (a goal of
+    the optimal mode only) is refused with any other mode, and off by default there."""
+    mode = mode or default_run_mode(programme)
+    if mode not in RUN_MODES:
+        raise PairingError(_("A run's mode is “optimal” or “stable”, not “%s”.") % mode)
+    if mode != "optimal":
+        if fairness:
+            raise PairingError(str(FAIRNESS_OPTIMAL_ONLY))
+        return mode, False
+    return mode, programme.fairness if fairness is None else fairness
+
+
 def start_run(
     programme: Programme,
     actor: User | None,
@@ -219,9 +250,7 @@ def start_run(
     base_run: MatchRun | None = None,
 ) -> MatchRun:
     """Queue a match run; a re-run of `base_run` keeps its locked pairs and removals."""
-    mode = mode or (programme.matching_mode if programme.matching_mode in RUN_MODES else "optimal")
-    if mode not in RUN_MODES:
-        raise PairingError(_("A run's mode is “optimal” or “stable”, not “%s”.") % mode)
+    mode, fairness = run_settings(programme, mode, fairness)
     programme.runs.all().fail_stalled()
     with transaction.atomic():
         # One start at a time per programme: two clicks, or the page and the API, cannot both
@@ -234,7 +263,7 @@ def start_run(
         run = MatchRun.objects.create(
             programme=programme,
             mode=mode,
-            fairness=programme.fairness if fairness is None else fairness,
+            fairness=fairness,
             created_by=actor,
             base_run=base_run,
             # The removals as stored now, not as the caller's copy of the run last saw them.

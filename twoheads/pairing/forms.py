@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
+from .engine import FAIRNESS_OPTIMAL_ONLY
 from .models import MatchRun
 
 
@@ -18,8 +19,17 @@ class StartRunForm(forms.Form):
     fairness = forms.BooleanField(
         label=_("Lift the weakest pair first"),
         required=False,
-        help_text=_("Make the lowest-scoring pair as good as possible before the total."),
+        help_text=_(
+            "Make the lowest-scoring pair as good as possible before the total; with the best "
+            "overall pairs (exact) only."
+        ),
     )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("fairness") and data.get("mode") not in (None, "optimal"):
+            self.add_error("fairness", FAIRNESS_OPTIMAL_ONLY)
+        return data
 
 
 class ReasonForm(forms.Form):

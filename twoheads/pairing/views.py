@@ -62,12 +62,19 @@ def _participant(request: HttpRequest, slug: str) -> Participant:
 @login_required
 def run_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
+    mode, fairness = engine.run_settings(programme)
+    return _run_list(request, programme, StartRunForm(initial={"mode": mode, "fairness": fairness}))
+
+
+def _run_list(request: HttpRequest, programme: Programme, form: StartRunForm) -> HttpResponse:
     programme.runs.all().fail_stalled()
-    runs = programme.runs.select_related("created_by")
-    form = StartRunForm(initial={"mode": programme.matching_mode, "fairness": programme.fairness})
-    context = {"programme": programme, "runs": runs, "form": form}
-    context["compare_form"] = CompareForm(None, programme)
-    return render(request, "pairing/run_list.html", context)
+    context = {
+        "programme": programme,
+        "runs": programme.runs.select_related("created_by"),
+        "form": form,
+        "compare_form": CompareForm(None, programme),
+    }
+    return render(request, "pairing/run_list.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -76,8 +83,7 @@ def run_start(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
     form = StartRunForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose how pairs are made."))
-        return redirect("run_list", slug)
+        return _run_list(request, programme, form)
     try:
         run = engine.start_run(
             programme,
@@ -156,7 +162,12 @@ def run_rerun(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     run = _run(request, slug, pk)
     try:
         new = engine.start_run(
-            run.programme, request.user, mode=run.mode, fairness=run.fairness, base_run=run
+            run.programme,
+            request.user,
+            mode=run.mode,
+            # A run recorded before fairness was kept to the optimal mode keeps its mode.
+            fairness=run.fairness and run.mode == "optimal",
+            base_run=run,
         )
     except engine.PairingError as exc:
         messages.error(request, str(exc))
