@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -31,24 +31,35 @@ def live_invitations(programme: Programme) -> QuerySet[Invitation]:
 
 def invitations_seen_by(programme: Programme, manager: User) -> QuerySet[Invitation]:
     """The programme's invitations a manager sees: all for the host's; for a partner's, those
-    inviting people to their own organisations."""
+    inviting people to their own organisations. Each carries ``imported_role``: the role of
+    the person imported with its address, which accepting keeps (see `enrol`)."""
     held = organisations_held(programme, manager)
-    invitations = programme.invitations.all()
+    imported = (
+        Participant.objects.filter(programme=programme, email__iexact=OuterRef("email"))
+        .exclude(role="")
+        .values("role")[:1]
+    )
+    invitations = programme.invitations.annotate(imported_role=Subquery(imported))
     return invitations if held is None else invitations.filter(organisation__in=held)
 
 
 def invite(
     programme: Programme, emails: list[str], *, role: str = "", actor: User | None = None
 ) -> list[Invitation]:
-    """Create an invitation for each address and queue its email."""
+    """Create an invitation for each address and queue its email.
+
+    Someone imported with a role is invited as that role, whatever ``role`` says: accepting
+    keeps the role imported (see `enrol`), and the invitation says what they will be.
+    """
     from .tasks import send_invitation
 
     organisation = home_organisation(programme, actor)
+    imported = _imported_roles(programme, emails)
     made = [
         Invitation.objects.create(
             programme=programme,
             email=email,
-            role=role,
+            role=imported.get(email.lower(), role),
             invited_by=actor,
             organisation=organisation,
         )
@@ -57,6 +68,17 @@ def invite(
     for invitation in made:
         send_invitation.enqueue(invitation.pk)
     return made
+
+
+def _imported_roles(programme: Programme, emails: list[str]) -> dict[str, str]:
+    """The role of each address's imported mentor or mentee, by lower-cased address."""
+    addresses = {email.lower() for email in emails}
+    people = (
+        programme.participants.exclude(role="")
+        .annotate(address=Lower("email"))
+        .filter(address__in=addresses)
+    )
+    return dict(people.values_list("address", "role"))
 
 
 def without_account(
