@@ -320,3 +320,20 @@ class OutsiderTests(PersonasTestCase):
                 response = self.client.get(reverse(name, args=[self.programme.slug]))
                 self.assertEqual(response.status_code, 302)
                 self.assertIn(reverse("login"), response["Location"])
+
+
+class SeniorityRuleTests(PersonasTestCase):
+    def rule(self, gap: int, type: str = "reverse") -> str:
+        return Programme(name="X", type=type, min_level_gap=gap).seniority_rule()
+
+    def test_it_says_one_level_and_two_levels(self):
+        self.assertIn("at least 1 level below the mentee.", self.rule(1))
+        self.assertIn("at least 2 levels below the mentee.", self.rule(2))
+        self.assertIn("Choose “reverse mentor”", self.rule(1))
+        self.assertIn("at least 1 level above the mentee.", self.rule(1, "traditional"))
+        self.assertIn("at least 3 levels above the mentee.", self.rule(3, "traditional"))
+
+    def test_a_gap_of_nothing_is_said_without_a_number(self):
+        self.assertIn("at the mentee's level or below", self.rule(0))
+        self.assertNotIn("0 level", self.rule(0))
+        self.assertIn("at the mentee's level or above", self.rule(0, "traditional"))

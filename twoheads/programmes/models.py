@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from twoheads.accounts.models import MANAGER_ROLES, Organisation, User
 
@@ -350,14 +351,37 @@ class Programme(models.Model):
         """The programme's seniority rule in plain words, shown next to the role choice."""
         gap = self.min_level_gap
         if self.is_reverse:
-            return _(
-                "In this programme the reverse mentor is the more junior of the two: at least "
-                "%(gap)s levels below the mentee. Choose “reverse mentor” if you bring new "
-                "technology or fresh perspectives, “mentee” if you bring years of experience."
-            ) % {"gap": gap}
-        return _(
+            if gap == 0:
+                rule = _(
+                    "In this programme the reverse mentor is never the more senior of the two: "
+                    "at the mentee's level or below."
+                )
+            else:
+                rule = ngettext(
+                    "In this programme the reverse mentor is the more junior of the two: at "
+                    "least %(gap)s level below the mentee.",
+                    "In this programme the reverse mentor is the more junior of the two: at "
+                    "least %(gap)s levels below the mentee.",
+                    gap,
+                ) % {"gap": gap}
+            choose = _(
+                "Choose “reverse mentor” if you bring new technology or fresh perspectives, "
+                "“mentee” if you bring years of experience."
+            )
+            return f"{rule} {choose}"
+        if gap == 0:
+            return str(
+                _(
+                    "In this programme the mentor is never the more junior of the two: at the "
+                    "mentee's level or above."
+                )
+            )
+        return ngettext(
             "In this programme the mentor is the more senior of the two: at least %(gap)s "
-            "levels above the mentee."
+            "level above the mentee.",
+            "In this programme the mentor is the more senior of the two: at least %(gap)s "
+            "levels above the mentee.",
+            gap,
         ) % {"gap": gap}
 
     def catalogue_lookup(self) -> dict[str, "Skill"]:
