@@ -72,8 +72,8 @@ def test_it_collects_every_error_of_a_file() -> None:
         'people.csv row 2, column "offers": "5" is not between 1 and 3',
         'people.csv row 2, column "availability": "mun 9-12" is not like "mon 09-12; thu 14:30-16"',
         'people.csv row 3, column "role": "boss" is not one of "mentor" or "mentee"',
-        'people.csv row 4, column "level": "" is not a whole number (required for mentors and '
-        "mentees)",
+        'people.csv row 4, column "level": "" is empty; a mentor or mentee needs a level (a '
+        "whole number)",
     ]
 
 

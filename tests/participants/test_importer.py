@@ -288,9 +288,30 @@ class BadFileTests(PersonasTestCase):
     def test_the_readers_problems_and_the_databases_come_together_in_row_order(self):
         data = b"id,level,role,organisation,email\nX1,2,mentor,Globex,\nX2,x,mentor,,x@\n"
         result = apply_import(self.programme, data, "hr.csv", self.martin)
+        # Row 3's address is checked although its level is bad: one round of fixes is enough.
         self.assertEqual(
-            [(p.row, p.column) for p in result.errors], [(2, "organisation"), (3, "level")]
+            [(p.row, p.column) for p in result.errors],
+            [(2, "organisation"), (3, "level"), (3, "email")],
         )
+
+    def test_a_row_with_a_bad_cell_is_still_checked_for_every_other_problem(self):
+        data = (
+            b"id,name,role,level,capacity,email,manager_id\n"
+            b"M1,Ann,mentor,x,1,not-an-email,M3\n"
+            b"M2,Bob,mentor,1,0,b@acme.test,M1\n"
+            b"M3,Cy,mentee,5,1,b@acme.test,M2\n"
+        )
+        result = apply_import(self.programme, data, "hr.csv", self.martin)
+        problems = [(p.row, p.column) for p in result.errors]
+        self.assertIn((2, "level"), problems)
+        self.assertIn((2, "email"), problems)  # beside the bad level
+        self.assertIn((3, "capacity"), problems)
+        self.assertIn((4, "email"), problems)  # the same address as row 3, whose capacity is bad
+        self.assertTrue(
+            any(p.column == "manager_id" and "cycle" in p.message for p in result.errors)
+        )
+        self.assertFalse(result.applied)
+        self.assertFalse(Participant.objects.filter(external_id__in=["M1", "M2", "M3"]).exists())
 
     def test_one_bad_row_stops_every_row(self):
         self.assert_rejected(b"id,level,role\nX1,2,mentor\nX2,x,mentor\n", "row 3")

@@ -169,6 +169,9 @@ class CheckedRows:
     rows: tuple[PersonRow, ...]
     warnings: tuple[str, ...]
     problems: tuple[InputProblem, ...]
+    # Rows with a bad cell, read with the cell's default in its place: for a caller's own
+    # checks of their other cells, so that one round of fixes is enough. Never to be used.
+    flawed: tuple[PersonRow, ...] = ()
 
 
 def check_rows(
@@ -192,7 +195,8 @@ def check_rows(
     records = _records(data, name, problems)
     if problems.items:
         return CheckedRows(name, (), (), problems.in_order())
-    header = _header(records, problems, stored_levels)
+    # In JSON each person has their own keys: a missing level is told row by row.
+    header = _header(records, problems, stored_levels, whole=file_kind(data, name) != "json")
     if problems.items:  # without the columns every row needs, each row would say so again
         return CheckedRows(name, (), (), problems.in_order())
     warnings = tuple(
@@ -201,7 +205,7 @@ def check_rows(
         if col not in COLUMNS and not col.startswith(STYLE_PREFIX)
     )
     styles = tuple(col for col in header if col.startswith(STYLE_PREFIX))
-    rows = [
+    built = [
         _person_row(
             num,
             rec,
@@ -212,19 +216,25 @@ def check_rows(
         for num, rec in records
     ]
     if file_kind(data, name) == "json":
-        rows = [
-            None if row is None else replace(row, columns=frozenset(rec))
-            for row, (_num, rec) in zip(rows, records, strict=True)
+        built = [
+            (replace(row, columns=frozenset(rec)), sound)
+            for (row, sound), (_num, rec) in zip(built, records, strict=True)
         ]
+    rows = [row if sound else None for row, sound in built]
+    flawed = tuple(row for row, sound in built if not sound and row.person.id)
     # A row with a bad cell is still someone, with an id and a manager: those are checked
     # too, so that one round of fixes is enough.
     _check_unique(records, problems)
     in_file = {rec["id"] for _, rec in records if rec.get("id")}
     _check_managers(
-        records, rows, problems, in_file.union(known_ids or ()), elsewhere=known_ids is not None
+        records,
+        [row for row, _sound in built if row.person.id],
+        problems,
+        in_file.union(known_ids or ()),
+        elsewhere=known_ids is not None,
     )
     valid = tuple(r for r in rows if r is not None)
-    return CheckedRows(name, valid, warnings, problems.in_order())
+    return CheckedRows(name, valid, warnings, problems.in_order(), flawed)
 
 
 def _load(source: Source, filename: str | None) -> tuple[bytes, str]:
@@ -411,14 +421,16 @@ def _columns(records: list[Record]) -> list[str]:
     return list(dict.fromkeys(k for _, rec in records for k in rec))
 
 
-def _header(records: list[Record], problems: _Problems, stored_levels: Container[str]) -> list[str]:
+def _header(
+    records: list[Record], problems: _Problems, stored_levels: Container[str], *, whole: bool
+) -> list[str]:
     header = _columns(records)
     if "id" not in header:
         problems.whole_file('is missing the required column "id"')
     roles = {
         rec.get("role", "").lower() for _, rec in records if rec.get("id", "") not in stored_levels
     }
-    if "level" not in header and roles & {"mentor", "mentee"}:
+    if whole and "level" not in header and roles & {"mentor", "mentee"}:
         problems.whole_file('is missing the column "level" (required for mentors and mentees)')
     return header
 
@@ -429,9 +441,10 @@ def _person_row(
     styles: tuple[str, ...],
     check: _RowChecker,
     level_kept: bool = False,
-) -> PersonRow | None:
-    """One row as a person; ``styles`` are the file's `style:` columns. With ``level_kept``
-    the row leaves a stored level as it is, and needs none."""
+) -> tuple[PersonRow, bool]:
+    """One row as a person, and whether every cell of it is sound (a bad cell has its default
+    in the person); ``styles`` are the file's `style:` columns. With ``level_kept`` the row
+    leaves a stored level as it is, and needs none."""
     problems = check.problems
     before = len(problems.items)
     role = check.choice("role", ROLES, lower=True)
@@ -464,9 +477,8 @@ def _person_row(
     for column in ("exclude", "past_partners", "ranking"):
         if person_id and person_id in fields[column]:
             problems.add(num, column, person_id, "is this person's own id")
-    if len(problems.items) > before:
-        return None
-    return PersonRow(row=num, person=Person(**fields), status=status)
+    row = PersonRow(row=num, person=Person(**fields), status=status)
+    return row, len(problems.items) == before
 
 
 class _RowChecker:
@@ -510,7 +522,7 @@ class _RowChecker:
         value = self.rec.get("level", "")
         if not value:
             if required:
-                self.bad("level", "", "is not a whole number (required for mentors and mentees)")
+                self.bad("level", "", "is empty; a mentor or mentee needs a level (a whole number)")
             return None
         return self.integer("level", self.lowest_level, HIGHEST_LEVEL, value)
 
@@ -659,14 +671,15 @@ def _check_unique(records: list[Record], problems: _Problems) -> None:
 
 def _check_managers(
     records: list[Record],
-    rows: list[PersonRow | None],
+    rows: list[PersonRow],
     problems: _Problems,
     known: set[str],
     *,
     elsewhere: bool = False,
 ) -> None:
     """Every manager is someone (``known``: the file's ids and any known ``elsewhere``), and
-    no chain of managers among the valid rows comes back to where it started."""
+    no chain of managers among the rows (those with a bad cell too) comes back to where it
+    started."""
     nobody = "is not the id of anyone in the file" + (
         " or already in the programme" if elsewhere else ""
     )
@@ -674,8 +687,7 @@ def _check_managers(
         manager = rec.get("manager_id")
         if manager and manager not in known:
             problems.add(num, "manager_id", manager, nobody)
-    valid = [r for r in rows if r is not None]
-    by_id = {r.person.id: r for r in valid}
+    by_id = {r.person.id: r for r in rows}
     for cycle in manager_cycles({pid: r.person.manager_id for pid, r in by_id.items()}):
         names = " -> ".join(f"{by_id[p].person.label} ({p})" for p in [*cycle, cycle[0]])
         problems.add(

@@ -244,16 +244,21 @@ def _plan(programme: Programme, data: bytes, filename: str, actor: User | None) 
     )
     plan.errors.extend(checked.problems)
     plan.rows, plan.warnings = list(checked.rows), list(checked.warnings)
-    if not plan.rows:
+    if not plan.rows and not checked.flawed:
         return plan
     organisations = programme.organisations()
     plan.organisations = _organisations(organisations)
     plan.names = {org.pk: org.name for org in organisations}
     plan.catalogue = programme.catalogue_lookup()
+    # A row with a bad cell is checked for the rest too, so that one round of fixes is
+    # enough; its bad cell is reported already, and it is never written.
+    sound = plan.rows
+    plan.rows = sorted([*sound, *checked.flawed], key=lambda row: row.row)
     for row in plan.rows:
         _check_row(plan, row)
     _check_emails(plan)
     _check_manager_cycles(plan)
+    plan.rows = sound
     _check_live_pairs(plan)
     plan.errors = list(in_file_order(plan.errors))
     if not plan.errors:
