@@ -97,7 +97,9 @@ class PeopleListTests(PersonasTestCase):
     def test_the_detail_page_shows_what_is_missing(self):
         url = reverse("participant_detail", args=[self.programme.slug, self.p_sam.pk])
         response = self.client.get(url)
-        self.assertContains(response, "skills you can teach")
+        # Said about the person to the manager reading it, not to the person.
+        self.assertContains(response, "skills they can teach")
+        self.assertNotContains(response, "skills you can teach")
 
     def test_the_detail_page_shows_the_persons_pairs_and_when_they_are_free(self):
         self.p_priya.availability = [[0, 540, 720], [3, 870, 960]]

@@ -14,6 +14,32 @@ from twoheads.accounts.models import Organisation, User
 from twoheads.accounts.zones import validate_time_zone
 from twoheads.programmes.models import MANAGER_ROLES, Programme, Skill
 
+# What a profile may lack, said to its owner and about them, in `profile_check`'s order.
+YOUR_ITEMS = (
+    _("your role"),
+    _("your level"),
+    _("skills you can teach"),
+    _("skills you want to learn"),
+    _("when you are free"),
+    _("languages you speak"),
+    _("your department"),
+    _("your site"),
+    _("your interests"),
+    _("the working-style questions"),
+)
+THEIR_ITEMS = (
+    _("their role"),
+    _("their level"),
+    _("skills they can teach"),
+    _("skills they want to learn"),
+    _("when they are free"),
+    _("languages they speak"),
+    _("their department"),
+    _("their site"),
+    _("their interests"),
+    _("the working-style questions"),
+)
+
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
     def matchable(self) -> "ParticipantQuerySet":
@@ -177,30 +203,30 @@ class Participant(models.Model):
     def wanted(self) -> list["ParticipantSkill"]:
         return [ps for ps in self.skills.all() if ps.kind == ParticipantSkill.Kind.WANT]
 
-    def profile_check(self) -> "ProfileCheck":
+    def profile_check(self, *, about_them: bool = False) -> "ProfileCheck":
         """What the profile still lacks; matching needs the required items, the rest help.
+        The items are said to the person ("your level"), or ``about_them`` to a manager
+        ("their level").
 
         Reads `skills` and the programme's `questions` through any prefetch, so a list of
         participants prefetched with both costs no query per person.
         """
         kinds = {ps.kind for ps in self.skills.all()}
         questions = [q.key for q in self.programme.questions.all()]
+        said = THEIR_ITEMS if about_them else YOUR_ITEMS
         required = [
-            (_("your role"), bool(self.role)),
-            (_("your level"), self.level is not None),
-            (_("skills you can teach"), ParticipantSkill.Kind.OFFER in kinds),
-            (_("skills you want to learn"), ParticipantSkill.Kind.WANT in kinds),
-            (_("when you are free"), bool(self.availability)),
-            (_("languages you speak"), bool(self.languages)),
+            (said[0], bool(self.role)),
+            (said[1], self.level is not None),
+            (said[2], ParticipantSkill.Kind.OFFER in kinds),
+            (said[3], ParticipantSkill.Kind.WANT in kinds),
+            (said[4], bool(self.availability)),
+            (said[5], bool(self.languages)),
         ]
         helpful = [
-            (_("your department"), bool(self.department)),
-            (_("your site"), bool(self.site)),
-            (_("your interests"), bool(self.interests)),
-            (
-                _("the working-style questions"),
-                all(self.style.get(key) for key in questions),
-            ),
+            (said[6], bool(self.department)),
+            (said[7], bool(self.site)),
+            (said[8], bool(self.interests)),
+            (said[9], all(self.style.get(key) for key in questions)),
         ]
         done = sum(ok for _label, ok in required + helpful)
         return ProfileCheck(

@@ -109,7 +109,7 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         {
             "programme": programme,
             "person": person,
-            "check": person.profile_check(),
+            "check": person.profile_check(about_them=True),
             "manager_held": person.manager_id in held,
             "availability": availability_text(person.availability, WEEKDAYS),
             "pairs": [(pair, partner, partner.pk in held) for pair, partner in pairs],
