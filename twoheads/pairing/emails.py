@@ -38,6 +38,34 @@ def _msg(subject: str, body: str, to: Participant) -> Message:
     return (subject, body, "", [_address(to)])
 
 
+def first_name(p: Participant) -> str:
+    """The name an email greets a person by: their first name, as the other emails do."""
+    name = p.name or (p.user.name if p.user_id and p.user else "")
+    return name.split()[0] if name.strip() else p.display_name
+
+
+def why_matched(pair: Pair) -> str:
+    """Why the two were matched, as its partners read it: a pair the programme manager made
+    says so, with their reason; then the explanation without its score sum, the score and its
+    parts."""
+    lines = []
+    if pair.manual:
+        lines.append(_("Your programme manager chose this pair."))
+        if pair.manager_reason:
+            lines.append(_("Their reason: %(reason)s") % {"reason": pair.manager_reason})
+    explanation = without_score_sum(pair.explanation)
+    if explanation and pair.manual:
+        lines.append(_("How your profiles compare: %(why)s") % {"why": explanation})
+    elif explanation:
+        lines.append(explanation)
+    elif not pair.manual:
+        lines.append(_("You fit the programme's rules and each can learn from the other."))
+    parts = ", ".join(f"{label} {shown}" for label, _meter, shown in pair.component_list())
+    score = _("Match score %(score).2f out of 1") % {"score": pair.score}
+    lines.append(f"{score} ({parts})." if parts else f"{score}.")
+    return "\n".join(lines)
+
+
 EMAILS_PER_TASK = 500
 
 
@@ -63,12 +91,11 @@ def matched_message(pair: Pair, me: Participant) -> Message:
         "3. If you decline, say briefly why; your programme manager will look for a better "
         "partner for both of you.\n"
     ) % {
-        "me": me.display_name,
+        "me": first_name(me),
         "programme": pair.programme.name,
         "partner": partner.display_name,
         "role": partner.get_role_display().lower(),
-        "why": without_score_sum(pair.explanation)
-        or _("You fit the programme's rules and each can learn from the other."),
+        "why": why_matched(pair),
         "link": _link("pair_detail", pair.pk),
         "days": pair.programme.meeting_cadence_days,
     }
@@ -94,25 +121,25 @@ def pairs_proposed(pair_ids: list[int]) -> int:
     )
 
 
-def pair_active(pair: Pair) -> int:
-    text = _(
+def pair_active(pair: Pair, last: Participant) -> int:
+    """Tell both partners their pair is active: the one who accepted first that the other has
+    accepted too, and ``last``, who accepted second, that they both have."""
+    first = pair.partner_of(last)
+    values = {"programme": pair.programme.name, "link": _link("pair_detail", pair.pk)}
+    to_first = _(
         "Hello %(me)s,\n\n%(partner)s has accepted too: your pair in %(programme)s is active. "
         "Agree on a first meeting soon: %(link)s\n"
-    )
+    ) % {**values, "me": first_name(first), "partner": last.display_name}
+    to_last = _(
+        "Hello %(me)s,\n\nYou and %(partner)s have both accepted: your pair in %(programme)s is "
+        "active. Agree on a first meeting soon: %(link)s\n"
+    ) % {**values, "me": first_name(last), "partner": first.display_name}
+    subject = _("Your pair with %(partner)s is active")
     return _send(
-        _msg(
-            _("Your pair with %(partner)s is active")
-            % {"partner": pair.partner_of(p).display_name},
-            text
-            % {
-                "me": p.display_name,
-                "partner": pair.partner_of(p).display_name,
-                "programme": pair.programme.name,
-                "link": _link("pair_detail", pair.pk),
-            },
-            p,
-        )
-        for p in (pair.mentor, pair.mentee)
+        [
+            _msg(subject % {"partner": last.display_name}, to_first, first),
+            _msg(subject % {"partner": first.display_name}, to_last, last),
+        ]
     )
 
 
@@ -121,7 +148,7 @@ def pair_declined(pair: Pair, by: Participant) -> int:
     body = _(
         "Hello %(me)s,\n\n%(partner)s has declined the match in %(programme)s. This is no "
         "judgement on you: your programme manager will suggest a new partner soon.\n"
-    ) % {"me": other.display_name, "partner": by.display_name, "programme": pair.programme.name}
+    ) % {"me": first_name(other), "partner": by.display_name, "programme": pair.programme.name}
     subject = _("%(partner)s declined the match in %(programme)s") % {
         "partner": by.display_name,
         "programme": pair.programme.name,
@@ -159,7 +186,7 @@ def pair_ended(pair: Pair) -> int:
             % {"partner": pair.partner_of(p).display_name},
             text
             % {
-                "me": p.display_name,
+                "me": first_name(p),
                 "partner": pair.partner_of(p).display_name,
                 "programme": pair.programme.name,
                 "who": _ended_by(pair, p),
@@ -176,7 +203,7 @@ def request_sent(req: PairRequest) -> int:
         "Hello %(me)s,\n\n%(sender)s would like to pair up with you in %(programme)s.\n\n"
         "%(message)sAccept or decline: %(link)s\n"
     ) % {
-        "me": req.recipient.display_name,
+        "me": first_name(req.recipient),
         "sender": req.sender.display_name,
         "programme": req.programme.name,
         "message": _("Their message:\n%s\n\n") % req.message if req.message else "",
@@ -198,7 +225,7 @@ def request_reminder(req: PairRequest) -> int:
         "Hello %(me)s,\n\n%(sender)s is still waiting for your answer to their request in "
         "%(programme)s. Accept or decline: %(link)s\n"
     ) % {
-        "me": req.recipient.display_name,
+        "me": first_name(req.recipient),
         "sender": req.sender.display_name,
         "programme": req.programme.name,
         "link": _link("my_requests", req.programme.slug),
@@ -216,7 +243,7 @@ def request_closed(req: PairRequest, to: Participant | None = None) -> int:
             "Hello %(me)s,\n\nThe request %(sender)s sent you in %(programme)s is closed: "
             "%(reply)s Nothing for you to do. See your suggestions: %(link)s\n"
         ) % {
-            "me": req.recipient.display_name,
+            "me": first_name(req.recipient),
             "sender": req.sender.display_name,
             "programme": req.programme.name,
             "reply": req.reply,
@@ -228,7 +255,7 @@ def request_closed(req: PairRequest, to: Participant | None = None) -> int:
         "Hello %(me)s,\n\nYour request to %(recipient)s in %(programme)s is now: %(status)s.\n"
         "%(reply)s\nSee your suggestions: %(link)s\n"
     ) % {
-        "me": req.sender.display_name,
+        "me": first_name(req.sender),
         "recipient": req.recipient.display_name,
         "programme": req.programme.name,
         "status": status,
@@ -245,11 +272,11 @@ def request_accepted(req: PairRequest, pair: Pair) -> int:
     to_sender = _(
         "Hello %(me)s,\n\n%(other)s accepted your request in %(programme)s: you are a pair "
         "now. Agree on a first meeting soon: %(link)s\n"
-    ) % {**values, "me": sender, "other": recipient}
+    ) % {**values, "me": first_name(req.sender), "other": recipient}
     to_recipient = _(
         "Hello %(me)s,\n\nYou accepted %(other)s's request in %(programme)s: you are a pair "
         "now. Agree on a first meeting soon: %(link)s\n"
-    ) % {**values, "me": recipient, "other": sender}
+    ) % {**values, "me": first_name(req.recipient), "other": sender}
     return _send(
         [
             _msg(_("%s accepted: your pair is active") % recipient, to_sender, req.sender),

@@ -390,7 +390,9 @@ def _locked_pairs(run: MatchRun) -> list[tuple[str, str]]:
 def _write_results(
     run: MatchRun, roster: Roster, result: MatchResult, live: set[tuple[str, str]]
 ) -> None:
-    """Write every proposal and reason in one transaction, or nothing."""
+    """Write every proposal and reason in one transaction, or nothing. A locked pair the
+    manager made in the run re-run stays theirs, with their reason."""
+    carried = _manual_pairs(run.base_run) if run.base_run_id else {}
     with transaction.atomic():
         current = MatchRun.objects.select_for_update().get(pk=run.pk)
         if current.status != MatchRun.Status.RUNNING:
@@ -407,6 +409,8 @@ def _write_results(
                     locked=p.locked,
                     broken_rules=list(p.broken_rules),
                     already_live=(p.mentor, p.mentee) in live,
+                    manual=(p.mentor, p.mentee) in carried,
+                    note=carried.get((p.mentor, p.mentee), ""),
                 )
                 for p in result.pairs
             ],
@@ -426,6 +430,15 @@ def _write_results(
         current.progress, current.message = 1.0, ""
         current.finished_at = current.heartbeat_at = timezone.now()
         current.save()
+
+
+def _manual_pairs(run: MatchRun | None) -> dict[tuple[str, str], str]:
+    """The locked pairs the manager made by hand in a run, by external ids, with their reason."""
+    if run is None:
+        return {}
+    made = run.proposals.filter(locked=True, manual=True)
+    rows = made.values_list("mentor__external_id", "mentee__external_id", "note")
+    return {(mentor, mentee): note for mentor, mentee, note in rows}
 
 
 def _incomplete_reason(p: Participant) -> str:
@@ -727,9 +740,9 @@ def _copy_proposals_to_pairs(run: MatchRun) -> int:
     sql = f"""
         INSERT INTO {q(pair.db_table)} (programme_id, run_id, mentor_id, mentee_id, status,
             score, components, explanation, mentor_response, mentee_response, decline_reason,
-            end_reason, from_request, created_at)
+            end_reason, from_request, manual, manager_reason, created_at)
         SELECT %s, pp.run_id, pp.mentor_id, pp.mentee_id, %s, pp.score, pp.components,
-            pp.explanation, '', '', '', '', %s, %s
+            pp.explanation, '', '', '', '', %s, pp.manual, pp.note, %s
         FROM {q(proposal.db_table)} pp
         WHERE pp.run_id = %s AND pp.already_live = %s AND NOT EXISTS (
             SELECT 1 FROM {q(pair.db_table)} p
@@ -779,7 +792,7 @@ def respond(pair: Pair, user: User, accept: bool, reason: str = "") -> Pair:
             pair=pair.pk,
         )
         if pair.status == Pair.Status.ACTIVE:
-            transaction.on_commit(lambda: emails.pair_active(pair))
+            transaction.on_commit(lambda: emails.pair_active(pair, me))
         elif pair.status == Pair.Status.DECLINED:
             transaction.on_commit(lambda: emails.pair_declined(pair, me))
     return pair
@@ -871,6 +884,8 @@ def rematch(
             score=check.score,
             components=check.components,
             explanation=check.explanation,
+            manual=True,
+            manager_reason=reason.strip(),
         )
         audit(
             actor,

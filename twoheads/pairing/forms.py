@@ -76,7 +76,10 @@ class ManualPairForm(forms.Form):
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text=_("Why this pair; kept in the audit log."),
+        help_text=_(
+            "Why this pair: both partners read it when they are told of the match, and it is "
+            "kept in the audit log."
+        ),
     )
     confirm = forms.BooleanField(
         label=_("I have read the rules this pair breaks and want it anyway"), required=False
@@ -127,7 +130,13 @@ class RequestForm(forms.Form):
 class RematchForm(forms.Form):
     partner = forms.ModelChoiceField(label=_("New partner"), queryset=Participant.objects.none())
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_(
+            "Why this pair: both partners read it when they are told of the match, and it is "
+            "kept in the audit log."
+        ),
     )
     confirm = forms.BooleanField(
         label=_("I have read the rules this pair breaks and want it anyway"), required=False

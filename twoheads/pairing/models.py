@@ -402,6 +402,10 @@ class Pair(models.Model):
     )
     # Set when the pair came from accepted request in a self-selection programme.
     from_request = models.BooleanField(default=False)
+    # Made by the programme manager (a manual pair published, or a rematch), with their reason,
+    # which both partners read.
+    manual = models.BooleanField(default=False)
+    manager_reason = models.TextField(blank=True)
 
     objects = PairQuerySet.as_manager()
 
@@ -416,6 +420,20 @@ class Pair(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pair_detail", args=[self.pk])
+
+    def get_status_display(self) -> str:
+        """The status as people read it: a pair one partner has accepted names who is still
+        to answer."""
+        waiting = self.waiting_for()
+        if self.status == self.Status.PROPOSED and len(waiting) == 1:
+            return _("Waiting for %(name)s to accept") % {"name": waiting[0].display_name}
+        return str(self.Status(self.status).label)
+
+    def waiting_for(self) -> list[Participant]:
+        """The partners yet to answer a proposed pair."""
+        if self.status != self.Status.PROPOSED:
+            return []
+        return [p for p in (self.mentor, self.mentee) if not self.response_of(p)]
 
     def partner_of(self, participant: Participant) -> Participant:
         return self.mentee if participant.pk == self.mentor_id else self.mentor
