@@ -142,7 +142,7 @@ def test_it_counts_the_suitable_candidates_that_went_to_others(rules: Rules) -> 
     ]
     result = match(people, rules)
     (left,) = result.unmatched
-    assert left.reason.startswith("All 2 suitable mentors went to others; the best, R")
+    assert left.reason.startswith("Both suitable mentors went to others; the best, R")
     assert "), is paired with M" in left.reason
 
 

@@ -45,6 +45,10 @@ class AnswersTests(MatchingTestCase):
         page = self.client.get(self.new.get_absolute_url())
         self.assertContains(page, "Waiting for your answer")
         self.assertNotContains(page, "Waiting for both to accept")
+        # Her home page says the same, not her own name.
+        home = self.client.get(reverse("home"))
+        self.assertContains(home, "Waiting for your answer")
+        self.assertNotContains(home, "Waiting for Mei Lin to accept")
 
     def test_each_is_told_the_pair_is_active_in_their_own_words(self):
         self.answer(self.sam)

@@ -109,7 +109,7 @@ class ReviewTests(MatchingTestCase):
             engine.add_manual_pair(self.run, self.p_priya, self.p_mei, self.martin, " ", True)
 
     def test_it_refuses_an_incomplete_profile_in_a_manual_pair(self):
-        with self.assertRaisesMessage(engine.PairingError, "profile not complete"):
+        with self.assertRaisesMessage(engine.PairingError, "cannot be paired: profile is not"):
             engine.add_manual_pair(self.run, self.p_sam, self.p_ivy, self.martin, "why not", True)
 
     def test_it_reruns_keeping_locked_pairs_and_leaving_out_removed_ones(self):

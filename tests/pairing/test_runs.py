@@ -37,7 +37,8 @@ class RunLifecycleTests(MatchingTestCase):
     def test_it_reports_an_incomplete_profile_as_unmatched(self):
         run = self.make_run()
         reason = UnmatchedResult.objects.get(run=run, participant=self.p_ivy).reason
-        self.assertTrue(reason.startswith("profile not complete"), reason)
+        self.assertTrue(reason.startswith("Their profile is not complete (missing: "), reason)
+        self.assertNotIn(" you", reason)
         self.assertEqual(run.summary["incomplete"], 1)
         self.assertEqual(run.summary["mentees_total"], 3)
 

@@ -87,6 +87,13 @@ class PeopleListTests(PersonasTestCase):
         self.assertIn("/me/", mail.outbox[0].body)
         self.assertTrue(AuditEvent.objects.filter(action="participants.remind").exists())
 
+    def test_the_list_counts_people_who_have_not_chosen_a_role_among_the_unfinished(self):
+        page = self.client.get(self.url)
+        self.assertContains(page, "2 people have not finished their profiles.")
+        Participant.objects.filter(pk=self.p_sam.pk).update(role="")
+        page = self.client.get(self.url)
+        self.assertContains(page, "2 people have not finished their profiles. (1 has not chosen")
+
     def test_a_closed_programme_reminds_nobody_to_finish_a_profile(self):
         Programme.objects.filter(pk=self.programme.pk).update(status="closed")
         self.assertNotContains(self.client.get(self.url), "Send them a reminder")

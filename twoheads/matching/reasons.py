@@ -306,6 +306,7 @@ class _Stats:
         if self.valid == 1:
             return f"Their one suitable {other}, {best.label} (score {score:.2f}), {taken}."
         return (
-            f"All {self.valid} suitable {other}s went to others; the best, {best.label} "
+            f"{'Both' if self.valid == 2 else f'All {self.valid}'} suitable {other}s went to "
+            f"others; the best, {best.label} "
             f"(score {score:.2f}), {taken}."
         )

@@ -38,7 +38,7 @@ from .models import MatchRun, Pair, ProposedPair, UnmatchedResult, live_pair_cou
 
 RUN_MODES = ("optimal", "stable")
 PROGRESS_EVERY_SECONDS = 1.0
-INCOMPLETE_REASON = "profile not complete"
+INCOMPLETE_REASON = "profile is not complete"
 
 
 class PairingError(Exception):
@@ -421,7 +421,7 @@ def _write_results(
             for u in result.unmatched
         ]
         unmatched += [
-            UnmatchedResult(run=run, participant=p, reason=_incomplete_reason(p))
+            UnmatchedResult(run=run, participant=p, reason=f"Their {_incomplete_reason(p)}.")
             for p in roster.incomplete
         ]
         UnmatchedResult.objects.bulk_create(unmatched, batch_size=1000)
@@ -442,7 +442,8 @@ def _manual_pairs(run: MatchRun | None) -> dict[tuple[str, str], str]:
 
 
 def _incomplete_reason(p: Participant) -> str:
-    missing = p.profile_check().missing_required
+    """Why an unfinished profile is not matched, about the person, for a manager to read."""
+    missing = p.profile_check(about_them=True).missing_required
     return f"{INCOMPLETE_REASON} (missing: {', '.join(missing)})" if missing else INCOMPLETE_REASON
 
 

@@ -73,6 +73,7 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
             "query": query.urlencode(),
             # A closed programme matches nobody again: unfinished profiles no longer matter.
             "incomplete": 0 if programme.is_closed else held.to_finish().count(),
+            "no_role": 0 if programme.is_closed else held.to_finish().filter(role="").count(),
             "no_account": 0 if programme.is_closed else no_account_count(held),
             "to_invite": 0 if programme.is_closed else without_account(programme, held).count(),
             # In a partner's programme: how many people other organisations hold the records of.
