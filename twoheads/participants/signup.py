@@ -19,7 +19,7 @@ from .models import Invitation
 from .tasks import send_invitation
 
 # A second sign-up with the same address within this time sends no second email.
-RESEND_AFTER = timedelta(minutes=10)
+RESEND_AFTER = timedelta(minutes=5)
 
 
 def ask_to_join(programme: Programme, email: str, name: str) -> Invitation:
