@@ -9,12 +9,13 @@ from ninja import Field, Query, Router, Schema
 
 from twoheads.journal.closing import close_pair
 from twoheads.pairing.engine import (
-    RUN_MODES,
     AlreadyPublished,
     PairingError,
+    default_run_mode,
     publish_run,
     start_run,
 )
+from twoheads.pairing.engine import run_settings as engine_run_settings
 from twoheads.pairing.models import MatchRun
 from twoheads.programmes.models import Programme
 
@@ -52,26 +53,20 @@ def conflict(exc: PairingError, code: str = "conflict") -> ApiError:
 
 
 def run_settings(programme: Programme, payload: RunIn) -> tuple[str, bool]:
-    """The run's mode and fairness, each the programme's where the body leaves it out.
-    Fairness (lift the weakest pair first) is a goal of the optimal mode only."""
-    mode = payload.mode or (
-        programme.matching_mode if programme.matching_mode in RUN_MODES else "optimal"
-    )
-    if mode == "optimal":
-        return mode, programme.fairness if payload.fairness is None else payload.fairness
-    if payload.fairness:
+    """The run's mode and fairness, each the programme's where the body leaves it out, as the
+    run page takes them (`engine.run_settings`); fairness outside the optimal mode is a 400."""
+    try:
+        return engine_run_settings(programme, payload.mode, payload.fairness)
+    except PairingError as exc:
+        mode = payload.mode or default_run_mode(programme)
         whose = "" if payload.mode else " (the programme's mode, as the body gives none)"
         detail = (
-            f'Fairness applies only to mode "optimal"; this run\'s mode is "stable"{whose}. '
+            f'Fairness applies only to mode "optimal"; this run\'s mode is "{mode}"{whose}. '
             'Leave fairness out or false, or send "mode": "optimal".'
         )
         raise ApiError(
-            400,
-            "invalid",
-            "Fairness applies only to optimal runs.",
-            [{"field": "fairness", "message": detail}],
-        )
-    return mode, False
+            400, "invalid", str(exc), [{"field": "fairness", "message": detail}]
+        ) from exc
 
 
 @router.post(
