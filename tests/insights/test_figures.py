@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.insights.stories import NOW, SECRET_NOTE, InsightsTestCase, at
+from twoheads.accounts.models import Membership
 from twoheads.insights.figures import programme_figures, score_bin, summary_dict
 from twoheads.insights.tables import dashboard_sections
 from twoheads.journal.closing import close_programme_pairs
@@ -204,6 +205,26 @@ class FigureTests(InsightsTestCase):
             self.assertEqual(risk.reasons, ("falling_ratings", "no_meeting"))
             self.assertEqual(figures.open_concerns, 1)
         self.assertEqual(summary_dict(for_martin)["open_concerns"], 1)
+
+    def test_a_manager_who_is_a_partner_does_not_read_their_own_pairs_ratings_trend(self):
+        """Priya, a partner of the pair, is made a manager: her pair is still listed for not
+        meeting, without the falling ratings Margaret gave; Martin sees both."""
+        Membership.objects.create(
+            user=self.priya, organisation=self.acme, role=Membership.Role.PROGRAMME_MANAGER
+        )
+        risk = next(
+            p
+            for p in programme_figures(self.programme, NOW, viewer=self.priya).at_risk
+            if p.pair_id == self.pair.pk
+        )
+        self.assertEqual(risk.reasons, ("no_meeting",))
+        self.assertIsNone(risk.recent_rating)
+        risk = next(
+            p
+            for p in programme_figures(self.programme, NOW, viewer=self.martin).at_risk
+            if p.pair_id == self.pair.pk
+        )
+        self.assertEqual(risk.reasons, ("falling_ratings", "no_meeting"))
 
     def test_it_gives_a_plain_summary_for_the_api(self):
         summary = summary_dict(self.figures)

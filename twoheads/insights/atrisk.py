@@ -344,9 +344,32 @@ def at_risk_pairs(
     if viewer is not None:
         found += _concerns(programme, viewer, pairs)
     merged = _merge(found)
+    if viewer is not None:
+        merged = _without_own_ratings(merged, programme, viewer)
     nudged = _recent_nudges(programme, now, [risk.pair_id for risk in merged])
     merged = [replace(risk, nudged_at=nudged.get(risk.pair_id)) for risk in merged]
     return sorted(merged, key=lambda p: (-len(p.reasons), -(p.idle_days or 0), p.pair_id))
+
+
+def _without_own_ratings(
+    found: list[AtRiskPair], programme: Programme, viewer: User
+) -> list[AtRiskPair]:
+    """A manager who is also a partner does not read their own pair's ratings trend: a
+    partner sees the other's ratings only as averages of three (My progress)."""
+    mine = set(
+        Participant.objects.filter(programme=programme, user=viewer).values_list("pk", flat=True)
+    )
+    if not mine:
+        return found
+    out = []
+    for risk in found:
+        if {risk.mentor_id, risk.mentee_id} & mine and "falling_ratings" in risk.reasons:
+            reasons = tuple(r for r in risk.reasons if r != "falling_ratings")
+            if not reasons:
+                continue
+            risk = replace(risk, reasons=reasons, recent_rating=None, earlier_rating=None)
+        out.append(risk)
+    return out
 
 
 def _recent_nudges(programme: Programme, now: datetime, pair_ids: list[int]) -> dict[int, datetime]:
