@@ -82,6 +82,17 @@ def test_a_locked_pair_is_a_mentor_then_a_mentee() -> None:
     ]
 
 
+def test_a_blocked_pair_is_a_mentor_and_a_mentee_in_either_order() -> None:
+    rules, _ = read_rules_for('blocked = [["margaret", "tom"], ["tom", "margaret"]]', PEOPLE)
+    assert rules.blocked == (("margaret", "tom"), ("tom", "margaret"))
+    with pytest.raises(MatchInputError) as caught:
+        read_rules_for('blocked = [["tom", "priya"]]', PEOPLE)
+    assert [e.message for e in caught.value.errors] == [
+        'rules key "blocked": in ["tom", "priya"], "tom" (Tom) is a mentor and "priya" (Priya) '
+        "is a mentor; each pair is a mentor and a mentee, in either order",
+    ]
+
+
 def test_a_pair_listed_twice_counts_once_with_a_warning() -> None:
     text = 'locked = [["tom", "margaret"], ["tom", "margaret"]]\nblocked = [["priya", "margaret"]]'
     rules, warnings = read_rules_for(text, PEOPLE)

@@ -919,10 +919,28 @@ def _check_pairs(
                 )
         if pairs:
             fields[key] = tuple(dict.fromkeys(pairs))
-        if key == "locked":
-            for pair in fields.get(key, ()):
+        for pair in fields.get(key, ()):
+            if key == "locked":
                 _check_roles(pair, roles, problems)
+            else:
+                _check_either_way(pair, roles, problems)
     return warnings
+
+
+def _check_either_way(
+    pair: tuple[str, str], roles: Mapping[str, tuple[str, str]], problems: _Problems
+) -> None:
+    """A blocked pair is a mentor and a mentee, in either order: any other two could never be
+    paired, so blocking them would block nothing (unknown ids are told apart)."""
+    if any(i not in roles for i in pair):
+        return
+    found = {roles[i][0] for i in pair}
+    if found != {"mentor", "mentee"}:
+        said = " and ".join(f'"{i}" ({roles[i][1]}) is {_part(roles[i][0])}' for i in pair)
+        problems.whole_file(
+            f'key "blocked": in {_toml_pair(pair)}, {said}; each pair is a mentor and a mentee, '
+            "in either order"
+        )
 
 
 def _check_roles(
@@ -932,11 +950,14 @@ def _check_roles(
     for person_id, role in zip(pair, ("mentor", "mentee"), strict=True):
         has, label = roles.get(person_id, (role, ""))
         if has != role:
-            now = f"a {has}" if has else "only in the org chart"
             problems.whole_file(
-                f'key "locked": in {_toml_pair(pair)}, "{person_id}" ({label}) is {now}, '
+                f'key "locked": in {_toml_pair(pair)}, "{person_id}" ({label}) is {_part(has)}, '
                 f'not a {role}; each pair is ["mentor id", "mentee id"]'
             )
+
+
+def _part(role: str) -> str:
+    return f"a {role}" if role else "only in the org chart"
 
 
 def _toml_pair(pair: tuple[str, str]) -> str:
