@@ -71,7 +71,15 @@ def restore(source: Path, alias: str = "default") -> None:
                 "PostgreSQL. Nothing was restored."
             )
         _run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", *_pg_args(db), str(source)],
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",  # all of it or, on any error, none of it
+                *_pg_args(db),
+                str(source),
+            ],
             db.get("PASSWORD"),
         )
         return
