@@ -1,11 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The operators' sign-in offers the site's own "Forgotten your password?", which also
+    # ends a pause of signing in after failures.
+    path(
+        "admin/password_reset/",
+        RedirectView.as_view(pattern_name="password_reset"),
+        name="admin_password_reset",
+    ),
     path("admin/", admin.site.urls),
     path("", include("twoheads.accounts.urls")),
     path("", include("twoheads.programmes.urls")),

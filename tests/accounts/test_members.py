@@ -119,6 +119,19 @@ class MembersTests(PersonasTestCase):
         self.assertContains(page, "You are no longer an organisation admin.")
         self.assertFalse(Membership.objects.filter(pk=olivia.pk).exists())
 
+    def test_taking_a_colleagues_role_asks_first_and_tells_them(self) -> None:
+        page = self.client.get(self.url)
+        self.assertContains(page, "Yes, take it away</button>")
+        martin = self.martin.memberships.get(organisation=self.acme)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.remove_url(martin))
+        (email,) = mail.outbox
+        self.assertEqual(email.to, ["martin@acme.test"])
+        self.assertEqual(
+            email.subject, "You are no longer a programme manager at Acme Ltd on Two Heads"
+        )
+        self.assertIn("Olivia Admin took away your role", email.body)
+
     def test_the_role_email_names_who_gave_it_and_a_too_long_address_is_refused(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(self.url, {"email": "nadia@acme.test", "role": Role.ORG_ADMIN})

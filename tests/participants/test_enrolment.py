@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.base import PASSWORD, PersonasTestCase
-from twoheads.accounts.models import Membership, User
+from twoheads.accounts.models import AuditEvent, Membership, User
 from twoheads.participants.models import Invitation, Participant
 
 
@@ -142,6 +142,29 @@ class InvitationTests(PersonasTestCase):
         response = self.client.get(self.link())
         self.assertIn(reverse("login"), response["Location"])
 
+    def test_someone_else_signed_in_cannot_use_up_the_link(self):
+        invitation = self.invite()
+        url = self.link()
+        self.client.force_login(self.sam)
+        page = self.client.get(url)
+        self.assertEqual(page.status_code, 403)
+        self.assertContains(page, "It was sent to nadia@acme.test", status_code=403)
+        self.assertEqual(self.client.post(url).status_code, 403)
+        invitation.refresh_from_db()
+        self.assertFalse(invitation.accepted)
+        self.assertFalse(
+            Participant.objects.filter(programme=self.programme, user=self.sam, role="mentor")
+            .exclude(pk=self.p_sam.pk)
+            .exists()
+        )
+        # Nadia herself then accepts it, and that is in the audit log.
+        self.client.logout()
+        self.client.post(url, {"name": "Nadia", "password1": PASSWORD, "password2": PASSWORD})
+        invitation.refresh_from_db()
+        self.assertTrue(invitation.accepted)
+        event = AuditEvent.objects.get(action="participants.invitation_accept")
+        self.assertEqual(event.actor.email, "nadia@acme.test")
+
     def test_nobody_is_invited_twice_or_once_they_are_in(self):
         self.invite()
         self.client.force_login(self.martin)
@@ -255,6 +278,17 @@ class SignupTests(PersonasTestCase):
         self.assertFalse(
             Participant.objects.filter(programme=self.programme, user=self.gus).exists()
         )
+
+    def test_someone_in_the_programme_is_told_so_and_a_visitor_offered_to_sign_in(self):
+        url = reverse("programme_enrol", args=[self.programme.slug])
+        page = self.client.get(url)
+        self.assertContains(page, f'href="{reverse("login")}?next={url}"')
+        self.client.force_login(self.priya)
+        page = self.client.get(url)
+        self.assertContains(page, "You are in this programme")
+        self.assertNotContains(page, "Programme code")
+        self.client.post(url, {"code": self.programme.signup_code})
+        self.assertFalse(AuditEvent.objects.filter(action="participants.signup").exists())
 
     def test_a_wrong_code_is_refused(self):
         url = reverse("programme_enrol", args=[self.programme.slug])

@@ -73,6 +73,7 @@ MATRIX: dict[str, Row] = {
     "password_change_done": Row(none, EVERYONE),
     "password_reset": Row(none, EVERYONE, anonymous=OK),
     "password_reset_done": Row(none, EVERYONE, anonymous=OK),
+    "admin_password_reset": Row(none, EVERYONE, anonymous=OK),
     "password_reset_complete": Row(none, EVERYONE, anonymous=OK),
     "password_reset_confirm": Row(lambda t: ["MQ", "set-password"], EVERYONE, anonymous=OK),
     "account": Row(none, EVERYONE),
@@ -124,7 +125,8 @@ MATRIX: dict[str, Row] = {
     "import_upload": Row(slug, ACME_MANAGERS),
     "import_confirm": Row(slug_and("upload"), frozenset({"martin"}), method="POST"),
     "invitation_list": Row(slug, ACME_MANAGERS),
-    "invitation_accept": Row(lambda t: [t.invitation.token], EVERYONE, anonymous=OK),
+    # The link is the invitee's: anyone signed in with another address is refused (403).
+    "invitation_accept": Row(lambda t: [t.invitation.token], EVERYONE, anonymous=OK, signed_in=403),
     "programme_enrol": Row(slug, EVERYONE - {"gus", "greta"}, anonymous=NOT_FOUND),
     # A participant's own place in the programme.
     "my_profile": Row(slug, ACME_PARTICIPANTS),

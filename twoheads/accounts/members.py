@@ -85,6 +85,28 @@ def remove_staff(actor: User, membership: Membership) -> None:
             organisation=organisation,
             role=membership.role,
         )
+        if membership.user_id != actor.pk and membership.user.email:
+            transaction.on_commit(lambda: _tell_removed(membership, organisation, actor))
+
+
+def _tell_removed(membership: Membership, organisation: Organisation, actor: User) -> None:
+    """Tell someone a role was taken away from them, and by whom."""
+    context = {
+        "role": role_phrase(membership.role),
+        "organisation": organisation.name,
+        "actor": actor.name or actor.email,
+    }
+    send_mail(
+        _("You are no longer %(role)s at %(organisation)s on Two Heads") % context,
+        _(
+            "%(actor)s took away your role as %(role)s at %(organisation)s on Two Heads. "
+            "If you think this is a mistake, ask them or another admin of %(organisation)s."
+        )
+        % context
+        + "\n",
+        None,
+        [membership.user.email],
+    )
 
 
 def _tell(membership: Membership, actor: User, *, set_password: bool) -> None:

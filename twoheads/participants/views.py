@@ -389,6 +389,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         messages.info(request, _("This invitation has been used; sign in to continue."))
         return redirect("my_profile", programme.slug)
     existing = User.objects.filter(email__iexact=invitation.email).first()
+    if request.user.is_authenticated and request.user.email.lower() != invitation.email.lower():
+        # The link is the invitee's: anyone else signed in in this browser must not use it up.
+        return render(
+            request,
+            "participants/invitation_invalid.html",
+            {"someone_else": invitation.email, "signed_in_as": request.user.email},
+            status=403,
+        )
     if request.user.is_authenticated:
         form = None
     elif existing is not None:
@@ -405,6 +413,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         invitation.accept(user)
+        audit(
+            user,
+            "participants.invitation_accept",
+            programme,
+            organisation=programme.organisation,
+            invitation=invitation.pk,
+        )
         messages.success(
             request,
             _("Welcome to %(programme)s. Tell us about yourself.") % {"programme": programme.name},
@@ -427,7 +442,10 @@ def programme_enrol(request: HttpRequest, slug: str) -> HttpResponse:
     if not visible:
         raise Http404
     form = None
-    if programme.open_signup and programme.enrolment_open:
+    already = (
+        request.user.is_authenticated and programme.participants.filter(user=request.user).exists()
+    )
+    if programme.open_signup and programme.enrolment_open and not already:
         anonymous = not request.user.is_authenticated
         form = SignupForm(request.POST or None, programme=programme, anonymous=anonymous)
         if request.method == "POST" and form.is_valid():
@@ -445,7 +463,13 @@ def programme_enrol(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("my_profile", programme.slug)
     sent = once.take(request, "signup")
-    context = {"programme": programme, "form": form, "sent": sent, "days": Invitation.VALID_DAYS}
+    context = {
+        "programme": programme,
+        "form": form,
+        "sent": sent,
+        "days": Invitation.VALID_DAYS,
+        "already": already,
+    }
     return render(request, "participants/enrol.html", context)
 
 
