@@ -63,12 +63,28 @@ class CrossOrganisationSharingTests(PersonasTestCase):
         self.assertFalse(GuardConfirmation.objects.exists())
 
     def test_confirming_with_a_reason_shares_it_and_keeps_the_confirmation(self):
-        self.share_note(FLAGGED, guard_reason="Falcon was announced publicly last week")
+        shown = self.share_note(FLAGGED).context["crossing"].fingerprint
+        reason = "Falcon was announced publicly last week"
+        self.share_note(FLAGGED, guard_reason=reason, guard_shown=shown)
         self.assertTrue(JournalEntry.objects.get().is_shared)
         confirmation = GuardConfirmation.objects.get()
         self.assertEqual(confirmation.content_kind, "journal_entry")
         self.assertEqual(confirmation.pair, self.cross)
         self.assertIn("confidential_term", confirmation.kinds)
+
+    def test_a_reason_covers_only_what_was_shown(self):
+        shown = self.share_note("Project Falcon starts soon.").context["crossing"].fingerprint
+        # The text grows a phone number on the check page, and a reason is given.
+        longer = "Project Falcon starts soon. Ring me on 07700 900123."
+        response = self.share_note(longer, guard_reason="Falcon is public", guard_shown=shown)
+        self.assertContains(response, "Check before you share")
+        self.assertContains(response, "07700 900123</mark>")
+        self.assertFalse(JournalEntry.objects.exists())
+        shown = response.context["crossing"].fingerprint
+        self.share_note(
+            longer, guard_reason="Falcon is public; that is my work phone", guard_shown=shown
+        )
+        self.assertTrue(JournalEntry.objects.get().is_shared)
 
     def test_a_private_note_is_not_checked(self):
         self.client.post(
@@ -88,6 +104,17 @@ class CrossOrganisationSharingTests(PersonasTestCase):
             {"starts_at": when, "duration_minutes": 60, "mode": "online", "agenda": FLAGGED},
         )
         self.assertContains(response, "Check before you share")
+        self.assertFalse(Meeting.objects.exists())
+
+    def test_a_meetings_place_and_link_are_checked_with_its_agenda(self):
+        when = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+        url = reverse("meeting_schedule", args=[self.cross.pk])
+        base = {"starts_at": when, "duration_minutes": 60}
+        place = {"mode": "in_person", "location": "Project Falcon war room"}
+        link = {"mode": "online", "link": "https://meet.example.com/falcon?cfo@acme.test"}
+        for data in (place, link):
+            response = self.client.post(url, {**base, **data})
+            self.assertContains(response, "Check before you share")
         self.assertFalse(Meeting.objects.exists())
 
     def test_changing_an_idea_or_a_goal_is_checked_like_writing_it(self):
@@ -123,6 +150,7 @@ class CrossOrganisationSharingTests(PersonasTestCase):
             (close, {"reason": FLAGGED}),
         ):
             response = self.client.post(url, data)
+            shown = response.context["crossing"].fingerprint
             self.assertContains(response, "Check before you share", msg_prefix=url)
             self.assertContains(response, "Project Falcon</mark>", msg_prefix=url)
         meeting.refresh_from_db()
@@ -133,7 +161,7 @@ class CrossOrganisationSharingTests(PersonasTestCase):
             (Meeting.Status.SCHEDULED, 0, 0, Pair.Status.ACTIVE),
         )
         # With a reason, each goes through and the confirmation is kept.
-        reason = {"guard_reason": "Falcon is public now"}
+        reason = {"guard_reason": "Falcon is public now", "guard_shown": shown}
         self.client.post(cancel, {"note": FLAGGED, **reason})
         self.client.post(progress, {"progress": 40, "note": FLAGGED, **reason})
         self.client.post(close, {"reason": FLAGGED, **reason})

@@ -4,6 +4,7 @@ When the partner sits in another organisation, the text is scanned; the author e
 until nothing is flagged or confirms with a reason, and the confirmation is kept (kinds only).
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,11 +27,20 @@ class Crossing:
     text: str
     findings: list[Finding] = field(default_factory=list)
     reason: str = ""
+    shown: str = ""  # the `fingerprint` of the findings the author was shown with the reason
+
+    @property
+    def fingerprint(self) -> str:
+        """Which findings these are, for the check page to send back with a reason."""
+        spans = sorted(f"{f.kind}:{f.text}" for f in self.findings)
+        return hashlib.sha256("\n".join(spans).encode()).hexdigest()[:20]
 
     @property
     def blocked(self) -> bool:
-        """Flagged and not yet confirmed: the author must edit or give a reason."""
-        return bool(self.findings) and not self.reason
+        """Flagged and not yet confirmed: the author must edit or give a reason. A reason
+        covers only the findings it was given for: a text changed since, with something new
+        flagged, is shown again."""
+        return bool(self.findings) and (not self.reason or self.shown != self.fingerprint)
 
     def segments(self) -> list[tuple[str, Finding | None]]:
         return highlight(self.text, self.findings)
@@ -47,11 +57,13 @@ class Crossing:
             )
 
 
-def crossing(text: str, *, pair: Pair, author: Participant, reason: str = "") -> Crossing:
+def crossing(
+    text: str, *, pair: Pair, author: Participant, reason: str = "", shown: str = ""
+) -> Crossing:
     """Scan `text` for the author's partner; nothing is flagged inside one organisation."""
     reader = pair.partner_of(author)
     findings = checks.findings_for(text, author=author, reader=reader)
-    return Crossing(text=text, findings=findings, reason=reason.strip())
+    return Crossing(text=text, findings=findings, reason=reason.strip(), shown=shown)
 
 
 def save_through_guard(
@@ -70,7 +82,13 @@ def save_through_guard(
 
     Returns what `save` returned, or the response to show (findings, or the save's errors).
     """
-    check = crossing(text, pair=pair, author=author, reason=request.POST.get("guard_reason", ""))
+    check = crossing(
+        text,
+        pair=pair,
+        author=author,
+        reason=request.POST.get("guard_reason", ""),
+        shown=request.POST.get("guard_shown", ""),
+    )
     if check.blocked:
         return render(request, template, {**context, "form": form, "crossing": check})
     try:

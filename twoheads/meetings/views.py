@@ -62,6 +62,13 @@ def _initial_start(request: HttpRequest) -> dict[str, object]:
     return initial
 
 
+def _shared_words(data: dict[str, object]) -> str:
+    """Everything of a meeting's form the partner reads, for the confidentiality guard: the
+    agenda, the place, the call's link and the note on a change."""
+    keys = ("agenda", "location", "link", "note")
+    return "\n\n".join(str(data[k]) for k in keys if data.get(k))
+
+
 @login_required
 def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _my_active_pair(request, pk)
@@ -84,7 +91,7 @@ def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             form=form,
             pair=pair,
             author=me,
-            text=form.cleaned_data["agenda"],
+            text=_shared_words(form.cleaned_data),
             content_kind="meeting_agenda",
             save=lambda: scheduling.schedule_meeting(pair, request.user, **form.cleaned_data),
             template="meetings/meeting_form.html",
@@ -133,7 +140,7 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             form=form,
             pair=pair,
             author=me,
-            text="\n\n".join(filter(None, [details["agenda"], note])),
+            text=_shared_words({**details, "note": note}),
             content_kind="meeting_agenda",
             save=lambda: scheduling.reschedule_meeting(
                 Meeting.objects.get(pk=meeting.pk), request.user, note=note, **details
