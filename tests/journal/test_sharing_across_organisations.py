@@ -10,7 +10,7 @@ from twoheads.guard.models import GuardConfirmation
 from twoheads.journal.models import Goal, Idea, JournalEntry
 from twoheads.journal.relationship import record_idea
 from twoheads.meetings.models import Meeting
-from twoheads.pairing.models import Pair
+from twoheads.pairing.models import Pair, PairRequest
 from twoheads.participants.models import Participant
 
 FLAGGED = "Project Falcon will cut costs; write to cfo@acme.test for the numbers."
@@ -174,6 +174,34 @@ class CrossOrganisationSharingTests(PersonasTestCase):
         )
         kinds = set(GuardConfirmation.objects.values_list("content_kind", flat=True))
         self.assertEqual(kinds, {"meeting_note", "goal_note", "closing_reason"})
+
+    def test_a_pairing_request_and_its_answer_are_checked_too(self):
+        self.programme.matching_mode = "suggest"
+        self.programme.save()
+        self.cross.delete()
+        Participant.objects.filter(pk=self.p_margaret.pk).update(capacity=3)
+        url = reverse("request_send", args=[self.programme.slug, self.p_gus_here.pk])
+        response = self.client.post(url, {"message": FLAGGED})
+        self.assertContains(response, "Check before you share")
+        self.assertFalse(PairRequest.objects.exists())
+        shown = response.context["crossing"].fingerprint
+        self.client.post(url, {"message": FLAGGED, "guard_reason": "public", "guard_shown": shown})
+        req = PairRequest.objects.get()
+        # Gus declines with words of his own organisation's: checked on their way to Margaret.
+        self.acme.confidential_terms = ""
+        self.acme.save()
+        self.globex.confidential_terms = "Project Kite"
+        self.globex.save()
+        self.client.force_login(self.gus)
+        answer = reverse("request_respond", args=[req.pk])
+        response = self.client.post(
+            answer, {"decision": "decline", "reason": "Busy on Project Kite"}
+        )
+        self.assertContains(response, "Check before you share")
+        req.refresh_from_db()
+        self.assertEqual(req.status, PairRequest.Status.PENDING)
+        kinds = set(GuardConfirmation.objects.values_list("content_kind", flat=True))
+        self.assertEqual(kinds, {"request_message"})
 
     def test_inside_one_organisation_nothing_is_flagged(self):
         self.client.force_login(self.priya)

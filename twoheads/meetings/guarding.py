@@ -45,7 +45,7 @@ class Crossing:
     def segments(self) -> list[tuple[str, Finding | None]]:
         return highlight(self.text, self.findings)
 
-    def confirm(self, *, author: Participant, pair: Pair, content_kind: str) -> None:
+    def confirm(self, *, author: Participant, pair: Pair | None, content_kind: str) -> None:
         """Keep the author's confirmation when they shared flagged text."""
         if self.findings and self.reason:
             checks.record_confirmation(
@@ -64,6 +64,19 @@ def crossing(
     reader = pair.partner_of(author)
     findings = checks.findings_for(text, author=author, reader=reader)
     return Crossing(text=text, findings=findings, reason=reason.strip(), shown=shown)
+
+
+def crossing_to(
+    request: HttpRequest, text: str, *, author: Participant, reader: Participant
+) -> Crossing:
+    """Scan `text` for a reader who is not (yet) the author's partner, such as the person a
+    pairing request goes to, with the answer the check page sent back."""
+    return Crossing(
+        text=text,
+        findings=checks.findings_for(text, author=author, reader=reader),
+        reason=request.POST.get("guard_reason", "").strip(),
+        shown=request.POST.get("guard_shown", ""),
+    )
 
 
 def save_through_guard(

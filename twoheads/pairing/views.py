@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoheads.journal.closing import close_pair
+from twoheads.meetings.guarding import Crossing, crossing_to
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
@@ -467,13 +469,41 @@ def request_send(request: HttpRequest, slug: str, participant: int) -> HttpRespo
     )
     form = RequestForm(request.POST)
     if form.is_valid():
+        message = form.cleaned_data["message"]
+        check = crossing_to(request, message, author=me, reader=recipient)
+        if check.blocked:
+            return _request_check(request, me, recipient, check, {"message": message})
         try:
-            selfselection.send_request(me, recipient, form.cleaned_data["message"])
+            with transaction.atomic():
+                selfselection.send_request(me, recipient, message)
+                check.confirm(author=me, pair=None, content_kind="request_message")
         except engine.PairingError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Request sent to %s.") % recipient.display_name)
     return redirect("my_requests", slug)
+
+
+def _request_check(
+    request: HttpRequest,
+    me: Participant,
+    reader: Participant,
+    check: Crossing,
+    fields: dict[str, str],
+) -> HttpResponse:
+    """The guard's check of a request's message or answer, before someone in another
+    organisation reads it: the same form again, to edit the text or give a reason."""
+    return render(
+        request,
+        "pairing/request_check.html",
+        {
+            "programme": me.programme,
+            "partner": reader,
+            "crossing": check,
+            "action": request.path,
+            "fields": fields,
+        },
+    )
 
 
 @login_required
@@ -508,13 +538,18 @@ def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose accept or decline."))
         return redirect("my_requests", req.programme.slug)
+    me = req.recipient if req.recipient.user_id == request.user.pk else req.sender
+    reason = form.cleaned_data["reason"]
+    check = crossing_to(request, reason, author=me, reader=req.sender)
+    if check.blocked:
+        fields = {"decision": form.cleaned_data["decision"], "reason": reason}
+        return _request_check(request, me, req.sender, check, fields)
     try:
-        req = selfselection.respond_request(
-            req,
-            request.user,
-            form.cleaned_data["decision"] == "accept",
-            form.cleaned_data["reason"],
-        )
+        with transaction.atomic():
+            req = selfselection.respond_request(
+                req, request.user, form.cleaned_data["decision"] == "accept", reason
+            )
+            check.confirm(author=me, pair=req.pair, content_kind="request_answer")
     except engine.PairingError as exc:
         messages.error(request, str(exc))
         return redirect("my_requests", req.programme.slug)
