@@ -91,12 +91,23 @@ class SelfSelectionTests(MatchingTestCase):
         )
         self.assertEqual(mail.outbox[0].to, ["mei@acme.test"])
         self.assertIn("I would love to learn strategy", mail.outbox[0].body)
+        self.assertNotIn("no account yet", mail.outbox[0].body)  # Mei signs in already
+
         # Sam sees what he wrote on his own card.
         r = self.client.get(reverse("my_requests", args=[self.programme.slug]))
         self.assertContains(r, "You wrote:</span> I would love to learn strategy from you")
         self.client.force_login(self.mei)
         r = self.client.get(reverse("my_requests", args=[self.programme.slug]))
         self.assertContains(r, "Pair up with Sam Okafor?")
+
+    def test_someone_asked_who_cannot_sign_in_yet_gets_the_link_to_make_their_account(self):
+        Participant.objects.filter(pk=self.p_mei.pk).update(user=None)
+        self.client.force_login(self.sam)
+        url = reverse("request_send", args=[self.programme.slug, self.p_mei.pk])
+        self.client.post(url, {"message": "Hello"})
+        (email,) = mail.outbox
+        self.assertIn("You have no account yet: create it with this link first", email.body)
+        self.assertIn("/invitations/", email.body)
 
     def test_it_caps_pending_requests(self):
         Programme.objects.filter(pk=self.programme.pk).update(max_pending_requests=1)

@@ -99,12 +99,7 @@ def matched_message(pair: Pair, me: Participant) -> Message:
         "link": _link("pair_detail", pair.pk),
         "days": pair.programme.meeting_cadence_days,
     }
-    account = account_link(me)
-    if account:
-        body += _(
-            "\nYou have no account yet: create it with this link first (it works for %(days)s "
-            "days), then open your pair's page above.\n%(account)s\n"
-        ) % {"account": account, "days": Invitation.VALID_DAYS}
+    body += _account_words(me, _("then open your pair's page above"))
     subject = _("You have been matched with %(partner)s") % {"partner": partner.display_name}
     return _msg(subject, body, me)
 
@@ -198,6 +193,17 @@ def pair_ended(pair: Pair) -> int:
     )
 
 
+def _account_words(person: Participant, then: str) -> str:
+    """For someone who cannot sign in yet, the link that makes their account; "" otherwise."""
+    account = account_link(person)
+    if not account:
+        return ""
+    return _(
+        "\nYou have no account yet: create it with this link first (it works for %(days)s "
+        "days), %(then)s.\n%(account)s\n"
+    ) % {"account": account, "days": Invitation.VALID_DAYS, "then": then}
+
+
 def request_sent(req: PairRequest) -> int:
     body = _(
         "Hello %(me)s,\n\n%(sender)s would like to pair up with you in %(programme)s.\n\n"
@@ -209,6 +215,7 @@ def request_sent(req: PairRequest) -> int:
         "message": _("Their message:\n%s\n\n") % req.message if req.message else "",
         "link": _link("my_requests", req.programme.slug),
     }
+    body += _account_words(req.recipient, _("then answer at the address above"))
     return _send(
         [
             _msg(
