@@ -59,3 +59,18 @@ class ClosedProgrammeTests(MatchingTestCase):
         with self.assertRaisesMessage(engine.PairingError, "is closed"):
             selfselection.send_request(self.p_sam, self.p_mei, "Shall we?")
         self.assertEqual(selfselection.my_suggestions(self.p_sam), [])
+
+    def test_no_rematch_is_offered_and_the_page_says_why(self):
+        Pair.objects.create(
+            programme=self.programme,
+            mentor=self.p_sam,
+            mentee=self.p_mei,
+            status=Pair.Status.ENDED,
+            end_reason="The programme has ended.",
+        )
+        pairs = self.client.get(reverse("pair_list", args=[self.programme.slug]))
+        self.assertNotContains(pairs, "match them again")
+        self.assertNotContains(pairs, reverse("rematch", args=[self.programme.slug, self.p_sam.pk]))
+        page = self.client.get(reverse("rematch", args=[self.programme.slug, self.p_sam.pk]))
+        self.assertContains(page, "The programme has closed")
+        self.assertNotContains(page, "Propose the pair")

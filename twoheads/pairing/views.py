@@ -374,10 +374,10 @@ def rematch(request: HttpRequest, slug: str, participant: int) -> HttpResponse:
         for partner, suggestion in engine.rematch_suggestions(programme, person, k=5)
         if partner.pk not in partners
     ]
-    free = engine.free_participants(programme).filter(role=other_role)
-    form = RematchForm(request.POST or None, free.exclude(pk__in=partners))
+    free = engine.free_participants(programme).filter(role=other_role).exclude(pk__in=partners)
+    form = RematchForm(request.POST or None, free)
     check = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not programme.is_closed and form.is_valid():
         partner = form.cleaned_data["partner"]
         mentor, mentee = (person, partner) if person.is_mentor else (partner, person)
         try:
@@ -408,6 +408,7 @@ def rematch(request: HttpRequest, slug: str, participant: int) -> HttpResponse:
             "check": check,
             "former": former,
             "current": current,
+            "free_count": free.count(),
         },
     )
 
