@@ -161,6 +161,7 @@ class NudgeTests(InsightsTestCase):
         )
         to_priya = next(m for m in mail.outbox if m.to == ["priya@acme.test"])
         self.assertIn("You and Margaret Hughes have not met for", to_priya.body)
+        self.assertTrue(to_priya.body.startswith("Hello Priya,"), to_priya.body[:40])
         self.assertIn(f"/pairs/{self.pair.pk}/", to_priya.body)
         event = AuditEvent.objects.get(action="insights.nudge")
         self.assertEqual(event.actor, self.martin)

@@ -93,7 +93,7 @@ class ReviewTests(MatchingTestCase):
         data = {"mentor": self.p_priya.pk, "mentee": self.p_mei.pk, "reason": "They asked for it"}
         r = self.client.post(url, data)
         self.assertContains(r, "This pair breaks these rules")
-        self.assertContains(r, "already has 1 partner in this run")
+        self.assertContains(r, "takes at most 1 partner; with this pair, 2 in this run.")
         self.assertFalse(self.run.proposals.filter(manual=True).exists())
         r = self.client.post(url, {**data, "confirm": "on"})
         self.assertRedirects(r, self.run.get_absolute_url())

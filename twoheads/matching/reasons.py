@@ -289,8 +289,8 @@ class _Stats:
             return f"No {other} wants any of what they offer: {offers}."
         if self.mutual == 0:
             return (
-                f"The {other}s who offer what they want want nothing they offer "
-                "(the programme requires mutual benefit)."
+                f"Every {other} who offers something they want to learn wants nothing they "
+                "offer in return (the programme requires mutual benefit)."
             )
         if self.valid == 0:
             return explain.removed_text(self.broken, self.mutual, other).capitalize() + "."

@@ -40,8 +40,7 @@ def _msg(subject: str, body: str, to: Participant) -> Message:
 
 def first_name(p: Participant) -> str:
     """The name an email greets a person by: their first name, as the other emails do."""
-    name = p.name or (p.user.name if p.user_id and p.user else "")
-    return name.split()[0] if name.strip() else p.display_name
+    return p.first_name
 
 
 def why_matched(pair: Pair) -> str:

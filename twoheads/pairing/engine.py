@@ -577,11 +577,11 @@ def check_manual_pair(run: MatchRun, mentor: Participant, mentee: Participant) -
         if taken >= p.capacity:
             broken.append(
                 ngettext(
-                    "%(name)s already has %(n)d partner in this run (up to %(cap)d).",
-                    "%(name)s already has %(n)d partners in this run (up to %(cap)d).",
-                    taken,
+                    "%(name)s takes at most %(cap)d partner; with this pair, %(n)d in this run.",
+                    "%(name)s takes at most %(cap)d partners; with this pair, %(n)d in this run.",
+                    p.capacity,
                 )
-                % {"name": p.display_name, "n": taken, "cap": p.capacity}
+                % {"name": p.display_name, "n": taken + 1, "cap": p.capacity}
             )
     return dataclasses.replace(check, broken_rules=(*check.broken_rules, *broken))
 

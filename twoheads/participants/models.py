@@ -197,6 +197,12 @@ class Participant(models.Model):
     def display_name(self) -> str:
         return self.name or self.external_id
 
+    @property
+    def first_name(self) -> str:
+        """The name an email greets the person by: their first name."""
+        name = self.name or (self.user.name if self.user_id and self.user else "")
+        return name.split()[0] if name.strip() else self.display_name
+
     def offered(self) -> list["ParticipantSkill"]:
         return [ps for ps in self.skills.all() if ps.kind == ParticipantSkill.Kind.OFFER]
 
