@@ -201,3 +201,5 @@ class ProgrammeEndTests(PersonasTestCase):
         for body in ended:
             self.assertIn("Thank you for the time you gave each other.", body)
             self.assertNotIn("may suggest a new partner", body)
+            self.assertIn("It ended with the programme.", body)
+            self.assertNotIn("Martin Manager", body)

@@ -135,7 +135,7 @@ class RematchTests(MatchingTestCase):
             ended["priya@acme.test"].subject, "Your pair with Margaret Hughes has ended"
         )
         for message in ended.values():
-            self.assertIn("Your programme manager, Martin Manager, ended it.", message.body)
+            self.assertIn("A programme manager, Martin Manager, ended it.", message.body)
         self.assertEqual(AuditEvent.objects.get(action="pair.end").actor, self.martin)
         # Margaret's earlier partner is never suggested or offered again; free Sam is not a fit.
         page = self.client.get(r["Location"])

@@ -155,12 +155,14 @@ def _ended_by(pair: Pair, reader: Participant) -> str:
     who = pair.ended_by
     if who is None:
         return _("It was ended by the programme.")
+    if pair.programme.is_closed:
+        return _("It ended with the programme.")
     if who.pk == reader.user_id:
         return _("You ended it.")
     partner = pair.partner_of(reader)
     if who.pk == partner.user_id:
         return _("%(partner)s ended it.") % {"partner": partner.display_name}
-    return _("Your programme manager, %(name)s, ended it.") % {
+    return _("A programme manager, %(name)s, ended it.") % {
         "name": who.get_full_name() or who.email
     }
 
