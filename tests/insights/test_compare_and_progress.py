@@ -20,7 +20,7 @@ class CompareTests(InsightsTestCase):
         table = r.context["table"]
         self.assertEqual(table.headers, ("Measure", "Acme Reverse Mentoring", "Spring cycle"))
         rows = {row[0]: row[1:] for row in table.rows}
-        self.assertEqual(rows["Invited"], (6, 0))
+        self.assertEqual(rows["Invited or imported"], (6, 0))
         self.assertEqual(rows["Match rate (%)"], (50.0, None))
         self.assertEqual(rows["Meetings held"], (3, 0))
         self.assertEqual(rows["Ideas shared by Mentee, adopted"], (1, 0))

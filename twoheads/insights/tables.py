@@ -68,7 +68,7 @@ def _checkin_label(name: str) -> str:
 
 def _funnel(f: ProgrammeFigures) -> Section:
     labels = {
-        "invited": _("Invited"),
+        "invited": _("Invited or imported"),  # everyone asked in: each address once
         "enrolled": _("Enrolled"),
         "profile_complete": _("Profile complete"),
         "matched": _("Matched"),
