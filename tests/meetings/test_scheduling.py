@@ -453,3 +453,17 @@ class ProposedTimesPageTests(PersonasTestCase):
         when = f"{mine:%A} {mine.day} {mine:%B %Y, %H:%M}"
         self.assertContains(response, f"You already meet at {when}; choose another time.")
         self.assertEqual(Meeting.objects.count(), 1)
+
+    def test_using_a_free_time_shorter_than_an_hour_takes_it_whole(self):
+        self.client.force_login(self.priya)
+        url = reverse("meeting_schedule", args=[self.pair.pk])
+        start = timezone.now().replace(microsecond=0) + timedelta(days=3)
+        end = start + timedelta(minutes=30)
+        query = {"start": start.isoformat(), "end": end.isoformat()}
+        form = self.client.get(url, query).context["form"]
+        self.assertEqual(form.initial["duration_minutes"], 30)
+        query["end"] = (start + timedelta(hours=3)).isoformat()
+        form = self.client.get(url, query).context["form"]
+        self.assertNotIn("duration_minutes", form.initial)  # the usual hour
+        page = self.client.get(url)
+        self.assertContains(page, "&amp;end=")

@@ -57,6 +57,14 @@ def _initial_start(request: HttpRequest) -> dict[str, object]:
         start = None
     if start is not None and start.tzinfo is not None:
         initial["starts_at"] = start
+        # A free time shorter than an hour is taken whole, not overrun.
+        try:
+            end = datetime.fromisoformat(request.GET.get("end", ""))
+            minutes = int((end - start).total_seconds() // 60)
+        except (TypeError, ValueError):
+            minutes = 0
+        if 15 <= minutes < 60:
+            initial["duration_minutes"] = minutes
     if request.GET.get("agenda"):
         initial["agenda"] = request.GET["agenda"][:4000]
     return initial
