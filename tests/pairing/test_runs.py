@@ -195,3 +195,16 @@ class RunAccessTests(MatchingTestCase):
         self.client.force_login(self.martin)
         url = reverse("run_detail", args=[self.programme.slug, other.pk])
         self.assertEqual(self.client.get(url).status_code, 404)
+
+
+class RunNumberTests(MatchingTestCase):
+    def test_runs_are_numbered_within_their_programme(self):
+        MatchRun.objects.create(programme=self.globex_programme, mode="optimal")
+        first = self.make_run()
+        self.assertEqual((first.number, str(first)), (1, f"Run 1 of {self.programme}"))
+        self.client.force_login(self.martin)
+        page = self.client.get(reverse("run_list", args=[self.programme.slug]))
+        self.assertContains(page, ">Run 1</a>")
+        self.assertNotContains(page, f">Run {first.pk}</a>")
+        page = self.client.get(first.get_absolute_url())
+        self.assertContains(page, "Run 1 <span")

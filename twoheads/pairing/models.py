@@ -74,10 +74,20 @@ class MatchRun(models.Model):
         verbose_name_plural = _("match runs")
 
     def __str__(self) -> str:
-        return f"Run {self.pk} of {self.programme}"
+        return f"Run {self.number} of {self.programme}"
 
     def get_absolute_url(self) -> str:
         return reverse("run_detail", args=[self.programme.slug, self.pk])
+
+    @property
+    def number(self) -> int:
+        """The run's place among its programme's runs, from 1, as the pages call it (its id
+        counts every programme's runs). A list may give it as the annotation ``run_number``."""
+        known = self.__dict__.get("run_number")
+        if known is None:
+            known = MatchRun.objects.filter(programme_id=self.programme_id, pk__lte=self.pk).count()
+            self.__dict__["run_number"] = known
+        return int(known)
 
     @property
     def is_working(self) -> bool:

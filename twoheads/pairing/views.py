@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -72,7 +73,9 @@ def _run_list(request: HttpRequest, programme: Programme, form: StartRunForm) ->
     programme.runs.all().fail_stalled()
     context = {
         "programme": programme,
-        "runs": programme.runs.select_related("created_by"),
+        "runs": programme.runs.select_related("created_by").annotate(
+            run_number=Window(RowNumber(), order_by=F("pk").asc())
+        ),
         "form": form,
         "compare_form": CompareForm(None, programme),
     }
@@ -174,7 +177,9 @@ def run_rerun(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except engine.PairingError as exc:
         messages.error(request, str(exc))
         return redirect(run)
-    messages.success(request, _("A new run started; it keeps the locked pairs of run %d.") % run.pk)
+    messages.success(
+        request, _("A new run started; it keeps the locked pairs of run %d.") % run.number
+    )
     return redirect(new)
 
 
