@@ -12,6 +12,7 @@ from tests.pairing.stories import MatchingTestCase
 from twoheads.accounts.models import AuditEvent
 from twoheads.pairing import engine
 from twoheads.pairing.models import MatchRun, ProposedPair, UnmatchedResult
+from twoheads.programmes.models import Programme
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -208,3 +209,14 @@ class RunNumberTests(MatchingTestCase):
         self.assertNotContains(page, f">Run {first.pk}</a>")
         page = self.client.get(first.get_absolute_url())
         self.assertContains(page, "Run 1 <span")
+
+    def test_a_run_with_nobody_to_match_says_so_instead_of_showing_zeros(self):
+        empty = Programme.objects.create(
+            organisation=self.acme, name="Empty", status="enrolling", created_by=self.martin
+        )
+        run = engine.start_run(empty, self.martin)
+        run.refresh_from_db()
+        self.client.force_login(self.martin)
+        page = self.client.get(run.get_absolute_url())
+        self.assertContains(page, "This run had no mentees to match.")
+        self.assertNotContains(page, "match rate (0 of 0 mentees)")
