@@ -50,8 +50,17 @@ class AnswersTests(MatchingTestCase):
         self.assertContains(home, "Waiting for your answer")
         self.assertNotContains(home, "Waiting for Mei Lin to accept")
 
+    def test_the_partner_still_to_answer_is_told_the_other_has_accepted(self):
+        self.answer(self.sam)
+        (email,) = mail.outbox
+        self.assertEqual(email.to, ["mei@acme.test"])
+        self.assertEqual(email.subject, "Sam Okafor has accepted: your answer is waiting")
+        self.assertTrue(email.body.startswith("Hello Mei,\n"))
+        self.assertIn(self.new.get_absolute_url(), email.body)
+
     def test_each_is_told_the_pair_is_active_in_their_own_words(self):
         self.answer(self.sam)
+        mail.outbox.clear()
         self.answer(self.mei)
         bodies = {m.to[0]: m.body for m in mail.outbox}
         self.assertTrue(bodies["sam@acme.test"].startswith("Hello Sam,\n"))

@@ -33,6 +33,8 @@ class RespondTests(MatchingTestCase):
         self.answer(self.sam, "accept")
         self.new.refresh_from_db()
         self.assertEqual((self.new.status, self.new.mentor_response), ("proposed", "accepted"))
+        self.assertEqual([m.to for m in mail.outbox], [["mei@acme.test"]])  # her answer waits
+        mail.outbox.clear()
         self.answer(self.mei, "accept")
         self.new.refresh_from_db()
         self.assertEqual(self.new.status, "active")

@@ -137,6 +137,23 @@ def pair_active(pair: Pair, last: Participant) -> int:
     )
 
 
+def partner_accepted(pair: Pair, by: Participant) -> int:
+    """Tell the partner still to answer that the other has accepted, and where to answer."""
+    other = pair.partner_of(by)
+    body = _(
+        "Hello %(me)s,\n\n%(partner)s has accepted your match in %(programme)s, and is "
+        "waiting for your answer. Read why you were matched and answer here: %(link)s\n"
+    ) % {
+        "me": first_name(other),
+        "partner": by.display_name,
+        "programme": pair.programme.name,
+        "link": settings.SITE_URL + pair.get_absolute_url(),
+    }
+    body += _account_words(other, _("then answer at the address above"))
+    subject = _("%(partner)s has accepted: your answer is waiting") % {"partner": by.display_name}
+    return _send([_msg(subject, body, other)])
+
+
 def pair_declined(pair: Pair, by: Participant) -> int:
     other = pair.partner_of(by)
     body = _(

@@ -796,6 +796,8 @@ def respond(pair: Pair, user: User, accept: bool, reason: str = "") -> Pair:
             transaction.on_commit(lambda: emails.pair_active(pair, me))
         elif pair.status == Pair.Status.DECLINED:
             transaction.on_commit(lambda: emails.pair_declined(pair, me))
+        else:
+            transaction.on_commit(lambda: emails.partner_accepted(pair, me))
     return pair
 
 
