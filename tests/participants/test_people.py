@@ -355,6 +355,20 @@ class PeopleWithoutAccountTests(PersonasTestCase):
         self.assertNotIn("no account", margaret[1])
         self.assertEqual(Invitation.objects.count(), 1)  # his live link, not a second one
 
+        # The link's page knows his name, and leads him to the match waiting for his answer.
+        self.client.logout()
+        url = invitation.get_absolute_url()
+        self.assertContains(self.client.get(url), 'value="Hugo Shah"')
+        done = self.client.post(
+            url,
+            {
+                "name": "Hugo Shah",
+                "password1": "a-long-pass-phrase",
+                "password2": "a-long-pass-phrase",
+            },
+        )
+        self.assertRedirects(done, pair.get_absolute_url(), fetch_redirect_response=False)
+
     def test_nobody_but_the_programmes_managers_invites_everyone(self):
         for outsider in (self.priya, self.gus):
             self.client.force_login(outsider)

@@ -402,8 +402,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     elif existing is not None:
         return redirect(f"{reverse('login')}?next={request.path}")
     else:
+        imported = (
+            programme.participants.filter(email__iexact=invitation.email, user__isnull=True)
+            .values_list("name", flat=True)
+            .first()
+        )
         form = AccountForm(
-            request.POST or None, email=invitation.email, initial={"name": invitation.name}
+            request.POST or None,
+            email=invitation.email,
+            initial={"name": invitation.name or imported or ""},
         )
     if request.method == "POST" and (form is None or form.is_valid()):
         user = request.user
@@ -420,6 +427,17 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             organisation=programme.organisation,
             invitation=invitation.pk,
         )
+        waiting = Pair.objects.of_user(user).filter(
+            programme=programme, status=Pair.Status.PROPOSED
+        )
+        if waiting.exists():
+            # Asked in by a match: the match waiting for an answer comes first.
+            messages.success(
+                request,
+                _("Welcome to %(programme)s. Your match is waiting for your answer.")
+                % {"programme": programme.name},
+            )
+            return redirect(waiting.first())
         messages.success(
             request,
             _("Welcome to %(programme)s. Tell us about yourself.") % {"programme": programme.name},
