@@ -382,6 +382,20 @@ def test_the_org_chart_wording_says_close_or_apart(
     )
 
 
+def test_a_pair_across_two_organisations_is_said_to_be_in_different_organisations(
+    priya: Person, margaret: Person, rules: Rules
+) -> None:
+    across = dataclasses.replace(rules, cross_organisation=True)
+    people = [
+        dataclasses.replace(priya, organisation="Acme"),
+        dataclasses.replace(margaret, organisation="Globex"),
+    ]
+    (pair,) = match(people, across).pairs
+    assert "They work in different organisations (Acme, Globex)." in pair.explanation
+    assert "no shared manager" not in pair.explanation
+    assert "different departments" not in pair.explanation
+
+
 def test_explanations_say_one_step_and_one_level(
     priya: Person, margaret: Person, rules: Rules
 ) -> None:

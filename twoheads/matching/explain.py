@@ -139,6 +139,12 @@ def reach_text(pool: Pool, m: int, e: int, distance: int) -> str:
     """Why the two sit far apart (or close) in the organisation."""
     mentor, mentee = pool.people[m], pool.people[e]
     bits = []
+    apart = mentor.organisation.casefold() != mentee.organisation.casefold()
+    if mentor.organisation and mentee.organisation and apart:
+        # Two organisations: departments, sites and managers are each their own.
+        return (
+            f"They work in different organisations ({mentor.organisation}, {mentee.organisation})."
+        )
     if mentor.department and mentee.department and mentor.department != mentee.department:
         bits.append(f"different departments ({mentor.department}, {mentee.department})")
     if mentor.site and mentee.site and mentor.site != mentee.site:
