@@ -57,20 +57,12 @@ class Crossing:
             )
 
 
-def crossing(
-    text: str, *, pair: Pair, author: Participant, reason: str = "", shown: str = ""
-) -> Crossing:
-    """Scan `text` for the author's partner; nothing is flagged inside one organisation."""
-    reader = pair.partner_of(author)
-    findings = checks.findings_for(text, author=author, reader=reader)
-    return Crossing(text=text, findings=findings, reason=reason.strip(), shown=shown)
-
-
 def crossing_to(
     request: HttpRequest, text: str, *, author: Participant, reader: Participant
 ) -> Crossing:
-    """Scan `text` for a reader who is not (yet) the author's partner, such as the person a
-    pairing request goes to, with the answer the check page sent back."""
+    """Scan `text` for its reader (the author's partner, or the person a pairing request goes
+    to), with the answer the check page sent back; nothing is flagged inside one
+    organisation."""
     return Crossing(
         text=text,
         findings=checks.findings_for(text, author=author, reader=reader),
@@ -95,13 +87,7 @@ def save_through_guard(
 
     Returns what `save` returned, or the response to show (findings, or the save's errors).
     """
-    check = crossing(
-        text,
-        pair=pair,
-        author=author,
-        reason=request.POST.get("guard_reason", ""),
-        shown=request.POST.get("guard_shown", ""),
-    )
+    check = crossing_to(request, text, author=author, reader=pair.partner_of(author))
     if check.blocked:
         return render(request, template, {**context, "form": form, "crossing": check})
     try:

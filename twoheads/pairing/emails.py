@@ -38,11 +38,6 @@ def _msg(subject: str, body: str, to: Participant) -> Message:
     return (subject, body, "", [_address(to)])
 
 
-def first_name(p: Participant) -> str:
-    """The name an email greets a person by: their first name, as the other emails do."""
-    return p.first_name
-
-
 def why_matched(pair: Pair) -> str:
     """Why the two were matched, as its partners read it: a pair the programme manager made
     says so, with their reason; then the explanation without its score sum, the score and its
@@ -90,7 +85,7 @@ def matched_message(pair: Pair, me: Participant) -> Message:
         "3. If you decline, say briefly why; your programme manager will look for a better "
         "partner for both of you.\n"
     ) % {
-        "me": first_name(me),
+        "me": me.first_name,
         "programme": pair.programme.name,
         "partner": partner.display_name,
         "role": partner.get_role_display().lower(),
@@ -123,11 +118,11 @@ def pair_active(pair: Pair, last: Participant) -> int:
     to_first = _(
         "Hello %(me)s,\n\n%(partner)s has accepted too: your pair in %(programme)s is active. "
         "Agree on a first meeting soon: %(link)s\n"
-    ) % {**values, "me": first_name(first), "partner": last.display_name}
+    ) % {**values, "me": first.first_name, "partner": last.display_name}
     to_last = _(
         "Hello %(me)s,\n\nYou and %(partner)s have both accepted: your pair in %(programme)s is "
         "active. Agree on a first meeting soon: %(link)s\n"
-    ) % {**values, "me": first_name(last), "partner": first.display_name}
+    ) % {**values, "me": last.first_name, "partner": first.display_name}
     subject = _("Your pair with %(partner)s is active")
     return _send(
         [
@@ -144,10 +139,10 @@ def partner_accepted(pair: Pair, by: Participant) -> int:
         "Hello %(me)s,\n\n%(partner)s has accepted your match in %(programme)s, and is "
         "waiting for your answer. Read why you were matched and answer here: %(link)s\n"
     ) % {
-        "me": first_name(other),
+        "me": other.first_name,
         "partner": by.display_name,
         "programme": pair.programme.name,
-        "link": settings.SITE_URL + pair.get_absolute_url(),
+        "link": _link("pair_detail", pair.pk),
     }
     body += _account_words(other, _("then answer at the address above"))
     subject = _("%(partner)s has accepted: your answer is waiting") % {"partner": by.display_name}
@@ -159,7 +154,7 @@ def pair_declined(pair: Pair, by: Participant) -> int:
     body = _(
         "Hello %(me)s,\n\n%(partner)s has declined the match in %(programme)s. This is no "
         "judgement on you: your programme manager will suggest a new partner soon.\n"
-    ) % {"me": first_name(other), "partner": by.display_name, "programme": pair.programme.name}
+    ) % {"me": other.first_name, "partner": by.display_name, "programme": pair.programme.name}
     subject = _("%(partner)s declined the match in %(programme)s") % {
         "partner": by.display_name,
         "programme": pair.programme.name,
@@ -199,7 +194,7 @@ def pair_ended(pair: Pair) -> int:
             % {"partner": pair.partner_of(p).display_name},
             text
             % {
-                "me": first_name(p),
+                "me": p.first_name,
                 "partner": pair.partner_of(p).display_name,
                 "programme": pair.programme.name,
                 "who": _ended_by(pair, p),
@@ -227,7 +222,7 @@ def request_sent(req: PairRequest) -> int:
         "Hello %(me)s,\n\n%(sender)s would like to pair up with you in %(programme)s.\n\n"
         "%(message)sAccept or decline: %(link)s\n"
     ) % {
-        "me": first_name(req.recipient),
+        "me": req.recipient.first_name,
         "sender": req.sender.display_name,
         "programme": req.programme.name,
         "message": _("Their message:\n%s\n\n") % req.message if req.message else "",
@@ -250,7 +245,7 @@ def request_reminder(req: PairRequest) -> int:
         "Hello %(me)s,\n\n%(sender)s is still waiting for your answer to their request in "
         "%(programme)s. Accept or decline: %(link)s\n"
     ) % {
-        "me": first_name(req.recipient),
+        "me": req.recipient.first_name,
         "sender": req.sender.display_name,
         "programme": req.programme.name,
         "link": _link("my_requests", req.programme.slug),
@@ -268,7 +263,7 @@ def request_closed(req: PairRequest, to: Participant | None = None) -> int:
             "Hello %(me)s,\n\nThe request %(sender)s sent you in %(programme)s is closed: "
             "%(reply)s Nothing for you to do. See your suggestions: %(link)s\n"
         ) % {
-            "me": first_name(req.recipient),
+            "me": req.recipient.first_name,
             "sender": req.sender.display_name,
             "programme": req.programme.name,
             "reply": req.reply,
@@ -280,7 +275,7 @@ def request_closed(req: PairRequest, to: Participant | None = None) -> int:
         "Hello %(me)s,\n\nYour request to %(recipient)s in %(programme)s is now: %(status)s.\n"
         "%(reply)s\nSee your suggestions: %(link)s\n"
     ) % {
-        "me": first_name(req.sender),
+        "me": req.sender.first_name,
         "recipient": req.recipient.display_name,
         "programme": req.programme.name,
         "status": status,
@@ -297,11 +292,11 @@ def request_accepted(req: PairRequest, pair: Pair) -> int:
     to_sender = _(
         "Hello %(me)s,\n\n%(other)s accepted your request in %(programme)s: you are a pair "
         "now. Agree on a first meeting soon: %(link)s\n"
-    ) % {**values, "me": first_name(req.sender), "other": recipient}
+    ) % {**values, "me": req.sender.first_name, "other": recipient}
     to_recipient = _(
         "Hello %(me)s,\n\nYou accepted %(other)s's request in %(programme)s: you are a pair "
         "now. Agree on a first meeting soon: %(link)s\n"
-    ) % {**values, "me": first_name(req.recipient), "other": sender}
+    ) % {**values, "me": req.recipient.first_name, "other": sender}
     return _send(
         [
             _msg(_("%s accepted: your pair is active") % recipient, to_sender, req.sender),

@@ -252,13 +252,11 @@ def _plan(programme: Programme, data: bytes, filename: str, actor: User | None) 
     plan.catalogue = programme.catalogue_lookup()
     # A row with a bad cell is checked for the rest too, so that one round of fixes is
     # enough; its bad cell is reported already, and it is never written.
-    sound = plan.rows
-    plan.rows = sorted([*sound, *checked.flawed], key=lambda row: row.row)
-    for row in plan.rows:
+    every_row = sorted([*plan.rows, *checked.flawed], key=lambda row: row.row)
+    for row in every_row:
         _check_row(plan, row)
-    _check_emails(plan)
-    _check_manager_cycles(plan)
-    plan.rows = sound
+    _check_emails(plan, every_row)
+    _check_manager_cycles(plan, every_row)
     _check_live_pairs(plan)
     plan.errors = list(in_file_order(plan.errors))
     if not plan.errors:
@@ -393,11 +391,11 @@ def _default_organisation(plan: _Plan) -> int:
     return plan.own[0].pk if plan.own else plan.programme.organisation_id
 
 
-def _check_emails(plan: _Plan) -> None:
+def _check_emails(plan: _Plan, rows: list[PersonRow]) -> None:
     """Each address belongs to one person of the programme: an address that signs someone in
     links one record, so a second row or a stored person with it would share that account."""
     first: dict[str, PersonRow] = {}
-    for row in plan.rows:
+    for row in rows:
         email = row.person.email.strip().lower()
         if not email:
             continue
@@ -414,7 +412,7 @@ def _check_emails(plan: _Plan) -> None:
             first[email] = row
     if not first:
         return
-    in_file = {row.person.id for row in plan.rows}
+    in_file = {row.person.id for row in rows}
     # Compared here rather than in SQL: a file of 50,000 addresses makes no IN list.
     stored = (
         Participant.objects.filter(programme=plan.programme)
@@ -515,34 +513,34 @@ def _check_live_pairs(plan: _Plan) -> None:
 _skill_key = functools.lru_cache(maxsize=4096)(catalogue_key)
 
 
-def _check_manager_cycles(plan: _Plan) -> None:
+def _check_manager_cycles(plan: _Plan, rows: list[PersonRow]) -> None:
     """Cycles through managers already stored: the reader has checked those inside the file."""
     if "manager_id" not in plan.columns:
         return
     managers = {ext: r["manager__external_id"] for ext, r in plan.existing.items()}
     names = {ext: r["name"] or ext for ext, r in plan.existing.items()}
-    rows = {}
+    by_id = {}
     from_file = set()  # people whose manager this file gives
-    for row in plan.rows:
+    for row in rows:
         if "manager_id" in _columns_of(plan, row):
             managers[row.person.id] = row.person.manager_id
             from_file.add(row.person.id)
         if row.person.name or row.person.id not in names:
             names[row.person.id] = row.person.label
-        rows[row.person.id] = row
+        by_id[row.person.id] = row
     for cycle in manager_cycles(managers):
         if from_file.issuperset(cycle):
             continue  # all inside the file: the reader has said so already
-        first = next((ext for ext in cycle if ext in rows), cycle[0])
-        if first not in rows:
+        first = next((ext for ext in cycle if ext in by_id), cycle[0])
+        if first not in by_id:
             continue
         at = cycle.index(first)
         ordered = cycle[at:] + cycle[:at]
         chain = " -> ".join(f"{names[e]} ({e})" for e in [*ordered, ordered[0]])
         plan.problem(
-            rows[first].row,
+            by_id[first].row,
             "manager_id",
-            rows[first].person.manager_id or "",
+            by_id[first].person.manager_id or "",
             f"makes a manager cycle with people already in the programme: {chain}",
         )
 

@@ -29,6 +29,17 @@ def live_invitations(programme: Programme) -> QuerySet[Invitation]:
     )
 
 
+def live_invitation_for(programme: Programme, email: str) -> Invitation | None:
+    """The newest invitation to ``email`` (in any case) whose link still works, if any."""
+    return (
+        live_invitations(programme)
+        .annotate(address=Lower("email"))
+        .filter(address=email.lower())
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def invitations_seen_by(programme: Programme, manager: User) -> QuerySet[Invitation]:
     """The programme's invitations a manager sees: all for the host's; for a partner's, those
     inviting people to their own organisations. Each carries ``imported_role``: the role of
@@ -108,12 +119,7 @@ def account_link(person: Participant) -> str:
     person imported (their live invitation, or a new one); "" for everyone else."""
     if person.user_id is not None or not person.email:
         return ""
-    invitation = (
-        live_invitations(person.programme)
-        .annotate(address=Lower("email"))
-        .filter(address=person.email.lower())
-        .first()
-    )
+    invitation = live_invitation_for(person.programme, person.email)
     if invitation is None:
         invitation = Invitation.objects.create(
             programme=person.programme, email=person.email, role=person.role

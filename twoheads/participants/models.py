@@ -14,31 +14,19 @@ from twoheads.accounts.models import Organisation, User
 from twoheads.accounts.zones import validate_time_zone
 from twoheads.programmes.models import MANAGER_ROLES, Programme, Skill
 
-# What a profile may lack, said to its owner and about them, in `profile_check`'s order.
-YOUR_ITEMS = (
-    _("your role"),
-    _("your level"),
-    _("skills you can teach"),
-    _("skills you want to learn"),
-    _("when you are free"),
-    _("languages you speak"),
-    _("your department"),
-    _("your site"),
-    _("your interests"),
-    _("the working-style questions"),
-)
-THEIR_ITEMS = (
-    _("their role"),
-    _("their level"),
-    _("skills they can teach"),
-    _("skills they want to learn"),
-    _("when they are free"),
-    _("languages they speak"),
-    _("their department"),
-    _("their site"),
-    _("their interests"),
-    _("the working-style questions"),
-)
+# What a profile may lack: said to its owner, and about them to a manager (`profile_check`).
+PROFILE_ITEMS = {
+    "role": (_("your role"), _("their role")),
+    "level": (_("your level"), _("their level")),
+    "offers": (_("skills you can teach"), _("skills they can teach")),
+    "wants": (_("skills you want to learn"), _("skills they want to learn")),
+    "availability": (_("when you are free"), _("when they are free")),
+    "languages": (_("languages you speak"), _("languages they speak")),
+    "department": (_("your department"), _("their department")),
+    "site": (_("your site"), _("their site")),
+    "interests": (_("your interests"), _("their interests")),
+    "style": (_("the working-style questions"), _("the working-style questions")),
+}
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
@@ -219,26 +207,29 @@ class Participant(models.Model):
         """
         kinds = {ps.kind for ps in self.skills.all()}
         questions = [q.key for q in self.programme.questions.all()]
-        said = THEIR_ITEMS if about_them else YOUR_ITEMS
-        required = [
-            (said[0], bool(self.role)),
-            (said[1], self.level is not None),
-            (said[2], ParticipantSkill.Kind.OFFER in kinds),
-            (said[3], ParticipantSkill.Kind.WANT in kinds),
-            (said[4], bool(self.availability)),
-            (said[5], bool(self.languages)),
-        ]
-        helpful = [
-            (said[6], bool(self.department)),
-            (said[7], bool(self.site)),
-            (said[8], bool(self.interests)),
-            (said[9], all(self.style.get(key) for key in questions)),
-        ]
-        done = sum(ok for _label, ok in required + helpful)
+        required = {
+            "role": bool(self.role),
+            "level": self.level is not None,
+            "offers": ParticipantSkill.Kind.OFFER in kinds,
+            "wants": ParticipantSkill.Kind.WANT in kinds,
+            "availability": bool(self.availability),
+            "languages": bool(self.languages),
+        }
+        helpful = {
+            "department": bool(self.department),
+            "site": bool(self.site),
+            "interests": bool(self.interests),
+            "style": all(self.style.get(key) for key in questions),
+        }
+        done = sum(required.values()) + sum(helpful.values())
+
+        def missing(items: dict[str, bool]) -> list[str]:
+            return [str(PROFILE_ITEMS[key][int(about_them)]) for key, ok in items.items() if not ok]
+
         return ProfileCheck(
-            percent=round(100 * done / len(required + helpful)),
-            missing_required=[str(label) for label, ok in required if not ok],
-            missing_helpful=[str(label) for label, ok in helpful if not ok],
+            percent=round(100 * done / (len(required) + len(helpful))),
+            missing_required=missing(required),
+            missing_helpful=missing(helpful),
         )
 
     @property

@@ -9,12 +9,11 @@ the same whichever it is, so the form never tells a stranger which addresses hav
 
 from datetime import timedelta
 
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from twoheads.programmes.models import Programme
 
-from .invitations import live_invitations
+from .invitations import live_invitation_for
 from .models import Invitation
 from .tasks import send_invitation
 
@@ -25,13 +24,7 @@ RESEND_AFTER = timedelta(minutes=5)
 def ask_to_join(programme: Programme, email: str, name: str) -> Invitation:
     """The invitation that lets ``email`` finish joining ``programme``, emailed unless one
     went to the address a moment ago."""
-    invitation = (
-        live_invitations(programme)
-        .annotate(address=Lower("email"))
-        .filter(address=email.lower())
-        .order_by("-created_at")
-        .first()
-    )
+    invitation = live_invitation_for(programme, email)
     if invitation is not None:
         if invitation.sent_at and timezone.now() - invitation.sent_at < RESEND_AFTER:
             return invitation

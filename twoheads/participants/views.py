@@ -427,17 +427,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             organisation=programme.organisation,
             invitation=invitation.pk,
         )
-        waiting = Pair.objects.of_user(user).filter(
-            programme=programme, status=Pair.Status.PROPOSED
+        waiting = (
+            Pair.objects.of_user(user)
+            .filter(programme=programme, status=Pair.Status.PROPOSED)
+            .first()
         )
-        if waiting.exists():
+        if waiting is not None:
             # Asked in by a match: the match waiting for an answer comes first.
             messages.success(
                 request,
                 _("Welcome to %(programme)s. Your match is waiting for your answer.")
                 % {"programme": programme.name},
             )
-            return redirect(waiting.first())
+            return redirect(waiting)
         messages.success(
             request,
             _("Welcome to %(programme)s. Tell us about yourself.") % {"programme": programme.name},
