@@ -139,3 +139,23 @@ def test_the_page_fits_a_phone_without_scrolling_sideways(
             .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
     )
     assert width <= 375, (width, wide)
+
+
+def test_a_run_shows_each_pair_as_a_card_on_a_phone(
+    open_page: Callable[..., Page], demo_site: str, signed_in: dict[str, Path]
+):
+    """The review table's cells stack inside the phone's width, each named by its column."""
+    page = open_page(signed_in[HELEN])
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(demo_site + run_of("Operations Leadership Cohort"))
+    row = page.locator("table.review tbody tr").first
+    box = row.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    cells = row.locator("th, td")
+    labels = [
+        cells.nth(i).evaluate("c => getComputedStyle(c, '::before').content")
+        for i in range(cells.count())
+    ]
+    assert labels[:5] == ['"Reverse mentor"', '"Mentee"', '"Score"', '"Components"', '"Why"']
+    why = row.locator("td").nth(3).bounding_box()
+    assert why is not None and why["width"] > 300  # the explanation gets the card's width
