@@ -9,6 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in the demo's emails lead to the address it is served at.
+SITE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
@@ -48,9 +50,9 @@ demo: $(VENV)/.installed
 	@echo
 	@echo "Two Heads is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@DJANGO_DEBUG=1 $(BIN)/twoheads demo_logins
-	@DJANGO_DEBUG=1 $(BIN)/twoheads db_worker >var/worker.log 2>&1 & worker=$$!; \
+	@DJANGO_DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/twoheads db_worker >var/worker.log 2>&1 & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		DJANGO_DEBUG=1 $(BIN)/twoheads runserver $(HOST):$(PORT) --skip-checks
+		DJANGO_DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/twoheads runserver $(HOST):$(PORT) --skip-checks
 
 serve: demo
 
