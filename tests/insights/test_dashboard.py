@@ -252,13 +252,22 @@ class ConcernTests(InsightsTestCase):
         self.assertContains(r, "A concern raised")
         self.assertContains(r, reverse("concern_list", args=[self.programme.slug]))
         self.assertEqual(r.context["figures"].open_concerns, 1)
+        self.assertContains(r, "open concern · ")
+        self.assertNotContains(r, "open concerns")
+        self.assertContains(r, ">read it</a>")
         self.assertNotContains(r, SECRET_NOTE)
 
-    def test_it_keeps_the_pair_off_the_list_for_a_manager_the_concern_does_not_reach(self):
+    def test_it_keeps_the_concern_from_a_manager_it_does_not_reach(self):
+        """Olivia, an admin, does not read Priya's concern while Acme has a programme manager:
+        her dashboard neither counts it nor sends her to a Concerns page with nothing on it."""
         self.client.force_login(self.olivia)
         r = self.client.get(reverse("programme_dashboard", args=[self.programme.slug]))
         self.assertNotContains(r, "A concern raised")
-        self.assertEqual(r.context["figures"].open_concerns, 1)
+        self.assertEqual(r.context["figures"].open_concerns, 0)
+        self.assertContains(r, '<span class="value">0</span><span class="label">open concerns')
+        self.assertNotContains(r, "read it")
+        concerns = self.client.get(reverse("concern_list", args=[self.programme.slug]))
+        self.assertEqual(len(concerns.context["open"]), 0)
 
     def test_it_nudges_only_the_author_of_a_concern_without_naming_it(self):
         self.client.force_login(self.martin)

@@ -164,8 +164,9 @@ def programme_figures(
 ) -> ProgrammeFigures:
     """Every figure of the programme's dashboard, as of `now`.
 
-    With a `viewer`, pairs with an open concern that reaches the viewer join the at-risk pairs;
-    without one (the API's summary), concerns are only counted.
+    With a `viewer`, the open concerns counted are those the viewer reads (as the Concerns page
+    lists them), and pairs with one of them join the at-risk pairs; without one, every open
+    concern of the programme is counted and none puts a pair at risk.
     """
     now = now or timezone.now()
     held, weeks = meeting_weeks(programme, now)
@@ -183,9 +184,15 @@ def programme_figures(
         knowledge=knowledge_flow(programme),
         goals=goal_progress(programme),
         guard_flags=tuple(sorted(confirmation_counts(programme.pk).items())),
-        open_concerns=Concern.objects.open_for_programme(programme).count(),
+        open_concerns=open_concerns(programme, viewer),
         at_risk=tuple(at_risk_pairs(programme, now, viewer=viewer)),
     )
+
+
+def open_concerns(programme: Programme, viewer: User | None) -> int:
+    """The programme's open concerns that reach the viewer: those their Concerns page lists."""
+    concerns = Concern.objects.all() if viewer is None else Concern.objects.readable_by(viewer)
+    return concerns.open_for_programme(programme).count()
 
 
 def _counted(programme: Programme) -> tuple[str, ...]:
