@@ -174,6 +174,21 @@ class SchedulingPageTests(PersonasTestCase):
         self.assertContains(response, "This meeting is already cancelled or logged.")
         self.assertNotContains(response, "Cancel it and tell my partner")
 
+    def test_a_meeting_that_has_started_cannot_be_cancelled(self):
+        meeting = Meeting.objects.create(
+            pair=self.pair, starts_at=timezone.now() - timedelta(minutes=10), organiser=self.priya
+        )
+        self.client.force_login(self.margaret)
+        url = reverse("meeting_cancel", args=[meeting.pk])
+        response = self.client.post(url, {"note": "Never mind"}, follow=True)
+        self.assertRedirects(response, meeting.get_absolute_url())
+        self.assertContains(response, "already started: log whether it took place instead")
+        with self.assertRaisesMessage(ValidationError, "already started"):
+            cancel_meeting(meeting, self.margaret, note="Never mind")
+        meeting.refresh_from_db()
+        self.assertFalse(meeting.is_cancelled)
+        self.assertEqual(len(mail.outbox), 0)
+
     def test_the_meeting_form_says_how_long_a_meeting_may_be_in_plain_words(self):
         self.client.force_login(self.priya)
         url = reverse("meeting_schedule", args=[self.pair.pk])
@@ -238,7 +253,8 @@ class LoggingTests(PersonasTestCase):
         self.assertFalse(MeetingLog.objects.exists())
 
     def test_a_cancelled_meeting_cannot_be_logged(self):
-        cancel_meeting(self.meeting, self.priya, note="Ill")
+        before = self.meeting.starts_at - timedelta(hours=1)
+        cancel_meeting(self.meeting, self.priya, note="Ill", now=before)
         with self.assertRaisesMessage(ValidationError, "cancelled"):
             log_meeting(self.meeting, self.priya, held=True, duration_minutes=30)
 

@@ -208,10 +208,12 @@ class Meeting(models.Model):
     def has_started(self, now: datetime | None = None) -> bool:
         return self.starts_at <= (now or timezone.now())
 
+    def can_cancel(self, now: datetime | None = None) -> bool:
+        """Still to come: once it has started, a meeting is logged (held or not), not cancelled."""
+        return not self.is_cancelled and not self.is_logged and not self.has_started(now)
+
     def can_change(self, now: datetime | None = None) -> bool:
-        return (
-            not self.is_cancelled and not self.is_logged and self.pair.status == Pair.Status.ACTIVE
-        )
+        return self.can_cancel(now) and self.pair.status == Pair.Status.ACTIVE
 
     def can_log(self, now: datetime | None = None) -> bool:
         return not self.is_cancelled and not self.is_logged and self.has_started(now)

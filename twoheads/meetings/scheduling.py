@@ -197,12 +197,25 @@ def reschedule_meeting(
     return meeting
 
 
-def cancel_meeting(meeting: Meeting, actor: User, *, note: str = "") -> Meeting:
-    """Cancel with a note; calendars remove the event (METHOD:CANCEL, same UID)."""
+def why_not_cancellable(meeting: Meeting, now: datetime | None = None) -> str:
+    """Why the meeting can no longer be cancelled, or "" while it can."""
+    if meeting.can_cancel(now):
+        return ""
+    if meeting.is_cancelled or meeting.is_logged:
+        return _("This meeting is already cancelled or logged.")
+    return _("This meeting has already started: log whether it took place instead.")
+
+
+def cancel_meeting(
+    meeting: Meeting, actor: User | None, *, note: str = "", now: datetime | None = None
+) -> Meeting:
+    """Cancel with a note, before it starts; calendars remove the event (METHOD:CANCEL, same
+    UID)."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if meeting.is_cancelled or MeetingLog.objects.filter(meeting=meeting).exists():
-            raise ValidationError(_("This meeting is already cancelled or logged."))
+        problem = why_not_cancellable(meeting, now)
+        if problem:
+            raise ValidationError(problem)
         meeting.status = Meeting.Status.CANCELLED
         meeting.cancelled_at = timezone.now()
         meeting.note = note

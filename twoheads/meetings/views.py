@@ -124,7 +124,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pair": meeting.pair,
             "partner": meeting.pair.partner_of(me),
             "log_form": LogForm() if meeting.can_log() else None,
-            "can_change": meeting.can_change() and not meeting.has_started(),
+            "can_change": meeting.can_change(),
             "gave_feedback": meeting.feedback.filter(author=request.user).exists(),
         },
     )
@@ -133,7 +133,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _my_meeting(request, pk)
-    if not meeting.can_change() or meeting.has_started():
+    if not meeting.can_change():
         messages.error(request, _("This meeting can no longer be changed."))
         return redirect(meeting)
     pair = meeting.pair
@@ -166,8 +166,9 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _my_meeting(request, pk)
-    if meeting.is_cancelled or meeting.is_logged:
-        messages.error(request, _("This meeting is already cancelled or logged."))
+    problem = scheduling.why_not_cancellable(meeting)
+    if problem:
+        messages.error(request, problem)
         return redirect(meeting)
     pair = meeting.pair
     me = pair.side_of(request.user)
