@@ -234,9 +234,22 @@ class LoggingTests(PersonasTestCase):
             reverse("meeting_log", args=[self.meeting.pk]),
             {"held": "yes", "duration_minutes": 5000},
         )
-        self.assertContains(response, "less than or equal to 600", status_code=400)
+        self.assertContains(response, "A meeting lasts at most 8 hours", status_code=400)
         self.assertNotContains(response, "Say how long", status_code=400)
         self.assertFalse(MeetingLog.objects.exists())
+
+    def test_a_held_meeting_lasts_as_long_as_one_can_be_planned_for(self):
+        """Logging follows the rule of planning: 15 minutes to 8 hours."""
+        self.client.force_login(self.priya)
+        url = reverse("meeting_log", args=[self.meeting.pk])
+        for minutes, words in ((2, "at least 15 minutes"), (481, "at most 8 hours")):
+            response = self.client.post(url, {"held": "yes", "duration_minutes": minutes})
+            self.assertContains(response, words, status_code=400)
+        with self.assertRaises(ValidationError):
+            log_meeting(self.meeting, self.priya, held=True, duration_minutes=2)
+        self.assertFalse(MeetingLog.objects.exists())
+        self.client.post(url, {"held": "yes", "duration_minutes": 15})
+        self.assertEqual(MeetingLog.objects.get().duration_minutes, 15)
 
     def test_the_same_meeting_cannot_be_logged_twice(self):
         log_meeting(self.meeting, self.priya, held=True, duration_minutes=45)
@@ -316,7 +329,7 @@ class LoggingTests(PersonasTestCase):
                 "mode": "online",
             },
         )
-        self.assertContains(response, "greater than or equal to 15")
+        self.assertContains(response, "A meeting lasts at least 15 minutes.")
         self.assertEqual(MeetingLog.objects.count(), 0)
 
 

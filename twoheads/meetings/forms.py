@@ -1,7 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Meeting
+from .models import LONGEST_MINUTES, SHORTEST_MINUTES, Meeting
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -11,17 +13,23 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)  # type: ignore[arg-type]
 
 
+class MinutesField(forms.IntegerField):
+    """A meeting's length, with the same bounds and words wherever it is planned or logged."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            min_value=SHORTEST_MINUTES,
+            max_value=LONGEST_MINUTES,
+            error_messages={
+                "min_value": _("A meeting lasts at least 15 minutes."),
+                "max_value": _("A meeting lasts at most 8 hours (480 minutes)."),
+            },
+            **kwargs,
+        )
+
+
 class MeetingForm(forms.ModelForm):
-    duration_minutes = forms.IntegerField(
-        label=_("Length in minutes"),
-        initial=60,
-        min_value=15,
-        max_value=480,
-        error_messages={
-            "min_value": _("A meeting lasts at least 15 minutes."),
-            "max_value": _("A meeting lasts at most 8 hours (480 minutes)."),
-        },
-    )
+    duration_minutes = MinutesField(label=_("Length in minutes"), initial=60)
 
     class Meta:
         model = Meeting
@@ -74,9 +82,7 @@ class LogForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    duration_minutes = forms.IntegerField(
-        label=_("How long it lasted, in minutes"), required=False, min_value=1, max_value=600
-    )
+    duration_minutes = MinutesField(label=_("How long it lasted, in minutes"), required=False)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -93,9 +99,7 @@ class PastMeetingForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("When did you meet?"), widget=DateTimeInput(), help_text=_("In your own time zone.")
     )
-    duration_minutes = forms.IntegerField(
-        label=_("How long, in minutes"), min_value=15, max_value=480
-    )
+    duration_minutes = MinutesField(label=_("How long, in minutes"))
     mode = forms.ChoiceField(
         label=_("Where"), choices=Meeting.Mode.choices, widget=forms.RadioSelect, initial="online"
     )

@@ -21,6 +21,9 @@ from twoheads.pairing.models import Pair
 
 # An agenda is a few lines; the limit keeps emails and calendar entries readable.
 AGENDA_MAX_LENGTH = 5000
+# How long a meeting lasts, planned or logged: a quarter of an hour to a working day.
+SHORTEST_MINUTES = 15
+LONGEST_MINUTES = 480
 
 
 def new_uid() -> str:
@@ -147,7 +150,7 @@ class Meeting(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         _("length in minutes"),
         default=60,
-        validators=[MinValueValidator(15), MaxValueValidator(480)],
+        validators=[MinValueValidator(SHORTEST_MINUTES), MaxValueValidator(LONGEST_MINUTES)],
     )
     mode = models.CharField(_("where"), max_length=16, choices=Mode.choices, default=Mode.ONLINE)
     location = models.CharField(_("place"), max_length=200, blank=True)
@@ -254,7 +257,7 @@ class MeetingLog(models.Model):
         _("how long it lasted, in minutes"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        validators=[MinValueValidator(SHORTEST_MINUTES), MaxValueValidator(LONGEST_MINUTES)],
     )
     logged_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

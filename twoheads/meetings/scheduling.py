@@ -16,16 +16,15 @@ from twoheads.pairing.models import Pair
 
 from . import emails
 from .availability import AvailabilityError, shared_times
-from .models import Meeting, MeetingLog
+from .models import LONGEST_MINUTES, Meeting, MeetingLog
 
 CHANGEABLE = ("starts_at", "duration_minutes", "mode", "location", "link", "agenda")
 # How the site writes a meeting's time ("Wednesday 2 December 2026, 13:00"), as its pages do.
 MEETING_TIME = "l j F Y, H:i"
 # A proposal shorter than this is no use for a meeting.
 SHORTEST_PROPOSAL = timedelta(minutes=30)
-# The longest a meeting lasts (Meeting.duration_minutes): one starting this long before a
-# window can still reach into it.
-LONGEST_MEETING = timedelta(minutes=480)
+# One starting this long before a window can still reach into it.
+LONGEST_MEETING = timedelta(minutes=LONGEST_MINUTES)
 
 
 def proposed_times(
