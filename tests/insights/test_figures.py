@@ -95,14 +95,55 @@ class FigureTests(InsightsTestCase):
         self.assertEqual([w.week for w in weeks][:2], [date(2026, 2, 2), date(2026, 2, 9)])
         self.assertEqual(weeks[-1].week, date(2026, 3, 16))
         self.assertEqual(len(weeks), 7)
-        # A programme that began this week, or begins later, charts the one week.
-        for begins in (date(2026, 3, 18), date(2026, 6, 1)):
-            self.programme.starts_on = begins
-            self.programme.save()
-            weeks = programme_figures(self.programme, NOW).meeting_weeks
-            self.assertEqual([w.week for w in weeks], [date(2026, 3, 16)])
-            sections = dashboard_sections(programme_figures(self.programme, NOW))
-            self.assertIn("<svg", str(sections["meetings"].chart))
+        # A programme that began this week charts the one week; one that begins later, none.
+        self.programme.starts_on = date(2026, 3, 18)
+        self.programme.save()
+        weeks = programme_figures(self.programme, NOW).meeting_weeks
+        self.assertEqual([w.week for w in weeks], [date(2026, 3, 16)])
+        sections = dashboard_sections(programme_figures(self.programme, NOW))
+        self.assertIn("<svg", str(sections["meetings"].chart))
+        self.programme.starts_on = date(2026, 6, 1)
+        self.programme.save()
+        self.assertEqual(programme_figures(self.programme, NOW).meeting_weeks, ())
+
+    def test_the_weeks_and_months_of_an_ended_programme_stop_at_its_end(self):
+        """The programme ran from 5 January to Friday 20 February and was closed on 22
+        February: a month later its weeks run to the week of 16 February, its check-ins to
+        February, and its last four weeks are the four before it ended."""
+        self.programme.starts_on = date(2026, 1, 5)
+        self.programme.ends_on = date(2026, 2, 20)
+        self.programme.status = "closed"
+        self.programme.closed_at = at("2026-02-22")
+        self.programme.save()
+        figures = programme_figures(self.programme, NOW)
+        weeks = figures.meeting_weeks
+        self.assertEqual((weeks[0].week, weeks[-1].week), (date(2026, 1, 5), date(2026, 2, 16)))
+        self.assertEqual(sum(w.held for w in weeks), 2)  # 14 Jan and 4 Feb; 25 Feb was after
+        self.assertEqual(figures.meetings_held, 3)  # all the pair held, as its page says
+        self.assertEqual(figures.recent_meetings_per_pair, 1.0)  # 4 Feb, in the four weeks
+        self.assertEqual([m.month for m in figures.checkins], [date(2026, 2, 1)])
+        self.assertTrue(figures.ended)
+        sections = dashboard_sections(figures)
+        glance = dict(sections["headline"].table.rows)
+        self.assertEqual(glance["Meetings per pair, last four weeks before it ended"], 1.0)
+        self.assertIn("The programme ended on 20/02/2026", sections["meetings"].note)
+        self.assertIn("from 2026-01-05 to 2026-02-16", str(sections["meetings"].chart))
+        # Closed before its end date: the weeks stop at the closing.
+        self.programme.closed_at = at("2026-02-03")
+        self.programme.save()
+        weeks = programme_figures(self.programme, NOW).meeting_weeks
+        self.assertEqual(weeks[-1].week, date(2026, 2, 2))
+        self.assertEqual(sum(w.held for w in weeks), 1)
+
+    def test_the_check_ins_are_those_of_the_last_twelve_months_since_it_began(self):
+        self.checkin(self.priya, "2025-03-31", (5, 5, 5))  # twelve months and a day before
+        self.checkin(self.priya, "2025-04-01", (1, 1, 1))
+        months = [m.month for m in programme_figures(self.programme, NOW).checkins]
+        self.assertEqual(months, [date(2025, 4, 1), date(2026, 2, 1), date(2026, 3, 1)])
+        self.programme.starts_on = date(2026, 2, 9)
+        self.programme.save()
+        months = [m.month for m in programme_figures(self.programme, NOW).checkins]
+        self.assertEqual(months, [date(2026, 2, 1), date(2026, 3, 1)])
 
     def test_it_averages_feedback_per_dimension_in_each_direction(self):
         """Priya rated 5/5/5/5, 5/4/5/4, 3/2/3/2; Margaret 4/4/4/4, 4/5/3/4, 2/2/2/2."""
@@ -256,7 +297,7 @@ class EmptyProgrammeTests(InsightsTestCase):
         self.assertIsNone(figures.match.rate)
         self.assertIsNone(figures.match.mean_score)
         self.assertEqual(figures.meetings_held, 0)
-        self.assertTrue(all(w.per_pair is None for w in figures.meeting_weeks))
+        self.assertEqual(figures.meeting_weeks, ())  # nothing to show yet, not empty weeks
         self.assertEqual([r.count for r in figures.feedback], [0, 0])
         self.assertIsNone(figures.feedback[0].listened)
         self.assertEqual((figures.checkins, figures.guard_flags, figures.at_risk), ((), (), ()))

@@ -135,6 +135,7 @@ class ProgrammeFigures:
     programme_id: int
     programme_name: str
     as_of: datetime
+    until: datetime  # where the figures over time end: `period_end`
     funnel: Funnel
     match: MatchFigures
     meetings_held: int
@@ -148,8 +149,14 @@ class ProgrammeFigures:
     at_risk: tuple[AtRiskPair, ...]
 
     @property
+    def ended(self) -> bool:
+        """The programme has ended: its weeks and months stop at its end, not today."""
+        return self.until < self.as_of
+
+    @property
     def recent_meetings_per_pair(self) -> float | None:
-        """Meetings held in the last four weeks per pair active this week."""
+        """Meetings held in the last four weeks shown per pair active in the last of them:
+        the four weeks to today, or to the programme's end once it has ended."""
         recent = self.meeting_weeks[-4:]
         pairs = recent[-1].pairs if recent else 0
         return sum(w.held for w in recent) / pairs if pairs else None
@@ -175,6 +182,7 @@ def programme_figures(
         programme_id=programme.pk,
         programme_name=programme.name,
         as_of=now,
+        until=period_end(programme, now),
         funnel=funnel,
         match=match,
         meetings_held=held,
@@ -302,6 +310,21 @@ def score_bin(score: float) -> int:
     return max(0, min(SCORE_BINS - 1, int(score * SCORE_BINS)))
 
 
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+def period_end(programme: Programme, now: datetime) -> datetime:
+    """Where the programme's figures over time end: `now`, or once the programme has ended,
+    the end of its last day or the moment it was closed, whichever came first."""
+    ends = [now]
+    if programme.ends_on:
+        ends.append(_midnight(programme.ends_on + timedelta(days=1)) - timedelta(microseconds=1))
+    if programme.closed_at:
+        ends.append(programme.closed_at)
+    return min(ends)
+
+
 def _week_start(moment: datetime) -> date:
     day = timezone.localdate(moment)
     return day - timedelta(days=day.weekday())
@@ -318,39 +341,41 @@ def _by_week(queryset: Any, field: str) -> dict[date, int]:
 
 
 def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[MeetingWeek, ...]]:
-    """All meetings held so far, and per week of the last WEEKS_SHOWN (since the programme
-    began, when that is later): held and active pairs.
+    """All meetings held so far, and per week of the last WEEKS_SHOWN up to the programme's
+    end (`period_end`), none before the week it began: held and active pairs. No weeks at all
+    while there is nothing to show (no pair has been active and no meeting held in them).
 
     A pair counts as active in a week from the week it started to the week it ended. The
     weeks come from a range of the held meetings' index; the total from the pairs' tallies,
     less any meeting held after `now`.
     """
-    this_week = _week_start(now)
-    first = this_week - timedelta(weeks=WEEKS_SHOWN - 1)
+    until = period_end(programme, now)
+    last = _week_start(until)
+    first = last - timedelta(weeks=WEEKS_SHOWN - 1)
     if programme.starts_on:
-        # No weeks from before the programme began (a new programme shows its own weeks).
-        first = min(
-            this_week,
-            max(first, programme.starts_on - timedelta(days=programme.starts_on.weekday())),
-        )
-    shown = (this_week - first).days // 7 + 1
+        first = max(first, programme.starts_on - timedelta(days=programme.starts_on.weekday()))
+    shown = max(0, (last - first).days // 7 + 1)
     # A day early: the week's first midnight is local, the index is in UTC.
-    since = timezone.make_aware(datetime.combine(first - timedelta(days=1), time()))
+    since = _midnight(min(first, last) - timedelta(days=1))
     rows = list(
         Meeting.objects.filter(pair__programme=programme, held=True, starts_at__gte=since)
         .annotate(week=TruncWeek("starts_at", output_field=DateField()))
         .values("week")
-        .annotate(by_now=Count("starts_at", filter=Q(starts_at__lte=now)), any_time=Count("*"))
+        .annotate(
+            shown=Count("starts_at", filter=Q(starts_at__lte=until)),
+            by_now=Count("starts_at", filter=Q(starts_at__lte=now)),
+            any_time=Count("*"),
+        )
         .order_by()
     )
-    held = {row["week"]: row["by_now"] for row in rows}
+    held = {row["week"]: row["shown"] for row in rows}
     later = sum(row["any_time"] - row["by_now"] for row in rows)
     tallied = MeetingTally.objects.filter(pair__programme=programme).aggregate(n=Sum("held"))
     pairs = Pair.objects.filter(
         programme=programme, status__in=(Pair.Status.ACTIVE, Pair.Status.ENDED)
     ).annotate(began=Coalesce("activated_at", "created_at"))
-    began = _by_week(pairs.filter(began__lte=now), "began")
-    ended = _by_week(pairs.filter(ended_at__lte=now), "ended_at")
+    began = _by_week(pairs.filter(began__lte=until), "began")
+    ended = _by_week(pairs.filter(ended_at__lte=until), "ended_at")
     running = sum(n for week, n in began.items() if week < first)
     running -= sum(n for week, n in ended.items() if week < first)
     weeks = []
@@ -359,6 +384,8 @@ def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[Meeti
         running += began.get(week, 0)
         weeks.append(MeetingWeek(week=week, held=held.get(week, 0), pairs=running))
         running -= ended.get(week, 0)
+    if not any(w.held or w.pairs for w in weeks):
+        weeks = []
     return (tallied["n"] or 0) - later, tuple(weeks)
 
 
@@ -382,15 +409,25 @@ def feedback_ratings(programme: Programme) -> tuple[Ratings, Ratings]:
     return ratings("mentor"), ratings("mentee")
 
 
+def _months_before(month: date, n: int) -> date:
+    """The first day of the month `n` months before `month`."""
+    index = month.year * 12 + month.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def checkin_trend(programme: Programme, now: datetime) -> tuple[CheckInMonth, ...]:
-    """Average check-in answers per month, for the months of the last year that had any."""
-    since = now - timedelta(days=31 * MONTHS_SHOWN)
+    """Average check-in answers per month, for the months that had any of the last
+    MONTHS_SHOWN up to the programme's end (`period_end`), none before the month it began."""
+    until = period_end(programme, now)
+    first = _months_before(timezone.localdate(until).replace(day=1), MONTHS_SHOWN - 1)
+    if programme.starts_on:
+        first = max(first, programme.starts_on.replace(day=1))
     rows = (
         CheckIn.objects.filter(
             pair__programme=programme,
             kind=CheckIn.Kind.CHECKIN,
-            created_at__gte=since,
-            created_at__lte=now,
+            created_at__gte=_midnight(first),
+            created_at__lte=until,
         )
         .annotate(month=TruncMonth("created_at", output_field=DateField()))
         .values("month")

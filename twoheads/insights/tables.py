@@ -125,13 +125,19 @@ def _headline(f: ProgrammeFigures) -> Section:
             _r(m.mean_score),
         ),
         (_("Meetings held"), f.meetings_held),
-        (_("Meetings per pair, last four weeks"), _r(f.recent_meetings_per_pair)),
+        (_recent_label(f), _r(f.recent_meetings_per_pair)),
         (_("Ideas adopted"), sum(flow.adopted for flow in f.knowledge)),
         (_("Pairs at risk"), len(f.at_risk)),
         (_("Open concerns"), f.open_concerns),
         (_("Confidentiality flags confirmed"), f.guard_flag_total),
     )
     return Section(Table("headline", _("At a glance"), (_("Measure"), _("Value")), rows))
+
+
+def _recent_label(f: ProgrammeFigures) -> str:
+    if f.ended:
+        return _("Meetings per pair, last four weeks before it ended")
+    return _("Meetings per pair, last four weeks")
 
 
 def _scores(f: ProgrammeFigures) -> Section:
@@ -170,17 +176,36 @@ def _meetings(f: ProgrammeFigures) -> Section:
     chart = charts.line_chart(
         "chart-meetings",
         table.title,
-        _(
-            "Meetings held per active pair in each of the last %(weeks)s weeks; "
-            "%(held)s meetings held since the start."
-        )
-        % {"weeks": len(weeks), "held": f.meetings_held},
+        _meetings_description(f),
         [w.week.strftime("%d %b") for w in weeks],
         [(_("Meetings per pair"), [w.per_pair for w in weeks])],
         x_label=_("Week starting"),
         y_label=_("Meetings per pair"),
     )
-    return Section(table, chart)
+    return Section(table, chart, _ended_note(f))
+
+
+def _ended_note(f: ProgrammeFigures) -> str:
+    """Say where the weeks and months of a programme that has ended stop."""
+    if not f.ended:
+        return ""
+    return _("The programme ended on %(day)s: its figures over time stop there.") % {
+        "day": _date(timezone.localtime(f.until))
+    }
+
+
+def _meetings_description(f: ProgrammeFigures) -> str:
+    weeks = f.meeting_weeks
+    if not weeks:
+        return _("No meetings to show yet: no pair has been active and none has met.")
+    return _(
+        "Meetings held per active pair in each week from %(first)s to %(last)s; "
+        "%(held)s meetings held since the start."
+    ) % {
+        "first": weeks[0].week.isoformat(),
+        "last": weeks[-1].week.isoformat(),
+        "held": f.meetings_held,
+    }
 
 
 def _feedback(f: ProgrammeFigures) -> Section:
@@ -235,7 +260,7 @@ def _checkins(f: ProgrammeFigures) -> Section:
         y_label=_("Average answer (1 to 5)"),
         y_max=5,
     )
-    return Section(table, chart)
+    return Section(table, chart, _ended_note(f))
 
 
 def _knowledge(f: ProgrammeFigures) -> Section:
@@ -375,7 +400,10 @@ def comparison_table(a: ProgrammeFigures, b: ProgrammeFigures) -> Table:
             (_("Match rate (%)"), _r(100 * f.match.rate, 1) if f.match.rate is not None else None),
             (_("Average score of live pairs"), _r(f.match.mean_score)),
             (_("Meetings held"), f.meetings_held),
-            (_("Meetings per pair, last four weeks"), _r(f.recent_meetings_per_pair)),
+            (
+                _("Meetings per pair, last four weeks (before it ended, if it has)"),
+                _r(f.recent_meetings_per_pair),
+            ),
             (_("Average feedback as %(side)s rate") % {"side": mentor}, _r(_mean(f.feedback[0]))),
             (_("Average feedback as %(side)s rate") % {"side": mentee}, _r(_mean(f.feedback[1]))),
             (_("Ideas shared by %(side)s") % {"side": mentor}, down.shared),
