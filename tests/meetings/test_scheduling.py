@@ -189,6 +189,32 @@ class SchedulingPageTests(PersonasTestCase):
         self.assertFalse(meeting.is_cancelled)
         self.assertEqual(len(mail.outbox), 0)
 
+    def test_an_online_link_is_a_web_address_and_a_note_stays_short(self):
+        self.client.force_login(self.priya)
+        when = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+        data = {"starts_at": local_input(when), "duration_minutes": 30, "mode": "online"}
+        for link in ("ftp://files.example.com/call", "javascript:alert(1)"):
+            response = self.client.post(
+                reverse("meeting_schedule", args=[self.pair.pk]), {**data, "link": link}
+            )
+            self.assertContains(response, "starting with https:// or http://")
+        self.assertFalse(Meeting.objects.exists())
+        with self.assertRaises(ValidationError):
+            schedule_meeting(self.pair, self.priya, starts_at=when, link="ftp://x.example.com")
+        meeting = schedule_meeting(self.pair, self.priya, starts_at=when)
+        url = reverse("meeting_cancel", args=[meeting.pk])
+        response = self.client.post(url, {"note": "x" * 1001})
+        self.assertContains(response, "Keep the note to 1,000 characters or fewer (it has 1001).")
+        response = self.client.post(
+            reverse("meeting_reschedule", args=[meeting.pk]), {**data, "note": "y" * 1001}
+        )
+        self.assertContains(response, "Keep the note to 1,000 characters or fewer")
+        meeting.refresh_from_db()
+        self.assertEqual((meeting.status, meeting.sequence), (Meeting.Status.SCHEDULED, 0))
+        self.client.post(url, {"note": "x" * 1000})
+        meeting.refresh_from_db()
+        self.assertTrue(meeting.is_cancelled)
+
     def test_the_meeting_form_says_how_long_a_meeting_may_be_in_plain_words(self):
         self.client.force_login(self.priya)
         url = reverse("meeting_schedule", args=[self.pair.pk])

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import LONGEST_MINUTES, SHORTEST_MINUTES, Meeting
+from .models import LONGEST_MINUTES, NOTE_MAX_LENGTH, SHORTEST_MINUTES, Meeting
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -39,6 +39,11 @@ class MeetingForm(forms.ModelForm):
             "mode": forms.RadioSelect,
             "agenda": forms.Textarea(attrs={"rows": 6}),
         }
+        error_messages = {
+            "link": {
+                "invalid": _("Enter the call's web address, starting with https:// or http://.")
+            }
+        }
         help_texts = {
             "starts_at": _("In your own time zone."),
             "location": _("For a meeting in person: the room or the café."),
@@ -58,8 +63,23 @@ class MeetingForm(forms.ModelForm):
         return data
 
 
+class NoteField(forms.CharField):
+    """A note to the partner on a change or a cancellation: a line or two, not a letter."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            max_length=NOTE_MAX_LENGTH,
+            error_messages={
+                "max_length": _(
+                    "Keep the note to 1,000 characters or fewer (it has %(show_value)d)."
+                )
+            },
+            **kwargs,
+        )
+
+
 class RescheduleForm(MeetingForm):
-    note = forms.CharField(
+    note = NoteField(
         label=_("Note to your partner"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -68,7 +88,7 @@ class RescheduleForm(MeetingForm):
 
 
 class CancelForm(forms.Form):
-    note = forms.CharField(
+    note = NoteField(
         label=_("Why is it cancelled?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Your partner reads this with the cancellation."),

@@ -9,7 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    URLValidator,
+)
 from django.db import models, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
@@ -21,6 +26,8 @@ from twoheads.pairing.models import Pair
 
 # An agenda is a few lines; the limit keeps emails and calendar entries readable.
 AGENDA_MAX_LENGTH = 5000
+# A note on a change or a cancellation is a line or two for the partner.
+NOTE_MAX_LENGTH = 1000
 # How long a meeting lasts, planned or logged: a quarter of an hour to a working day.
 SHORTEST_MINUTES = 15
 LONGEST_MINUTES = 480
@@ -154,7 +161,18 @@ class Meeting(models.Model):
     )
     mode = models.CharField(_("where"), max_length=16, choices=Mode.choices, default=Mode.ONLINE)
     location = models.CharField(_("place"), max_length=200, blank=True)
-    link = models.URLField(_("online meeting link"), max_length=500, blank=True)
+    link = models.URLField(
+        _("online meeting link"),
+        max_length=500,
+        blank=True,
+        validators=[
+            URLValidator(
+                schemes=["http", "https"],
+                message=_("Enter the call's web address, starting with https:// or http://."),
+                code="web_address",  # its own words, not the field's "Enter a valid URL."
+            )
+        ],
+    )
     agenda = models.TextField(
         _("agenda"), blank=True, validators=[MaxLengthValidator(AGENDA_MAX_LENGTH)]
     )
