@@ -21,7 +21,8 @@ class RaisingAConcernTests(PrivacyStory):
     def test_it_shows_priya_who_will_read_it(self):
         self.client.force_login(self.priya)
         response = self.client.get(reverse("raise_concern", args=[self.programme.slug]))
-        self.assertContains(response, "Only your programme manager reads this")
+        self.assertContains(response, "The programme managers of Acme Ltd, your own organisation")
+        self.assertContains(response, "Only the programme managers named above read this")
 
     def test_it_keeps_the_concern_and_priya_follows_it(self):
         url = reverse("raise_concern", args=[self.programme.slug])

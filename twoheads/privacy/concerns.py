@@ -1,4 +1,5 @@
-"""Private concerns: raised by any participant, read only by the programme's managers."""
+"""Private concerns: raised by any participant, read only by the managers of the programme
+from the participant's own organisation."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from twoheads.accounts.models import Membership, User, audit
+from twoheads.accounts.models import Membership, Organisation, User, audit
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
-from .models import Concern
+from .models import Concern, reading_organisation
 
 
 def line_managers(person: Participant) -> list[Participant]:
@@ -72,17 +73,33 @@ NOBODY_TO_READ = gettext_lazy(
 )
 
 
-def concern_readers(programme: Programme, author: Participant | None) -> list[User]:
-    """Who reads a concern: the programme's managers, never the author's line or partner.
+def concern_readers(
+    programme: Programme, author: Participant | None, organisation: Organisation | None = None
+) -> list[User]:
+    """Who reads a concern: the managers of its author's own organisation in the programme,
+    never the author's line or partner.
 
-    The programme managers of the organisation that runs the programme read concerns; where
-    none of them may (there are none, or all are in the author's line or partners), its
-    organisation admins who may do. Only when nobody may is the list empty, and the page for
-    raising a concern says so before anything is written.
+    `organisation` is whose managers those are, by default the author's own; in a
+    cross-organisation programme a partner's people reach their own organisation's managers,
+    never the host's, and the host's people never a partner's. Its programme managers read
+    concerns; where none of them may (there are none, or all are in the author's line or
+    partners), its organisation admins who may do. Only when nobody may (or the organisation
+    no longer takes part in the programme) is the list empty, and the page for raising a
+    concern says so before anything is written.
     """
-    people = User.objects.filter(is_active=True, memberships__organisation=programme.organisation)
+    organisation = organisation or reading_organisation(programme, author)
+    if organisation.pk not in {org.pk for org in programme.organisations()}:
+        return []
     for role in (Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN):
-        readers = people.filter(memberships__role=role).exclude(kept_out(author)).distinct()
+        readers = (
+            User.objects.filter(
+                is_active=True,
+                memberships__organisation=organisation,
+                memberships__role=role,
+            )
+            .exclude(kept_out(author))
+            .distinct()
+        )
         if readers.exists():
             return list(readers.order_by("pk"))
     return []
@@ -95,15 +112,18 @@ def raise_concern(author: Participant, text: str) -> Concern:
         raise ValidationError({"text": _("Write what is worrying you.")})
     if not concern_readers(author.programme, author):
         raise ValidationError(NOBODY_TO_READ)
+    organisation = reading_organisation(author.programme, author)
     with transaction.atomic():
-        concern = Concern.objects.create(programme=author.programme, author=author, text=text)
+        concern = Concern.objects.create(
+            programme=author.programme, organisation=organisation, author=author, text=text
+        )
         # Who raised it is the concern's own secret, kept from the log too: an admin reading
         # it may be in the author's reporting line, which the concern itself never reaches.
         audit(
             None,
             "concern.raise",
             f"concern {concern.pk}",
-            organisation=author.programme.organisation,
+            organisation=organisation,
             programme=author.programme_id,
         )
     tell_readers(concern)
@@ -112,7 +132,8 @@ def raise_concern(author: Participant, text: str) -> Concern:
 
 def tell_readers(concern: Concern) -> int:
     """Email each reader that a concern is waiting; the email never carries its text."""
-    readers = [u for u in concern_readers(concern.programme, concern.author) if u.email]
+    readers = concern_readers(concern.programme, concern.author, concern.organisation)
+    readers = [u for u in readers if u.email]
     if not readers:
         return 0
     context = {
@@ -140,7 +161,7 @@ def resolve_concern(concern: Concern, actor: User, note: str) -> Concern:
             actor,
             "concern.resolve",
             f"concern {concern.pk}",
-            organisation=concern.programme.organisation,
+            organisation=concern.organisation,
             programme=concern.programme_id,
         )
         transaction.on_commit(lambda: tell_author(concern))

@@ -10,8 +10,8 @@ class ConcernForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
         help_text=_(
-            "Only your programme manager reads this. Your partner and your line manager never see "
-            "it, and the email to your programme manager does not contain it."
+            "Only the programme managers named above read this. Your partner and your line "
+            "manager never see it, and the email to its readers does not contain it."
         ),
     )
 

@@ -1,5 +1,7 @@
 """Private concerns, and the keyed hashes of past pairs that outlive anonymisation."""
 
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -22,16 +24,31 @@ class ConcernQuerySet(models.QuerySet["Concern"]):
         orgs = user.organisations_with_role(
             Membership.Role.PROGRAMME_MANAGER, Membership.Role.ORG_ADMIN
         )
-        candidates = self.filter(programme__organisation__in=orgs).select_related(
-            "programme", "author"
+        candidates = self.filter(organisation__in=orgs).select_related(
+            "programme", "author", "organisation"
         )
         return self.filter(pk__in=[c.pk for c in candidates if c.reaches(user)])
+
+
+def reading_organisation(programme: Programme, author: Participant | None) -> Organisation:
+    """Whose managers read a concern: the author's own organisation (a blank one is the host's)."""
+    if author is not None and author.organisation is not None:
+        return author.organisation
+    return programme.organisation
 
 
 class Concern(models.Model):
     """Something a participant wants their programme manager, and only them, to know."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="concerns")
+    # Kept from the day it is raised, so that the concern stays with the same organisation's
+    # managers after its author is erased (and their record with it) or moves.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("read by the managers of"),
+    )
     author = models.ForeignKey(
         Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="concerns"
     )
@@ -53,6 +70,11 @@ class Concern(models.Model):
     def __str__(self) -> str:
         return f"Concern {self.pk} in {self.programme}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.organisation_id is None:
+            self.organisation = reading_organisation(self.programme, self.author)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("concern_list", args=[self.programme.slug])
 
@@ -64,7 +86,8 @@ class Concern(models.Model):
         """True when the user is one of the people this concern is for."""
         from .concerns import concern_readers
 
-        return any(reader.pk == user.pk for reader in concern_readers(self.programme, self.author))
+        readers = concern_readers(self.programme, self.author, self.organisation)
+        return any(reader.pk == user.pk for reader in readers)
 
 
 class PastPairHash(models.Model):

@@ -25,7 +25,7 @@ from .audit import events_of, readable_by_admins_of, record_names
 from .erasure import erase_person, participations_of
 from .export import SECTION_TITLES, export_personal_data, record_export
 from .forms import AuditFilterForm, ConcernForm, ErasureForm, ResolveForm
-from .models import Concern
+from .models import Concern, reading_organisation
 
 AUDIT_PAGE_SIZE = 50
 # One record of reading the audit log for each reader in this time.
@@ -38,19 +38,26 @@ AUDIT_VIEW_EVERY = timedelta(minutes=10)
 @login_required
 def raise_concern(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(
-        Participant.objects.select_related("programme"), user=request.user, programme__slug=slug
+        Participant.objects.select_related("programme__organisation", "organisation"),
+        user=request.user,
+        programme__slug=slug,
     )
     form = ConcernForm(request.POST or None)
+    readers = reading_organisation(author.programme, author)
     nobody = not concerns.concern_readers(author.programme, author)
     if request.method == "POST" and not nobody and form.is_valid():
         concerns.raise_concern(author, form.cleaned_data["text"])
         messages.success(
-            request, _("Your concern is with your programme manager, and only with them.")
+            request,
+            _("Your concern is with %(organisation)s's programme managers, and only with them.")
+            % {"organisation": readers.name},
         )
         return redirect("raise_concern", slug)
     context = {
         "form": form,
         "programme": author.programme,
+        "readers": readers,
+        "others": [org for org in author.programme.organisations() if org.pk != readers.pk],
         "nobody": concerns.NOBODY_TO_READ if nobody else "",
         "mine": Concern.objects.filter(author=author).order_by("-created_at"),
     }
