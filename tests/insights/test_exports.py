@@ -41,7 +41,7 @@ class ExportTests(InsightsTestCase):
         )
         funnel = list(book["Enrolment funnel"].values)
         self.assertEqual(funnel[0], ("Step", "People", "% of invited"))
-        self.assertEqual([row[1] for row in funnel[1:]], [6, 4, 2, 4, 3, 2])
+        self.assertEqual([row[1] for row in funnel[1:]], [6, 4, 4, 2, 4, 3, 2])
         self.assertEqual(funnel[2][2], 66.7)
         feedback = {row[0]: row[1:] for row in book["Meeting feedback in each direct"].values}
         self.assertEqual(feedback["I learned something"], (4.33, 3.0))

@@ -31,6 +31,7 @@ class FigureTests(InsightsTestCase):
             [
                 ("invited", 6),
                 ("enrolled", 4),
+                ("joined", 4),
                 ("profile_complete", 2),
                 ("matched", 4),
                 ("accepted", 3),
@@ -293,7 +294,7 @@ class EmptyProgrammeTests(InsightsTestCase):
     def test_it_gives_zeros_and_no_rates_for_a_programme_with_nobody(self):
         empty = Programme.objects.create(organisation=self.acme, name="Next cycle")
         figures = programme_figures(empty, NOW)
-        self.assertEqual([n for _s, n in figures.funnel.stages()], [0] * 6)
+        self.assertEqual([n for _s, n in figures.funnel.stages()], [0] * 7)
         self.assertIsNone(figures.match.rate)
         self.assertIsNone(figures.match.mean_score)
         self.assertEqual(figures.meetings_held, 0)

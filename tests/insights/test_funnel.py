@@ -5,8 +5,10 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.base import make_user
 from tests.insights.stories import InsightsTestCase
 from twoheads.insights.figures import programme_figures
+from twoheads.insights.tables import grid_sections
 from twoheads.participants.models import Invitation, Participant
 
 
@@ -51,3 +53,22 @@ class InvitedCountsPeopleOnceTests(InsightsTestCase):
         Invitation.objects.create(programme=self.programme, email="IVAN@acme.test")
         Invitation.objects.create(programme=self.programme, email="wendy@acme.test")
         self.assertEqual(self.invited(), 10)
+
+    def test_the_imported_people_are_enrolled_but_have_not_joined(self):
+        """Zoe, Yann and Xavier are enrolled with no account: the funnel shows who joined,
+        the three fewer the People page says cannot sign in yet."""
+        funnel = programme_figures(self.programme).funnel
+        self.assertEqual((funnel.enrolled, funnel.joined), (7, 4))
+        self.assertEqual([name for name, _n in funnel.stages()][1:3], ["enrolled", "joined"])
+        self.client.force_login(self.martin)
+        people = self.client.get(reverse("participant_list", args=[self.programme.slug]))
+        self.assertEqual(people.context["no_account"], funnel.enrolled - funnel.joined)
+        self.assertContains(people, "3 mentors and mentees have no account yet")
+        section = grid_sections(programme_figures(self.programme))["funnel"]
+        self.assertIn(("Joined (has an account)", 4, 44.4), section.table.rows)
+        self.assertIn("3 enrolled people have not joined", section.note)
+        # Zoe signs up.
+        zoe = Participant.objects.get(external_id="A301")
+        zoe.user = make_user("zoe@acme.test", "Zoe Young", self.acme, "participant")
+        zoe.save()
+        self.assertEqual(programme_figures(self.programme).funnel.joined, 5)

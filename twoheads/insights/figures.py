@@ -36,6 +36,7 @@ class Funnel:
 
     invited: int
     enrolled: int
+    joined: int  # enrolled people who have an account: the People page's others have none yet
     profile_complete: int
     matched: int
     accepted: int
@@ -48,7 +49,15 @@ class Funnel:
         return [(name, getattr(self, name)) for name in FUNNEL_STAGES]
 
 
-FUNNEL_STAGES = ("invited", "enrolled", "profile_complete", "matched", "accepted", "active")
+FUNNEL_STAGES = (
+    "invited",
+    "enrolled",
+    "joined",
+    "profile_complete",
+    "matched",
+    "accepted",
+    "active",
+)
 
 
 @dataclass(frozen=True)
@@ -239,7 +248,8 @@ def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
     Invited counts people, each once: everyone given a role, plus the other addresses with an
     invitation not yet accepted (a second invitation, or the link a reminder or a match email
     carries, is the same person). The later steps count enrolled (active, with a role) people
-    only. The match rate is the share of enrolled people in a live (proposed or active) pair;
+    only; joined are those of them with an account (someone imported has none until they
+    sign up). The match rate is the share of enrolled people in a live (proposed or active) pair;
     once the programme is closed, in a pair it had.
     """
     everyone = Participant.objects.filter(programme=programme)
@@ -249,6 +259,7 @@ def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
     counts = everyone.aggregate(
         given_role=Count("pk", filter=with_role),
         enrolled=Count("pk", filter=enrolled),
+        joined=Count("pk", filter=enrolled & Q(user__isnull=False)),
         complete=Count("pk", filter=enrolled & Q(pk__in=people.complete().values("pk"))),
         no_role=Count(
             "pk",
@@ -259,6 +270,7 @@ def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
     funnel = Funnel(
         invited=counts["given_role"] + _invited_only(programme, people),
         enrolled=counts["enrolled"],
+        joined=counts["joined"],
         profile_complete=counts["complete"],
         matched=paired["matched"],
         accepted=paired["accepted"],

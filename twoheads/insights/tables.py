@@ -19,7 +19,7 @@ from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
 from . import charts
-from .figures import SCORE_BINS, ProgrammeFigures
+from .figures import SCORE_BINS, Funnel, ProgrammeFigures
 from .progress import FEEDBACK_BLOCK, ParticipantProgress
 
 Cell = str | int | float | None
@@ -70,6 +70,7 @@ def _funnel(f: ProgrammeFigures) -> Section:
     labels = {
         "invited": _("Invited or imported"),  # everyone asked in: each address once
         "enrolled": _("Enrolled"),
+        "joined": _("Joined (has an account)"),
         "profile_complete": _("Profile complete"),
         "matched": _("Matched"),
         "accepted": _("Accepted a match"),
@@ -91,12 +92,29 @@ def _funnel(f: ProgrammeFigures) -> Section:
         [(_("People"), [n for _name, n in stages])],
         axis_label=_("People"),
     )
-    return Section(table, chart, _funnel_note(f.funnel.no_role))
+    return Section(table, chart, _funnel_note(f.funnel))
 
 
-def _funnel_note(no_role: int) -> str:
-    """People who joined without choosing a role are in no step: say so, as the People page
-    counts them among the unfinished profiles."""
+def _funnel_note(funnel: Funnel) -> str:
+    """What the People page says too: who has no account yet, and who joined without
+    choosing a role (in no step, but among the unfinished profiles)."""
+    notes = [_no_account_note(funnel.enrolled - funnel.joined), _no_role_note(funnel.no_role)]
+    return " ".join(note for note in notes if note)
+
+
+def _no_account_note(no_account: int) -> str:
+    if not no_account:
+        return ""
+    return ngettext(
+        "%(n)s enrolled person has not joined: imported, they have no account yet, so cannot "
+        "sign in to finish their profile or answer their match.",
+        "%(n)s enrolled people have not joined: imported, they have no account yet, so cannot "
+        "sign in to finish their profiles or answer their matches.",
+        no_account,
+    ) % {"n": no_account}
+
+
+def _no_role_note(no_role: int) -> str:
     if not no_role:
         return ""
     return ngettext(
