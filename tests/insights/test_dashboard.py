@@ -49,6 +49,8 @@ class DashboardTests(InsightsTestCase):
         self.assertIn('<th scope="col">% of invited</th>', html)
         self.assertContains(r, reverse("programme_dashboard", args=[self.programme.slug]))
         self.assertIn("enrolled without a partner", html)
+        self.assertIn('<span class="label">meetings held · 1 not held</span>', html)
+        self.assertIn('<span class="value">3</span><span class="label">hours of meetings', html)
         self.assertIn(reverse("run_list", args=[self.programme.slug]), html)
 
     def test_each_chart_names_its_bars_as_its_data_table_names_its_rows(self):

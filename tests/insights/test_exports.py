@@ -52,6 +52,8 @@ class ExportTests(InsightsTestCase):
         glance = dict(book["At a glance"].values)
         self.assertEqual(glance["Match rate (%)"], 50.0)
         self.assertEqual(glance["Meetings held"], 3)
+        self.assertEqual(glance["Hours of meetings held"], 3)
+        self.assertEqual(glance["Meetings not held"], 1)
         risk = list(book["Pairs at risk"].values)
         self.assertEqual(risk[1][:2], ("Priya Patel", "Margaret Hughes"))
         event = AuditEvent.objects.get(action="insights.export")

@@ -81,6 +81,25 @@ class FigureTests(InsightsTestCase):
         # Four weeks from 23 February: one meeting, one pair.
         self.assertEqual(self.figures.recent_meetings_per_pair, 1.0)
 
+    def test_it_adds_up_the_hours_of_the_meetings_held_and_counts_those_not_held(self):
+        """Three meetings of an hour were held; the one of 4 March did not take place, and a
+        cancelled one was never logged. A meeting logged without its length adds no hours."""
+        self.assertEqual((self.figures.hours_held, self.figures.meetings_not_held), (3.0, 1))
+        unmeasured = self.meeting(self.pair, at("2026-03-16"), held=True)
+        MeetingLog.objects.filter(meeting=unmeasured).update(duration_minutes=None)
+        self.meeting(self.pair, at("2026-03-17"), held=True)
+        self.meeting(self.pair, at("2026-03-18"), held=False)
+        figures = programme_figures(self.programme, NOW)
+        self.assertEqual((figures.hours_held, figures.meetings_not_held), (4.0, 2))
+        # Later meetings are not in the figures of 20 March.
+        self.meeting(self.pair, at("2026-03-25"), held=True)
+        self.assertEqual(programme_figures(self.programme, NOW).hours_held, 4.0)
+        summary = summary_dict(figures)["meetings"]
+        self.assertEqual((summary["hours_held"], summary["not_held"]), (4.0, 2))
+        glance = dict(dashboard_sections(figures)["headline"].table.rows)
+        self.assertEqual(glance["Hours of meetings held"], 4.0)
+        self.assertEqual(glance["Meetings not held"], 2)
+
     def test_it_stops_counting_a_pair_after_the_week_it_ended(self):
         self.pair.status = Pair.Status.ENDED
         self.pair.ended_at = at("2026-02-11")

@@ -148,6 +148,8 @@ class ProgrammeFigures:
     funnel: Funnel
     match: MatchFigures
     meetings_held: int
+    hours_held: float  # the length of the meetings held, as their logs give it
+    meetings_not_held: int  # meetings logged as not having taken place
     meeting_weeks: tuple[MeetingWeek, ...]
     feedback: tuple[Ratings, Ratings]  # mentors' ratings, then mentees'
     checkins: tuple[CheckInMonth, ...]
@@ -186,6 +188,7 @@ def programme_figures(
     """
     now = now or timezone.now()
     held, weeks = meeting_weeks(programme, now)
+    hours, not_held = meeting_hours(programme, now)
     funnel, match = funnel_and_match(programme)
     return ProgrammeFigures(
         programme_id=programme.pk,
@@ -195,6 +198,8 @@ def programme_figures(
         funnel=funnel,
         match=match,
         meetings_held=held,
+        hours_held=hours,
+        meetings_not_held=not_held,
         meeting_weeks=weeks,
         feedback=feedback_ratings(programme),
         checkins=checkin_trend(programme, now),
@@ -401,6 +406,16 @@ def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[Meeti
     return (tallied["n"] or 0) - later, tuple(weeks)
 
 
+def meeting_hours(programme: Programme, now: datetime) -> tuple[float, int]:
+    """Hours spent in the meetings held by `now` (the minutes their logs give), and how many
+    meetings were logged as not held."""
+    totals = Meeting.objects.filter(pair__programme=programme, starts_at__lte=now).aggregate(
+        minutes=Sum("log__duration_minutes", filter=Q(held=True)),
+        not_held=Count("pk", filter=Q(held=False)),
+    )
+    return round((totals["minutes"] or 0) / 60, 1), totals["not_held"]
+
+
 def feedback_ratings(programme: Programme) -> tuple[Ratings, Ratings]:
     """Average feedback per dimension, as the reverse mentors rate and as the mentees rate.
 
@@ -534,6 +549,8 @@ def summary_dict(figures: ProgrammeFigures) -> dict[str, Any]:
         },
         "meetings": {
             "held": figures.meetings_held,
+            "hours_held": figures.hours_held,
+            "not_held": figures.meetings_not_held,
             "weeks": [
                 {
                     "week": _plain(w.week),

@@ -143,6 +143,8 @@ def _headline(f: ProgrammeFigures) -> Section:
             _r(m.mean_score),
         ),
         (_("Meetings held"), f.meetings_held),
+        (_("Hours of meetings held"), f.hours_held),
+        (_("Meetings not held"), f.meetings_not_held),
         (_recent_label(f), _r(f.recent_meetings_per_pair)),
         (_("Ideas adopted"), sum(flow.adopted for flow in f.knowledge)),
         (_("Pairs at risk"), len(f.at_risk)),
@@ -418,6 +420,8 @@ def comparison_table(a: ProgrammeFigures, b: ProgrammeFigures) -> Table:
             (_("Match rate (%)"), _r(100 * f.match.rate, 1) if f.match.rate is not None else None),
             (_("Average score of live pairs"), _r(f.match.mean_score)),
             (_("Meetings held"), f.meetings_held),
+            (_("Hours of meetings held"), f.hours_held),
+            (_("Meetings not held"), f.meetings_not_held),
             (
                 _("Meetings per pair, last four weeks (before it ended, if it has)"),
                 _r(f.recent_meetings_per_pair),
