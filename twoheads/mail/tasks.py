@@ -1,12 +1,15 @@
 """Deliver stored emails through the real mail backend, retrying with a growing pause."""
 
+import logging
 from datetime import timedelta
 
 from django.core.mail import mailers
 from django.tasks import task
 from django.utils import timezone
 
-from .models import OutgoingEmail
+from .models import MAX_ATTEMPTS, OutgoingEmail
+
+log = logging.getLogger(__name__)
 
 DELIVERY_MAILER = "delivery"
 # How long a claimed email waits for its worker before another may try it.
@@ -38,11 +41,35 @@ def deliver_now(pk: int) -> str:
         mailers[DELIVERY_MAILER].send_messages([stored.as_message()])
     except Exception as error:  # any refusal is retried later, never lost
         stored.mark_failed(f"{type(error).__name__}: {error}")
+        _log_failure(stored)
     else:
         stored.mark_sent()
     if stored.status == OutgoingEmail.Status.RETRYING and deliver.get_backend().supports_defer:
         deliver.using(run_after=stored.next_attempt_at).enqueue(pk)
     return stored.status
+
+
+def _log_failure(stored: OutgoingEmail) -> None:
+    """One line per failed attempt (a warning), and an error once the outbox gives up."""
+    recipients = len(stored.recipients)
+    if stored.status == OutgoingEmail.Status.FAILED:
+        log.error(
+            "Gave up on email %s to %d recipient(s) after %d attempts: %s",
+            stored.pk,
+            recipients,
+            stored.attempts,
+            stored.last_error,
+        )
+    else:
+        log.warning(
+            "Email %s to %d recipient(s) not delivered (attempt %d of %d, next at %s): %s",
+            stored.pk,
+            recipients,
+            stored.attempts,
+            MAX_ATTEMPTS,
+            stored.next_attempt_at.isoformat(timespec="seconds"),
+            stored.last_error,
+        )
 
 
 @task()
