@@ -3,6 +3,7 @@
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.db import connection
 from django.template.loader import render_to_string
@@ -17,6 +18,8 @@ from twoheads.accounts.models import AuditEvent
 from twoheads.insights.atrisk import AtRiskPair
 from twoheads.insights.figures import programme_figures
 from twoheads.insights.tables import dashboard_sections
+from twoheads.pairing.models import Pair
+from twoheads.participants.models import Participant
 from twoheads.privacy.models import Concern
 from twoheads.programmes.models import Programme
 
@@ -220,6 +223,35 @@ class NudgeTests(InsightsTestCase):
         self.assertEqual(sorted(m.to[0] for m in mail.outbox), ["nadia@acme.test", "sam@acme.test"])
         self.assertIn("looking for a new partner", mail.outbox[0].body)
 
+    def test_the_button_and_the_message_name_only_whom_the_nudge_emails(self):
+        """Sam has a new partner since Nadia declined: only Nadia waits, so only she is
+        named on the button, emailed and named in the message."""
+        Pair.objects.create(
+            programme=self.programme, mentor=self.p_sam, mentee=self.p_margaret, status="proposed"
+        )
+        self.client.force_login(self.martin)
+        page = self.client.get(reverse("programme_at_risk", args=[self.programme.slug]))
+        self.assertContains(page, ">Nudge Nadia Novak</button>", html=False)
+        self.assertContains(page, ">Nudge Priya Patel &amp; Margaret Hughes</button>")
+        r = self.client.post(
+            reverse("programme_nudge", args=[self.programme.slug, self.declined.pk]), follow=True
+        )
+        self.assertEqual([m.to for m in mail.outbox], [["nadia@acme.test"]])
+        self.assertContains(r, "Nudge sent to Nadia Novak.")
+        self.assertNotContains(r, "Sam Okafor &amp; Nadia Novak.")
+
+    def test_it_says_so_when_nobody_to_nudge_has_an_address(self):
+        Participant.objects.filter(pk=self.p_nadia.pk).update(user=None, email="")
+        Pair.objects.create(
+            programme=self.programme, mentor=self.p_sam, mentee=self.p_margaret, status="proposed"
+        )
+        self.client.force_login(self.martin)
+        r = self.client.post(
+            reverse("programme_nudge", args=[self.programme.slug, self.declined.pk]), follow=True
+        )
+        self.assertEqual(mail.outbox, [])
+        self.assertContains(r, "Nothing was sent: nobody to nudge has an email address.")
+
     def test_it_sends_nothing_to_a_pair_no_longer_at_risk(self):
         self.programme.no_meeting_days = 0
         self.programme.save()
@@ -276,4 +308,6 @@ class ConcernTests(InsightsTestCase):
         self.client.post(reverse("programme_nudge", args=[self.programme.slug, self.pair.pk]))
         self.assertEqual([m.to for m in mail.outbox], [["priya@acme.test"]])
         self.assertIn("would like to hear how your mentoring is going", mail.outbox[0].body)
+        messages = [str(m) for m in get_messages(self.client.get("/").wsgi_request)]
+        self.assertIn("Nudge sent to Priya Patel.", messages)
         self.assertNotIn("concern", mail.outbox[0].body.lower())

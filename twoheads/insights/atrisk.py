@@ -83,6 +83,24 @@ class AtRiskPair:
         return self.nudged_at + timedelta(days=NUDGE_AGAIN_DAYS) if self.nudged_at else None
 
     @property
+    def recipients(self) -> tuple[tuple[int, str], ...]:
+        """(participant id, name) of whom a nudge is for: after a decline those waiting for a
+        new partner, for a concern alone its author (the partner learns nothing of it), or
+        else both partners."""
+        both = ((self.mentor_id, self.mentor), (self.mentee_id, self.mentee))
+        if self.reasons == ("declined",):
+            wanted = {pk for pk, _name in self.waiting}
+        elif self.reasons == ("concern",):
+            wanted = set(self.concern_authors)
+        else:
+            return both
+        return tuple(person for person in both if person[0] in wanted)
+
+    @property
+    def recipient_names(self) -> str:
+        return " & ".join(name for _pk, name in self.recipients)
+
+    @property
     def reason_labels(self) -> list[str]:
         return [str(REASON_LABELS[r]) for r in self.reasons]
 
@@ -391,29 +409,24 @@ def _recent_nudges(programme: Programme, now: datetime, pair_ids: list[int]) -> 
 
 
 def _recipients(pair: Pair, risk: AtRiskPair) -> list[tuple[Participant, Participant]]:
-    """(person, partner) for everyone the nudge goes to: those waiting, or both partners."""
-    people = [pair.mentor, pair.mentee]
-    if risk.reasons == ("declined",):
-        waiting = {pk for pk, _name in risk.waiting}
-        people = [p for p in people if p.pk in waiting]
-    elif risk.reasons == ("concern",):
-        # Only the author hears from the manager; the partner learns nothing of a concern.
-        people = [p for p in people if p.pk in risk.concern_authors]
-    return [(p, pair.partner_of(p)) for p in people]
+    """(person, partner) for everyone the nudge is for (`AtRiskPair.recipients`)."""
+    wanted = {pk for pk, _name in risk.recipients}
+    return [(p, pair.partner_of(p)) for p in (pair.mentor, pair.mentee) if p.pk in wanted]
 
 
-def nudge_pair(pair: Pair, actor: User, now: datetime | None = None) -> int:
-    """Email the pair about what puts them at risk; returns how many people were emailed.
+def nudge_pair(pair: Pair, actor: User, now: datetime | None = None) -> list[str] | None:
+    """Email the pair about what puts them at risk; returns the names of the people emailed,
+    or None when the pair is no longer at risk (it then gets nothing).
 
-    A pair that is no longer at risk gets nothing. Every nudge goes into the audit log.
+    Every nudge goes into the audit log.
     """
     found = at_risk_pairs(pair.programme, now, viewer=actor, pair_ids=[pair.pk])
     if not found:
-        return 0
+        return None
     risk = found[0]
     if risk.nudged_at is not None:
         raise NudgeTooSoon(risk.nudged_at)
-    sent = 0
+    emailed = []
     for person, partner in _recipients(pair, risk):
         address = person.user.email if person.user else person.email
         if not address:
@@ -433,14 +446,15 @@ def nudge_pair(pair: Pair, actor: User, now: datetime | None = None) -> int:
         }
         # Replies reach the manager who sent it, not the site's no-reply address.
         message = EmailMessage(subject, body, to=[address], reply_to=[actor.email])
-        sent += message.send()
+        if message.send():
+            emailed.append(person.display_name)
     audit(
         actor,
         "insights.nudge",
         pair,
         organisation=pair.programme.organisation,
         reasons=list(risk.reasons),
-        emailed=sent,
+        emailed=len(emailed),
         pair=pair.pk,
     )
-    return sent
+    return emailed

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoheads.accounts.models import audit
+from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
@@ -79,7 +80,7 @@ def programme_nudge(request: HttpRequest, slug: str, pair: int) -> HttpResponse:
     )
     found.programme = programme
     try:
-        sent = nudge_pair(found, request.user)
+        emailed = nudge_pair(found, request.user)
     except NudgeTooSoon as exc:
         messages.info(
             request,
@@ -91,16 +92,23 @@ def programme_nudge(request: HttpRequest, slug: str, pair: int) -> HttpResponse:
             },
         )
     else:
-        if sent:
-            messages.success(request, _("Nudge sent to %(pair)s.") % {"pair": found})
-        else:
-            messages.info(
-                request, _("%(pair)s is no longer at risk; nothing was sent.") % {"pair": found}
-            )
+        _tell_nudged(request, found, emailed)
     back = request.POST.get("next")
     if back == "at_risk":
         return redirect("programme_at_risk", slug)
     return redirect("programme_dashboard", slug)
+
+
+def _tell_nudged(request: HttpRequest, pair: Pair, emailed: list[str] | None) -> None:
+    """Say whom the nudge reached, by name: only they were emailed."""
+    if emailed is None:
+        messages.info(
+            request, _("%(pair)s is no longer at risk; nothing was sent.") % {"pair": pair}
+        )
+    elif emailed:
+        messages.success(request, _("Nudge sent to %(names)s.") % {"names": " & ".join(emailed)})
+    else:
+        messages.warning(request, _("Nothing was sent: nobody to nudge has an email address."))
 
 
 def _export_audit(request: HttpRequest, programme: Programme, fmt: str, tables: list[str]) -> None:
