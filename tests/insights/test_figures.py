@@ -234,6 +234,16 @@ class FigureTests(InsightsTestCase):
         self.assertEqual(at_risk[self.pair.pk].reasons, ("falling_ratings",))
         self.assertEqual(at_risk[self.declined.pk].waiting, ((self.p_nadia.pk, "Nadia Novak"),))
 
+    def test_days_since_the_last_meeting_count_the_days_between_the_dates(self):
+        """Priya and Margaret met on 27 February at 15:00: on 20 March at noon that is 21 days
+        ago by the calendar (20 days and 21 hours), as many as the programme allows."""
+        self.meeting(self.pair, at("2026-02-27", 15), held=True)
+        risk = next(
+            p for p in programme_figures(self.programme, NOW).at_risk if p.pair_id == self.pair.pk
+        )
+        self.assertEqual(risk.idle_days, 21)
+        self.assertIn("no_meeting", risk.reasons)
+
     def test_it_flags_a_pair_that_never_met_from_the_day_it_started(self):
         self.programme.no_meeting_days = 7
         self.programme.save()

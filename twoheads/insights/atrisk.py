@@ -7,7 +7,7 @@ that is still open (shown only to the managers the concern reaches).
 """
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from fractions import Fraction
 
 from django.conf import settings
@@ -160,9 +160,12 @@ def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]
     in the index for the quiet pairs alone.
     """
     falling = _falling(programme, now, pairs)
+    today = timezone.localdate(now)
     quiet = Q(pk__in=[])
     if programme.no_meeting_days:
-        quiet = Q(since__lte=now - timedelta(days=programme.no_meeting_days))
+        # Quiet since a day at least `no_meeting_days` days before today, by the calendar.
+        cut = today - timedelta(days=programme.no_meeting_days - 1)
+        quiet = Q(since__lt=timezone.make_aware(datetime.combine(cut, time())))
     planned = Meeting.objects.filter(
         pair=OuterRef("pk"), status=Meeting.Status.SCHEDULED, starts_at__gt=now
     )
@@ -189,11 +192,12 @@ def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]
     )
     _last_held_by(rows, now)
     # Once the programme's end date has passed, no meeting can be planned in it any more.
-    ended = bool(programme.ends_on and timezone.localdate(now) > programme.ends_on)
+    ended = bool(programme.ends_on and today > programme.ends_on)
     found = []
     for row in rows:
         since = row["last_held"] or row["activated_at"] or row["created_at"]
-        idle_days = (now - since).days
+        # Days between the dates shown: met yesterday evening is a day ago this morning.
+        idle_days = (today - timezone.localdate(since)).days
         reasons = []
         if (
             programme.no_meeting_days
