@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -102,6 +103,115 @@ class InvitationTests(PersonasTestCase):
         cancel_meeting(Meeting.objects.get(pk=self.meeting.pk), self.priya, note="Off sick")
         self.assertTrue(mail.outbox[0].subject.startswith("Meeting with "))
         self.assertIn(" cancelled: ", mail.outbox[0].subject)
+
+
+class WhoDidWhatTests(PersonasTestCase):
+    """Priya plans a meeting, Margaret moves it, Priya cancels it: every email says who did
+    what, and the calendars show whoever made the last change as having accepted it."""
+
+    def setUp(self):
+        london = ZoneInfo("Europe/London")
+        day = (timezone.now() + timedelta(days=4)).astimezone(london).date()
+        self.start = datetime.combine(day, time(11), tzinfo=london)
+        self.meeting = schedule_meeting(
+            self.pair, self.priya, starts_at=self.start, duration_minutes=45
+        )
+
+    def body_for(self, email):
+        return next(m.body for m in mail.outbox if m.to == [email])
+
+    def answers(self, message):
+        event = event_of(message)
+        return {str(a): a.params["PARTSTAT"] for a in event["ATTENDEE"]}
+
+    def test_the_invitation_says_who_planned_it(self):
+        self.assertIn(
+            "Priya Patel planned a mentoring meeting with you.", self.body_for("margaret@acme.test")
+        )
+        self.assertIn(
+            "You planned a mentoring meeting with Margaret Hughes.",
+            self.body_for("priya@acme.test"),
+        )
+
+    def test_a_change_says_who_made_it_what_changed_and_when_it_was(self):
+        mail.outbox.clear()
+        later = self.start + timedelta(days=1, hours=2)
+        reschedule_meeting(self.meeting, self.margaret, starts_at=later, note="Audit day")
+        to_priya = self.body_for("priya@acme.test")
+        self.assertIn("Margaret Hughes changed your mentoring meeting.", to_priya)
+        self.assertIn("What changed: the time.", to_priya)
+        was = self.start.astimezone(ZoneInfo("UTC"))  # Priya reads in her own zone, UTC
+        self.assertIn(f"Before: {was:%A} {was.day} {was:%B %Y, %H:%M} (UTC), 45 minutes", to_priya)
+        self.assertIn(
+            "You changed your mentoring meeting with Priya Patel.",
+            self.body_for("margaret@acme.test"),
+        )
+        self.assertTrue(mail.outbox[0].subject.startswith("Meeting with "))
+        self.assertIn(" moved: ", mail.outbox[0].subject)
+
+    def test_the_partner_who_moved_it_has_accepted_and_the_other_is_asked(self):
+        self.assertEqual(
+            self.answers(mail.outbox[0]),
+            {"mailto:priya@acme.test": "ACCEPTED", "mailto:margaret@acme.test": "NEEDS-ACTION"},
+        )
+        mail.outbox.clear()
+        reschedule_meeting(self.meeting, self.margaret, agenda="Budgets, then the prompt library")
+        for message in mail.outbox:
+            self.assertEqual(
+                self.answers(message),
+                {
+                    "mailto:priya@acme.test": "NEEDS-ACTION",
+                    "mailto:margaret@acme.test": "ACCEPTED",
+                },
+            )
+        self.assertIn("What changed: the agenda.", self.body_for("priya@acme.test"))
+        self.assertNotIn("Before:", self.body_for("priya@acme.test"))
+        self.client.force_login(self.priya)
+        download = self.client.get(reverse("meeting_ics", args=[self.meeting.pk])).content
+        event = Calendar.from_ical(download).walk("VEVENT")[0]
+        answers = {str(a): a.params["PARTSTAT"] for a in event["ATTENDEE"]}
+        self.assertEqual(answers["mailto:margaret@acme.test"], "ACCEPTED")
+        self.assertEqual(answers["mailto:priya@acme.test"], "NEEDS-ACTION")
+
+    def test_saving_the_change_form_with_nothing_changed_sends_nothing(self):
+        mail.outbox.clear()
+        with self.assertRaisesMessage(ValidationError, "Nothing has changed"):
+            reschedule_meeting(self.meeting, self.margaret, starts_at=self.start, note="Same")
+        self.client.force_login(self.margaret)
+        response = self.client.post(
+            reverse("meeting_reschedule", args=[self.meeting.pk]),
+            {
+                "starts_at": timezone.localtime(self.start).strftime("%Y-%m-%dT%H:%M"),
+                "duration_minutes": 45,
+                "mode": "online",
+            },
+        )
+        self.assertContains(response, "Nothing has changed, so nothing was sent.")
+        self.meeting.refresh_from_db()
+        self.assertEqual((self.meeting.sequence, self.meeting.changed_by), (0, None))
+        self.assertEqual(mail.outbox, [])
+
+    def test_the_cancellation_says_who_cancelled_it(self):
+        mail.outbox.clear()
+        cancel_meeting(self.meeting, self.priya, note="Off sick")
+        self.assertIn(
+            "Priya Patel cancelled your mentoring meeting.", self.body_for("margaret@acme.test")
+        )
+        self.assertIn(
+            "You cancelled your mentoring meeting with Margaret Hughes.",
+            self.body_for("priya@acme.test"),
+        )
+        self.client.force_login(self.margaret)
+        page = self.client.get(self.meeting.get_absolute_url()).content.decode()
+        self.assertInHTML("<dt>Cancelled by</dt><dd>Priya Patel</dd>", page)
+        self.assertInHTML("<dt>Why it was cancelled</dt><dd>Off sick</dd>", page)
+
+    def test_a_cancellation_by_the_site_says_nobody_did_it(self):
+        mail.outbox.clear()
+        cancel_meeting(self.meeting, None, note="The mentoring pair has closed.")
+        body = self.body_for("margaret@acme.test")
+        self.assertIn("between Priya Patel and Margaret Hughes is cancelled.", body)
+        self.assertNotIn("None", body)
 
 
 class InlineInvitationTests(PersonasTestCase):

@@ -78,15 +78,16 @@ def event(meeting: Meeting, *, attendees: bool = True) -> Event:
         organiser = meeting.organiser
         if organiser is not None:
             item.add("organizer", _address(organiser.email, organiser.get_full_name()))
+        # Whoever planned it, or last moved it, has accepted it as it stands and is not asked
+        # to answer; the other partner is.
+        agreed = meeting.changed_by_id or meeting.organiser_id
         for person in (meeting.pair.mentor, meeting.pair.mentee):
             email = person.user.email if person.user else person.email
             if not email:
                 continue
-            # The organiser planned it: they have accepted and are not asked to answer.
-            planned_it = organiser is not None and person.user_id == organiser.pk
             if meeting.is_cancelled:
                 partstat, rsvp = "DECLINED", "FALSE"
-            elif planned_it:
+            elif agreed is not None and person.user_id == agreed:
                 partstat, rsvp = "ACCEPTED", "FALSE"
             else:
                 partstat, rsvp = "NEEDS-ACTION", "TRUE"

@@ -5,14 +5,17 @@ They go through the outbox, so sending never waits for the mail server.
 
 import email.message
 import zoneinfo
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from twoheads.accounts.models import User
+from twoheads.participants.models import Participant
 
 from . import calendar
 from .models import Meeting
@@ -57,8 +60,19 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def _recipients(meeting: Meeting) -> list[tuple[str, str, str]]:
-    """(email, time zone, partner's name) of each partner who can receive mail."""
+# What a change touched, in the words of the email: each field says which part it is.
+CHANGED_PARTS = {
+    "starts_at": gettext_lazy("the time"),
+    "duration_minutes": gettext_lazy("the length"),
+    "mode": gettext_lazy("the place"),
+    "location": gettext_lazy("the place"),
+    "link": gettext_lazy("the place"),
+    "agenda": gettext_lazy("the agenda"),
+}
+
+
+def _recipients(meeting: Meeting) -> list[tuple[str, str, Participant, Participant]]:
+    """(email, time zone, the reader, their partner) of each partner who can receive mail."""
     people = []
     pair = meeting.pair
     for person in (pair.mentor, pair.mentee):
@@ -66,12 +80,30 @@ def _recipients(meeting: Meeting) -> list[tuple[str, str, str]]:
         address = user.email if user else person.email
         if address:
             zone = user.timezone if user else person.timezone
-            people.append((address, zone, pair.partner_of(person).display_name))
+            people.append((address, zone, person, pair.partner_of(person)))
     return people
 
 
-def send_invitation(meeting: Meeting) -> int:
-    """Mail each partner the meeting in their own time zone, with the iCalendar message."""
+def _actor(meeting: Meeting) -> User | None:
+    """Who the message is from: the planner of a first invitation, else whoever last moved
+    or cancelled the meeting (nobody, when the site did it)."""
+    return meeting.changed_by if meeting.sequence else meeting.organiser
+
+
+def _whose(actor: User | None, reader: Participant, partner: Participant) -> str:
+    """Whose doing the message is, to its reader: "you", "partner", "other" or "" (unknown)."""
+    if actor is None:
+        return ""
+    if reader.user_id == actor.pk:
+        return "you"
+    return "partner" if partner.user_id == actor.pk else "other"
+
+
+def send_invitation(
+    meeting: Meeting, *, before: Meeting | None = None, changed: Iterable[str] = ()
+) -> int:
+    """Mail each partner the meeting in their own time zone, with the iCalendar message,
+    saying who planned, moved or cancelled it, and for a change what it was before."""
     ics = calendar.invitation(meeting)
     method = calendar.CANCEL if meeting.is_cancelled else calendar.REQUEST
     if meeting.is_cancelled:
@@ -80,15 +112,22 @@ def send_invitation(meeting: Meeting) -> int:
         template = "meetings/email/updated"
     else:
         template = "meetings/email/invitation"
+    actor = _actor(meeting)
+    changed = list(changed)
+    moved = {"starts_at", "duration_minutes"} & set(changed)
     sent = 0
-    for address, zone, partner in _recipients(meeting):
+    for address, zone, reader, partner in _recipients(meeting):
         with translation.override(settings.LANGUAGE_CODE), timezone.override(_zone(zone)):
             context = {
                 "meeting": meeting,
-                "partner": partner,
+                "partner": partner.display_name,
                 "starts": meeting.starts_at,
                 "zone": zone,
                 "url": settings.SITE_URL + meeting.get_absolute_url(),
+                "whose": _whose(actor, reader, partner),
+                "actor": actor.get_full_name() if actor else "",
+                "before": before if moved else None,
+                "changed": list(dict.fromkeys(str(CHANGED_PARTS[f]) for f in changed)),
             }
             subject = render_to_string(f"{template}_subject.txt", context).strip()
             body = render_to_string(f"{template}.txt", context)

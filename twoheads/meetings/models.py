@@ -181,6 +181,15 @@ class Meeting(models.Model):
     organiser = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who last moved or cancelled it: the calendars show them as having accepted the change.
+    changed_by = models.ForeignKey(
+        User,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

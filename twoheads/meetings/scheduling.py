@@ -1,5 +1,6 @@
 """Scheduling a pair's meetings: propose, schedule, move, cancel and log. One function per job."""
 
+import copy
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -178,21 +179,31 @@ def schedule_meeting(
 def reschedule_meeting(
     meeting: Meeting, actor: User, *, note: str = "", now: datetime | None = None, **details: Any
 ) -> Meeting:
-    """Change the time, place or agenda; the same UID goes out again with a higher sequence."""
+    """Change the time, place or agenda; the same UID goes out again with a higher sequence,
+    saying who changed what. When nothing is different, nothing is saved or sent."""
     _require_future(details.get("starts_at", meeting.starts_at), now)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if not meeting.can_change(now):
             raise ValidationError(_("This meeting can no longer be changed."))
-        for field in CHANGEABLE:
-            if field in details:
-                setattr(meeting, field, details[field])
+        changed = [f for f in CHANGEABLE if f in details and details[f] != getattr(meeting, f)]
+        if not changed:
+            raise ValidationError(
+                _(
+                    "Nothing has changed, so nothing was sent. Change the time, the place "
+                    "or the agenda, or go back to the meeting."
+                )
+            )
+        before = copy.copy(meeting)
+        for field in changed:
+            setattr(meeting, field, details[field])
         meeting.note = note
+        meeting.changed_by = actor
         meeting.sequence += 1
         meeting.full_clean()
         _require_free(meeting)
         meeting.save()
-        emails.send_invitation(meeting)
+        emails.send_invitation(meeting, before=before, changed=changed)
     return meeting
 
 
@@ -218,6 +229,7 @@ def cancel_meeting(
         meeting.status = Meeting.Status.CANCELLED
         meeting.cancelled_at = timezone.now()
         meeting.note = note
+        meeting.changed_by = actor
         meeting.sequence += 1
         meeting.save()
         emails.send_invitation(meeting)

@@ -39,7 +39,12 @@ def _my_active_pair(request: HttpRequest, pk: int) -> Pair | HttpResponse:
 
 def _my_meeting(request: HttpRequest, pk: int) -> Meeting:
     meetings = Meeting.objects.of_user(request.user).select_related(
-        "pair__programme", "pair__mentor__user", "pair__mentee__user", "log", "organiser"
+        "pair__programme",
+        "pair__mentor__user",
+        "pair__mentee__user",
+        "log",
+        "organiser",
+        "changed_by",
     )
     return get_object_or_404(meetings, pk=pk)
 
