@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date, datetime
 
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -10,6 +11,14 @@ from tests.insights.stories import SECRET_NOTE, InsightsTestCase
 from twoheads.accounts.models import AuditEvent
 from twoheads.insights.exports import safe_cell, table_csv, tables_xlsx
 from twoheads.insights.tables import Table
+from twoheads.pairing.models import Pair
+from twoheads.participants.models import Participant
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    """The rows of a CSV file that starts with a byte order mark, as Excel needs."""
+    assert content.startswith(b"\xef\xbb\xbf"), content[:10]
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 class ExportTests(InsightsTestCase):
@@ -63,7 +72,7 @@ class ExportTests(InsightsTestCase):
     def test_it_exports_one_table_as_csv_with_the_same_numbers(self):
         r = self.client.get(self.url("programme_export_csv", "goals"))
         self.assertEqual(r["Content-Type"], "text/csv; charset=utf-8")
-        rows = list(csv.reader(io.StringIO(r.content.decode())))
+        rows = csv_rows(r.content)
         self.assertEqual(
             rows,
             [
@@ -78,7 +87,7 @@ class ExportTests(InsightsTestCase):
 
     def test_it_exports_every_pair_with_its_dates_and_counts_but_no_words(self):
         r = self.client.get(self.url("pair_export", "csv"))
-        rows = list(csv.reader(io.StringIO(r.content.decode())))
+        rows = csv_rows(r.content)
         header, *pairs = rows
         self.assertEqual(
             header[:5], ["Mentor id", "Reverse mentor", "Mentee id", "Mentee", "Status"]
@@ -109,12 +118,37 @@ class ExportTests(InsightsTestCase):
 
     def test_it_writes_empty_cells_for_missing_values(self):
         table = Table("t", "A table: with [odd] characters?", ("Name", "Value"), (("x", None),))
-        self.assertEqual(table_csv(table), "Name,Value\r\nx,\r\n")
+        self.assertEqual(table_csv(table), "\ufeffName,Value\r\nx,\r\n")
         book = load_workbook(io.BytesIO(tables_xlsx([table, table])))
         self.assertEqual(
             book.sheetnames, ["A table with odd characters", "A table with odd characters 2"]
         )
         self.assertEqual(list(book.worksheets[0].values), [("Name", "Value"), ("x", None)])
+
+    def test_excel_reads_accents_and_arrows_in_a_csv_file(self):
+        """Without a byte order mark Excel reads UTF-8 as its own code page."""
+        r = self.client.get(self.url("programme_export_csv", "knowledge"))
+        header = csv_rows(r.content)[0]
+        self.assertEqual(header[1], "Reverse mentor → Mentee")
+
+    def test_dates_are_iso_in_csv_files_and_date_cells_in_workbooks(self):
+        risk = csv_rows(self.client.get(self.url("programme_export_csv", "at_risk")).content)
+        last = dict(zip(risk[0], risk[1], strict=True))["Last meeting"]
+        self.assertEqual(last, "2026-02-25")
+        book = load_workbook(io.BytesIO(self.client.get(self.url("programme_export_xlsx")).content))
+        cell = book["Pairs at risk"]["D2"]
+        self.assertEqual((cell.is_date, cell.value), (True, datetime(2026, 2, 25)))
+        self.assertGreaterEqual(book["Pairs at risk"].column_dimensions["D"].width, 10)
+        week = book["Meetings per pair over time"]["A2"]
+        self.assertTrue(week.is_date)
+        self.assertEqual(week.number_format, "yyyy-mm-dd")
+        pairs = load_workbook(io.BytesIO(self.client.get(self.url("pair_export", "xlsx")).content))
+        sheet = pairs["Pairs"]
+        made = [c.value for c in sheet[1]].index("Made on")
+        self.assertTrue(all(row[made].is_date for row in sheet.iter_rows(min_row=2)))
+        r = self.client.get(self.url("programme_dashboard"))
+        self.assertContains(r, f'<th scope="row">{r.context["figures"].meeting_weeks[0].week}')
+        self.assertIsInstance(r.context["figures"].meeting_weeks[0].week, date)
 
     def test_it_prints_a_report_with_every_table_open(self):
         r = self.client.get(self.url("programme_report"))
@@ -130,3 +164,44 @@ class ExportTests(InsightsTestCase):
         self.assertEqual(r["Content-Type"], "application/pdf")
         self.assertTrue(r.content.startswith(b"%PDF-"))
         self.assertEqual(AuditEvent.objects.get(action="insights.export").details["format"], "pdf")
+
+
+class PartnerPairExportTests(InsightsTestCase):
+    """Globex joins Acme's programme as a partner; Greta manages Globex, and Gus, one of
+    Globex's people, is Margaret's second partner."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.programme.partners.add(cls.globex)
+        gus = Participant.objects.create(
+            programme=cls.programme, user=cls.gus, external_id="G500", name="Gus Gruber",
+            role="mentor", level=2, organisation=cls.globex,
+        )  # fmt: skip
+        Pair.objects.create(
+            programme=cls.programme, mentor=gus, mentee=cls.p_margaret, status="active"
+        )
+
+    def hr_ids(self, user) -> dict[str, str]:
+        self.client.force_login(user)
+        r = self.client.get(reverse("pair_export", args=[self.programme.slug, "csv"]))
+        header, *rows = csv_rows(r.content)
+        ids = {}
+        for row in rows:
+            cells = dict(zip(header, row, strict=True))
+            ids[cells["Reverse mentor"]] = cells["Mentor id"]
+            ids[cells["Mentee"]] = cells["Mentee id"]
+        return ids
+
+    def test_a_partners_manager_gets_the_hr_ids_of_their_own_people_only(self):
+        ids = self.hr_ids(self.greta)
+        self.assertEqual(ids["Gus Gruber"], "G500")
+        self.assertEqual(ids["Margaret Hughes"], "")
+        self.assertEqual(ids["Priya Patel"], "")
+
+    def test_the_hosts_manager_gets_everyones(self):
+        ids = self.hr_ids(self.martin)
+        self.assertEqual(
+            (ids["Gus Gruber"], ids["Margaret Hughes"], ids["Priya Patel"]),
+            ("G500", "A200", "A100"),
+        )

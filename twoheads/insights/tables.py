@@ -5,6 +5,7 @@ report write the very same tables, so every number agrees.
 """
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Q
@@ -13,6 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from twoheads.accounts.models import User
 from twoheads.guard.detect import KINDS as GUARD_KINDS
 from twoheads.journal.models import CheckIn, Feedback, Goal, Idea
 from twoheads.participants.models import Participant
@@ -22,7 +24,7 @@ from . import charts
 from .figures import SCORE_BINS, Funnel, ProgrammeFigures
 from .progress import FEEDBACK_BLOCK, ParticipantProgress
 
-Cell = str | int | float | None
+Cell = str | int | float | date | None
 
 
 @dataclass(frozen=True)
@@ -185,13 +187,18 @@ def _date(value: Any) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
+def _day(moment: datetime | None) -> date | None:
+    """The local day of a moment: a date cell in the exports, an ISO date in a CSV file."""
+    return timezone.localdate(moment) if moment else None
+
+
 def _meetings(f: ProgrammeFigures) -> Section:
     weeks = f.meeting_weeks
     table = Table(
         "meetings",
         _("Meetings per pair over time"),
         (_("Week starting"), _("Meetings held"), _("Active pairs"), _("Meetings per pair")),
-        tuple((w.week.isoformat(), w.held, w.pairs, _r(w.per_pair)) for w in weeks),
+        tuple((w.week, w.held, w.pairs, _r(w.per_pair)) for w in weeks),
     )
     chart = charts.line_chart(
         "chart-meetings",
@@ -356,7 +363,7 @@ def _at_risk(f: ProgrammeFigures) -> Section:
             p.mentor,
             p.mentee,
             "; ".join(p.reason_labels),
-            _date(timezone.localtime(p.last_meeting)) if p.last_meeting else None,
+            _day(p.last_meeting),
             p.idle_days,
             _r(p.recent_rating),
             _r(p.earlier_rating),
@@ -530,9 +537,15 @@ def progress_sections(progress: ParticipantProgress) -> dict[str, Section]:
     }
 
 
-def pair_table(programme: Programme) -> Table:
+def pair_table(programme: Programme, reader: User) -> Table:
     """Every pair of the programme with its dates and what it has done: counts and dates,
-    never what anyone wrote."""
+    never what anyone wrote. HR ids only of the people whose records the reader holds
+    (`ParticipantQuerySet.held_by`): a partner organisation's manager gets their own."""
+    held = set(programme.participants.held_by(reader).values_list("pk", flat=True))
+
+    def hr_id(person: Participant) -> str | None:
+        return person.external_id if person.pk in held else None
+
     pairs = (
         programme.pairs.select_related("mentor", "mentee", "meeting_tally")
         .annotate(
@@ -543,25 +556,22 @@ def pair_table(programme: Programme) -> Table:
         .order_by("mentor__name", "mentee__name", "pk")
     )
 
-    def day(moment: Any) -> str | None:
-        return timezone.localtime(moment).date().isoformat() if moment else None
-
     rows = []
     for pair in pairs:
         tally = getattr(pair, "meeting_tally", None)
         rows.append(
             (
-                pair.mentor.external_id,
+                hr_id(pair.mentor),
                 pair.mentor.display_name,
-                pair.mentee.external_id,
+                hr_id(pair.mentee),
                 pair.mentee.display_name,
                 str(pair.get_status_display()),
                 round(pair.score, 3) if pair.score is not None else None,
-                day(pair.created_at),
-                day(pair.activated_at),
-                day(pair.ended_at),
+                _day(pair.created_at),
+                _day(pair.activated_at),
+                _day(pair.ended_at),
                 tally.held if tally else 0,
-                day(tally.last_held_at) if tally else None,
+                _day(tally.last_held_at) if tally else None,
                 pair.idea_count,
                 pair.adopted,
                 pair.goal_count,

@@ -160,7 +160,7 @@ def pair_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     programme = _programme(request, slug)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    table = pair_table(programme)
+    table = pair_table(programme, request.user)
     _export_audit(request, programme, fmt, [table.key])
     name = _filename(programme, "pairs")
     if fmt == "csv":
