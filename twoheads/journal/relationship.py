@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from twoheads.accounts.models import User
@@ -74,10 +75,13 @@ def overview(
 ) -> dict[str, Any]:
     """Everything the pair's page shows to one partner; never the other partner's private notes."""
     now = timezone.now()
-    meetings = Meeting.objects.filter(pair=pair).select_related("log")
+    meetings = Meeting.objects.filter(pair=pair).select_related("log", "changed_by")
     ideas = list(Idea.objects.filter(pair=pair).select_related("shared_by", "shared_with"))
     goals = list(Goal.objects.filter(pair=pair).select_related("owner"))
-    past = meetings.filter(log__isnull=False).order_by("-starts_at")
+    # The history: meetings logged, held or not, and meetings called off, with who did it.
+    past = meetings.filter(Q(log__isnull=False) | Q(status=Meeting.Status.CANCELLED)).order_by(
+        "-starts_at"
+    )
     return {
         "pair": pair,
         "me": me,
