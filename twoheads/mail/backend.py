@@ -17,9 +17,13 @@ class OutboxBackend(BaseEmailBackend):
         stored = OutgoingEmail.objects.bulk_create(
             OutgoingEmail.from_message(m) for m in email_messages if m.recipients()
         )
-        ids = [email.pk for email in stored]
-        transaction.on_commit(lambda: _enqueue(ids))
+        enqueue_after_commit([email.pk for email in stored])
         return len(stored)
+
+
+def enqueue_after_commit(ids: list[int]) -> None:
+    """Hand these stored emails to a background worker once the transaction commits."""
+    transaction.on_commit(lambda: _enqueue(ids))
 
 
 def _enqueue(ids: list[int]) -> None:

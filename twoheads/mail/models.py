@@ -27,6 +27,19 @@ class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
             next_attempt_at__lte=now or timezone.now(),
         )
 
+    def send_again(self) -> int:
+        """Queue these emails, except those sent already, for delivery now with a fresh count
+        of attempts; returns how many."""
+        from .backend import enqueue_after_commit
+
+        unsent = self.exclude(status=OutgoingEmail.Status.SENT)
+        ids = list(unsent.values_list("pk", flat=True))
+        OutgoingEmail.objects.filter(pk__in=ids).update(
+            status=OutgoingEmail.Status.RETRYING, next_attempt_at=timezone.now(), attempts=0
+        )
+        enqueue_after_commit(ids)
+        return len(ids)
+
 
 class OutgoingEmail(models.Model):
     class Status(models.TextChoices):
