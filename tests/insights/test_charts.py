@@ -131,3 +131,50 @@ class ChartTests(SimpleTestCase):
             xs = [float(t.get("x")) for t in written]
             if len(xs) > 1:
                 self.assertGreaterEqual(min(b - a for a, b in pairwise(xs)), 40, count)
+
+    def test_a_line_chart_writes_each_points_value_above_it(self):
+        root = parse(
+            charts.line_chart(
+                "l",
+                "t",
+                "d",
+                ["Feb", "Mar"],
+                [("Relationship", [3.0, 4.25]), ("Openness", [None, 2.5])],
+                x_label="Month",
+                y_label="Answer",
+                y_max=5,
+            )
+        )
+        values = [t.text for t in root.iter(f"{SVG}text") if t.get("fill") == "#222"]
+        self.assertEqual(sorted(values), ["2.5", "3", "4.25"])
+
+    def test_a_single_month_of_three_answers_shows_each_value_once_in_the_middle(self):
+        """One month of check-ins: 3 for the relationship, 4 for openness and for benefit. The
+        points stand in the middle of the chart, not on its axis; the two 4s meet, so 4 is
+        written once, and 3 below it, apart."""
+        root = parse(
+            charts.line_chart(
+                "l",
+                "t",
+                "d",
+                ["Mar 2026"],
+                [("Relationship", [3.0]), ("Openness", [4.0]), ("Benefit", [4.0])],
+                x_label="Month",
+                y_label="Answer",
+                y_max=5,
+            )
+        )
+        marks = [float(c.get("cx")) for c in root.iter(f"{SVG}circle")]
+        self.assertGreater(marks[0], 56 + 100)
+        values = {t.text: t for t in root.iter(f"{SVG}text") if t.get("fill") == "#222"}
+        self.assertEqual(sorted(values), ["3", "4"])
+        self.assertGreater(float(values["3"].get("y")), float(values["4"].get("y")) + 10)
+        month = next(t for t in root.iter(f"{SVG}text") if t.text == "Mar 2026")
+        self.assertEqual(float(month.get("x")), marks[0])
+
+    def test_values_close_together_are_written_apart(self):
+        series = [("A", [3.0]), ("B", [3.1])]
+        root = parse(charts.line_chart("l", "t", "d", ["a"], series, x_label="x", y_label="y"))
+        ys = sorted(float(t.get("y")) for t in root.iter(f"{SVG}text") if t.get("fill") == "#222")
+        self.assertEqual(len(ys), 2)
+        self.assertGreaterEqual(ys[1] - ys[0], charts.VALUE_GAP)

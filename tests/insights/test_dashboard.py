@@ -88,6 +88,8 @@ class DashboardTests(InsightsTestCase):
         self.assertContains(r, "No meeting for a while")
         self.assertContains(r, "Declined, waiting for a new partner")
         self.assertContains(r, "Find a new partner for whoever is waiting.")
+        self.assertContains(r, "Never met: the match was declined")
+        self.assertNotContains(r, "Never paired")
         self.assertContains(r, reverse("rematch", args=[self.programme.slug, self.p_nadia.pk]))
         self.assertContains(r, self.url("programme_nudge", self.pair.pk))
         r = self.client.get(self.url("programme_at_risk"))
@@ -130,7 +132,8 @@ class DashboardTests(InsightsTestCase):
         r = self.client.get(reverse("programme_dashboard", args=[empty.slug]))
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "No data yet")
-        self.assertContains(r, "No pair is at risk")
+        self.assertContains(r, "There are no pairs yet")
+        self.assertNotContains(r, "every active pair has met recently")
         self.assertContains(r, "n/a")
 
     def test_it_renders_in_the_same_number_of_queries_for_3_or_30_pairs(self):

@@ -7,6 +7,7 @@ chart's data table next to it.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -26,6 +27,11 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.{digits}f}"
+
+
+def _short(value: float) -> str:
+    """A value to two decimals without the trailing zeros: 0.5, 4.06, 3."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _svg(key: str, title: str, desc: str, height: int, body: list[str]) -> SafeString:
@@ -201,6 +207,67 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
 
 
+VALUE_GAP = 11  # the least distance, in pixels, between two values written one over the other
+VALUE_SPACING = 18  # the least distance between the points whose values are written
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """A point of a line chart and its value as written."""
+
+    x: float
+    y: float
+    text: str
+    dip: bool = False  # lower than the points either side: its value goes below it
+
+
+def _point_values(marks: list[_Mark], base: float) -> list[str]:
+    """The values of the points at one date, kept off the marks and the lines: one point's
+    above it (below it at a dip), of several the top one's above, the bottom one's below and
+    the others' to the right, one under the other. Equal values at the same place (series
+    meeting) are written once."""
+    kept: list[_Mark] = []
+    for mark in sorted(marks, key=lambda m: m.y):
+        if not any(mark.text == k.text and abs(mark.y - k.y) < VALUE_GAP for k in kept):
+            kept.append(mark)
+    below = [kept[-1]] if len(kept) > 1 or kept[0].dip else []
+    above = [] if len(kept) == 1 and below else [kept[0]]
+    parts = []
+    for mark in kept:
+        if mark in above or (mark in below and mark.y + 14 > base - 4):
+            parts.append(_value_text(mark.x, mark.y - 7, mark.text, "middle"))
+        elif mark in below:
+            parts.append(_value_text(mark.x, mark.y + 15, mark.text, "middle"))
+    right = [m for m in kept if m not in above and m not in below]
+    at = -1e9
+    for mark in right:
+        at = max(mark.y + 4, at + VALUE_GAP)
+        # On a white ground: the lines leaving the point pass behind it.
+        parts.append(
+            f'<rect x="{mark.x + 7:.1f}" y="{at - 9:.1f}" width="{6 * len(mark.text) + 2}" '
+            f'height="11" fill="#fff" fill-opacity="0.85"/>'
+        )
+        parts.append(_value_text(mark.x + 8, at, mark.text, "start"))
+    return parts
+
+
+def _value_text(x: float, y: float, text: str, anchor: str) -> str:
+    return _text(x, y, text, anchor, font_size="10", fill="#222")
+
+
+def _dips(points: list[tuple[float, float] | None]) -> set[int]:
+    """The points lower on the chart than their neighbours on either side (one at an end)."""
+    found = set()
+    for i, point in enumerate(points):
+        if point is None:
+            continue
+        sides = [points[j] for j in (i - 1, i + 1) if 0 <= j < len(points)]
+        heights = [side[1] for side in sides if side is not None]
+        if heights and all(point[1] > h for h in heights):
+            found.add(i)
+    return found
+
+
 def line_chart(
     key: str,
     title: str,
@@ -212,7 +279,8 @@ def line_chart(
     y_label: str,
     y_max: float | None = None,
 ) -> SafeString:
-    """Lines over time; a missing value breaks the line rather than inventing a zero."""
+    """Lines over time, each point's value written above it (of every other point or fewer
+    when they are close); a missing value breaks the line rather than inventing a zero."""
     body, legend = _legend(series, 16, line=True)
     left, bottom, top, height = 56, 58, 16 + legend, 280 + legend
     span_x, span_y = WIDTH - left - 36, height - top - bottom
@@ -220,6 +288,10 @@ def line_chart(
     top_value = y_max or _nice_max(max(values, default=0))
     base = top + span_y
     step = span_x / max(1, len(x_labels) - 1)
+    # A single date sits in the middle, not on the axis.
+    first_x = left + span_x / 2 if len(x_labels) == 1 else left
+    valued = set(_ticks(len(x_labels), most=int(span_x // VALUE_SPACING)))
+    marks: dict[int, list[_Mark]] = {}
     body.append(
         f'<line x1="{left}" y1="{base}" x2="{left + span_x}" y2="{base}" stroke="#555"/>'
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base}" stroke="#555"/>'
@@ -228,13 +300,18 @@ def line_chart(
         y = base - span_y * tick / top_value
         body.append(_text(left - 6, y + 4, _fmt(tick), "end"))
     for i in _ticks(len(x_labels)):
-        body.append(_text(left + i * step, base + 16, x_labels[i], "middle", font_size="10"))
+        body.append(_text(first_x + i * step, base + 16, x_labels[i], "middle", font_size="10"))
     for n, (_name, vals) in enumerate(series):
         colour, dash = COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)]
         points = [
-            (left + i * step, base - span_y * min(1.0, v / top_value)) if v is not None else None
+            (first_x + i * step, base - span_y * min(1.0, v / top_value)) if v is not None else None
             for i, v in enumerate(vals)
         ]
+        dips = _dips(points)
+        for i, (point, value) in enumerate(zip(points, vals, strict=True)):
+            if point is not None and value is not None and i in valued:
+                mark = _Mark(point[0], point[1], _short(value), dip=i in dips)
+                marks.setdefault(i, []).append(mark)
         segment: list[str] = []
         for point in [*points, None]:
             if point is None:
@@ -247,6 +324,8 @@ def line_chart(
                 continue
             segment.append(f"{point[0]:.1f},{point[1]:.1f}")
             body.append(_marker(MARKERS[n % len(MARKERS)], point[0], point[1], colour))
+    for at_date in marks.values():
+        body.extend(_point_values(at_date, base))
     body.append(_text(left + span_x / 2, height - 12, x_label, "middle", font_weight="bold"))
     body.append(
         _text(
