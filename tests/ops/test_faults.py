@@ -33,3 +33,19 @@ class DatabaseOutageTests(PersonasTestCase):
             response = self.client.get(reverse("programme_list"))
         self.assertEqual(response.status_code, 500)
         self.assertContains(response, "Something went wrong", status_code=500)
+
+
+class OutageBeforeTheViewTests(PersonasTestCase):
+    def test_a_signed_in_person_sees_the_503_page_when_their_account_cannot_be_read(self):
+        """The user is read for their time zone before any view runs: the same page, not a 500."""
+        self.client.force_login(self.margaret)
+        self.client.raise_request_exception = False
+        with mock.patch(
+            "django.contrib.auth.backends.ModelBackend.get_user",
+            side_effect=OperationalError("could not connect to server"),
+        ):
+            response = self.client.get(reverse("home"))
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response["Retry-After"], "10")
+        self.assertContains(response, "cannot reach its database", status_code=503)
+        self.assertEqual(self.client.get(reverse("home")).status_code, 200)

@@ -6,14 +6,21 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from twoheads.middleware import DATABASE_ERRORS, database_unavailable
+
 
 class UserTimezoneMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        try:
+            # The first read of the session and the user: the database's first question.
+            user = getattr(request, "user", None)
+            signed_in = user is not None and user.is_authenticated
+        except DATABASE_ERRORS as error:
+            return database_unavailable(request, error)
+        if signed_in:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(user.timezone))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
