@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from twoheads.accounts.models import User
-from twoheads.meetings.models import Meeting
+from twoheads.meetings.models import Meeting, zone_of
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 
@@ -85,6 +85,7 @@ def overview(
     return {
         "pair": pair,
         "me": me,
+        "partner_zone": zone_of(pair.partner_of(me)),
         "upcoming": list(meetings.upcoming(now)),
         "to_log": list(meetings.awaiting_log(now)),
         "past": list(past if all_meetings else past[:RECENT_MEETINGS]),

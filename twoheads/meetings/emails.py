@@ -18,7 +18,7 @@ from twoheads.accounts.models import User
 from twoheads.participants.models import Participant
 
 from . import calendar
-from .models import Meeting
+from .models import Meeting, zone_of
 
 
 def calendar_part(ics: bytes, method: str) -> email.message.MIMEPart:
@@ -76,11 +76,9 @@ def _recipients(meeting: Meeting) -> list[tuple[str, str, Participant, Participa
     people = []
     pair = meeting.pair
     for person in (pair.mentor, pair.mentee):
-        user: User | None = person.user
-        address = user.email if user else person.email
+        address = person.user.email if person.user else person.email
         if address:
-            zone = user.timezone if user else person.timezone
-            people.append((address, zone, person, pair.partner_of(person)))
+            people.append((address, zone_of(person), person, pair.partner_of(person)))
     return people
 
 

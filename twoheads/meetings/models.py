@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from twoheads.accounts.models import User
 from twoheads.pairing.models import Pair
+from twoheads.participants.models import Participant
 
 # An agenda is a few lines; the limit keeps emails and calendar entries readable.
 AGENDA_MAX_LENGTH = 5000
@@ -35,6 +36,11 @@ LONGEST_MINUTES = 480
 
 def new_uid() -> str:
     return f"{uuid.uuid4()}@twoheads"
+
+
+def zone_of(person: Participant) -> str:
+    """A partner's own time zone: their account's when they have one, else their profile's."""
+    return person.user.timezone if person.user is not None else person.timezone
 
 
 def chunked(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:

@@ -16,7 +16,7 @@ from twoheads.pairing.models import Pair
 from . import calendar, scheduling
 from .forms import CancelForm, LogForm, MeetingForm, PastMeetingForm, RescheduleForm
 from .guarding import save_through_guard
-from .models import CalendarFeed, Meeting
+from .models import CalendarFeed, Meeting, zone_of
 
 
 def _my_pair(request: HttpRequest, pk: int) -> Pair:
@@ -47,11 +47,6 @@ def _my_meeting(request: HttpRequest, pk: int) -> Meeting:
         "changed_by",
     )
     return get_object_or_404(meetings, pk=pk)
-
-
-def _zone_of(person: object) -> str:
-    user = getattr(person, "user", None)
-    return user.timezone if user is not None else getattr(person, "timezone", "UTC")
 
 
 def _initial_start(request: HttpRequest) -> dict[str, object]:
@@ -94,7 +89,7 @@ def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "pair": pair,
         "partner": partner,
-        "partner_zone": _zone_of(partner),
+        "partner_zone": zone_of(partner),
         "proposals": [{"start": start, "end": end} for start, end in proposals],
         "problem": problem,
     }
@@ -121,13 +116,15 @@ def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _my_meeting(request, pk)
     me = meeting.pair.side_of(request.user)
+    partner = meeting.pair.partner_of(me)
     return render(
         request,
         "meetings/meeting_detail.html",
         {
             "meeting": meeting,
             "pair": meeting.pair,
-            "partner": meeting.pair.partner_of(me),
+            "partner": partner,
+            "partner_zone": zone_of(partner),
             "log_form": LogForm() if meeting.can_log() else None,
             "can_change": meeting.can_change(),
             "gave_feedback": meeting.feedback.filter(author=request.user).exists(),
