@@ -5,7 +5,9 @@ from django.urls import reverse
 from tests.insights.stories import SECRET_NOTE, InsightsTestCase, at
 from twoheads.accounts.models import Membership
 from twoheads.insights.progress import participant_progress
+from twoheads.insights.tables import dashboard_sections
 from twoheads.journal.models import Feedback
+from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
 
@@ -29,7 +31,62 @@ class CompareTests(InsightsTestCase):
         self.assertEqual(rows["Pairs at risk"], (2, 0))
         self.assertContains(r, '<th scope="col">Spring cycle</th>')
 
+    def test_it_refuses_to_compare_a_programme_with_itself(self):
+        Programme.objects.create(organisation=self.acme, name="Spring cycle")
+        self.client.force_login(self.martin)
+        slug = self.programme.slug
+        r = self.client.get(reverse("programme_compare"), {"a": slug, "b": slug})
+        self.assertEqual(r.status_code, 200)
+        self.assertIsNone(r.context["table"])
+        self.assertEqual(
+            r.context["form"].errors["b"], ["Choose a different programme from the first."]
+        )
+        self.assertContains(r, "Choose a different programme from the first.")
+        self.assertNotContains(r, "Programmes side by side")
+
+    def test_the_dashboards_link_chooses_the_first_programme_without_an_error(self):
+        Programme.objects.create(organisation=self.acme, name="Spring cycle")
+        self.client.force_login(self.martin)
+        dashboard = self.client.get(reverse("programme_dashboard", args=[self.programme.slug]))
+        link = reverse("programme_compare") + f"?a={self.programme.slug}"
+        self.assertContains(dashboard, "Compare with another programme")
+        r = self.client.get(link)
+        self.assertFalse(r.context["form"].errors)
+        self.assertEqual(r.context["form"]["a"].value(), self.programme.slug)
+
+    def test_a_manager_of_one_programme_is_not_offered_a_comparison(self):
+        """Greta manages Globex's one programme: no other to compare it with."""
+        self.client.force_login(self.greta)
+        dashboard = self.client.get(
+            reverse("programme_dashboard", args=[self.globex_programme.slug])
+        )
+        self.assertEqual(dashboard.status_code, 200)
+        self.assertNotContains(dashboard, "Compare with another programme")
+        r = self.client.get(reverse("programme_compare"))
+        self.assertContains(r, "You manage one programme")
+        self.assertNotContains(r, '<button type="submit" class="button primary">Compare')
+
+    def test_the_match_rate_is_rounded_one_way_everywhere(self):
+        """2 of 28 enrolled people have a partner: 7.1% on the card, in the tables and in
+        the comparison alike (the card once rounded it to 7%)."""
+        for i in range(24):
+            Participant.objects.create(
+                programme=self.programme, external_id=f"N{i}", name=f"N{i}", role="mentee"
+            )
+        spring = Programme.objects.create(organisation=self.acme, name="Spring cycle")
+        self.client.force_login(self.martin)
+        card = self.client.get(reverse("programme_dashboard", args=[self.programme.slug]))
+        self.assertContains(card, '<span class="value">7.1%</span>')
+        glance = dict(dashboard_sections(card.context["figures"])["headline"].table.rows)
+        self.assertEqual(glance["Match rate (%)"], 7.1)
+        r = self.client.get(
+            reverse("programme_compare"), {"a": self.programme.slug, "b": spring.slug}
+        )
+        rows = {row[0]: row[1:] for row in r.context["table"].rows}
+        self.assertEqual(rows["Match rate (%)"], (7.1, None))
+
     def test_it_offers_only_martins_programmes_to_choose_from(self):
+        Programme.objects.create(organisation=self.acme, name="Spring cycle")
         self.client.force_login(self.martin)
         r = self.client.get(reverse("programme_compare"))
         self.assertEqual(r.status_code, 200)

@@ -76,6 +76,11 @@ class MatchFigures:
         return self.paired / self.enrolled if self.enrolled else None
 
     @property
+    def rate_percent(self) -> float | None:
+        """The match rate in percent to one decimal, as every page and export shows it."""
+        return None if self.rate is None else round(100 * self.rate, 1)
+
+    @property
     def unpaired(self) -> int:
         """Enrolled people with no partner now: whom the next run or a rematch is for."""
         return max(0, self.enrolled - self.paired)

@@ -20,3 +20,9 @@ class CompareForm(forms.Form):
         managed = Programme.objects.managed_by(user).order_by("name")
         self.fields["a"].queryset = managed
         self.fields["b"].queryset = managed
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("a") is not None and cleaned.get("a") == cleaned.get("b"):
+            self.add_error("b", _("Choose a different programme from the first."))
+        return cleaned

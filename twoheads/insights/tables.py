@@ -138,7 +138,7 @@ def _headline(f: ProgrammeFigures) -> Section:
             _("People paired in the programme") if m.at_close else _("People in a live pair"),
             m.paired,
         ),
-        (_("Match rate (%)"), _r(100 * m.rate, 1) if m.rate is not None else None),
+        (_("Match rate (%)"), m.rate_percent),
         (_("Pairs the programme had") if m.at_close else _("Live pairs"), m.live_pairs),
         (
             _("Average score of its pairs") if m.at_close else _("Average score of live pairs"),
@@ -424,7 +424,7 @@ def comparison_table(a: ProgrammeFigures, b: ProgrammeFigures) -> Table:
         goals_mentor, goals_mentee = f.goals
         return [
             *((str(row[0]), row[1]) for row in _funnel(f).table.rows),
-            (_("Match rate (%)"), _r(100 * f.match.rate, 1) if f.match.rate is not None else None),
+            (_("Match rate (%)"), f.match.rate_percent),
             (_("Average score of live pairs"), _r(f.match.mean_score)),
             (_("Meetings held"), f.meetings_held),
             (_("Hours of meetings held"), f.hours_held),

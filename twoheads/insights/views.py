@@ -4,6 +4,7 @@ two programmes, and a participant's own progress. Managers see figures, never a 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -59,6 +60,7 @@ def programme_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "figures": figures,
             "sections": grid_sections(figures),
             "at_risk": figures.at_risk[:AT_RISK_ON_DASHBOARD],
+            "can_compare": not _only_one(Programme.objects.managed_by(request.user)),
         },
     )
 
@@ -209,15 +211,24 @@ def programme_compare(request: HttpRequest) -> HttpResponse:
     if not managed.exists():
         raise Http404("no programmes to compare")
     chosen = [request.GET.get(key) for key in ("a", "b")]
-    pair = [get_object_or_404(managed, slug=slug) for slug in chosen if slug]
-    form = CompareForm(request.GET or None, user=request.user)
-    table = None
-    if len(pair) == 2:
-        figures = [programme_figures(p, viewer=request.user) for p in pair]
-        table = comparison_table(*figures)
-    return render(
-        request, "insights/compare.html", {"form": form, "table": table, "programmes": pair}
-    )
+    for slug in chosen:
+        if slug:
+            get_object_or_404(managed, slug=slug)  # someone else's programme is a 404
+    if all(chosen):
+        form = CompareForm(request.GET, user=request.user)
+    else:  # from a dashboard's link: the first programme chosen, nothing wrong yet
+        form = CompareForm(initial=request.GET.dict(), user=request.user)
+    table, pair = None, []
+    if form.is_bound and form.is_valid():
+        pair = [form.cleaned_data["a"], form.cleaned_data["b"]]
+        table = comparison_table(*(programme_figures(p, viewer=request.user) for p in pair))
+    context = {"form": form, "table": table, "programmes": pair, "only_one": _only_one(managed)}
+    return render(request, "insights/compare.html", context)
+
+
+def _only_one(managed: QuerySet[Programme]) -> bool:
+    """The manager has one programme: there is nothing to compare it with."""
+    return managed.count() < 2
 
 
 @login_required
