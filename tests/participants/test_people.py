@@ -247,6 +247,7 @@ class CommandTests(PersonasTestCase):
             "create_programme",
             "Northwind Pilot",
             organisation="Northwind",
+            new_organisation=True,
             slug="nw-pilot",
             type="traditional",
             stdout=out,
