@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "twoheads.accounts.context_processors.navigation",
             ],
+            "libraries": {"form_errors": "twoheads.form_errors"},
         },
     },
 ]

@@ -130,9 +130,14 @@ class ProfileForm(forms.Form):
             "hx-swap": "innerHTML",
         }
         self.fields["manager"].widget.attrs.update(self.people_attrs)
-        for kind, label, choices in (
-            ("offer", _("Skill you can teach"), LEVELS),
-            ("want", _("Skill you want to learn"), PRIORITIES),
+        for kind, label, level_label, choices in (
+            ("offer", _("Skill you can teach"), _("Level of skill you can teach"), LEVELS),
+            (
+                "want",
+                _("Skill you want to learn"),
+                _("Priority of skill you want to learn"),
+                PRIORITIES,
+            ),
         ):
             for i in range(1, SKILL_SLOTS + 1):
                 self.fields[f"{kind}_{i}"] = forms.CharField(
@@ -141,8 +146,9 @@ class ProfileForm(forms.Form):
                     required=False,
                     widget=forms.TextInput(attrs={"list": "skill-options", "autocomplete": "off"}),
                 )
+                # The page shows "Level" or "Priority" beside the skill; this names its row.
                 self.fields[f"{kind}_{i}_level"] = forms.ChoiceField(
-                    label=_("Level") if kind == "offer" else _("Priority"),
+                    label=f"{level_label} {i}",
                     choices=choices,
                     initial="2",
                 )
