@@ -114,6 +114,7 @@ MATRIX: dict[str, Row] = {
     "concern_list": Row(slug, ACME_MANAGERS),
     "concern_resolve": Row(slug_and("concern"), frozenset({"martin"}), method="POST"),
     "programme_feedback": Row(slug, ACME_MANAGERS),
+    "programme_feedback_export": Row(lambda t: [t.programme.slug, "feedback"], ACME_MANAGERS),
     # People and import.
     "participant_list": Row(slug, ACME_MANAGERS),
     "participant_detail": Row(slug_and("p_priya"), ACME_MANAGERS),

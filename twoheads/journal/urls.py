@@ -25,4 +25,9 @@ urlpatterns = [
     path("programmes/<slug:slug>/guides/", views.guide_list, name="guide_list"),
     path("programmes/<slug:slug>/guides/<str:kind>/", views.guide_edit, name="guide_edit"),
     path("programmes/<slug:slug>/feedback/", views.programme_feedback, name="programme_feedback"),
+    path(
+        "programmes/<slug:slug>/feedback/<slug:kind>.csv",
+        views.programme_feedback_export,
+        name="programme_feedback_export",
+    ),
 ]

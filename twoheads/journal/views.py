@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,20 @@ from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
 from . import relationship
+from .answers import (
+    CHECKIN_PAGE,
+    EXPORTS,
+    PAGE,
+    PER_PAGE,
+    AnswerFilter,
+    Answers,
+    answers_csv,
+    answers_for,
+    filter_query,
+    page_query,
+    pairs_shown,
+    release_comments,
+)
 from .checkins import checkin_due, exit_survey_due
 from .closing import close_pair
 from .forms import (
@@ -32,7 +47,7 @@ from .forms import (
     JournalEntryForm,
     NudgeSettingsForm,
 )
-from .models import CheckIn, Feedback, Goal, Guide, Idea, JournalEntry, NudgePreference, Side
+from .models import CheckIn, Feedback, Goal, Guide, Idea, JournalEntry, NudgePreference
 from .nudges import KINDS
 
 
@@ -586,43 +601,52 @@ def guide_edit(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     )
 
 
+def _answers(request: HttpRequest, programme: Programme) -> tuple[AnswerFilter, Answers]:
+    form = AnswerFilter(request.GET, pairs=pairs_shown(programme, request.user))
+    return form, answers_for(programme, request.user, **form.chosen())
+
+
 @login_required
 def programme_feedback(request: HttpRequest, slug: str) -> HttpResponse:
-    """Ratings as figures; comments only where their author chose to show them."""
-    from twoheads.privacy.concerns import reports_of
-
+    """Ratings as figures, a page at a time; comments only where their author chose to show
+    them to the reader's organisation."""
     programme = _managed_programme(request, slug)
-    # A manager who is also a partner never reads their partner's answers here: a partner
-    # sees only averages of full groups of three (My progress).
-    own = Pair.objects.of_user(request.user).filter(programme=programme).values("pk")
-    feedback = list(
-        Feedback.objects.filter(meeting__pair__programme=programme)
-        .exclude(meeting__pair__in=own)
-        .select_related("meeting__pair__mentor", "meeting__pair__mentee", "author")
-        .order_by("-created_at")[:200]
-    )
-    checkins = list(
-        CheckIn.objects.filter(pair__programme=programme)
-        .exclude(pair__in=own)
-        .select_related("pair__mentor", "pair__mentee", "author")
-        .order_by("-created_at")[:200]
-    )
-    # A comment released to managers is still never shown to the author's own line manager,
-    # nor when the side that wrote it is unknown.
-    below = reports_of(request.user, programme)
-    for item in [*feedback, *checkins]:
-        pair = item.meeting.pair if isinstance(item, Feedback) else item.pair
-        author = {Side.MENTOR: pair.mentor_id, Side.MENTEE: pair.mentee_id}.get(item.side)
-        shown = item.comment_for_manager and author is not None and author not in below
-        item.shown_comment = item.comment if shown else ""
+    form, answers = _answers(request, programme)
+    feedback = Paginator(answers.feedback, PER_PAGE).get_page(request.GET.get(PAGE))
+    checkins = Paginator(answers.checkins, PER_PAGE).get_page(request.GET.get(CHECKIN_PAGE))
+    release_comments(programme, request.user, [*feedback, *checkins])
     audit(request.user, "feedback.view", programme, organisation=programme.organisation)
     return render(
         request,
         "journal/programme_feedback.html",
         {
             "programme": programme,
+            "form": form,
             "feedback": feedback,
             "checkins": checkins,
-            "own_pairs_left_out": own.exists(),
+            "feedback_query": page_query(request.GET, PAGE),
+            "checkin_query": page_query(request.GET, CHECKIN_PAGE),
+            "filters": filter_query(request.GET),
+            "own_pairs_left_out": answers.own_pairs_left_out,
         },
     )
+
+
+@login_required
+def programme_feedback_export(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """The feedback page's answers, every one the filters keep, as CSV."""
+    programme = _managed_programme(request, slug)
+    if kind not in EXPORTS:
+        raise Http404("no such table")
+    _form, answers = _answers(request, programme)
+    audit(
+        request.user,
+        "feedback.export",
+        programme,
+        organisation=programme.organisation,
+        table=kind,
+    )
+    response = HttpResponse(answers_csv(answers, kind), content_type="text/csv; charset=utf-8")
+    name = f"{programme.slug}-{kind}-{timezone.localdate():%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
