@@ -11,6 +11,9 @@ def main() -> None:
         from twoheads.matching.cli import main as match
 
         sys.exit(match(sys.argv[2:]))
+    if sys.argv[1:2] in (["--version"], ["version"]):
+        print(version())  # Django's own answer would be Django's version
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twoheads.settings")
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
@@ -22,6 +25,20 @@ def main() -> None:
         # A configuration mistake, not a bug: its message alone says what to set.
         sys.exit(f"twoheads: {error}")
     execute_from_command_line(sys.argv)
+
+
+def version() -> str:
+    """This installation's version, from the package's metadata, and Django's beside it."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    import django
+
+    try:
+        ours = installed("twoheads")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        ours = "(not installed)"
+    return f"twoheads {ours} (Django {django.get_version()})"
 
 
 if __name__ == "__main__":

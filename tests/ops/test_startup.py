@@ -1,10 +1,13 @@
-"""Starting `twoheads` with debug off and no SECRET_KEY stops with one line saying what to set."""
+"""Starting `twoheads` with debug off and no SECRET_KEY stops with one line saying what to set;
+`twoheads --version` says which Two Heads this is."""
 
 import os
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
+import django
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,3 +37,23 @@ def test_a_missing_secret_key_is_one_line_and_exit_status_1(tmp_path, command):
     assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr
     assert result.stderr.startswith("twoheads: SECRET_KEY is not set.")
     assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+@pytest.mark.parametrize("argument", ["--version", "version"])
+def test_version_is_two_heads_own_and_needs_no_configuration(argument):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    env["DJANGO_DEBUG"] = "0"
+    result = subprocess.run(
+        [sys.executable, "-m", "twoheads", argument],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout
+        == f"twoheads {metadata.version('twoheads')} (Django {django.get_version()})\n"
+    )
