@@ -70,7 +70,8 @@ def test_it_collects_every_error_of_a_file() -> None:
         'people.csv row 2, column "timezone": "Mars/Olympus" is not an IANA time zone '
         "(like Europe/London)",
         'people.csv row 2, column "offers": "5" is not between 1 and 3',
-        'people.csv row 2, column "availability": "mun 9-12" is not like "mon 09-12; thu 14:30-16"',
+        'people.csv row 2, column "availability": "mun 9-12" has "mun", which is not a day; '
+        "write mon, tue, wed, thu, fri, sat or sun",
         'people.csv row 3, column "role": "boss" is not one of "mentor" or "mentee"',
         'people.csv row 4, column "level": "" is empty; a mentor or mentee needs a level (a '
         "whole number)",
@@ -91,8 +92,8 @@ def test_the_same_cells_in_many_rows_are_read_and_reported_row_by_row() -> None:
             f'people.csv row {row}, column "offers": "5" is not between 1 and 3',
             f'people.csv row {row}, column "offers": ":2" is not like "skill" or "skill:level"',
             f'people.csv row {row}, column "offers": "x" is not a whole number',
-            f'people.csv row {row}, column "availability": "mun 9-12" is not like '
-            '"mon 09-12; thu 14:30-16"',
+            f'people.csv row {row}, column "availability": "mun 9-12" has "mun", which is '
+            "not a day; write mon, tue, wed, thu, fri, sat or sun",
         )
     ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import csv
+import difflib
 import functools
 import io
 import json
@@ -17,11 +18,11 @@ import os
 import re
 import tomllib
 import zipfile
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Collection, Container, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from twoheads.matching import collector
 from twoheads.matching.model import InputProblem, MatchInputError, Person, Rules, Weights
@@ -49,13 +50,27 @@ COLUMNS = (
     "status",
 )
 STYLE_PREFIX = "style:"
+# Other spellings HR systems give a column, as `column_name` folds them (no spaces, underscores
+# or hyphens): "Employee ID", "Manager_ID" and "line-manager id" all name a column here.
+ALIASES = {
+    "id": ("employee_id", "employee_number", "person_id", "staff_id"),
+    "name": ("full_name", "employee_name"),
+    "email": ("email_address", "work_email"),
+    "organisation": ("organization",),
+    "manager_id": ("line_manager_id", "manager_employee_id", "reports_to_id"),
+    "timezone": ("tz",),
+    "languages": ("language",),
+    "offers": ("skills_offered",),
+    "wants": ("skills_wanted",),
+}
 ROLES = ("mentor", "mentee", "")
 STATUSES = ("active", "leaver", "on_leave")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_CAPACITY = 50
+UNSET_WHEN_EMPTY = frozenset({"capacity"})
 LOWEST_LEVEL, HIGHEST_LEVEL = -1000, 1000
 _TIME = r"(\d{1,2})(?::(\d{2}))?"
-_SLOT = re.compile(rf"^([a-z]{{3}})(?:\s*-\s*([a-z]{{3}}))?\s+{_TIME}\s*-\s*{_TIME}$")
+_SLOT = re.compile(rf"^([a-z]+)(?:\s*-\s*([a-z]+))?\s+{_TIME}\s*-\s*{_TIME}$")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -64,12 +79,15 @@ class PersonRow:
 
     ``columns`` are, for a person of a JSON file, the keys it has (an importer keeps what is
     stored for the rest); None in a CSV or XLSX file, whose every row has every column.
+    ``unset`` are the columns whose empty cell means "not given", so that an importer treats
+    them as missing: an empty `capacity` (the person has the default).
     """
 
     row: int
     person: Person
     status: str = "active"
     columns: frozenset[str] | None = None
+    unset: frozenset[str] = frozenset()
 
 
 Source = str | os.PathLike[str] | bytes
@@ -81,6 +99,7 @@ class _Problems:
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.items: list[InputProblem] = []
+        self.warnings: list[str] = []  # what the reader chose for the user, such as a sheet
 
     def add(self, row: int | None, column: str, value: str, expected: str) -> None:
         where = f"{self.filename} row {row}" if row is not None else self.filename
@@ -182,6 +201,7 @@ def check_rows(
     max_capacity: int = MAX_CAPACITY,
     lowest_level: int = LOWEST_LEVEL,
     stored_levels: Container[str] = (),
+    style_keys: Collection[str] | None = None,
 ) -> CheckedRows:
     """Check every row of a participant file as `read_rows` does, returning the problems
     instead of raising them (only a path that cannot be read raises MatchInputError). A file
@@ -189,7 +209,9 @@ def check_rows(
     person may take, ``lowest_level`` the lowest level (a programme allows less than the
     command). ``stored_levels`` are the ids of people whose level is already stored: a row of
     theirs that has no level column or key keeps it, so it needs none, even as a mentor or
-    mentee (its level is None)."""
+    mentee (its level is None). ``style_keys`` are the working-style questions the file may
+    answer, spelled as `column_name` spells them after "style:"; a `style:` column for any
+    other is ignored with a warning, like an unknown column (None: every question counts)."""
     data, name = _load(source, filename)
     problems = _Problems(name)
     records = _records(data, name, problems)
@@ -199,12 +221,14 @@ def check_rows(
     header = _header(records, problems, stored_levels, whole=file_kind(data, name) != "json")
     if problems.items:  # without the columns every row needs, each row would say so again
         return CheckedRows(name, (), (), problems.in_order())
-    warnings = tuple(
-        f'{name}: unknown column "{col}" was ignored'
+    styles = tuple(
+        col
         for col in header
-        if col not in COLUMNS and not col.startswith(STYLE_PREFIX)
+        if col.startswith(STYLE_PREFIX)
+        and (style_keys is None or col[len(STYLE_PREFIX) :] in style_keys)
     )
-    styles = tuple(col for col in header if col.startswith(STYLE_PREFIX))
+    unknown = [col for col in header if col not in COLUMNS and col not in styles]
+    warnings = (*problems.warnings, *(_unknown_column(name, c, style_keys) for c in unknown))
     built = [
         _person_row(
             num,
@@ -327,13 +351,13 @@ def _csv_records(text: str, problems: _Problems) -> list[Record]:
     delimiter = max(DELIMITERS, key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = list(reader)
-    header = [h.strip().lower() for h in lines[0]]
-    if len(header) == 1 and (other := next((c for c in "|" if c in header[0]), None)):
+    if len(lines[0]) == 1 and (other := next((c for c in "|" if c in lines[0][0]), None)):
         problems.whole_file(
             f'has its columns separated by "{other}"; separate them with commas, semicolons or '
             "tabs (save it as 'CSV UTF-8')"
         )
         return []
+    header = _header_row(lines[0], problems)
     out: list[Record] = []
     for num, cells in enumerate(lines[1:], start=2):
         if not "".join(cells).strip():
@@ -361,13 +385,16 @@ def _xlsx_records(data: bytes, problems: _Problems) -> list[Record]:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         problems.whole_file("is not an XLSX spreadsheet; save it as .xlsx or CSV UTF-8")
         return []
-    sheet = book.worksheets[0]
-    lines = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
+    try:
+        lines = _people_sheet(book.worksheets, problems)
+    finally:
+        book.close()
+    if lines is None:
+        return []
     if not lines:
         problems.whole_file("is empty; expected a header row and one row per person")
         return []
-    header = [h.strip().lower() for h in lines[0]]
+    header = _header_row(lines[0], problems)
     out = [
         (num, dict(zip(header, cells, strict=False)))
         for num, cells in enumerate(lines[1:], start=2)
@@ -376,6 +403,29 @@ def _xlsx_records(data: bytes, problems: _Problems) -> list[Record]:
     if not out:
         problems.whole_file("has a header but no rows of people")
     return out
+
+
+def _people_sheet(sheets: list[Any], problems: _Problems) -> list[list[str]] | None:
+    """The rows of the first sheet whose first row has an `id` column (a workbook often opens
+    on a sheet of notes); a workbook of several sheets is told which one was read. None when
+    there are several sheets and none has an `id` column."""
+    for sheet in sheets:
+        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        if len(sheets) > 1 and "id" not in (column_name(_cell(c)) for c in first):
+            continue
+        if len(sheets) > 1:
+            others = ", ".join(f'"{s.title}"' for s in sheets if s is not sheet)
+            problems.warnings.append(
+                f'{problems.filename}: read the sheet "{sheet.title}", the first with an "id" '
+                f"column; the other sheets ({others}) were not read"
+            )
+        return [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    titles = ", ".join(f'"{s.title}"' for s in sheets)
+    problems.whole_file(
+        f'has no sheet with an "id" column in its first row (its sheets: {titles}); put the '
+        "people on a sheet whose first row names the columns"
+    )
+    return None
 
 
 def _cell(value: object) -> str:
@@ -399,10 +449,21 @@ def _json_records(text: str, problems: _Problems) -> list[Record]:
         return []
     if not data:
         problems.whole_file("has no people")
-    return [
-        (num, {str(k).strip().lower(): _json_value(v) for k, v in rec.items()})
-        for num, rec in enumerate(data, start=1)
-    ]
+    return [(num, _json_record(num, rec, problems)) for num, rec in enumerate(data, start=1)]
+
+
+def _json_record(num: int, rec: dict[Any, Any], problems: _Problems) -> dict[str, str]:
+    """A JSON person's values by column; two keys naming one column are a problem."""
+    out: dict[str, str] = {}
+    spelled: dict[str, str] = {}
+    for key, value in rec.items():
+        column = column_name(str(key))
+        if column in spelled:
+            problems.add(num, column, "", f'is given twice, as "{spelled[column]}" and "{key}"')
+            continue
+        spelled[column] = str(key)
+        out[column] = _json_value(value)
+    return out
 
 
 def _json_value(value: Any) -> str:
@@ -415,6 +476,61 @@ def _json_value(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}:{_json_value(v)}" for k, v in value.items())
     return str(value).strip()
+
+
+@functools.cache
+def _known_columns() -> dict[str, str]:
+    """Every column and alias, folded as `column_name` folds a header, to its column."""
+    known = {_fold(column): column for column in COLUMNS}
+    known.update({_fold(alias): column for column, names in ALIASES.items() for alias in names})
+    return known
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s_\-.]+", "", text.lower())
+
+
+def column_name(header: str) -> str:
+    """The column a header names, whatever its case, spaces, underscores and hyphens, and
+    through the aliases ("Manager ID" -> "manager_id", "Employee ID" -> "id"); a `style:`
+    column's question is lower case, its spaces and hyphens underscores ("style:Work pace" ->
+    "style:work_pace"). Any other header is returned as written."""
+    text = header.strip()
+    prefix, colon, key = text.partition(":")
+    if colon and _fold(prefix) == "style":
+        return STYLE_PREFIX + re.sub(r"[\s_\-.]+", "_", key.strip().lower())
+    return _known_columns().get(_fold(text), text)
+
+
+def _header_row(cells: list[str], problems: _Problems) -> list[str]:
+    """A header row's columns (`column_name`); two cells naming one column are a problem."""
+    names = [column_name(cell) for cell in cells]
+    first: dict[str, int] = {}
+    for at, name in enumerate(names):
+        if name in first and (name in COLUMNS or name.startswith(STYLE_PREFIX)):
+            was = first[name]
+            problems.whole_file(
+                f'has two columns for "{name}": "{cells[was].strip()}" (column {was + 1}) and '
+                f'"{cells[at].strip()}" (column {at + 1}); keep one'
+            )
+        first.setdefault(name, at)
+    return names
+
+
+def _unknown_column(filename: str, column: str, style_keys: Collection[str] | None) -> str:
+    """The warning for a column the reader does not know, suggesting a near spelling."""
+    said = f'{filename}: unknown column "{column}" was ignored'
+    if column.startswith(STYLE_PREFIX):
+        known = sorted(style_keys or ())
+        key = column[len(STYLE_PREFIX) :]
+        near = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+        if near:
+            return f'{said}; did you mean "{STYLE_PREFIX}{near[0]}"?'
+        questions = ", ".join(STYLE_PREFIX + k for k in known) or "none"
+        return f'{said}: there is no working-style question "{key}" (the questions: {questions})'
+    folded = _known_columns()
+    near = difflib.get_close_matches(_fold(column), list(folded), n=1, cutoff=0.75)
+    return f'{said}; did you mean "{folded[near[0]]}"?' if near else said
 
 
 def _columns(records: list[Record]) -> list[str]:
@@ -457,7 +573,7 @@ def _person_row(
         "name": rec.get("name", ""),
         "email": rec.get("email", ""),
         "role": role,
-        "organisation": rec.get("organisation", rec.get("organization", "")),
+        "organisation": rec.get("organisation", ""),
         "department": rec.get("department", ""),
         "site": rec.get("site", ""),
         "manager_id": rec.get("manager_id") or None,
@@ -477,7 +593,8 @@ def _person_row(
     for column in ("exclude", "past_partners", "ranking"):
         if person_id and person_id in fields[column]:
             problems.add(num, column, person_id, "is this person's own id")
-    row = PersonRow(row=num, person=Person(**fields), status=status)
+    unset = frozenset() if rec.get("capacity") else UNSET_WHEN_EMPTY
+    row = PersonRow(row=num, person=Person(**fields), status=status, unset=unset)
     return row, len(problems.items) == before
 
 
@@ -508,9 +625,8 @@ class _RowChecker:
         return value
 
     def integer(self, column: str, low: int, high: int, value: str) -> int | None:
-        try:
-            number = int(value)
-        except ValueError:
+        number = _whole_number(value)
+        if number is None:
             self.bad(column, value, "is not a whole number")
             return None
         if not low <= number <= high:
@@ -528,10 +644,11 @@ class _RowChecker:
 
     def timezone(self) -> str:
         value = self.rec.get("timezone", "") or "UTC"
-        if not _valid_zone(value):
+        zone = _zone(value)
+        if zone is None:
             self.bad("timezone", value, "is not an IANA time zone (like Europe/London)")
             return "UTC"
-        return value
+        return zone
 
     def words(self, column: str) -> tuple[str, ...]:
         return _words(self.rec.get(column, ""))
@@ -559,8 +676,8 @@ class _RowChecker:
 
     def availability(self) -> tuple[tuple[int, int, int], ...]:
         slots, wrong = _week(self.rec.get("availability", ""))
-        for item in wrong:
-            self.bad("availability", item, 'is not like "mon 09-12; thu 14:30-16"')
+        for item, expected in wrong:
+            self.bad("availability", item, expected)
         return slots
 
     def capacity(self) -> int:
@@ -596,17 +713,28 @@ def _words(value: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=CACHED)
-def _week(value: str) -> tuple[tuple[tuple[int, int, int], ...], tuple[str, ...]]:
-    """An availability cell's slots, and the items that are not slots."""
+def _week(
+    value: str,
+) -> tuple[tuple[tuple[int, int, int], ...], tuple[tuple[str, str], ...]]:
+    """An availability cell's slots, and the items that are not slots with what is wrong."""
     slots: list[tuple[int, int, int]] = []
-    wrong: list[str] = []
+    wrong: list[tuple[str, str]] = []
     for item in _split(value):
         found = _parse_slot(item.lower())
-        if found is None:
-            wrong.append(item)
+        if isinstance(found, str):
+            wrong.append((item, found))
         else:
             slots.extend(found)
     return tuple(slots), tuple(wrong)
+
+
+_WHOLE = re.compile(r"^[+-]?[0-9]+(?:\.0*)?$")
+
+
+def _whole_number(value: str) -> int | None:
+    """A whole number, also as a spreadsheet may write it ("3.0"); None for anything else."""
+    text = value.strip()
+    return int(text.split(".")[0]) if _WHOLE.match(text) else None
 
 
 @functools.lru_cache(maxsize=CACHED)
@@ -630,32 +758,57 @@ def _skill_item(item: str) -> tuple[str, str]:
     return skill.strip(), number.strip()
 
 
-_ZONES: dict[str, bool] = {}
+_ZONES: dict[str, str | None] = {}
 
 
-def _valid_zone(name: str) -> bool:
+def _zone(name: str) -> str | None:
+    """The IANA zone a cell names, in any case ("europe/london" -> "Europe/London"); None
+    when it names none."""
     if name not in _ZONES:
-        try:
-            ZoneInfo(name)
-            _ZONES[name] = True
-        except (ZoneInfoNotFoundError, ValueError):
-            _ZONES[name] = False
+        _ZONES[name] = _zone_names().get(name.lower())
+        if _ZONES[name] is None:
+            try:
+                ZoneInfo(name)
+                _ZONES[name] = name
+            except (ZoneInfoNotFoundError, ValueError):
+                pass
     return _ZONES[name]
 
 
-def _parse_slot(text: str) -> list[tuple[int, int, int]] | None:
-    """`mon 09-12` or `mon-fri 09:30-17` into (weekday, start minute, end minute)."""
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    return {zone.lower(): zone for zone in available_timezones()}
+
+
+SLOT_EXAMPLE = 'is not like "mon 09-12; thu 14:30-16"'
+
+
+def _parse_slot(text: str) -> list[tuple[int, int, int]] | str:
+    """`mon 09-12` or `mon-fri 09:30-17` into (weekday, start minute, end minute); when it is
+    not one, what is wrong with it."""
     found = _SLOT.match(text.strip())
     if not found:
-        return None
+        return SLOT_EXAMPLE
     first, last, h1, m1, h2, m2 = found.groups()
-    if first not in DAYS or (last and last not in DAYS):
-        return None
+    for day in (first, last):
+        if day and day not in DAYS:
+            return f'has "{day}", which is not a day; write {", ".join(DAYS[:-1])} or sun'
+    if last and DAYS.index(last) < DAYS.index(first):
+        return f'goes from {first} back to {last}; write the days in week order, like "mon-fri"'
     start, end = int(h1) * 60 + int(m1 or 0), int(h2) * 60 + int(m2 or 0)
-    if not 0 <= start < end <= 24 * 60 or int(m1 or 0) >= 60 or int(m2 or 0) >= 60:
-        return None
+    if int(m1 or 0) >= 60 or int(m2 or 0) >= 60 or end > 24 * 60:
+        return "has a time that is not on a 24-hour clock (00:00 to 24:00)"
+    if end <= start:
+        return (
+            f"ends ({_clock(end)}) {'before' if end < start else 'when'} it starts "
+            f'({_clock(start)}); write the start first, like "mon 09-12"'
+        )
     days = range(DAYS.index(first), DAYS.index(last or first) + 1)
-    return [(day, start, end) for day in days] or None
+    return [(day, start, end) for day in days]
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _check_unique(records: list[Record], problems: _Problems) -> None:

@@ -16,7 +16,7 @@ import functools
 import json
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,7 +41,7 @@ from twoheads.matching import (
     manager_cycles,
     read_records,
 )
-from twoheads.matching.reader import STYLE_PREFIX, in_file_order
+from twoheads.matching.reader import STYLE_PREFIX, column_name, in_file_order
 from twoheads.pairing.models import Pair
 from twoheads.programmes.models import (
     MAX_PARTNERS,
@@ -52,7 +52,13 @@ from twoheads.programmes.models import (
 
 from .languages import language_codes
 from .leaving import end_pairs_of, live_pairs_of
-from .models import Participant, ParticipantSkill, one_zone, organisations_held
+from .models import (
+    PROFILE_ITEMS,
+    Participant,
+    ParticipantSkill,
+    one_zone,
+    organisations_held,
+)
 
 BATCH = 1000
 HEAD_BYTES = 64 * 1024
@@ -75,11 +81,43 @@ PLAIN_COLUMNS = {
 }
 MAX_LENGTHS = {"id": 64, "name": 150, "email": 254, "department": 100, "site": 100}
 DEACTIVATED = (Participant.Status.LEAVER, Participant.Status.ON_LEAVE)
+# People a preview names in each of its lists; the rest are counted.
+PREVIEW_NAMES = 50
+# Columns whose change a preview shows as "old -> new"; for the rest it names the column.
+SHOWN_VALUES = ("name", "email", "role", "department", "site", "level", "timezone", "capacity")
+# A new mentor's or mentee's profile lacks these when the file leaves them empty or out.
+NEEDED = ("level", "offers", "wants", "availability")
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    """One person as a preview lists them: what changes for them, or what they will lack."""
+
+    id: str
+    name: str
+    details: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.id})" if self.name and self.name != self.id else self.id
+
+
+@dataclass(frozen=True)
+class PeopleList:
+    """The people an import treats one way: the first `PREVIEW_NAMES` of them, and how many."""
+
+    people: tuple[PersonChange, ...] = ()
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.people)
 
 
 @dataclass(frozen=True)
 class ImportPreview:
-    """What an import would do: counts, every problem found, and the skills it would propose."""
+    """What an import would do: counts, every problem found, the skills it would propose, and
+    who is new, changed, made active again, deactivated or left out of the file."""
 
     filename: str
     rows: int = 0
@@ -91,6 +129,12 @@ class ImportPreview:
     warnings: tuple[str, ...] = ()
     new_skills: tuple[str, ...] = ()
     seconds: float = 0.0
+    new_people: PeopleList = PeopleList()
+    updated_people: PeopleList = PeopleList()  # the reactivated among them too
+    reactivated_people: PeopleList = PeopleList()  # leavers and people on leave made active
+    deactivated_people: PeopleList = PeopleList()
+    incomplete_people: PeopleList = PeopleList()  # new mentors and mentees lacking something
+    absent_people: PeopleList = PeopleList()  # in the programme, not in the file: left alone
 
     @property
     def ok(self) -> bool:
@@ -168,6 +212,9 @@ class _Plan:
     desired: dict[str, dict[str, Any]] = field(default_factory=dict)
     changes: dict[str, dict[str, Any]] = field(default_factory=dict)
     deactivated: set[str] = field(default_factory=set)
+    reactivated: set[str] = field(default_factory=set)
+    # The programme's working-style questions, by the key a `style:` column gives them.
+    questions: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
     def problem(self, row: int | None, column: str, value: str, expected: str) -> None:
@@ -188,6 +235,7 @@ class _Plan:
         new = sum(1 for ext in self.desired if ext not in self.existing)
         changed = [ext for ext in self.changes if ext in self.existing]
         deactivated = len(self.deactivated)
+        people = _people_lists(self) if not self.errors else {}
         return ImportPreview(
             filename=self.filename,
             rows=len(self.rows),
@@ -199,6 +247,7 @@ class _Plan:
             warnings=tuple(self.warnings),
             new_skills=tuple(sorted(self.new_skills.values(), key=str.lower)),
             seconds=round(time.perf_counter() - self.started, 2),
+            **people,
         )
 
     def write(self) -> None:
@@ -231,6 +280,10 @@ def _plan(programme: Programme, data: bytes, filename: str, actor: User | None) 
         )
         return plan
     plan.columns = _columns_in(data, plan.filename)
+    plan.questions = {
+        column_name(STYLE_PREFIX + key)[len(STYLE_PREFIX) :]: key
+        for key in programme.questions.values_list("key", flat=True)
+    }
     plan.existing = _existing(programme, plan.columns)
     # The reader's problems and this module's own, of the rows the reader passed, are all
     # reported together, so that one round of fixes is enough.
@@ -241,6 +294,7 @@ def _plan(programme: Programme, data: bytes, filename: str, actor: User | None) 
         max_capacity=MAX_PARTNERS,
         lowest_level=0,
         stored_levels={ext for ext, r in plan.existing.items() if r.get("level") is not None},
+        style_keys=plan.questions,
     )
     plan.errors.extend(checked.problems)
     plan.rows, plan.warnings = list(checked.rows), list(checked.warnings)
@@ -331,6 +385,12 @@ def _has_style(columns: set[str]) -> bool:
     return any(c.startswith(STYLE_PREFIX) for c in columns)
 
 
+def _questions_in(plan: _Plan, columns: set[str]) -> set[str]:
+    """The programme's working-style questions (their keys) that ``columns`` answer."""
+    keys = (c[len(STYLE_PREFIX) :] for c in columns if c.startswith(STYLE_PREFIX))
+    return {plan.questions[key] for key in keys if key in plan.questions}
+
+
 def _columns_in(data: bytes, filename: str) -> set[str]:
     """The columns the file has, so that columns it lacks leave stored values alone.
 
@@ -339,10 +399,7 @@ def _columns_in(data: bytes, filename: str) -> set[str]:
     head = data
     if file_kind(data, filename) == "csv" and len(data) > HEAD_BYTES:
         head = data[: data.find(b"\n", HEAD_BYTES) + 1 or None]
-    columns = set(read_records(head, filename).columns)
-    if "organization" in columns:
-        columns.add("organisation")
-    return columns
+    return set(read_records(head, filename).columns)
 
 
 def _organisations(organisations: list[Organisation]) -> dict[str, int]:
@@ -467,13 +524,10 @@ def _check_own(plan: _Plan, row: PersonRow) -> None:
 
 def _columns_of(plan: _Plan, row: PersonRow) -> set[str]:
     """The columns a row gives values for: every column of a CSV or XLSX file; for a person
-    in a JSON file only the keys it has, so that a key it leaves out keeps what is stored."""
-    if row.columns is None:
-        return plan.columns
-    columns = set(row.columns)
-    if "organization" in columns:
-        columns.add("organisation")
-    return columns & plan.columns
+    in a JSON file only the keys it has, so that a key it leaves out keeps what is stored. A
+    cell whose emptiness means "not given" (an empty capacity) is as if its column were out."""
+    columns = plan.columns if row.columns is None else set(row.columns) & plan.columns
+    return columns - row.unset if row.unset else columns
 
 
 def _check_live_pairs(plan: _Plan) -> None:
@@ -560,8 +614,12 @@ def _desired(plan: _Plan, row: PersonRow) -> dict[str, Any]:
             if stored and stored["organisation_id"]
             else _default_organisation(plan)
         )
-    if _has_style(columns):
-        values["style"] = dict(person.style)
+    answered = _questions_in(plan, columns)
+    if answered:
+        # Only the questions the file has change: the person's other answers stay.
+        stored = (plan.existing.get(person.id) or {}).get("style") or {}
+        kept = {key: value for key, value in stored.items() if key not in answered}
+        values["style"] = kept | {plan.questions[key]: value for key, value in person.style}
     if "manager_id" in columns:
         values["manager__external_id"] = person.manager_id
     for column in ("offers", "wants"):
@@ -619,6 +677,98 @@ def _compare(plan: _Plan, row: PersonRow) -> None:
         was_active = current["status"] not in DEACTIVATED
         if diff.get("status") in DEACTIVATED and was_active:
             plan.deactivated.add(ext)
+        elif diff.get("status") == Participant.Status.ACTIVE and not was_active:
+            plan.reactivated.add(ext)
+
+
+def _people_lists(plan: _Plan) -> dict[str, PeopleList]:
+    """Who the import adds, changes, makes active again or deactivates; the new mentors and
+    mentees whose profile will lack something; and the people it leaves alone."""
+    new = [ext for ext in plan.changes if ext not in plan.existing]
+    changed = [ext for ext in plan.changes if ext in plan.existing]
+    updated = [ext for ext in changed if ext not in plan.deactivated]
+    return {
+        "new_people": _listed(plan, new),
+        "updated_people": _listed(plan, updated, _changed),
+        "reactivated_people": _listed(plan, [e for e in updated if e in plan.reactivated]),
+        "deactivated_people": _listed(
+            plan, [e for e in changed if e in plan.deactivated], _changed
+        ),
+        "incomplete_people": _listed(plan, [e for e in new if _lacking(plan, e)], _lacking),
+        "absent_people": _listed(plan, _absent(plan)),
+    }
+
+
+def _listed(
+    plan: _Plan,
+    people: list[str],
+    details: Callable[[_Plan, str], tuple[str, ...]] | None = None,
+) -> PeopleList:
+    named = people[:PREVIEW_NAMES]
+    return PeopleList(
+        people=tuple(
+            PersonChange(ext, _name_of(plan, ext), details(plan, ext) if details else ())
+            for ext in named
+        ),
+        total=len(people),
+    )
+
+
+def _name_of(plan: _Plan, ext: str) -> str:
+    stored = plan.existing.get(ext)
+    return (plan.desired.get(ext) or {}).get("name") or (stored["name"] if stored else "")
+
+
+_COLUMN_OF = {"manager__external_id": "manager_id", "organisation_id": "organisation"}
+
+
+def _changed(plan: _Plan, ext: str) -> tuple[str, ...]:
+    """What changes for a stored person: "level: 2 -> 3" for a short value, else the column."""
+    current, out = plan.existing[ext], []
+    for key, value in plan.changes[ext].items():
+        if key == "style":
+            before = current["style"] or {}
+            out += [
+                f"{STYLE_PREFIX}{q}: {_shown(before.get(q))} → {_shown(value.get(q))}"
+                for q in sorted(before.keys() | value.keys())
+                if before.get(q) != value.get(q)
+            ]
+        elif key == "organisation_id":
+            was, now = plan.names.get(current[key]), plan.names.get(value)
+            out.append(f"organisation: {_shown(was)} → {_shown(now)}")
+        elif key in (*SHOWN_VALUES, "status", "manager__external_id"):
+            out.append(f"{_COLUMN_OF.get(key, key)}: {_shown(current[key])} → {_shown(value)}")
+        else:
+            out.append(key)
+    return tuple(out)
+
+
+def _shown(value: Any) -> str:
+    return "—" if value is None or value == "" else str(value)
+
+
+def _lacking(plan: _Plan, ext: str) -> tuple[str, ...]:
+    """What a new mentor's or mentee's profile will lack (nothing for the org chart only)."""
+    wanted = plan.changes[ext]
+    if not wanted.get("role"):
+        return ()
+    lacks = [key for key in NEEDED if wanted.get(key) in (None, [], {}, "")]
+    return tuple(str(PROFILE_ITEMS[key][1]) for key in lacks)
+
+
+def _absent(plan: _Plan) -> list[str]:
+    """Active people and people on leave whom the file does not list (that the importer
+    holds), by name: the import leaves them as they are."""
+    held = None if plan.own is None else {org.pk for org in plan.own}
+    gone = (Participant.Status.LEAVER, Participant.Status.WITHDRAWN)
+    absent = [
+        ext
+        for ext, r in plan.existing.items()
+        if ext not in plan.desired
+        and r["status"] not in gone
+        and (held is None or r["organisation_id"] in held)
+    ]
+    return sorted(absent, key=lambda ext: ((plan.existing[ext]["name"] or ext).lower(), ext))
 
 
 def _differs(plan: _Plan, current: dict[str, Any], key: str, value: Any) -> bool:
