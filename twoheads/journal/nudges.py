@@ -28,7 +28,8 @@ from .models import Feedback, Goal, Idea, IdeaEvent, JournalEntry, NudgePreferen
 
 KINDS = {
     "no_meeting": gettext_lazy("No meeting for a while"),
-    "feedback": gettext_lazy("Feedback on a meeting"),
+    # After a meeting: say whether it took place, then how it went.
+    "feedback": gettext_lazy("After a meeting: logging it and feedback"),
     "idea_revisit": gettext_lazy("Ideas to come back to"),
     "goal_stale": gettext_lazy("Goals not updated for a month"),
     "checkin": gettext_lazy("Check-ins and the exit survey"),
@@ -82,6 +83,25 @@ def _no_meeting(pair: Pair, user: User, now: datetime) -> list[Nudge]:
     # One reminder for each stretch of `days` without a meeting, not one every day.
     key = f"no_meeting:{pair.pk}:{since:%Y%m%d}:{idle // days}"
     return [Nudge("no_meeting", key, text, reverse("meeting_schedule", args=[pair.pk]))]
+
+
+def _to_log(pair: Pair, user: User, now: datetime) -> list[Nudge]:
+    """Each planned meeting that is over and that neither partner has logged, once."""
+    meetings = Meeting.objects.filter(pair=pair).awaiting_log(now).order_by("starts_at")
+    return [
+        Nudge(
+            "feedback",
+            f"log:{meeting.pk}",
+            _("Did your meeting with %(name)s on %(date)s take place? Log it.")
+            % {
+                "name": _partner_name(pair, user),
+                "date": timezone.localtime(meeting.starts_at).strftime("%d %b"),
+            },
+            meeting.get_absolute_url(),
+        )
+        for meeting in meetings
+        if meeting.ends_at <= now
+    ]
 
 
 def _feedback(pair: Pair, user: User, now: datetime) -> list[Nudge]:
@@ -245,7 +265,7 @@ def _meeting_soon(pair: Pair, user: User, now: datetime) -> list[Nudge]:
     ]
 
 
-CHECKS = (_no_meeting, _feedback, _ideas, _goals, _partner_news, _meeting_soon)
+CHECKS = (_no_meeting, _to_log, _feedback, _ideas, _goals, _partner_news, _meeting_soon)
 
 
 def due_nudges(user: User, now: datetime | None = None) -> list[Nudge]:
