@@ -24,7 +24,30 @@ def main() -> None:
     except ImproperlyConfigured as error:
         # A configuration mistake, not a bug: its message alone says what to set.
         sys.exit(f"twoheads: {error}")
-    execute_from_command_line(sys.argv)
+    from django.db import OperationalError, connection
+
+    try:
+        execute_from_command_line(sys.argv)
+    except OperationalError as error:
+        if connection.connection is not None or "--traceback" in sys.argv:
+            raise  # connected, then a query failed: the traceback says where
+        sys.exit(f"twoheads: cannot connect to {database_name()}: {one_line(error)}")
+
+
+def database_name() -> str:
+    """Where DATABASE_URL points, without its user or password."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"the SQLite database {db['NAME']}"
+    where = db["HOST"] or "localhost"
+    where += f":{db['PORT']}" if db["PORT"] else ""
+    return f"the {connection.display_name} database {db['NAME']!r} at {where}"
+
+
+def one_line(error: Exception) -> str:
+    return " ".join(line.strip() for line in str(error).splitlines() if line.strip())
 
 
 def version() -> str:

@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -19,6 +20,16 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -116,7 +127,30 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'twoheads.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASE_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
+
+
+def _database(url: str) -> dict[str, Any]:
+    """The database of DATABASE_URL; a URL this product cannot use is said in one line, which
+    names its scheme but never the rest (it may hold a password)."""
+    scheme = url.partition("://")[0] if "://" in url else ""
+    try:
+        database = dj_database_url.parse(url, conn_max_age=60)
+    except dj_database_url.ParseError:
+        reason = "it is not a valid URL (is the port a number, the password %-encoded?)"
+    except ValueError:  # an unknown scheme
+        reason = f"its scheme {scheme!r} is unknown" if scheme else "it is not a URL"
+    else:
+        if database["ENGINE"] in DATABASE_ENGINES:
+            return database
+        reason = f"Two Heads does not run on {scheme!r}"
+    raise ImproperlyConfigured(
+        "DATABASE_URL must look like postgres://user:password@host:5432/name or "
+        f"sqlite:////path/to/file.sqlite3; {reason}."
+    )
+
+
+DATABASES = {"default": _database(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -145,9 +179,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Lock an account after this many failed logins, and an address after LOGIN_ADDRESS_LIMIT,
 # within LOGIN_LOCKOUT_MINUTES.
-LOGIN_ACCOUNT_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_LIMIT", "5"))
-LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_LIMIT", "20"))
-LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+LOGIN_ACCOUNT_LIMIT = env_int("LOGIN_ACCOUNT_LIMIT", 5)
+LOGIN_ADDRESS_LIMIT = env_int("LOGIN_ADDRESS_LIMIT", 20)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 # The request header a trusted proxy puts the client's address in (e.g. X-Forwarded-For); its
 # last address is the one the proxy saw. Unset, the connecting peer's address is used, which
 # behind a proxy is the proxy's for everyone.
@@ -193,7 +227,7 @@ _email_options: dict[str, object] = {}
 if _email_backend == "smtp":
     _email_options = {
         "host": os.environ.get("EMAIL_HOST", "localhost"),
-        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "port": env_int("EMAIL_PORT", 25),
         "username": os.environ.get("EMAIL_HOST_USER", ""),
         "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
         "use_tls": env_bool("EMAIL_USE_TLS"),
@@ -217,7 +251,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -238,16 +272,16 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 # A request body may hold the largest participant file (the API takes it as the body) and a
 # little more for the form around an upload.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(IMPORT_MAX_BYTES, 10 * 1024 * 1024) + 2 * 1024 * 1024
 
 # The JSON API's limit per token: this many requests in each window of seconds.
-API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
-API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
+API_RATE_WINDOW = env_int("API_RATE_WINDOW", 60)
 # A match run that has not reported for this long is taken as stopped (its worker died).
-MATCH_RUN_STALE_SECONDS = int(os.environ.get("MATCH_RUN_STALE_SECONDS", str(15 * 60)))
+MATCH_RUN_STALE_SECONDS = env_int("MATCH_RUN_STALE_SECONDS", 15 * 60)
 # The key the memory of past pairs is kept under, after anonymisation; when SECRET_KEY is
 # rotated, set this to the old SECRET_KEY so that past pairs are still recognised.
 PAST_PAIR_KEY = os.environ.get("PAST_PAIR_KEY", "")
