@@ -11,7 +11,8 @@ from twoheads.accounts.models import User
 from twoheads.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from twoheads.guard.models import GuardConfirmation
 from twoheads.journal.checkins import pair_started_on
-from twoheads.journal.models import CheckIn, Goal, GoalUpdate, Idea
+from twoheads.journal.models import CheckIn, Goal, GoalUpdate, Idea, SentNudge
+from twoheads.journal.nudges import send_nudges
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import MatchRun, Pair
 from twoheads.privacy.models import Concern
@@ -65,6 +66,16 @@ class SeedDemoTests(TestCase):
             if updates:
                 self.assertEqual(goal.progress, updates[-1].progress, goal)
                 self.assertEqual(goal.progressed_at, updates[-1].at, goal)
+
+    def test_each_goal_was_set_before_its_first_update_and_is_not_news(self):
+        """The first digest after seeding tells nobody that a partner set a goal months ago."""
+        for goal in Goal.objects.prefetch_related("updates"):
+            for update in goal.updates.all():
+                self.assertLess(goal.created_at, update.at, goal)
+        send_nudges()
+        news = SentNudge.objects.filter(key__startswith="news:goal:")
+        self.assertEqual(list(news.values_list("key", flat=True)), [])
+        self.assertTrue(SentNudge.objects.exists())
 
     def test_ideas_reach_every_state(self):
         states = set(Idea.objects.values_list("state", flat=True))

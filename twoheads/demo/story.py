@@ -429,6 +429,8 @@ def _goals(pair: Pair, rng: random.Random, start: date, today: date, rich: bool)
     for person, kind in ((pair.mentee, "listening"), (pair.mentor, "confidence")):
         title = rng.choice(GOALS[kind])
         goal = Goal.objects.create(pair=pair, owner=person, kind=kind, title=title)
+        # Set in the pair's first week, before its first update: old news, not this week's.
+        Goal.objects.filter(pk=goal.pk).update(created_at=_at(start + timedelta(days=7), 16))
         progress, shown, last = 0, 0, None
         for month in range(5 if rich else rng.randint(1, 5)):
             progress = min(100, progress + rng.randint(10, 30))
