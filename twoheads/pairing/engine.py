@@ -89,9 +89,9 @@ def roster_for(
     programme._prefetched_objects_cache = {"questions": list(programme.questions.all())}
     skills = ParticipantSkill.objects.select_related("skill")
     participants = list(
-        Participant.objects.filter(programme=programme).prefetch_related(
-            Prefetch("skills", queryset=skills)
-        )
+        Participant.objects.filter(programme=programme)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("skills", queryset=skills))
     )
     by_pk = {p.pk: p for p in participants}
     past = _past_partners(programme, participants)
@@ -124,7 +124,9 @@ def _person(p: Participant, by_pk: dict[int, Participant], past: set[str], role:
         name=p.display_name,
         email=p.email,
         role=p.role if role else "",
-        organisation=str(p.organisation_id or ""),
+        # Its name, unique like the id, so the same-organisation rule holds and the
+        # explanation names it.
+        organisation=p.organisation.name if p.organisation else "",
         department=p.department,
         site=p.site,
         manager_id=manager.external_id if manager else None,
@@ -691,7 +693,8 @@ def compare_runs(first: MatchRun, second: MatchRun) -> RunComparison:
 
 
 def publish_run(run: MatchRun, actor: User | None) -> QuerySet[Pair]:
-    """Turn a run's proposals into live pairs in one step and email both partners.
+    """Turn a run's proposals into live pairs in one step and email both partners; a proposal
+    whose mentor or mentee is no longer active is skipped.
 
     Returns the new pairs (a queryset: count them with `.count()`).
     """
@@ -724,6 +727,7 @@ def publish_run(run: MatchRun, actor: User | None) -> QuerySet[Pair]:
             organisation=programme.organisation,
             run=locked_run.pk,
             pairs=created,
+            skipped=locked_run.skipped_on_publish().count(),
         )
         transaction.on_commit(lambda: emails.enqueue_published(locked_run.pk))
     run.refresh_from_db()
@@ -733,11 +737,13 @@ def publish_run(run: MatchRun, actor: User | None) -> QuerySet[Pair]:
 def _copy_proposals_to_pairs(run: MatchRun) -> int:
     """One INSERT ... SELECT: thousands of pairs without building a model object for each.
 
-    Proposals that are already live pairs (kept from before the run) are left as they are.
+    Proposals that are already live pairs (kept from before the run) are left as they are, and
+    so are those whose mentor or mentee is no longer active (`MatchRun.skipped_on_publish`).
     """
-    pair, proposal = Pair._meta, ProposedPair._meta
+    pair, proposal, person = Pair._meta, ProposedPair._meta, Participant._meta
     q = connection.ops.quote_name
     live = [Pair.Status.PROPOSED, Pair.Status.ACTIVE]
+    active = Participant.Status.ACTIVE
     sql = f"""
         INSERT INTO {q(pair.db_table)} (programme_id, run_id, mentor_id, mentee_id, status,
             score, components, explanation, mentor_response, mentee_response, decline_reason,
@@ -749,11 +755,14 @@ def _copy_proposals_to_pairs(run: MatchRun) -> int:
             SELECT 1 FROM {q(pair.db_table)} p
             WHERE p.programme_id = %s AND p.mentor_id = pp.mentor_id
               AND p.mentee_id = pp.mentee_id AND p.status IN (%s, %s))
+          AND 2 = (SELECT COUNT(*) FROM {q(person.db_table)} person
+            WHERE person.{q(person.pk.column)} IN (pp.mentor_id, pp.mentee_id)
+              AND person.status = %s)
     """  # noqa: S608 -- only table names are formatted in, from the models
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     params = [run.programme_id, Pair.Status.PROPOSED, False, now, run.pk, False]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, run.programme_id, *live])
+        cursor.execute(sql, [*params, run.programme_id, *live, active])
         return cursor.rowcount
 
 

@@ -127,14 +127,38 @@ class MatchRun(models.Model):
                 "it so that its proposals take them into account.",
                 newer,
             ) % {"n": newer}
-        if not self.proposals.filter(already_live=False).exists():
+        active = Participant.Status.ACTIVE
+        new = self.proposals.filter(already_live=False).aggregate(
+            all=models.Count("pk"),
+            publishable=models.Count("pk", filter=Q(mentor__status=active, mentee__status=active)),
+        )
+        if not new["all"]:
             return str(
                 _(
                     "This run proposes no new pair, so there is nothing to publish. Add a "
                     "manual pair, or run again when more people have finished their profiles."
                 )
             )
+        if not new["publishable"]:
+            return str(
+                _(
+                    "Every new pair this run proposes has someone who is no longer active (who "
+                    "has left the organisation or is on leave), so there is nothing to publish. "
+                    "Run again."
+                )
+            )
         return ""
+
+    def skipped_on_publish(self) -> "models.QuerySet[ProposedPair]":
+        """The new proposals publishing leaves out: their mentor or mentee is no longer active
+        (HR has marked them a leaver or on leave since the run, or they withdrew)."""
+        active = Participant.Status.ACTIVE
+        return (
+            self.proposals.filter(already_live=False)
+            .exclude(mentor__status=active, mentee__status=active)
+            .select_related("mentor", "mentee")
+            .order_by("pk")
+        )
 
     @property
     def elapsed_seconds(self) -> int:

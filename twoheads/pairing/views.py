@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from twoheads.journal.closing import close_pair
@@ -192,21 +193,35 @@ def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except engine.PairingError as exc:
             messages.error(request, str(exc))
             return redirect(run)
-        messages.success(
-            request,
-            _("%d pairs published; both partners of each pair are being emailed.") % created,
-        )
+        messages.success(request, _published_message(created, run.skipped_on_publish().count()))
         return redirect("pair_list", slug)
     if run.status == MatchRun.Status.DONE and run.publish_refusal():
         return redirect(run)  # its page says why it cannot be published
+    skipped = list(run.skipped_on_publish())
     counts = {
-        "pairs": run.proposals.exclude(already_live=True).count(),
+        "skipped": skipped,
+        "pairs": run.proposals.exclude(already_live=True).count() - len(skipped),
         "broken": run.proposals.exclude(broken_rules=[]).count(),
         "unmatched": run.unmatched.count(),
     }
     return render(
         request, "pairing/run_publish.html", {"programme": run.programme, "run": run, **counts}
     )
+
+
+def _published_message(created: int, skipped: int) -> str:
+    message = _("%d pairs published; both partners of each pair are being emailed.") % created
+    if skipped:
+        message += (
+            " "
+            + ngettext(
+                "%d proposed pair was skipped: its mentor or mentee is no longer active.",
+                "%d proposed pairs were skipped: their mentor or mentee is no longer active.",
+                skipped,
+            )
+            % skipped
+        )
+    return message
 
 
 @login_required
