@@ -51,6 +51,21 @@ class JournalEntryForm(forms.ModelForm):
         field.empty_label = _("Not about one meeting")
         if self.instance.pk:
             self.fields["share"].initial = self.instance.is_shared
+        self.pair = pair
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        # Once a pair has ended, what the partner reads no longer changes: a note can be kept,
+        # put right or taken back for oneself, not shared or changed while shared.
+        if data.get("share") and self.pair.status != Pair.Status.ACTIVE:
+            self.add_error(
+                "share",
+                _(
+                    "This pair has ended, so nothing more can be shared with your partner. "
+                    "Untick this to keep the note for yourself."
+                ),
+            )
+        return data
 
 
 class IdeaForm(forms.ModelForm):
