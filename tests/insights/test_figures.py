@@ -91,7 +91,7 @@ class FigureTests(InsightsTestCase):
         self.meeting(self.pair, at("2026-03-18"), held=False)
         figures = programme_figures(self.programme, NOW)
         self.assertEqual((figures.hours_held, figures.meetings_not_held), (4.0, 2))
-        # Later meetings are not in the figures of 20 March.
+        # A meeting held later is not in the figures of 20 March.
         self.meeting(self.pair, at("2026-03-25"), held=True)
         self.assertEqual(programme_figures(self.programme, NOW).hours_held, 4.0)
         summary = summary_dict(figures)["meetings"]

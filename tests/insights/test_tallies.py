@@ -5,9 +5,11 @@ inserts as the demo and the benchmark do, deletes, erasure, anonymisation) and t
 everything again by hand from the logs and the ratings, never from the tallies' own columns.
 """
 
+import importlib
 import io
 from datetime import timedelta
 
+from django.apps import apps
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
@@ -23,6 +25,9 @@ from twoheads.privacy.retention import anonymise_programme
 from twoheads.programmes.models import Programme
 
 DIMENSIONS = Feedback.DIMENSIONS
+fill_tallies = importlib.import_module(
+    "twoheads.meetings.migrations.0008_tally_hours_and_meetings_not_held"
+)
 
 
 def by_hand(pair: Pair) -> dict[str, object]:
@@ -30,6 +35,8 @@ def by_hand(pair: Pair) -> dict[str, object]:
     logs = MeetingLog.objects.filter(meeting__pair=pair, held=True).select_related("meeting")
     held = [log.meeting.starts_at for log in logs]
     counts: dict[str, object] = {"held": len(held), "last_held_at": max(held, default=None)}
+    counts["minutes_held"] = sum(log.duration_minutes or 0 for log in logs)
+    counts["not_held"] = MeetingLog.objects.filter(meeting__pair=pair, held=False).count()
     ratings = list(Feedback.objects.filter(meeting__pair=pair))
     counts["ratings"] = len(ratings)
     counts["rating_total"] = sum(getattr(f, name) for f in ratings for name in DIMENSIONS)
@@ -44,7 +51,10 @@ def by_hand(pair: Pair) -> dict[str, object]:
 def tallied(pair: Pair) -> dict[str, object]:
     meetings = MeetingTally.objects.filter(pair=pair).first() or MeetingTally(pair=pair)
     feedback = FeedbackTally.objects.filter(pair=pair).first() or FeedbackTally(pair=pair)
-    counts: dict[str, object] = {"held": meetings.held, "last_held_at": meetings.last_held_at}
+    counts: dict[str, object] = {
+        name: getattr(meetings, name)
+        for name in ("held", "last_held_at", "minutes_held", "not_held")
+    }
     counts.update({name: getattr(feedback, name) for name in FeedbackTally.counted_fields()})
     return counts
 
@@ -154,6 +164,16 @@ class TallyTests(TallyAssertions, InsightsTestCase):
             Feedback.objects.filter(pair__programme=self.programme, author__isnull=False).exists()
         )
         self.assertTallied([self.pair, self.declined])
+
+    def test_the_migration_fills_the_hours_and_the_meetings_not_held(self):
+        """Tallies kept before they held minutes: the migration adds them up from the logs,
+        and makes a tally for a pair whose only logged meeting did not take place."""
+        self.meeting(self.declined, at("2026-03-02"), held=False)
+        MeetingTally.objects.update(minutes_held=0, not_held=0)
+        MeetingTally.objects.filter(pair=self.declined).delete()
+        fill_tallies.fill(apps, None)
+        self.assertTallied([self.pair, self.declined])
+        self.assertEqual(MeetingTally.objects.get(pair=self.pair).minutes_held, 180)
 
     def test_a_deleted_pair_takes_its_tallies_with_it(self):
         self.pair.delete()

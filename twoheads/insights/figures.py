@@ -412,13 +412,17 @@ def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[Meeti
 
 
 def meeting_hours(programme: Programme, now: datetime) -> tuple[float, int]:
-    """Hours spent in the meetings held by `now` (the minutes their logs give), and how many
-    meetings were logged as not held."""
-    totals = Meeting.objects.filter(pair__programme=programme, starts_at__lte=now).aggregate(
-        minutes=Sum("log__duration_minutes", filter=Q(held=True)),
-        not_held=Count("pk", filter=Q(held=False)),
+    """Hours spent in the meetings held by `now` (the minutes their logs give) and how many
+    meetings were logged as not held, added up from the pairs' tallies (one row per pair),
+    less the minutes of any meeting held after `now` (a range of the held meetings' index)."""
+    totals = MeetingTally.objects.filter(pair__programme=programme).aggregate(
+        minutes=Sum("minutes_held"), not_held=Sum("not_held")
     )
-    return round((totals["minutes"] or 0) / 60, 1), totals["not_held"]
+    later = Meeting.objects.filter(
+        pair__programme=programme, held=True, starts_at__gt=now
+    ).aggregate(minutes=Sum("log__duration_minutes"))
+    minutes = (totals["minutes"] or 0) - (later["minutes"] or 0)
+    return round(minutes / 60, 1), totals["not_held"] or 0
 
 
 def feedback_ratings(programme: Programme) -> tuple[Ratings, Ratings]:

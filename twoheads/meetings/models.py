@@ -16,7 +16,7 @@ from django.core.validators import (
     URLValidator,
 )
 from django.db import models, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -328,7 +328,8 @@ class MeetingLog(models.Model):
 
 
 class MeetingTally(PairTally):
-    """How many meetings a pair has held, and when it last met: read by the programme dashboard.
+    """How many meetings a pair has held, for how long, how many did not take place, and when
+    it last met: read by the programme dashboard.
 
     Recounted whenever a log is saved or a meeting deleted (see `PairTally`).
     """
@@ -339,6 +340,8 @@ class MeetingTally(PairTally):
         Pair, on_delete=models.CASCADE, primary_key=True, related_name="meeting_tally"
     )
     held = models.PositiveIntegerField(default=0)
+    minutes_held = models.PositiveIntegerField(default=0)  # as the logs of those held say
+    not_held = models.PositiveIntegerField(default=0)  # logged as not having taken place
     last_held_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -351,7 +354,12 @@ class MeetingTally(PairTally):
     @classmethod
     def sums(cls) -> dict[str, Any]:
         held = Q(held=True)
-        return {"held": Count("pk", filter=held), "last_held_at": Max("starts_at", filter=held)}
+        return {
+            "held": Count("pk", filter=held),
+            "minutes_held": Sum("log__duration_minutes", filter=held),
+            "not_held": Count("pk", filter=Q(held=False)),
+            "last_held_at": Max("starts_at", filter=held),
+        }
 
 
 class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
