@@ -189,6 +189,18 @@ class IdeaCorrectionTests(PersonasTestCase):
         self.assertEqual((self.idea.title, self.idea.state), ("A short-video channel", "shared"))
         self.assertEqual(self.idea.events.count(), 1)
 
+    def test_an_adopted_idea_keeps_the_words_it_was_adopted_with(self):
+        Idea.objects.filter(pk=self.idea.pk).update(state=Idea.State.ADOPTED)
+        self.client.force_login(self.priya)
+        url = reverse("idea_edit", args=[self.idea.pk])
+        self.assertNotContains(self.client.get(self.idea.get_absolute_url()), url)
+        response = self.client.post(
+            url, {"title": "Something else", "description": ""}, follow=True
+        )
+        self.assertContains(response, "An adopted idea keeps the words it was adopted with.")
+        self.idea.refresh_from_db()
+        self.assertEqual(self.idea.title, "A short-video chanel")
+
     def test_an_idea_recorded_by_mistake_is_taken_back_only_while_untouched(self):
         self.client.force_login(self.priya)
         url = reverse("idea_delete", args=[self.idea.pk])

@@ -223,7 +223,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = IdeaMoveForm(request.POST or None, idea=idea, user=request.user) if can_move else None
     can_edit = idea.recorded_by_id == request.user.pk and pair.status == Pair.Status.ACTIVE
     context = {
-        "can_edit": can_edit,
+        "can_edit": can_edit and idea.state != Idea.State.ADOPTED,
         "can_delete": can_edit and idea.untouched(),
         "waiting_for_adopter": (
             idea.state == Idea.State.TRYING and idea.shared_with.user_id != request.user.pk
@@ -302,6 +302,9 @@ def _edit_words(
 @login_required
 def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
     idea = _own_idea(request, pk)
+    if idea.state == Idea.State.ADOPTED:
+        messages.error(request, _("An adopted idea keeps the words it was adopted with."))
+        return redirect(idea)
     return _edit_words(
         request,
         instance=idea,
