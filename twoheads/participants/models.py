@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core import signing
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -453,8 +453,25 @@ class Invitation(models.Model):
             raise signing.BadSignature("no such invitation") from exc
 
 
+class ImportUploadQuerySet(models.QuerySet["ImportUpload"]):
+    def pending(self) -> "ImportUploadQuerySet":
+        """Checked files not confirmed yet."""
+        return self.filter(applied_at__isnull=True)
+
+    def expired(self, now: datetime | None = None) -> "ImportUploadQuerySet":
+        """Checked files too old to confirm, which `purge` deletes."""
+        return self.pending().filter(uploaded_at__lt=(now or timezone.now()) - ImportUpload.KEPT)
+
+
 class ImportUpload(models.Model):
-    """A participant file waiting for the manager's confirmation, then the record of its import."""
+    """A participant file waiting for the manager's confirmation, then the record of its import.
+
+    The file (an HR export) is kept only until it is confirmed, replaced by the uploader's next
+    file for the programme, or `KEPT` has passed; a confirmed import keeps its counts alone.
+    """
+
+    KEPT_HOURS = 24
+    KEPT = timedelta(hours=KEPT_HOURS)
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(_("file"), max_length=255)
@@ -467,6 +484,8 @@ class ImportUpload(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ImportUploadQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at"]
         verbose_name = _("participant import")
@@ -474,3 +493,46 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.programme})"
+
+    @classmethod
+    def hold(
+        cls, programme: Programme, user: User, filename: str, data: bytes, summary: dict[str, int]
+    ) -> "ImportUpload":
+        """Keep a checked file for its uploader to confirm, in place of their earlier one for
+        the programme (one HR file waiting at a time); expired files go too."""
+        with transaction.atomic():
+            cls.objects.pending().filter(programme=programme, uploaded_by=user).delete()
+            cls.purge()
+            return cls.objects.create(
+                programme=programme,
+                uploaded_by=user,
+                filename=filename,
+                data=data,
+                rows=summary["rows"],
+                summary=summary,
+            )
+
+    @classmethod
+    def purge(cls, now: datetime | None = None) -> int:
+        """Delete the checked files nobody confirmed in time; returns how many."""
+        deleted, _by_model = cls.objects.expired(now).delete()
+        return deleted
+
+    def waits_for(self, programme: Programme, user: User) -> bool:
+        """Whether this is a file ``user`` checked for ``programme`` and has not confirmed."""
+        return (self.programme_id, self.uploaded_by_id, self.applied_at) == (
+            programme.pk,
+            user.pk,
+            None,
+        )
+
+    @property
+    def is_expired(self) -> bool:
+        return self.applied_at is None and self.uploaded_at < timezone.now() - self.KEPT
+
+    def applied(self, summary: dict[str, int]) -> None:
+        """Record the import as done with its counts; the file itself is no longer kept."""
+        self.applied_at = timezone.now()
+        self.summary = summary
+        self.data = b""
+        self.save(update_fields=["applied_at", "summary", "data"])

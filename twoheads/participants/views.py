@@ -10,7 +10,6 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -281,30 +280,43 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         preview = preview_import(programme, data, upload.name, request.user)
         stored = None
         if preview.ok:
-            stored = ImportUpload.objects.create(
-                programme=programme,
-                filename=upload.name,
-                data=data,
-                uploaded_by=request.user,
-                rows=preview.rows,
-                summary=preview.counts(),
-            )
+            summary = preview.counts()
+            stored = ImportUpload.hold(programme, request.user, upload.name, data, summary)
         context.update(preview=preview, upload=stored)
     return render(request, "participants/import.html", context)
 
 
 def _import_context(programme: Programme, form: ImportForm, **extra: object) -> dict[str, object]:
     limit_mb = settings.IMPORT_MAX_BYTES / 2**20
-    return {"programme": programme, "form": form, "limit_mb": limit_mb, **extra}
+    return {
+        "programme": programme,
+        "form": form,
+        "limit_mb": limit_mb,
+        "kept_hours": ImportUpload.KEPT_HOURS,
+        **extra,
+    }
 
 
 @require_POST
 @login_required
 def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = managed_programme(request, slug)
-    upload = get_object_or_404(
-        ImportUpload, programme=programme, pk=pk, applied_at__isnull=True, uploaded_by=request.user
-    )
+    upload = ImportUpload.objects.filter(pk=pk).first()
+    if upload is not None and not upload.waits_for(programme, request.user):
+        raise Http404
+    if upload is None or upload.is_expired:
+        # Replaced by the manager's next file, or kept too long (and perhaps purged already).
+        if upload is not None:
+            upload.delete()
+        messages.error(
+            request,
+            _(
+                "That file was checked more than %(hours)s hours ago, or another file was "
+                "checked since, so it can no longer be imported: check the file again."
+            )
+            % {"hours": ImportUpload.KEPT_HOURS},
+        )
+        return redirect("import_upload", programme.slug)
     result = apply_import(programme, bytes(upload.data), upload.filename, request.user)
     if not result.applied:
         messages.error(request, _("The file no longer fits the programme; nothing was written."))
@@ -312,10 +324,7 @@ def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         response = render(request, "participants/import.html", context)
         # The address shown is the import page's, where the next file is checked.
         return push_url(response, reverse("import_upload", args=[programme.slug]))
-    upload.applied_at = timezone.now()
-    upload.summary = result.counts()
-    upload.data = b""
-    upload.save(update_fields=["applied_at", "summary", "data"])
+    upload.applied(result.counts())
     messages.success(
         request,
         _(
@@ -388,6 +397,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if invitation.accepted:
         messages.info(request, _("This invitation has been used; sign in to continue."))
         return redirect("my_profile", programme.slug)
+    # HR marked them a leaver or on leave: their place is not theirs to take up by the link.
+    away = programme.participants.filter(
+        Q(email__iexact=invitation.email) | Q(user__email__iexact=invitation.email),
+        status__in=[Participant.Status.LEAVER, Participant.Status.ON_LEAVE],
+    ).first()
+    if away is not None:
+        return render(
+            request, "participants/invitation_invalid.html", {"inactive": away}, status=403
+        )
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if request.user.is_authenticated and request.user.email.lower() != invitation.email.lower():
         # The link is the invitee's: anyone else signed in in this browser must not use it up.
