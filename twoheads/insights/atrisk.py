@@ -305,7 +305,7 @@ def _concerns(programme: Programme, viewer: User, pairs: Q) -> list[AtRiskPair]:
     A concern never shows against a pair to anyone it must not reach (the author's line or
     partner), so this needs the viewer; without one only the programme's count is given.
     """
-    readable = Concern.objects.readable_by(viewer).filter(programme=programme, resolved_at=None)
+    readable = Concern.objects.open_for_programme(programme).readable_by(viewer)
     authors = set(readable.values_list("author_id", flat=True)) - {None}
     if not authors:
         return []

@@ -218,8 +218,8 @@ def programme_figures(
 
 def open_concerns(programme: Programme, viewer: User | None) -> int:
     """The programme's open concerns that reach the viewer: those their Concerns page lists."""
-    concerns = Concern.objects.all() if viewer is None else Concern.objects.readable_by(viewer)
-    return concerns.open_for_programme(programme).count()
+    concerns = Concern.objects.open_for_programme(programme)
+    return (concerns if viewer is None else concerns.readable_by(viewer)).count()
 
 
 def _counted(programme: Programme) -> tuple[str, ...]:
