@@ -88,7 +88,7 @@ class DashboardTests(InsightsTestCase):
         self.assertContains(r, "No meeting for a while")
         self.assertContains(r, "Declined, waiting for a new partner")
         self.assertContains(r, "Find a new partner for whoever is waiting.")
-        self.assertContains(r, "Never met: the match was declined")
+        self.assertContains(r, '<span class="muted">Never met</span>')
         self.assertNotContains(r, "Never paired")
         self.assertContains(r, reverse("rematch", args=[self.programme.slug, self.p_nadia.pk]))
         self.assertContains(r, self.url("programme_nudge", self.pair.pk))
