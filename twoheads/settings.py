@@ -1,5 +1,6 @@
 """Two Heads settings: one file, driven by environment variables (see the table in README.md)."""
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -286,9 +287,36 @@ MATCH_RUN_STALE_SECONDS = env_int("MATCH_RUN_STALE_SECONDS", 15 * 60)
 # rotated, set this to the old SECRET_KEY so that past pairs are still recognised.
 PAST_PAIR_KEY = os.environ.get("PAST_PAIR_KEY", "")
 
+
+def _without_traceback(record: logging.LogRecord) -> bool:
+    """Keep the message, drop the traceback: for errors whose cause the message says whole."""
+    record.exc_info, record.exc_text = None, None
+    return True
+
+
+# One line per event on standard error: time, level, logger, message (tracebacks for real errors).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {
+        "without_traceback": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": _without_traceback,
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line"},
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["without_traceback"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # A request naming a host not in ALLOWED_HOSTS (scanners do, all day): its message
+        # names the host; a traceback would say nothing more.
+        "django.security.DisallowedHost": {"handlers": ["console_one_line"], "propagate": False},
+    },
 }
