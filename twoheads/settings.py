@@ -244,6 +244,9 @@ MAILERS = {
     "delivery": {"BACKEND": EMAIL_BACKENDS[_email_backend], "OPTIONS": _email_options},
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Two Heads <noreply@twoheads.local>")
+# Stored emails hold names and addresses: `send_outbox` deletes sent ones this many days after
+# they were sent (and ones it gave up on, this many days after they were written).
+EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 30)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=1.

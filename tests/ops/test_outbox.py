@@ -90,7 +90,7 @@ class OutboxTests(TestCase):
         )
         out = __import__("io").StringIO()
         call_command("send_outbox", stdout=out)
-        self.assertEqual(out.getvalue().strip(), "sent=1 waiting=0")
+        self.assertEqual(out.getvalue().strip(), "sent=1 waiting=0 deleted=0")
 
 
 class InTransactionBackend(BaseEmailBackend):

@@ -2,10 +2,15 @@
 
 import email
 import email.policy
-from datetime import timedelta
+import json
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from email.utils import parseaddr
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +30,32 @@ class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
         return self.filter(
             status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.RETRYING],
             next_attempt_at__lte=now or timezone.now(),
+        )
+
+    def addressed_to(self, addresses: Iterable[str]) -> "OutgoingEmailQuerySet":
+        """The emails with any of these addresses among their recipients (in any case);
+        anything else given, such as a name, matches nothing."""
+        wanted = {a.strip().casefold() for a in addresses if a and "@" in a}
+        if not wanted:
+            return self.none()
+        mentions = models.Q()
+        for address in wanted:  # narrowed by the database, then checked address by address
+            mentions |= models.Q(to_text__icontains=json.dumps(address)[1:-1])
+        rows = self.annotate(to_text=Cast("recipients", models.TextField())).filter(mentions)
+        ids = [
+            pk
+            for pk, recipients in rows.values_list("pk", "recipients")
+            if any(parseaddr(r)[1].casefold() in wanted for r in recipients)
+        ]
+        return self.filter(pk__in=ids)
+
+    def expired(self, now: datetime | None = None) -> "OutgoingEmailQuerySet":
+        """Emails kept for EMAIL_RETENTION_DAYS: sent ones since they were sent, ones the
+        outbox gave up on since they were written."""
+        before = (now or timezone.now()) - timedelta(days=settings.EMAIL_RETENTION_DAYS)
+        return self.filter(
+            models.Q(status=OutgoingEmail.Status.SENT, sent_at__lt=before)
+            | models.Q(status=OutgoingEmail.Status.FAILED, created_at__lt=before)
         )
 
     def send_again(self) -> int:
@@ -83,7 +114,7 @@ class OutgoingEmail(models.Model):
 
     def mark_sent(self) -> None:
         self.status, self.sent_at, self.last_error = self.Status.SENT, timezone.now(), ""
-        self.save(update_fields=["status", "sent_at", "last_error"])
+        self._write("status", "sent_at", "last_error")
 
     def mark_failed(self, error: str) -> None:
         """Count a failed attempt; give up only after MAX_ATTEMPTS, keeping the email."""
@@ -91,7 +122,11 @@ class OutgoingEmail(models.Model):
         self.last_error = error[:2000]
         self.status = self.Status.FAILED if self.attempts >= MAX_ATTEMPTS else self.Status.RETRYING
         self.next_attempt_at = timezone.now() + backoff(self.attempts)
-        self.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        self._write("attempts", "last_error", "status", "next_attempt_at")
+
+    def _write(self, *fields: str) -> None:
+        # An update, not save(): an email erased while its worker was sending it stays gone.
+        OutgoingEmail.objects.filter(pk=self.pk).update(**{f: getattr(self, f) for f in fields})
 
 
 class StoredEmail(EmailMessage):
