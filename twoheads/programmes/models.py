@@ -59,8 +59,8 @@ def date_order_problems(
     ends_on: date | None,
 ) -> dict[str, str]:
     """What is wrong with a programme's dates, by field: it cannot end before it starts, nor
-    close enrolment or match after it has ended, nor match before enrolment closes. The pages
-    and the API both ask this."""
+    close enrolment or match after it has ended, nor match after it starts or before enrolment
+    closes. The pages and the API both ask this."""
     problems: dict[str, str] = {}
     if starts_on and ends_on and ends_on < starts_on:
         problems["ends_on"] = str(_("The programme would end before it starts."))
@@ -68,6 +68,10 @@ def date_order_problems(
         problems["enrolment_closes"] = str(_("Enrolment would close after the programme ends."))
     if ends_on and matching_on and matching_on > ends_on:
         problems["matching_on"] = str(_("Matching would come after the programme ends."))
+    elif starts_on and matching_on and matching_on > starts_on:
+        problems["matching_on"] = str(
+            _("The matching date must be on or before the start date: pairs are made first.")
+        )
     elif enrolment_closes and matching_on and matching_on < enrolment_closes:
         problems["matching_on"] = str(_("Matching would come before enrolment closes."))
     return problems
