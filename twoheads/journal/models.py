@@ -115,6 +115,10 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         )
 
 
+# How far an idea has landed with the partner it was shared with: theirs alone to say.
+RECEIVERS_STATES = frozenset({"understood", "trying", "adopted"})
+
+
 class Idea(models.Model):
     """An idea or concept one partner shared with the other, followed until it lands or rests."""
 
@@ -177,18 +181,20 @@ class Idea(models.Model):
 
     def next_states_for(self, user: User) -> list["Idea.State"]:
         """The moves open to ``user``: only the partner the idea was shared with says it is
-        adopted, since it is theirs to take up."""
+        understood, being tried or adopted, since it is theirs to take up; either partner
+        parks it or brings it back to talk over."""
         receiver = self.shared_with.user_id == user.pk
-        return [s for s in self.next_states() if receiver or s != self.State.ADOPTED]
+        return [s for s in self.next_states() if receiver or s not in RECEIVERS_STATES]
 
     def _require_adopter(self, state: str, actor: User) -> None:
-        if state == self.State.ADOPTED and self.shared_with.user_id != actor.pk:
+        if state in RECEIVERS_STATES and self.shared_with.user_id != actor.pk:
             raise ValidationError(
                 {
                     "state": _(
-                        "Only %(name)s, with whom the idea was shared, can say it is adopted."
+                        "Only %(name)s, with whom the idea was shared, can move it to "
+                        "“%(state)s”: it is theirs to take up."
                     )
-                    % {"name": self.shared_with.display_name}
+                    % {"name": self.shared_with.display_name, "state": self.State(state).label}
                 }
             )
 
