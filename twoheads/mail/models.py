@@ -58,6 +58,14 @@ class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
             | models.Q(status=OutgoingEmail.Status.FAILED, created_at__lt=before)
         )
 
+    def backlog(self) -> dict[str, int]:
+        """How many emails wait to be sent (queued or retrying), and how many it gave up on."""
+        unsent = [OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.RETRYING]
+        return self.aggregate(
+            waiting=models.Count("pk", filter=models.Q(status__in=unsent)),
+            gave_up=models.Count("pk", filter=models.Q(status=OutgoingEmail.Status.FAILED)),
+        )
+
     def send_again(self) -> int:
         """Queue these emails, except those sent already, for delivery now with a fresh count
         of attempts; returns how many."""
