@@ -50,8 +50,12 @@ class UploadTests(PersonasTestCase):
     def test_every_error_is_listed_with_row_column_value_and_expectation(self):
         response = self.upload(BAD)
         self.assertContains(response, "2 problems")
-        self.assertContains(response, "<td>2</td><td>role</td><td>guru</td>", html=False)
-        self.assertContains(response, "<td>3</td><td>level</td><td>high</td>", html=False)
+        self.assertContains(response, '<td data-label="Value">guru</td>', html=False)
+        self.assertContains(response, '<td data-label="Value">high</td>', html=False)
+        self.assertEqual(
+            [(e.row, e.column, e.value) for e in response.context["preview"].errors],
+            [(2, "role", "guru"), (3, "level", "high")],
+        )
         self.assertContains(response, "is not a whole number")
         self.assertContains(response, ": not imported</h3>")
         self.assertNotContains(response, "rows read")

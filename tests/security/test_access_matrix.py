@@ -125,6 +125,7 @@ MATRIX: dict[str, Row] = {
     "participant_search": Row(slug, ACME_MANAGERS | ACME_PARTICIPANTS),
     "import_upload": Row(slug, ACME_MANAGERS),
     "import_confirm": Row(slug_and("upload"), frozenset({"martin"}), method="POST"),
+    "import_template": Row(slug, ACME_MANAGERS),
     "invitation_list": Row(slug, ACME_MANAGERS),
     # The link is the invitee's: anyone signed in with another address is refused (403).
     "invitation_accept": Row(lambda t: [t.invitation.token], EVERYONE, anonymous=OK, signed_in=403),

@@ -170,6 +170,31 @@ class ProfileForm(forms.Form):
             )
         if not self.is_bound:
             self.initial.update(self._initial())
+        self._keep_hr_records()
+
+    def _keep_hr_records(self) -> None:
+        """Someone imported sees the level, department, site and manager HR gave them but does
+        not change them here: else the level-gap and reporting-line rules could be stepped
+        round, and the next import would quietly restore them. Someone who enrolled themselves
+        (an id made from their account, ``user-<pk>``) fills them in; so does anyone HR left
+        one of them empty for."""
+        p = self.participant
+        if p.external_id.startswith("user-"):
+            return
+        from_hr = {
+            "level": p.level,
+            "department": p.department,
+            "site": p.site,
+            "manager": _person_label(p.manager) if p.manager else "",
+        }
+        for name, value in from_hr.items():
+            if value is None or value == "":
+                continue
+            field = self.fields[name]
+            field.disabled, field.initial = True, value
+            field.help_text = _(
+                "From your organisation's HR records; ask your programme manager to change it."
+            )
 
     def _initial(self) -> dict[str, object]:
         p = self.participant
@@ -569,7 +594,10 @@ class SignupForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File from the HR system"),
-        help_text=_("CSV (comma or semicolon, UTF-8) or XLSX, in the columns described below."),
+        help_text=_(
+            "CSV UTF-8 (separated by commas, semicolons or tabs) or XLSX, in the columns "
+            "described below."
+        ),
     )
 
 

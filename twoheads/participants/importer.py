@@ -12,7 +12,9 @@ as proposed (unapproved) skills, listed in the preview, for a manager to approve
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import json
 import time
 from collections import Counter
@@ -41,7 +43,7 @@ from twoheads.matching import (
     manager_cycles,
     read_records,
 )
-from twoheads.matching.reader import STYLE_PREFIX, column_name, in_file_order
+from twoheads.matching.reader import COLUMNS, STYLE_PREFIX, column_name, in_file_order
 from twoheads.pairing.models import Pair
 from twoheads.programmes.models import (
     MAX_PARTNERS,
@@ -191,6 +193,38 @@ def apply_import(
                 **preview.counts(),
             )
     return ImportResult(**{**preview.__dict__, "applied": preview.ok})
+
+
+def template_csv(programme: Programme) -> bytes:
+    """A file to start from: every column, the programme's `style:` questions included, and
+    one example person, as CSV UTF-8 with a byte order mark (so spreadsheets read accents)."""
+    keys = list(programme.questions.values_list("key", flat=True))
+    skills = programme.skills.filter(approved=True).order_by("name")
+    catalogue = skills.values_list("name", flat=True)[:3]
+    names = list(dict.fromkeys([*catalogue, "Excel", "Negotiation", "Coaching"]))
+    example = {
+        "id": "E1001",
+        "name": "Ann Example",
+        "email": "ann.example@example.com",
+        "role": "mentor",
+        "organisation": programme.organisation.name,
+        "department": "Data",
+        "site": "Leeds",
+        "level": "2",
+        "timezone": "Europe/London",
+        "languages": "en; fr",
+        "offers": f"{names[0]}:3; {names[1]}:2",
+        "wants": f"{names[2]}:2",
+        "interests": "cycling; jazz",
+        "availability": "mon 09-12; thu 14-16",
+        "capacity": str(programme.default_capacity),
+        "status": "active",
+    }
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*COLUMNS, *(STYLE_PREFIX + key for key in keys)])
+    writer.writerow([example.get(column, "") for column in COLUMNS] + ["3"] * len(keys))
+    return ("\ufeff" + out.getvalue()).encode()
 
 
 @dataclass

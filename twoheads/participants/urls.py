@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path(P + "people/import/", views.import_upload, name="import_upload"),
     path(P + "people/import/<int:pk>/", views.import_confirm, name="import_confirm"),
+    path(P + "people/import/template.csv", views.import_template, name="import_template"),
     path(P + "invitations/", views.invitation_list, name="invitation_list"),
     path(P + "me/", views.my_profile, name="my_profile"),
     path(P + "me/withdraw/", views.withdraw, name="withdraw"),

@@ -31,7 +31,7 @@ from .forms import (
     ProfileForm,
     SignupForm,
 )
-from .importer import apply_import, preview_import
+from .importer import apply_import, preview_import, template_csv
 from .invitations import invitations_seen_by, invite, no_account_count, without_account
 from .leaving import REASONS, end_pairs_of
 from .models import (
@@ -284,6 +284,16 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
             stored = ImportUpload.hold(programme, request.user, upload.name, data, summary)
         context.update(preview=preview, upload=stored)
     return render(request, "participants/import.html", context)
+
+
+@login_required
+def import_template(request: HttpRequest, slug: str) -> HttpResponse:
+    """A CSV to fill in: the full header, with the programme's questions, and an example row."""
+    programme = managed_programme(request, slug)
+    response = HttpResponse(template_csv(programme), content_type="text/csv; charset=utf-8")
+    name = f"{programme.slug}-import-template.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _import_context(programme: Programme, form: ImportForm, **extra: object) -> dict[str, object]:
