@@ -111,12 +111,12 @@ class ProfileTests(PersonasTestCase):
 
     def test_saving_a_profile_keeps_a_status_an_import_changed_meanwhile(self):
         loaded = self.sams_profile()
-        form = ProfileForm(profile_data(department="Design"), participant=loaded)
+        form = ProfileForm(profile_data(bio="Designer"), participant=loaded)
         self.assertTrue(form.is_valid(), form.errors)
         Participant.objects.filter(pk=loaded.pk).update(status="leaver")  # the HR import
         form.save(self.sam)
         sam = self.sams_profile()
-        self.assertEqual((sam.status, sam.department), ("leaver", "Design"))
+        self.assertEqual((sam.status, sam.bio), ("leaver", "Designer"))
 
     def test_nobody_to_avoid_is_yourself_or_listed_twice(self):
         response = self.client.post(
