@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-9f8e7d6c5b4a3f2e1d0c",
     "ALLOWED_HOSTS": "twoheads.example.com",
+    "SITE_URL": "https://twoheads.example.com",
     "DATABASE_URL": "sqlite:////tmp/twoheads-check-deploy.sqlite3",
 }
 
