@@ -6,6 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import serious_violations
 from tests.browser.test_accessibility import HELEN, slug
 
 FILE = (
@@ -43,3 +44,21 @@ def test_a_files_problems_fit_a_phone_and_its_warnings_stand_out(
     expect(warning).to_contain_text('unknown column "Manger ID" was ignored; did you mean')
     colour = warning.evaluate("e => getComputedStyle(e).borderLeftColor")
     assert colour != "rgba(0, 0, 0, 0)"
+
+
+def test_the_person_by_person_preview_has_no_serious_accessibility_problem(
+    open_page: Callable[..., Page], demo_site: str, signed_in: dict[str, Path]
+):
+    page = open_page(signed_in[HELEN])
+    page.goto(f"{demo_site}/programmes/{slug()}/people/import/")
+    page.get_by_label("File from the HR system").set_input_files(
+        {
+            "name": "hr.csv",
+            "mimeType": "text/csv",
+            "buffer": b"Employee ID,Name,role,level,style:humour\nE9001,Nia Noor,mentor,2,3\n",
+        }
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("Person by person")).to_be_visible()
+    expect(page.locator(".message-warning")).to_contain_text("style:humour")
+    assert serious_violations(page) == []
