@@ -145,6 +145,14 @@ class ImporterTests(PersonasTestCase):
         apply_import(self.programme, leaving, "leavers.csv", self.martin)
         self.assertEqual(Pair.objects.get(pk=self.pair.pk).status, Pair.Status.ENDED)
 
+    def test_a_pair_made_after_someone_was_marked_a_leaver_ends_when_the_file_says_so_again(self):
+        Participant.objects.filter(pk=self.pair.mentor_id).update(status=Participant.Status.LEAVER)
+        leaving = b"id,status\nA100,leaver\n"
+        preview = preview_import(self.programme, leaving, "leavers.csv")
+        self.assertIn("1 pair has someone the file marks as a leaver", " ".join(preview.warnings))
+        apply_import(self.programme, leaving, "leavers.csv", self.martin)
+        self.assertEqual(Pair.objects.get(pk=self.pair.pk).status, Pair.Status.ENDED)
+
     def test_columns_missing_from_the_file_leave_profiles_alone(self):
         apply_import(self.programme, FILE, "hr.csv", self.martin)
         apply_import(self.programme, b"id,department\nJ1,Sales\n", "hr.csv", self.martin)

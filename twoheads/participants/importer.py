@@ -356,11 +356,12 @@ def _plan(programme: Programme, data: bytes, filename: str, actor: User | None) 
 
 def _leaving(plan: _Plan) -> list[int]:
     """The stored people this file marks as having left the organisation."""
-    # From any earlier status, on leave included (such people are not "deactivated" again).
+    # From any earlier status, on leave included (such people are not "deactivated" again),
+    # and those already stored as leavers: a pair one of them is still in ends too.
     return [
         plan.existing[ext]["pk"]
-        for ext, change in sorted(plan.changes.items())
-        if ext in plan.existing and change.get("status") == Participant.Status.LEAVER
+        for ext, wanted in sorted(plan.desired.items())
+        if ext in plan.existing and wanted.get("status") == Participant.Status.LEAVER
     ]
 
 

@@ -132,7 +132,10 @@ class Programme(models.Model):
         _("partners per person"),
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_PARTNERS)],
-        help_text=_("How many partners a person has at once unless they say otherwise."),
+        help_text=_(
+            "How many partners each person added from now on has at once, unless they say "
+            "otherwise; people already in the programme keep theirs."
+        ),
     )
     matching_mode = models.CharField(
         _("how pairs are made"), max_length=16, choices=Mode.choices, default=Mode.OPTIMAL
