@@ -30,6 +30,7 @@ from twoheads.journal.models import (
     SentNudge,
     forget_authors,
 )
+from twoheads.mail.models import OutgoingEmail
 from twoheads.meetings.models import CalendarFeed, Meeting
 from twoheads.meetings.scheduling import cancel_meeting
 from twoheads.pairing.models import Pair, PairRequest
@@ -82,6 +83,8 @@ def erase_person(user: User, actor: User | None, reason: str = "") -> Erasure:
         _erase_people(people, result)
         _erase_account(user, result)
         _erase_uploads(people, needles, result)
+        # Emails to them, sent or waiting, before the sweep below rewrites their recipients.
+        result.count("stored emails", OutgoingEmail.objects.addressed_to(needles).delete()[0])
         result.redacted_rows = redact_everywhere(needles)
         scrub_audit(AuditEvent.objects.filter(organisation__in=organisations), needles, hr_ids)
         for organisation in organisations:
