@@ -178,17 +178,17 @@ def test_aisha_and_richard_accept_meet_log_follow_an_idea_and_give_feedback(
     ).to_be_visible()
     assert serious_violations(page) == []
     idea_url = page.url
-    for state, note in [
-        ("Understood", "Richard sees how it saves an evening a month."),
-        ("Trying it", "His team drafts the March paper this way."),
-    ]:
-        move_idea(page, state, note)
-    # Adopting it is Richard's to say.
+    # How far it has landed is Richard's to say.
     expect(page.get_by_text("Richard Hale says when it is adopted")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, live_server.url, RICHARD, PASSWORD)
     page.goto(idea_url)
-    move_idea(page, "Adopted", "Every board paper now starts as a draft from the tool.")
+    for state, note in [
+        ("Understood", "I see how it saves an evening a month."),
+        ("Trying it", "My team drafts the March paper this way."),
+        ("Adopted", "Every board paper now starts as a draft from the tool."),
+    ]:
+        move_idea(page, state, note)
     expect(page.locator(".badge").first).to_have_text("Adopted")
     assert Idea.objects.get(pair=pair).state == Idea.State.ADOPTED
 
