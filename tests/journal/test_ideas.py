@@ -46,7 +46,7 @@ class IdeaStateTests(PersonasTestCase):
 
     def test_only_the_partner_it_was_shared_with_says_it_is_adopted(self):
         for state in ("understood", "trying"):
-            self.idea.move(state, actor=self.priya, note=state)
+            self.idea.move(state, actor=self.margaret, note=state)
         with self.assertRaisesMessage(ValidationError, "Only Margaret Hughes"):
             self.idea.move("adopted", actor=self.priya, note="I say so")
         self.client.force_login(self.priya)
