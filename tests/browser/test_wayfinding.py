@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -170,17 +171,41 @@ def aisha_pair() -> Pair:
     return Pair.objects.get(mentor__name="Aisha Khan", mentee__name="Richard Hale")
 
 
+@pytest.fixture(scope="module")
+def written(demo_site: str, django_db_blocker: Any) -> dict[str, Any]:
+    """Notes and a meeting added to the demo beside it, outside any test's transaction, so
+    that the live server reads them on PostgreSQL too (it has a connection of its own)."""
+    with django_db_blocker.unblock():
+        pair = aisha_pair()
+        aisha, richard = pair.mentor.user, pair.mentee.user
+        earliest = Meeting.objects.filter(pair=pair).earliest("starts_at")
+        return {
+            "earliest": earliest,
+            "untitled": JournalEntry.objects.create(
+                pair=pair, author=aisha, meeting=earliest, text="x"
+            ),
+            "shared": JournalEntry.objects.create(
+                pair=pair, author=richard, title="Budget talk", text="y", shared_at=timezone.now()
+            ),
+            "ahead": Meeting.objects.create(
+                pair=pair,
+                starts_at=timezone.now() + timedelta(days=3),
+                duration_minutes=60,
+                organiser=aisha,
+            ),
+        }
+
+
 def test_a_note_is_titled_by_its_title_or_its_meeting(
-    open_page: Callable[..., Page], demo_site: str, signed_in: dict[str, Path]
+    open_page: Callable[..., Page],
+    demo_site: str,
+    signed_in: dict[str, Path],
+    written: dict[str, Any],
 ):
     pair = aisha_pair()
-    aisha, richard = pair.mentor.user, pair.mentee.user
+    aisha = pair.mentor.user
     titled = JournalEntry.objects.filter(pair=pair, author=aisha).exclude(title="").first()
-    meeting = Meeting.objects.filter(pair=pair).earliest("starts_at")
-    untitled = JournalEntry.objects.create(pair=pair, author=aisha, meeting=meeting, text="x")
-    shared = JournalEntry.objects.create(
-        pair=pair, author=richard, title="Budget talk", text="y", shared_at=timezone.now()
-    )
+    untitled, shared, meeting = written["untitled"], written["shared"], written["earliest"]
     day = meeting.starts_at.astimezone(ZoneInfo(aisha.timezone))
     page = open_page(signed_in[AISHA])
     page.goto(demo_site + titled.get_absolute_url())
@@ -193,15 +218,12 @@ def test_a_note_is_titled_by_its_title_or_its_meeting(
 
 
 def test_a_new_note_about_a_meeting_names_the_meeting(
-    open_page: Callable[..., Page], demo_site: str, signed_in: dict[str, Path]
+    open_page: Callable[..., Page],
+    demo_site: str,
+    signed_in: dict[str, Path],
+    written: dict[str, Any],
 ):
-    pair = aisha_pair()
-    meeting = Meeting.objects.create(
-        pair=pair,
-        starts_at=timezone.now() + timedelta(days=3),
-        duration_minutes=60,
-        organiser=pair.mentor.user,
-    )
+    pair, meeting = aisha_pair(), written["ahead"]
     page = open_page(signed_in[AISHA])
     page.goto(f"{demo_site}/pairs/{pair.pk}/journal/new/?meeting={meeting.pk}")
     assert re.match(
