@@ -7,12 +7,12 @@ that is still open (shown only to the managers the concern reaches).
 """
 
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -165,7 +165,7 @@ def _drifting(programme: Programme, now: datetime, pairs: Q) -> list[AtRiskPair]
     if programme.no_meeting_days:
         # Quiet since a day at least `no_meeting_days` days before today, by the calendar.
         cut = today - timedelta(days=programme.no_meeting_days - 1)
-        quiet = Q(since__lt=timezone.make_aware(datetime.combine(cut, time())))
+        quiet = Q(since__lt=local_midnight(cut))
     planned = Meeting.objects.filter(
         pair=OuterRef("pk"), status=Meeting.Status.SCHEDULED, starts_at__gt=now
     )
@@ -299,13 +299,22 @@ def _declined(programme: Programme, pairs: Q) -> list[AtRiskPair]:
     return found
 
 
-def _concerns(programme: Programme, viewer: User, pairs: Q) -> list[AtRiskPair]:
-    """Active pairs where someone raised a concern still open that the viewer may read.
+def local_midnight(day: date) -> datetime:
+    """The start of ``day`` in the current time zone."""
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+def _concerns(
+    programme: Programme, viewer: User, pairs: Q, readable: QuerySet[Concern] | None
+) -> list[AtRiskPair]:
+    """Active pairs where someone raised a concern still open that the viewer may read
+    (``readable``, when the caller has them already).
 
     A concern never shows against a pair to anyone it must not reach (the author's line or
     partner), so this needs the viewer; without one only the programme's count is given.
     """
-    readable = Concern.objects.open_for_programme(programme).readable_by(viewer)
+    if readable is None:
+        readable = Concern.objects.open_for_programme(programme).readable_by(viewer)
     authors = set(readable.values_list("author_id", flat=True)) - {None}
     if not authors:
         return []
@@ -355,16 +364,18 @@ def at_risk_pairs(
     *,
     viewer: User | None = None,
     pair_ids: list[int] | None = None,
+    concerns: QuerySet[Concern] | None = None,
 ) -> list[AtRiskPair]:
     """Every at-risk pair of the programme (or of `pair_ids`), the most reasons first.
 
-    Pairs with an open concern are included only for a `viewer` the concern reaches.
+    Pairs with an open concern are included only for a `viewer` the concern reaches
+    (`concerns`: the open ones that reach them, when the caller has asked already).
     """
     now = now or timezone.now()
     pairs = Q(pk__in=pair_ids) if pair_ids is not None else Q()
     found = _declined(programme, pairs) + _drifting(programme, now, pairs)
     if viewer is not None:
-        found += _concerns(programme, viewer, pairs)
+        found += _concerns(programme, viewer, pairs, concerns)
     merged = _merge(found)
     if viewer is not None:
         merged = _without_own_ratings(merged, programme, viewer)

@@ -6,7 +6,7 @@ of a journal entry, an idea, a goal or an agenda: only counts, dates, ratings an
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, DateField, F, Q, Sum
@@ -22,7 +22,7 @@ from twoheads.participants.models import Invitation, Participant
 from twoheads.privacy.models import Concern
 from twoheads.programmes.models import Programme
 
-from .atrisk import REASONS, AtRiskPair, at_risk_pairs
+from .atrisk import REASONS, AtRiskPair, at_risk_pairs, local_midnight
 
 WEEKS_SHOWN = 26
 MONTHS_SHOWN = 12
@@ -192,8 +192,12 @@ def programme_figures(
     concern of the programme is counted and none puts a pair at risk.
     """
     now = now or timezone.now()
-    held, weeks = meeting_weeks(programme, now)
-    hours, not_held = meeting_hours(programme, now)
+    # The open concerns that reach the viewer (those their Concerns page lists), asked once.
+    concerns = Concern.objects.open_for_programme(programme)
+    if viewer is not None:
+        concerns = concerns.readable_by(viewer)
+    weeks = meeting_weeks(programme, now)
+    held, hours, not_held = meeting_totals(programme, now)
     funnel, match = funnel_and_match(programme)
     return ProgrammeFigures(
         programme_id=programme.pk,
@@ -211,15 +215,9 @@ def programme_figures(
         knowledge=knowledge_flow(programme),
         goals=goal_progress(programme),
         guard_flags=tuple(sorted(confirmation_counts(programme.pk).items())),
-        open_concerns=open_concerns(programme, viewer),
-        at_risk=tuple(at_risk_pairs(programme, now, viewer=viewer)),
+        open_concerns=concerns.count(),
+        at_risk=tuple(at_risk_pairs(programme, now, viewer=viewer, concerns=concerns)),
     )
-
-
-def open_concerns(programme: Programme, viewer: User | None) -> int:
-    """The programme's open concerns that reach the viewer: those their Concerns page lists."""
-    concerns = Concern.objects.open_for_programme(programme)
-    return (concerns if viewer is None else concerns.readable_by(viewer)).count()
 
 
 def _counted(programme: Programme) -> tuple[str, ...]:
@@ -332,16 +330,14 @@ def score_bin(score: float) -> int:
     return max(0, min(SCORE_BINS - 1, int(score * SCORE_BINS)))
 
 
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time()))
-
-
 def period_end(programme: Programme, now: datetime) -> datetime:
     """Where the programme's figures over time end: `now`, or once the programme has ended,
     the end of its last day or the moment it was closed, whichever came first."""
     ends = [now]
     if programme.ends_on:
-        ends.append(_midnight(programme.ends_on + timedelta(days=1)) - timedelta(microseconds=1))
+        ends.append(
+            local_midnight(programme.ends_on + timedelta(days=1)) - timedelta(microseconds=1)
+        )
     if programme.closed_at:
         ends.append(programme.closed_at)
     return min(ends)
@@ -362,14 +358,13 @@ def _by_week(queryset: Any, field: str) -> dict[date, int]:
     return {row["week"]: row["n"] for row in rows}
 
 
-def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[MeetingWeek, ...]]:
-    """All meetings held so far, and per week of the last WEEKS_SHOWN up to the programme's
-    end (`period_end`), none before the week it began: held and active pairs. No weeks at all
-    while there is nothing to show (no pair has been active and no meeting held in them).
+def meeting_weeks(programme: Programme, now: datetime) -> tuple[MeetingWeek, ...]:
+    """Per week of the last WEEKS_SHOWN up to the programme's end (`period_end`), none before
+    the week it began: meetings held and active pairs. No weeks at all while there is
+    nothing to show (no pair has been active and no meeting held in them).
 
     A pair counts as active in a week from the week it started to the week it ended. The
-    weeks come from a range of the held meetings' index; the total from the pairs' tallies,
-    less any meeting held after `now`.
+    weeks come from a range of the held meetings' index.
     """
     until = period_end(programme, now)
     last = _week_start(until)
@@ -378,21 +373,15 @@ def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[Meeti
         first = max(first, programme.starts_on - timedelta(days=programme.starts_on.weekday()))
     shown = max(0, (last - first).days // 7 + 1)
     # A day early: the week's first midnight is local, the index is in UTC.
-    since = _midnight(min(first, last) - timedelta(days=1))
+    since = local_midnight(min(first, last) - timedelta(days=1))
     rows = list(
         Meeting.objects.filter(pair__programme=programme, held=True, starts_at__gte=since)
         .annotate(week=TruncWeek("starts_at", output_field=DateField()))
         .values("week")
-        .annotate(
-            shown=Count("starts_at", filter=Q(starts_at__lte=until)),
-            by_now=Count("starts_at", filter=Q(starts_at__lte=now)),
-            any_time=Count("*"),
-        )
+        .annotate(shown=Count("starts_at", filter=Q(starts_at__lte=until)))
         .order_by()
     )
     held = {row["week"]: row["shown"] for row in rows}
-    later = sum(row["any_time"] - row["by_now"] for row in rows)
-    tallied = MeetingTally.objects.filter(pair__programme=programme).aggregate(n=Sum("held"))
     pairs = Pair.objects.filter(
         programme=programme, status__in=(Pair.Status.ACTIVE, Pair.Status.ENDED)
     ).annotate(began=Coalesce("activated_at", "created_at"))
@@ -408,21 +397,22 @@ def meeting_weeks(programme: Programme, now: datetime) -> tuple[int, tuple[Meeti
         running -= ended.get(week, 0)
     if not any(w.held or w.pairs for w in weeks):
         weeks = []
-    return (tallied["n"] or 0) - later, tuple(weeks)
+    return tuple(weeks)
 
 
-def meeting_hours(programme: Programme, now: datetime) -> tuple[float, int]:
-    """Hours spent in the meetings held by `now` (the minutes their logs give) and how many
-    meetings were logged as not held, added up from the pairs' tallies (one row per pair),
-    less the minutes of any meeting held after `now` (a range of the held meetings' index)."""
+def meeting_totals(programme: Programme, now: datetime) -> tuple[int, float, int]:
+    """Meetings held by `now`, the hours spent in them (the minutes their logs give) and how
+    many meetings were logged as not held: the pairs' tallies (one row per pair) less the
+    meetings held after `now` (a range of the held meetings' index)."""
     totals = MeetingTally.objects.filter(pair__programme=programme).aggregate(
-        minutes=Sum("minutes_held"), not_held=Sum("not_held")
+        held=Sum("held"), minutes=Sum("minutes_held"), not_held=Sum("not_held")
     )
     later = Meeting.objects.filter(
         pair__programme=programme, held=True, starts_at__gt=now
-    ).aggregate(minutes=Sum("log__duration_minutes"))
+    ).aggregate(held=Count("pk"), minutes=Sum("log__duration_minutes"))
+    held = (totals["held"] or 0) - later["held"]
     minutes = (totals["minutes"] or 0) - (later["minutes"] or 0)
-    return round(minutes / 60, 1), totals["not_held"] or 0
+    return held, round(minutes / 60, 1), totals["not_held"] or 0
 
 
 def feedback_ratings(programme: Programme) -> tuple[Ratings, Ratings]:
@@ -462,7 +452,7 @@ def checkin_trend(programme: Programme, now: datetime) -> tuple[CheckInMonth, ..
         CheckIn.objects.filter(
             pair__programme=programme,
             kind=CheckIn.Kind.CHECKIN,
-            created_at__gte=_midnight(first),
+            created_at__gte=local_midnight(first),
             created_at__lte=until,
         )
         .annotate(month=TruncMonth("created_at", output_field=DateField()))

@@ -9,8 +9,6 @@ the side that wrote it is unknown. A manager who is also a partner reads none of
 pairs' answers here: as a partner they see averages of three, on My progress.
 """
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from twoheads.accounts.models import MANAGER_ROLES, User
 from twoheads.pairing.models import Pair
-from twoheads.participants.export import escape_cell
+from twoheads.participants.export import csv_bytes, escape_cell
 from twoheads.programmes.forms import DATE
 from twoheads.programmes.models import Programme
 
@@ -125,6 +123,7 @@ def answers_for(
 def release_comments(programme: Programme, viewer: User, answers: Iterable[Answer]) -> None:
     """Give each answer the comment the viewer may read (`shown_comment`), or an empty one."""
     from twoheads.privacy.concerns import reports_of
+    from twoheads.privacy.models import reading_organisation_id
 
     below = reports_of(viewer, programme)
     managed = set(viewer.organisations_with_role(*MANAGER_ROLES).values_list("pk", flat=True))
@@ -134,7 +133,7 @@ def release_comments(programme: Programme, viewer: User, answers: Iterable[Answe
         shown = (
             answer.comment_for_manager
             and author is not None
-            and (author.organisation_id or programme.organisation_id) in managed
+            and reading_organisation_id(programme, author) in managed
             and author.pk not in below
         )
         answer.shown_comment = answer.comment if shown else ""
@@ -211,7 +210,4 @@ def answers_csv(answers: Answers, kind: str) -> bytes:
     """One table of answers as UTF-8 CSV with a byte order mark, so spreadsheets read accents
     right; text a spreadsheet would run as a formula is quoted."""
     rows = feedback_rows(answers) if kind == "feedback" else checkin_rows(answers)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerows([escape_cell(cell) for cell in row] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode()
+    return csv_bytes([escape_cell(cell) for cell in row] for row in rows)

@@ -225,9 +225,6 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "can_edit": can_edit and idea.state != Idea.State.ADOPTED,
         "can_delete": can_edit and idea.untouched(),
-        "waiting_for_adopter": (
-            idea.state == Idea.State.TRYING and idea.shared_with.user_id != request.user.pk
-        ),
         "idea": idea,
         "pair": pair,
         "partner": partner,

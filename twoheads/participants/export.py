@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db.models import QuerySet
 
@@ -24,13 +24,29 @@ def escape_cell(value: str) -> str:
     return value
 
 
+def csv_bytes(rows: Iterable[Sequence[str]]) -> bytes:
+    """Rows as UTF-8 CSV with a byte order mark, so spreadsheets read accents right."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+def _style_keys(programme: Programme) -> list[str]:
+    return list(programme.questions.values_list("key", flat=True))
+
+
+def _header(keys: list[str]) -> list[str]:
+    return [*COLUMNS, *(f"{STYLE_PREFIX}{key}" for key in keys)]
+
+
 def participant_rows(
     programme: Programme, people: QuerySet[Participant] | None = None
 ) -> Iterator[list[str]]:
     """The header, then one row per participant (of ``people`` when given), in the columns
     `read_rows` accepts."""
-    keys = list(programme.questions.values_list("key", flat=True))
-    yield [*COLUMNS, *(f"{STYLE_PREFIX}{key}" for key in keys)]
+    keys = _style_keys(programme)
+    yield _header(keys)
     people = (
         (Participant.objects.filter(programme=programme) if people is None else people)
         .select_related("organisation", "manager")
@@ -87,10 +103,36 @@ def availability_text(slots: list[list[int]], days: tuple[str, ...] = DAYS) -> s
 
 def export_csv(programme: Programme, people: QuerySet[Participant] | None = None) -> bytes:
     """UTF-8 CSV with a byte order mark, so spreadsheets read accents right."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerows(participant_rows(programme, people))
-    return ("\ufeff" + out.getvalue()).encode()
+    return csv_bytes(participant_rows(programme, people))
+
+
+def template_csv(programme: Programme) -> bytes:
+    """A file to start from: every column, the programme's `style:` questions included, and
+    one example person, as CSV UTF-8 with a byte order mark (so spreadsheets read accents)."""
+    keys = _style_keys(programme)
+    skills = programme.skills.filter(approved=True).order_by("name")
+    catalogue = skills.values_list("name", flat=True)[:3]
+    names = list(dict.fromkeys([*catalogue, "Excel", "Negotiation", "Coaching"]))
+    example = {
+        "id": "E1001",
+        "name": "Ann Example",
+        "email": "ann.example@example.com",
+        "role": "mentor",
+        "organisation": programme.organisation.name,
+        "department": "Data",
+        "site": "Leeds",
+        "level": "2",
+        "timezone": "Europe/London",
+        "languages": "en; fr",
+        "offers": f"{names[0]}:3; {names[1]}:2",
+        "wants": f"{names[2]}:2",
+        "interests": "cycling; jazz",
+        "availability": "mon 09-12; thu 14-16",
+        "capacity": str(programme.default_capacity),
+        "status": "active",
+    }
+    row = [example.get(column, "") for column in COLUMNS] + ["3"] * len(keys)
+    return csv_bytes([_header(keys), row])
 
 
 def export_xlsx(programme: Programme, people: QuerySet[Participant] | None = None) -> bytes:

@@ -12,9 +12,7 @@ as proposed (unapproved) skills, listed in the preview, for a manager to approve
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 import time
 from collections import Counter
@@ -43,7 +41,7 @@ from twoheads.matching import (
     manager_cycles,
     read_records,
 )
-from twoheads.matching.reader import COLUMNS, STYLE_PREFIX, column_name, in_file_order
+from twoheads.matching.reader import STYLE_PREFIX, column_name, in_file_order
 from twoheads.pairing.models import Pair
 from twoheads.programmes.models import (
     MAX_PARTNERS,
@@ -180,7 +178,7 @@ def apply_import(
     """Validate the file and, when it has no errors, write it in one transaction."""
     with transaction.atomic():
         plan = _plan(programme, data, filename, actor)
-        preview = plan.preview()
+        preview = plan.preview(people=False)
         if preview.ok:
             plan.write()
             _end_pairs_of_leavers(plan, actor)
@@ -193,38 +191,6 @@ def apply_import(
                 **preview.counts(),
             )
     return ImportResult(**{**preview.__dict__, "applied": preview.ok})
-
-
-def template_csv(programme: Programme) -> bytes:
-    """A file to start from: every column, the programme's `style:` questions included, and
-    one example person, as CSV UTF-8 with a byte order mark (so spreadsheets read accents)."""
-    keys = list(programme.questions.values_list("key", flat=True))
-    skills = programme.skills.filter(approved=True).order_by("name")
-    catalogue = skills.values_list("name", flat=True)[:3]
-    names = list(dict.fromkeys([*catalogue, "Excel", "Negotiation", "Coaching"]))
-    example = {
-        "id": "E1001",
-        "name": "Ann Example",
-        "email": "ann.example@example.com",
-        "role": "mentor",
-        "organisation": programme.organisation.name,
-        "department": "Data",
-        "site": "Leeds",
-        "level": "2",
-        "timezone": "Europe/London",
-        "languages": "en; fr",
-        "offers": f"{names[0]}:3; {names[1]}:2",
-        "wants": f"{names[2]}:2",
-        "interests": "cycling; jazz",
-        "availability": "mon 09-12; thu 14-16",
-        "capacity": str(programme.default_capacity),
-        "status": "active",
-    }
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*COLUMNS, *(STYLE_PREFIX + key for key in keys)])
-    writer.writerow([example.get(column, "") for column in COLUMNS] + ["3"] * len(keys))
-    return ("\ufeff" + out.getvalue()).encode()
 
 
 @dataclass
@@ -251,6 +217,11 @@ class _Plan:
     questions: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
+    @functools.cached_property
+    def held(self) -> set[int] | None:
+        """The ids of ``own`` (None: everyone's)."""
+        return None if self.own is None else {org.pk for org in self.own}
+
     def problem(self, row: int | None, column: str, value: str, expected: str) -> None:
         where = f'{self.filename} row {row}, column "{column}"' if row else self.filename
         message = f'{where}: "{value}" {expected}' if row else f"{where} {expected}"
@@ -265,11 +236,12 @@ class _Plan:
             )
         )
 
-    def preview(self) -> ImportPreview:
+    def preview(self, *, people: bool = True) -> ImportPreview:
+        """The counts, and with ``people`` who is in each of them (for the page to show)."""
         new = sum(1 for ext in self.desired if ext not in self.existing)
         changed = [ext for ext in self.changes if ext in self.existing]
         deactivated = len(self.deactivated)
-        people = _people_lists(self) if not self.errors else {}
+        lists = _people_lists(self, changed) if people and not self.errors else {}
         return ImportPreview(
             filename=self.filename,
             rows=len(self.rows),
@@ -281,7 +253,7 @@ class _Plan:
             warnings=tuple(self.warnings),
             new_skills=tuple(sorted(self.new_skills.values(), key=str.lower)),
             seconds=round(time.perf_counter() - self.started, 2),
-            **people,
+            **lists,
         )
 
     def write(self) -> None:
@@ -513,7 +485,7 @@ def _check_emails(plan: _Plan, rows: list[PersonRow]) -> None:
         .values_list("external_id", "organisation_id", "own", "account")
         .iterator(5000)
     )
-    held = None if plan.own is None else {org.pk for org in plan.own}
+    held = plan.held
     for external_id, organisation_id, own, account in stored:
         if external_id in in_file:
             continue
@@ -535,8 +507,8 @@ def _check_emails(plan: _Plan, rows: list[PersonRow]) -> None:
 
 def _check_own(plan: _Plan, row: PersonRow) -> None:
     """A partner organisation's manager writes only their own organisation's people."""
-    assert plan.own is not None
-    own = {org.pk for org in plan.own}
+    assert plan.own is not None and plan.held is not None
+    own = plan.held
     names = " or ".join(org.name for org in plan.own)
     stored = plan.existing.get(row.person.id)
     if stored is not None and stored["organisation_id"] not in own:
@@ -716,11 +688,11 @@ def _compare(plan: _Plan, row: PersonRow) -> None:
             plan.reactivated.add(ext)
 
 
-def _people_lists(plan: _Plan) -> dict[str, PeopleList]:
-    """Who the import adds, changes, makes active again or deactivates; the new mentors and
-    mentees whose profile will lack something; and the people it leaves alone."""
+def _people_lists(plan: _Plan, changed: list[str]) -> dict[str, PeopleList]:
+    """Who the import adds, changes (``changed``: the stored people it changes), makes active
+    again or deactivates; the new mentors and mentees whose profile will lack something; and
+    the people it leaves alone."""
     new = [ext for ext in plan.changes if ext not in plan.existing]
-    changed = [ext for ext in plan.changes if ext in plan.existing]
     updated = [ext for ext in changed if ext not in plan.deactivated]
     return {
         "new_people": _listed(plan, new),
@@ -794,7 +766,7 @@ def _lacking(plan: _Plan, ext: str) -> tuple[str, ...]:
 def _absent(plan: _Plan) -> list[str]:
     """Active people and people on leave whom the file does not list (that the importer
     holds), by name: the import leaves them as they are."""
-    held = None if plan.own is None else {org.pk for org in plan.own}
+    held = plan.held
     gone = (Participant.Status.LEAVER, Participant.Status.WITHDRAWN)
     absent = [
         ext

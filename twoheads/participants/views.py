@@ -21,7 +21,7 @@ from twoheads.pairing.models import Pair
 from twoheads.programmes.models import Programme, Question
 from twoheads.programmes.views import managed_programme, visible_programme
 
-from .export import WEEKDAYS, availability_text, export_csv, export_xlsx
+from .export import WEEKDAYS, availability_text, export_csv, export_xlsx, template_csv
 from .forms import (
     AccountForm,
     ImportForm,
@@ -31,7 +31,7 @@ from .forms import (
     ProfileForm,
     SignupForm,
 )
-from .importer import apply_import, preview_import, template_csv
+from .importer import apply_import, preview_import
 from .invitations import invitations_seen_by, invite, no_account_count, without_account
 from .leaving import REASONS, end_pairs_of
 from .models import (

@@ -112,18 +112,15 @@ def raise_concern(author: Participant, text: str) -> Concern:
         raise ValidationError({"text": _("Write what is worrying you.")})
     if not concern_readers(author.programme, author):
         raise ValidationError(NOBODY_TO_READ)
-    organisation = reading_organisation(author.programme, author)
     with transaction.atomic():
-        concern = Concern.objects.create(
-            programme=author.programme, organisation=organisation, author=author, text=text
-        )
+        concern = Concern.objects.create(programme=author.programme, author=author, text=text)
         # Who raised it is the concern's own secret, kept from the log too: an admin reading
         # it may be in the author's reporting line, which the concern itself never reaches.
         audit(
             None,
             "concern.raise",
             f"concern {concern.pk}",
-            organisation=organisation,
+            organisation=concern.organisation,
             programme=author.programme_id,
         )
     tell_readers(concern)

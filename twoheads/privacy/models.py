@@ -37,6 +37,11 @@ def reading_organisation(programme: Programme, author: Participant | None) -> Or
     return programme.organisation
 
 
+def reading_organisation_id(programme: Programme, author: Participant | None) -> int:
+    """`reading_organisation`'s id, read without loading the organisation."""
+    return (author.organisation_id if author is not None else None) or programme.organisation_id
+
+
 class Concern(models.Model):
     """Something a participant wants their programme manager, and only them, to know."""
 
