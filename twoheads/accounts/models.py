@@ -110,8 +110,13 @@ class Organisation(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.slug:
-            self.slug = slugify(self.name)[:80] or secrets.token_hex(4)
+            self.slug = self.slug_for(self.name) or secrets.token_hex(4)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @staticmethod
+    def slug_for(name: str) -> str:
+        """The slug an organisation of that name gets (empty when the name has no letters)."""
+        return slugify(name)[:80]
 
     def term_list(self) -> list[str]:
         return [line.strip() for line in self.confidential_terms.splitlines() if line.strip()]

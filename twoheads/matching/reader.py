@@ -593,7 +593,7 @@ def _person_row(
     for column in ("exclude", "past_partners", "ranking"):
         if person_id and person_id in fields[column]:
             problems.add(num, column, person_id, "is this person's own id")
-    unset = UNSET_WHEN_EMPTY if rec.get("capacity") == "" else frozenset()
+    unset = frozenset(column for column in UNSET_WHEN_EMPTY if rec.get(column) == "")
     row = PersonRow(row=num, person=Person(**fields), status=status, unset=unset)
     return row, len(problems.items) == before
 

@@ -179,15 +179,9 @@ class ProfileForm(forms.Form):
         (an id made from their account, ``user-<pk>``) fills them in; so does anyone HR left
         one of them empty for."""
         p = self.participant
-        if p.external_id.startswith("user-"):
+        if p.external_id.startswith(Participant.ENROLLED_PREFIX):
             return
-        from_hr = {
-            "level": p.level,
-            "department": p.department,
-            "site": p.site,
-            "manager": _person_label(p.manager) if p.manager else "",
-        }
-        for name, value in from_hr.items():
+        for name, value in self._hr_values().items():
             if value is None or value == "":
                 continue
             field = self.fields[name]
@@ -196,14 +190,21 @@ class ProfileForm(forms.Form):
                 "From your organisation's HR records; ask your programme manager to change it."
             )
 
-    def _initial(self) -> dict[str, object]:
+    def _hr_values(self) -> dict[str, object]:
+        """What an import gives: the level, department, site and line manager."""
         p = self.participant
-        initial: dict[str, object] = {
-            "role": p.role,
+        return {
             "level": p.level,
             "department": p.department,
             "site": p.site,
             "manager": _person_label(p.manager) if p.manager else "",
+        }
+
+    def _initial(self) -> dict[str, object]:
+        p = self.participant
+        initial: dict[str, object] = {
+            "role": p.role,
+            **self._hr_values(),
             "timezone": p.timezone,
             "languages": ", ".join(p.languages),
             "interests": ", ".join(p.interests),

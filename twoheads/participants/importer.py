@@ -80,7 +80,6 @@ PLAIN_COLUMNS = {
     "ranking": "ranking",
 }
 MAX_LENGTHS = {"id": 64, "name": 150, "email": 254, "department": 100, "site": 100}
-DEACTIVATED = (Participant.Status.LEAVER, Participant.Status.ON_LEAVE)
 # People a preview names in each of its lists; the rest are counted.
 PREVIEW_NAMES = 50
 # Columns whose change a preview shows as "old -> new"; for the rest it names the column.
@@ -681,8 +680,8 @@ def _compare(plan: _Plan, row: PersonRow) -> None:
     diff = {key: value for key, value in wanted.items() if _differs(plan, current, key, value)}
     if diff:
         plan.changes[ext] = diff
-        was_active = current["status"] not in DEACTIVATED
-        if diff.get("status") in DEACTIVATED and was_active:
+        was_active = current["status"] not in Participant.DEACTIVATED
+        if diff.get("status") in Participant.DEACTIVATED and was_active:
             plan.deactivated.add(ext)
         elif diff.get("status") == Participant.Status.ACTIVE and not was_active:
             plan.reactivated.add(ext)

@@ -106,6 +106,11 @@ class Participant(models.Model):
         LEAVER = "leaver", _("Left the organisation")
         WITHDRAWN = "withdrawn", _("Withdrew")
 
+    # HR took them out of the programme for now or for good: not matched, not to be let in.
+    DEACTIVATED = (Status.LEAVER, Status.ON_LEAVE)
+    # The start of the id of someone who enrolled themselves, made from their account.
+    ENROLLED_PREFIX = "user-"
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
     external_id = models.CharField(
         _("id"), max_length=64, help_text=_("The id from the HR system; unique in the programme.")
@@ -321,7 +326,7 @@ def enrol(
         if participant is None:
             participant = Participant(
                 programme=programme,
-                external_id=f"user-{user.pk}",
+                external_id=f"{Participant.ENROLLED_PREFIX}{user.pk}",
                 organisation=organisation,
                 capacity=programme.default_capacity,
                 timezone=user.timezone,

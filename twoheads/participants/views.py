@@ -410,7 +410,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     # HR marked them a leaver or on leave: their place is not theirs to take up by the link.
     away = programme.participants.filter(
         Q(email__iexact=invitation.email) | Q(user__email__iexact=invitation.email),
-        status__in=[Participant.Status.LEAVER, Participant.Status.ON_LEAVE],
+        status__in=Participant.DEACTIVATED,
     ).first()
     if away is not None:
         return render(

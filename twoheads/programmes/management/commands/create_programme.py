@@ -1,7 +1,6 @@
 import difflib
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.text import slugify
 
 from twoheads.accounts.models import Organisation
 from twoheads.programmes.catalogue import create_programme
@@ -64,7 +63,7 @@ class Command(BaseCommand):
             return found
         if not options["new_organisation"]:
             raise CommandError(unknown_organisation(wanted))
-        taken = Organisation.objects.filter(slug=slugify(wanted)[:80]).first()
+        taken = Organisation.objects.filter(slug=Organisation.slug_for(wanted)).first()
         if taken is not None:
             raise CommandError(
                 f'"{wanted}" would have the slug "{taken.slug}", which is {taken}\'s. Use '
