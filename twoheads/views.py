@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -62,10 +62,12 @@ def _worker() -> dict[str, object]:
         return {"state": "not used"}
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    ready = DBTaskResult.objects.ready()
-    queued = ready.filter(run_after=get_date_max()).aggregate(at=Min("enqueued_at"))["at"]
-    deferred = ready.exclude(run_after=get_date_max()).aggregate(at=Min("run_after"))["at"]
-    since = min((t for t in (queued, deferred) if t is not None), default=None)
+    # A task queued to run now has waited since it was queued; a deferred one since its time.
+    now_task = Q(run_after=get_date_max())
+    oldest = DBTaskResult.objects.ready().aggregate(
+        queued=Min("enqueued_at", filter=now_task), deferred=Min("run_after", filter=~now_task)
+    )
+    since = min((t for t in oldest.values() if t is not None), default=None)
     waited = int((timezone.now() - since).total_seconds()) if since else 0
     state = "late" if waited > WORKER_LATE_SECONDS else "ok"
     return {"state": state, "oldest_task_waiting_seconds": max(waited, 0)}

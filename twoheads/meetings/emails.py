@@ -76,7 +76,7 @@ def _recipients(meeting: Meeting) -> list[tuple[str, str, Participant, Participa
     people = []
     pair = meeting.pair
     for person in (pair.mentor, pair.mentee):
-        address = person.user.email if person.user else person.email
+        address = person.address
         if address:
             people.append((address, zone_of(person), person, pair.partner_of(person)))
     return people

@@ -3,7 +3,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import LONGEST_MINUTES, NOTE_MAX_LENGTH, SHORTEST_MINUTES, Meeting
+from .models import (
+    LONGEST_MINUTES,
+    NOTE_MAX_LENGTH,
+    SHORTEST_MINUTES,
+    WEB_ADDRESS_MESSAGE,
+    Meeting,
+)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -39,11 +45,7 @@ class MeetingForm(forms.ModelForm):
             "mode": forms.RadioSelect,
             "agenda": forms.Textarea(attrs={"rows": 6}),
         }
-        error_messages = {
-            "link": {
-                "invalid": _("Enter the call's web address, starting with https:// or http://.")
-            }
-        }
+        error_messages = {"link": {"invalid": WEB_ADDRESS_MESSAGE}}
         help_texts = {
             "starts_at": _("In your own time zone."),
             "location": _("For a meeting in person: the room or the café."),

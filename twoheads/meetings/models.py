@@ -32,6 +32,8 @@ NOTE_MAX_LENGTH = 1000
 # How long a meeting lasts, planned or logged: a quarter of an hour to a working day.
 SHORTEST_MINUTES = 15
 LONGEST_MINUTES = 480
+# A call's link is a web address: other schemes would not open in a browser from an email.
+WEB_ADDRESS_MESSAGE = _("Enter the call's web address, starting with https:// or http://.")
 
 
 def new_uid() -> str:
@@ -174,7 +176,7 @@ class Meeting(models.Model):
         validators=[
             URLValidator(
                 schemes=["http", "https"],
-                message=_("Enter the call's web address, starting with https:// or http://."),
+                message=WEB_ADDRESS_MESSAGE,
                 code="web_address",  # its own words, not the field's "Enter a valid URL."
             )
         ],

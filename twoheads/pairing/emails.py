@@ -18,10 +18,6 @@ from .models import Pair, PairRequest
 Message = tuple[str, str, str, list[str]]
 
 
-def _address(p: Participant) -> str:
-    return p.email or (p.user.email if p.user_id and p.user else "")
-
-
 def _link(name: str, *args: object) -> str:
     try:
         return settings.SITE_URL + reverse(name, args=args)
@@ -35,7 +31,7 @@ def _send(messages: Iterable[Message]) -> int:
 
 
 def _msg(subject: str, body: str, to: Participant) -> Message:
-    return (subject, body, "", [_address(to)])
+    return (subject, body, "", [to.address])
 
 
 def why_matched(pair: Pair) -> str:

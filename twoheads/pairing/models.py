@@ -20,6 +20,10 @@ def stale_after_seconds() -> int:
     return int(settings.MATCH_RUN_STALE_SECONDS)
 
 
+# A proposal publishing turns into a pair: both its people are still taking part.
+BOTH_ACTIVE = Q(mentor__status=Participant.Status.ACTIVE, mentee__status=Participant.Status.ACTIVE)
+
+
 class MatchRunQuerySet(models.QuerySet["MatchRun"]):
     def fail_stalled(self) -> int:
         """Mark every stalled run in this queryset failed; returns how many were."""
@@ -127,10 +131,8 @@ class MatchRun(models.Model):
                 "it so that its proposals take them into account.",
                 newer,
             ) % {"n": newer}
-        active = Participant.Status.ACTIVE
         new = self.proposals.filter(already_live=False).aggregate(
-            all=models.Count("pk"),
-            publishable=models.Count("pk", filter=Q(mentor__status=active, mentee__status=active)),
+            all=models.Count("pk"), publishable=models.Count("pk", filter=BOTH_ACTIVE)
         )
         if not new["all"]:
             return str(
@@ -152,10 +154,9 @@ class MatchRun(models.Model):
     def skipped_on_publish(self) -> "models.QuerySet[ProposedPair]":
         """The new proposals publishing leaves out: their mentor or mentee is no longer active
         (HR has marked them a leaver or on leave since the run, or they withdrew)."""
-        active = Participant.Status.ACTIVE
         return (
             self.proposals.filter(already_live=False)
-            .exclude(mentor__status=active, mentee__status=active)
+            .exclude(BOTH_ACTIVE)
             .select_related("mentor", "mentee")
             .order_by("pk")
         )

@@ -191,6 +191,11 @@ class Participant(models.Model):
         return self.name or self.external_id
 
     @property
+    def address(self) -> str:
+        """Where their email goes: their account's address, else the one HR gave."""
+        return self.user.email if self.user_id and self.user else self.email
+
+    @property
     def first_name(self) -> str:
         """The name an email greets the person by: their first name."""
         name = self.name or (self.user.name if self.user_id and self.user else "")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.text import capfirst
 
 from twoheads.mail.tasks import DELIVERY_MAILER
 
@@ -16,7 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, address: str, **options: object) -> str:
         server = _server_name(settings.MAILERS[DELIVERY_MAILER])
-        server = server[:1].upper() + server[1:]
         message = EmailMessage(
             "Two Heads test email",
             f"This email was sent by `twoheads check_email` through {server}.",
@@ -27,9 +27,10 @@ class Command(BaseCommand):
             message.send(using=DELIVERY_MAILER)
         except Exception as error:  # whatever went wrong is what the operator needs to see
             raise CommandError(
-                f"{server} did not take the email to {address}: {type(error).__name__}: {error}"
+                f"{capfirst(server)} did not take the email to {address}: "
+                f"{type(error).__name__}: {error}"
             ) from error
-        return f"{server} took the test email to {address}."
+        return f"{capfirst(server)} took the test email to {address}."
 
 
 def _server_name(mailer: dict[str, object]) -> str:
