@@ -1,6 +1,7 @@
 """Every figure of the dashboard, checked against the small programme worked out by hand."""
 
 import json
+import xml.etree.ElementTree as ET
 from datetime import date
 
 from django.db import connection
@@ -8,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.insights.stories import NOW, SECRET_NOTE, InsightsTestCase, at
 from twoheads.accounts.models import Membership
+from twoheads.insights.exports import table_csv
 from twoheads.insights.figures import programme_figures, score_bin, summary_dict
 from twoheads.insights.tables import dashboard_sections
 from twoheads.journal.closing import close_programme_pairs
@@ -17,6 +19,8 @@ from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 from twoheads.privacy.models import Concern
 from twoheads.programmes.models import Programme
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 class FigureTests(InsightsTestCase):
@@ -141,7 +145,10 @@ class FigureTests(InsightsTestCase):
         self.assertEqual(sum(w.held for w in weeks), 2)  # 14 Jan and 4 Feb; 25 Feb was after
         self.assertEqual(figures.meetings_held, 3)  # all the pair held, as its page says
         self.assertEqual(figures.recent_meetings_per_pair, 1.0)  # 4 Feb, in the four weeks
-        self.assertEqual([m.month for m in figures.checkins], [date(2026, 2, 1)])
+        self.assertEqual(
+            [(m.month, m.count) for m in figures.checkins],
+            [(date(2026, 1, 1), 0), (date(2026, 2, 1), 2)],
+        )
         self.assertTrue(figures.ended)
         sections = dashboard_sections(figures)
         glance = dict(sections["headline"].table.rows)
@@ -158,12 +165,19 @@ class FigureTests(InsightsTestCase):
     def test_the_check_ins_are_those_of_the_last_twelve_months_since_it_began(self):
         self.checkin(self.priya, "2025-03-31", (5, 5, 5))  # twelve months and a day before
         self.checkin(self.priya, "2025-04-01", (1, 1, 1))
-        months = [m.month for m in programme_figures(self.programme, NOW).checkins]
-        self.assertEqual(months, [date(2025, 4, 1), date(2026, 2, 1), date(2026, 3, 1)])
+        months = programme_figures(self.programme, NOW).checkins
+        self.assertEqual(len(months), 12)
+        self.assertEqual((months[0].month, months[-1].month), (date(2025, 4, 1), date(2026, 3, 1)))
+        with_checkins = [m.month for m in months if m.count]
+        self.assertEqual(with_checkins, [date(2025, 4, 1), date(2026, 2, 1), date(2026, 3, 1)])
         self.programme.starts_on = date(2026, 2, 9)
         self.programme.save()
         months = [m.month for m in programme_figures(self.programme, NOW).checkins]
         self.assertEqual(months, [date(2026, 2, 1), date(2026, 3, 1)])
+        # A programme that begins later has no months to chart yet.
+        self.programme.starts_on = date(2026, 6, 1)
+        self.programme.save()
+        self.assertEqual(programme_figures(self.programme, NOW).checkins, ())
 
     def test_it_averages_feedback_per_dimension_in_each_direction(self):
         """Priya rated 5/5/5/5, 5/4/5/4, 3/2/3/2; Margaret 4/4/4/4, 4/5/3/4, 2/2/2/2."""
@@ -183,8 +197,54 @@ class FigureTests(InsightsTestCase):
             (m.month, m.count, m.relationship, m.openness, m.benefit) for m in self.figures.checkins
         ]
         self.assertEqual(
-            months,
+            months[-2:],
             [(date(2026, 2, 1), 2, 3.0, 4.0, 4.0), (date(2026, 3, 1), 1, 3.0, 3.0, 3.0)],
+        )
+        # The ten months before, from April 2025, had none.
+        self.assertEqual(months[0][0], date(2025, 4, 1))
+        self.assertEqual({m[1:] for m in months[:-2]}, {(0, None, None, None)})
+
+    def test_a_month_without_check_ins_keeps_its_place_and_breaks_the_lines(self):
+        """The programme began in December. Priya checked in that month, nobody in January,
+        then both in February and Margaret in March: January keeps its place on the chart,
+        with no answers, and every line stops before it and starts again after it. The table,
+        the CSV file and the API give January too, with no check-ins."""
+        self.programme.starts_on = date(2025, 12, 1)
+        self.programme.save()
+        self.checkin(self.priya, "2025-12-15", (5, 5, 5))
+        figures = programme_figures(self.programme, NOW)
+        self.assertEqual(
+            [(m.month, m.count, m.relationship, m.openness, m.benefit) for m in figures.checkins],
+            [
+                (date(2025, 12, 1), 1, 5.0, 5.0, 5.0),
+                (date(2026, 1, 1), 0, None, None, None),
+                (date(2026, 2, 1), 2, 3.0, 4.0, 4.0),
+                (date(2026, 3, 1), 1, 3.0, 3.0, 3.0),
+            ],
+        )
+        section = dashboard_sections(figures)["checkins"]
+        root = ET.fromstring(str(section.chart))
+        self.assertIn("Jan 2026", [t.text for t in root.iter(f"{SVG}text")])
+        # The relationship's points (circles) stand in December, February and March: two
+        # steps apart, then one.
+        december, february, march = (float(c.get("cx")) for c in root.iter(f"{SVG}circle"))
+        self.assertAlmostEqual(february - december, 2 * (march - february), delta=0.2)
+        # One line per answer, from February to March; none crosses January.
+        lines = [p.get("points").split() for p in root.iter(f"{SVG}polyline")]
+        self.assertEqual([len(points) for points in lines], [2, 2, 2])
+        self.assertTrue(all(float(points[0].split(",")[0]) > december for points in lines))
+        self.assertIn(("2026-01", 0, None, None, None), section.table.rows)
+        self.assertIn("\r\n2026-01,0,,,\r\n", table_csv(section.table))
+        january = summary_dict(figures)["checkins"][1]
+        self.assertEqual(
+            january,
+            {
+                "month": "2026-01-01",
+                "count": 0,
+                "relationship": None,
+                "openness": None,
+                "benefit": None,
+            },
         )
 
     def test_it_measures_the_knowledge_flowing_each_way(self):
@@ -315,7 +375,8 @@ class FigureTests(InsightsTestCase):
                 "by_reason": {"concern": 0, "declined": 1, "falling_ratings": 1, "no_meeting": 1},
             },
         )
-        self.assertEqual(summary["checkins"][0]["month"], "2026-02-01")
+        checkins = [(m["month"], m["count"]) for m in summary["checkins"] if m["count"]]
+        self.assertEqual(checkins, [("2026-02-01", 2), ("2026-03-01", 1)])
         json.dumps(summary)  # plain data all the way down
 
 

@@ -116,6 +116,8 @@ class Ratings:
 
 @dataclass(frozen=True)
 class CheckInMonth:
+    """Check-ins given in one month and their average answers (none in a month without)."""
+
     month: date
     count: int
     relationship: float | None
@@ -435,19 +437,23 @@ def feedback_ratings(programme: Programme) -> tuple[Ratings, Ratings]:
     return ratings("mentor"), ratings("mentee")
 
 
-def _months_before(month: date, n: int) -> date:
-    """The first day of the month `n` months before `month`."""
-    index = month.year * 12 + month.month - 1 - n
+def _months_after(month: date, n: int) -> date:
+    """The first day of the month `n` months after `month` (before it, if `n` is negative)."""
+    index = month.year * 12 + month.month - 1 + n
     return date(index // 12, index % 12 + 1, 1)
 
 
 def checkin_trend(programme: Programme, now: datetime) -> tuple[CheckInMonth, ...]:
-    """Average check-in answers per month, for the months that had any of the last
-    MONTHS_SHOWN up to the programme's end (`period_end`), none before the month it began."""
+    """Per month of the last MONTHS_SHOWN up to the programme's end (`period_end`), none
+    before the month it began: the check-ins and their average answers. A month without
+    check-ins keeps its place, with a count of 0 and no averages, as a week without meetings
+    does; no months at all while none of them had a check-in."""
     until = period_end(programme, now)
-    first = _months_before(timezone.localdate(until).replace(day=1), MONTHS_SHOWN - 1)
+    last = timezone.localdate(until).replace(day=1)
+    first = _months_after(last, 1 - MONTHS_SHOWN)
     if programme.starts_on:
         first = max(first, programme.starts_on.replace(day=1))
+    shown = max(0, (last.year - first.year) * 12 + last.month - first.month + 1)
     rows = (
         CheckIn.objects.filter(
             pair__programme=programme,
@@ -463,17 +469,24 @@ def checkin_trend(programme: Programme, now: datetime) -> tuple[CheckInMonth, ..
             openness=Avg("openness"),
             benefit=Avg("benefit"),
         )
-        .order_by("month")
+        .order_by()
     )
-    return tuple(
-        CheckInMonth(
-            month=row["month"],
-            count=row["n"],
-            relationship=row["relationship"],
-            openness=row["openness"],
-            benefit=row["benefit"],
-        )
-        for row in rows
+    found = {row["month"]: row for row in rows}
+    if not found:
+        return ()
+    months = (_months_after(first, i) for i in range(shown))
+    return tuple(_checkin_month(month, found.get(month)) for month in months)
+
+
+def _checkin_month(month: date, row: dict[str, Any] | None) -> CheckInMonth:
+    if row is None:
+        return CheckInMonth(month=month, count=0, relationship=None, openness=None, benefit=None)
+    return CheckInMonth(
+        month=month,
+        count=row["n"],
+        relationship=row["relationship"],
+        openness=row["openness"],
+        benefit=row["benefit"],
     )
 
 
