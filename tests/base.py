@@ -85,3 +85,21 @@ class PersonasTestCase(TestCase):
             score=0.72,
             explanation="Priya can teach Margaret: generative AI tools (3).",
         )
+
+    @classmethod
+    def open_to_globex(cls) -> Participant:
+        """Acme's programme made cross-organisation with Globex as a partner, and Gus taking
+        part in it as a mentor: his place there."""
+        cls.programme.cross_organisation = True
+        cls.programme.save()
+        cls.programme.partners.add(cls.globex)
+        return Participant.objects.create(
+            programme=cls.programme,
+            user=cls.gus,
+            external_id="G900",
+            name="Gus Gruber",
+            email="gus@globex.test",
+            role="mentor",
+            level=2,
+            organisation=cls.globex,
+        )

@@ -18,7 +18,6 @@ from tests.base import PersonasTestCase
 from twoheads.journal.models import CheckIn, Feedback
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
-from twoheads.participants.models import Participant
 
 GUS_SAYS = "Gus for his manager: the mentee cancels at the last minute"
 MARGARET_SAYS = "Margaret for her manager: he knows our systems better than we do"
@@ -30,19 +29,7 @@ class CommentsAcrossOrganisationsTests(PersonasTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.programme.cross_organisation = True
-        cls.programme.save()
-        cls.programme.partners.add(cls.globex)
-        cls.p_gus_here = Participant.objects.create(
-            programme=cls.programme,
-            user=cls.gus,
-            external_id="G900",
-            name="Gus Gruber",
-            email="gus@globex.test",
-            role="mentor",
-            level=2,
-            organisation=cls.globex,
-        )
+        cls.p_gus_here = cls.open_to_globex()
         cls.cross = Pair.objects.create(
             programme=cls.programme,
             mentor=cls.p_gus_here,

@@ -20,19 +20,7 @@ class CrossOrganisationSharingTests(PersonasTestCase):
     def setUp(self):
         self.acme.confidential_terms = "Project Falcon"
         self.acme.save()
-        self.programme.cross_organisation = True
-        self.programme.save()
-        self.programme.partners.add(self.globex)
-        self.p_gus_here = Participant.objects.create(
-            programme=self.programme,
-            user=self.gus,
-            external_id="G900",
-            name="Gus Gruber",
-            email="gus@globex.test",
-            role="mentor",
-            level=2,
-            organisation=self.globex,
-        )
+        self.p_gus_here = self.open_to_globex()
         self.cross = Pair.objects.create(
             programme=self.programme,
             mentor=self.p_gus_here,

@@ -15,7 +15,6 @@ from django.urls import reverse
 from tests.base import PersonasTestCase
 from twoheads.accounts.models import AuditEvent, Membership
 from twoheads.pairing.models import Pair
-from twoheads.participants.models import Participant
 from twoheads.privacy.concerns import concern_readers, raise_concern
 from twoheads.privacy.models import Concern
 
@@ -28,19 +27,7 @@ class ExchangeStory(PersonasTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.programme.cross_organisation = True
-        cls.programme.save()
-        cls.programme.partners.add(cls.globex)
-        cls.p_gus_here = Participant.objects.create(
-            programme=cls.programme,
-            user=cls.gus,
-            external_id="G900",
-            name="Gus Gruber",
-            email="gus@globex.test",
-            role="mentor",
-            level=2,
-            organisation=cls.globex,
-        )
+        cls.p_gus_here = cls.open_to_globex()
         Pair.objects.create(
             programme=cls.programme,
             mentor=cls.p_gus_here,
