@@ -443,7 +443,7 @@ def nudge_pair(pair: Pair, actor: User, now: datetime | None = None) -> list[str
         raise NudgeTooSoon(risk.nudged_at)
     emailed = []
     for person, partner in _recipients(pair, risk):
-        address = person.address
+        address = person.mail_to
         if not address:
             continue
         body = render_to_string(

@@ -82,7 +82,7 @@ def event(meeting: Meeting, *, attendees: bool = True) -> Event:
         # to answer; the other partner is.
         agreed = meeting.changed_by_id or meeting.organiser_id
         for person in (meeting.pair.mentor, meeting.pair.mentee):
-            email = person.address
+            email = person.mail_to
             if not email:
                 continue
             if meeting.is_cancelled:

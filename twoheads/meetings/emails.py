@@ -76,7 +76,7 @@ def _recipients(meeting: Meeting) -> list[tuple[str, str, Participant, Participa
     people = []
     pair = meeting.pair
     for person in (pair.mentor, pair.mentee):
-        address = person.address
+        address = person.mail_to
         if address:
             people.append((address, zone_of(person), person, pair.partner_of(person)))
     return people

@@ -31,7 +31,7 @@ def _send(messages: Iterable[Message]) -> int:
 
 
 def _msg(subject: str, body: str, to: Participant) -> Message:
-    return (subject, body, "", [to.address])
+    return (subject, body, "", [to.mail_to])
 
 
 def why_matched(pair: Pair) -> str:

@@ -191,7 +191,7 @@ class Participant(models.Model):
         return self.name or self.external_id
 
     @property
-    def address(self) -> str:
+    def mail_to(self) -> str:
         """Where their email goes: their account's address, else the one HR gave."""
         return self.user.email if self.user_id and self.user else self.email
 
