@@ -46,8 +46,12 @@ def exit_survey_key(pair: Pair) -> str:
 
 
 def exit_survey_due(pair: Pair, user: User, today: date | None = None) -> bool:
-    """True for a closed pair, once active, whose partner has not answered the exit survey."""
+    """True for a closed pair, once active, whose partner has not answered the exit survey;
+    never while HR has them marked a leaver or on leave."""
     if pair.status != Pair.Status.ENDED or pair.ended_at is None or pair.activated_at is None:
+        return False
+    me = pair.side_of(user)
+    if me is None or me.is_deactivated:
         return False
     today = today or timezone.localdate()
     if (today - timezone.localdate(pair.ended_at)).days > EXIT_SURVEY_OPEN_DAYS:

@@ -1,5 +1,5 @@
 """Closing a pair, at the programme's end or early: meetings cancelled, ideas and goals kept,
-and both partners asked for the exit survey."""
+and both partners asked for the exit survey (but not one HR has marked a leaver or on leave)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -57,13 +57,14 @@ def close_pair(pair: Pair, actor: User | None, reason: str) -> Pair:
 
 def invite_to_exit_survey(pair: Pair) -> int:
     """Ask both partners for the exit survey, once: the daily digest knows it was asked. A
-    pair that never became active (a match not yet accepted) has nothing to look back on."""
+    pair that never became active (a match not yet accepted) has nothing to look back on, and
+    someone HR has marked a leaver or on leave is not asked."""
     if pair.activated_at is None:
         return 0
     url = settings.SITE_URL + reverse("exit_survey", args=[pair.pk])
     sent = 0
     for person in (pair.mentor, pair.mentee):
-        if person.user is None:
+        if person.user is None or person.is_deactivated:
             continue
         context = {"pair": pair, "person": person, "partner": pair.partner_of(person), "url": url}
         body = render_to_string("journal/email/exit_survey.txt", context)

@@ -198,9 +198,9 @@ def pair_ended(pair: Pair) -> int:
             },
             p,
         )
-        # Someone who has left the organisation is not told: the partner is, with the reason.
+        # Someone HR marked a leaver or on leave is not told: the partner is, with the reason.
         for p in (pair.mentor, pair.mentee)
-        if p.status != Participant.Status.LEAVER
+        if not p.is_deactivated
     )
 
 

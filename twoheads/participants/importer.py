@@ -343,10 +343,11 @@ def _warn_of_leavers_in_pairs(plan: _Plan) -> None:
         plan.warnings.append(
             ngettext(
                 "%(count)s pair has someone the file marks as a leaver: it ends when the file "
-                "is imported, its meetings to come are cancelled and both partners are told.",
-                "%(count)s pairs have someone the file marks as a leaver: they end when the "
-                "file is imported, their meetings to come are cancelled and both partners are "
+                "is imported, its meetings to come are cancelled and the partner who stays is "
                 "told.",
+                "%(count)s pairs have someone the file marks as a leaver: they end when the "
+                "file is imported, their meetings to come are cancelled and the partners who "
+                "stay are told.",
                 count,
             )
             % {"count": count}

@@ -29,7 +29,8 @@ def end_pairs_of(people: list[int], status: str, actor: User | None) -> int:
     """End the live pairs of these participants, who now have ``status``, as if closed with
     the reason for it; close their requests to pair up. Returns how many pairs ended.
 
-    Each partner is emailed the reason; a leaver is not (`emails.pair_ended`)."""
+    Each partner is emailed the reason and asked for the exit survey; a leaver is neither
+    (`emails.pair_ended`, `closing.invite_to_exit_survey`)."""
     from twoheads.journal.closing import close_pair
 
     if not people:

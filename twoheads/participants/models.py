@@ -196,6 +196,12 @@ class Participant(models.Model):
         return self.user.email if self.user_id and self.user else self.email
 
     @property
+    def is_deactivated(self) -> bool:
+        """HR has marked them a leaver or on leave: they are not emailed about a pair of theirs
+        that ends, nor asked to look back on it."""
+        return self.status in self.DEACTIVATED
+
+    @property
     def first_name(self) -> str:
         """The name an email greets the person by: their first name."""
         name = self.name or (self.user.name if self.user_id and self.user else "")

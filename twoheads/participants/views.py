@@ -145,7 +145,7 @@ def participant_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         messages.success(
             request,
             ngettext(
-                "Saved; %(n)s pair ended and both partners were told.",
+                "Saved; %(n)s pair ended and the partner was told.",
                 "Saved; %(n)s pairs ended and the partners were told.",
                 ended,
             )
