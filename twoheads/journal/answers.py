@@ -158,6 +158,11 @@ def _author(answer: Answer) -> str:
     return str(answer.author) if answer.author else _("A former participant")
 
 
+def _side(answer: Answer, programme: Programme) -> str:
+    """Which partner answered, as the programme names them."""
+    return programme.mentor_label if answer.side == Side.MENTOR else answer.get_side_display()
+
+
 def feedback_rows(answers: Answers) -> Iterator[list[str]]:
     yield [
         _("Pair"),
@@ -175,7 +180,8 @@ def feedback_rows(answers: Answers) -> Iterator[list[str]]:
     for f in rows:
         day = timezone.localdate(f.meeting_starts_at).isoformat()
         ratings = [str(getattr(f, name)) for name in Feedback.DIMENSIONS]
-        yield [str(f.pair), day, _author(f), f.get_side_display(), *ratings, f.shown_comment]
+        side = _side(f, answers.programme)
+        yield [str(f.pair), day, _author(f), side, *ratings, f.shown_comment]
 
 
 def checkin_rows(answers: Answers) -> Iterator[list[str]]:
@@ -200,7 +206,7 @@ def checkin_rows(answers: Answers) -> Iterator[list[str]]:
             c.get_kind_display(),
             day,
             _author(c),
-            c.get_side_display(),
+            _side(c, answers.programme),
             *ratings,
             c.shown_comment,
         ]

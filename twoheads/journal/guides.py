@@ -1,10 +1,20 @@
 """The guides every programme starts with; managers rewrite them on the programme's guide page."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from twoheads.programmes.models import Programme
+
+# The title of the mentors' conversation starters, by whether the programme is reverse mentoring.
+MENTOR_STARTERS = {
+    True: gettext_lazy("Conversation starters for reverse mentors"),
+    False: gettext_lazy("Conversation starters for mentors"),
+}
 
 
-def default_guides() -> dict[str, tuple[str, str]]:
-    """Kind -> (title, body), in the active language; one tip per line."""
+def default_guides(programme: Programme) -> dict[str, tuple[str, str]]:
+    """Kind -> (title, body), in the active language and the programme's words; one tip per
+    line."""
     return {
         "first_agenda": (
             _("An agenda for your first meeting"),
@@ -17,7 +27,7 @@ def default_guides() -> dict[str, tuple[str, str]]:
             ),
         ),
         "starters_mentor": (
-            _("Conversation starters for reverse mentors"),
+            str(MENTOR_STARTERS[programme.is_reverse]),
             _(
                 "Which tool or app do you wish you understood better?\n"
                 "What do you think people my age see differently about our customers?\n"

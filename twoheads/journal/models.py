@@ -18,7 +18,7 @@ from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
-from .guides import default_guides
+from .guides import MENTOR_STARTERS, default_guides
 
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 STALLED_AFTER_DAYS = 30
@@ -567,10 +567,10 @@ class CheckIn(models.Model):
 class GuideQuerySet(models.QuerySet["Guide"]):
     def for_programme(self, programme: Programme) -> "GuideQuerySet":
         """The programme's guides, creating the default text of any that are missing."""
-        existing = set(self.filter(programme=programme).values_list("kind", flat=True))
-        missing = [kind for kind in Guide.Kind if kind not in existing]
+        titles = dict(self.filter(programme=programme).values_list("kind", "title"))
+        missing = [kind for kind in Guide.Kind if kind not in titles]
         if missing:
-            defaults = default_guides()
+            defaults = default_guides(programme)
             Guide.objects.bulk_create(
                 [
                     Guide(programme=programme, kind=k, title=defaults[k][0], body=defaults[k][1])
@@ -578,7 +578,16 @@ class GuideQuerySet(models.QuerySet["Guide"]):
                 ],
                 ignore_conflicts=True,
             )
-        return self.filter(programme=programme)
+        self._name_mentors_as(programme, titles.get(Guide.Kind.STARTERS_MENTOR))
+        return self.filter(programme=programme).select_related("programme")
+
+    def _name_mentors_as(self, programme: Programme, title: str | None) -> None:
+        """A default title naming the mentors follows the programme's type when it changes
+        (or was stored before titles followed it); a title the manager wrote stays."""
+        wanted = str(MENTOR_STARTERS[programme.is_reverse])
+        if title != wanted and title in {str(t) for t in MENTOR_STARTERS.values()}:
+            kind = Guide.Kind.STARTERS_MENTOR
+            self.filter(programme=programme, kind=kind).update(title=wanted)
 
 
 class Guide(models.Model):
@@ -618,8 +627,17 @@ class Guide(models.Model):
         return [line.strip(" -•*\t") for line in self.body.splitlines() if line.strip(" -•*\t")]
 
     @property
+    def kind_label(self) -> str:
+        """What the guide is for, in the programme's words."""
+        if self.kind == self.Kind.STARTERS_MENTOR:
+            return str(MENTOR_STARTERS[self.programme.is_reverse])
+        return self.get_kind_display()
+
+    @property
     def shown_to(self) -> str:
         """Who reads the guide on their pair's page, and when (as `guides_for` picks)."""
+        if self.kind == self.Kind.STARTERS_MENTOR and not self.programme.is_reverse:
+            return str(_("Mentors"))
         return str(GUIDE_AUDIENCE[self.Kind(self.kind)])
 
 

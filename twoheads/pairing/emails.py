@@ -70,6 +70,8 @@ def enqueue_published(run_id: int) -> None:
 
 def matched_message(pair: Pair, me: Participant) -> Message:
     partner = pair.partner_of(me)
+    # As the programme names the part: a reverse mentor only in reverse mentoring.
+    role = pair.programme.mentor_label if partner.is_mentor else partner.get_role_display()
     body = _(
         "Hello %(me)s,\n\n"
         "In %(programme)s you have been matched with %(partner)s (%(role)s).\n\n"
@@ -84,7 +86,7 @@ def matched_message(pair: Pair, me: Participant) -> Message:
         "me": me.first_name,
         "programme": pair.programme.name,
         "partner": partner.display_name,
-        "role": partner.get_role_display().lower(),
+        "role": role.lower(),
         "why": why_matched(pair),
         "link": _link("pair_detail", pair.pk),
         "days": pair.programme.meeting_cadence_days,

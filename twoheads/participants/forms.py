@@ -60,6 +60,21 @@ def _words(text: str) -> list[str]:
     return list(dict.fromkeys(w.strip().lower() for w in re.split(r"[,;]", text) if w.strip()))
 
 
+def _name_the_mentor(field: forms.ChoiceField, programme: Programme) -> None:
+    """Offer the mentor's role under the programme's name for it."""
+    field.choices = [
+        (value, programme.mentor_label if value == Participant.Role.MENTOR else label)
+        for value, label in field.choices
+    ]
+
+
+# The roles to choose from in a traditional programme, where the mentor is the more senior.
+TRADITIONAL_ROLES = [
+    ("mentor", _("Mentor: I bring experience and want to help a colleague grow")),
+    ("mentee", _("Mentee: I want to learn from a more experienced colleague")),
+]
+
+
 class ProfileForm(forms.Form):
     """Everything matching reads about a person; every field may be left for later."""
 
@@ -119,6 +134,8 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.participant = participant
         self.programme: Programme = participant.programme
+        if not self.programme.is_reverse:
+            self.fields["role"].choices = TRADITIONAL_ROLES
         self.fields["role"].help_text = self.programme.seniority_rule()
         self.fields["timezone"].keep(participant.timezone)
         self.people_attrs = {
@@ -454,6 +471,7 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.manager = manager
+        _name_the_mentor(self.fields["role"], programme)
 
     def clean_emails(self) -> list[str]:
         items = [e.strip().lower() for e in re.split(r"[\s,;]+", self.cleaned_data["emails"])]
@@ -619,6 +637,7 @@ class ParticipantManageForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.live_pairs = live_pair_counts([self.instance.pk])[self.instance.pk]
+        _name_the_mentor(self.fields["role"], self.instance.programme)
         self.fields["capacity"].validators.append(MaxValueValidator(MAX_PARTNERS))
         self.fields["capacity"].widget.attrs.update(min=1, max=MAX_PARTNERS)
         self.fields["level"].validators.append(MaxValueValidator(MAX_LEVEL))
@@ -669,6 +688,10 @@ class ParticipantFilterForm(forms.Form):
         choices=[("", _("Any")), ("complete", _("Complete")), ("incomplete", _("Not finished"))],
     )
     q = forms.CharField(label=_("Name or id"), required=False)
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _name_the_mentor(self.fields["role"], programme)
 
     def filter(self, people: "forms.models.QuerySet[Participant]") -> object:
         if not self.is_valid():

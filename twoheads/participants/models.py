@@ -250,10 +250,12 @@ class Participant(models.Model):
 
     @property
     def role_label(self) -> str:
-        """Their part, where someone who joined but has not chosen one is told apart from
-        someone only in the org chart."""
+        """Their part, as their programme names it, where someone who joined but has not
+        chosen one is told apart from someone only in the org chart."""
         if not self.role and self.user_id:
             return str(_("Role not chosen yet"))
+        if self.is_mentor:
+            return self.programme.mentor_label
         return str(self.get_role_display())
 
     @property
@@ -442,6 +444,13 @@ class Invitation(models.Model):
     @property
     def expired(self) -> bool:
         return not self.accepted and self.expires_at <= timezone.now()
+
+    @property
+    def role_label(self) -> str:
+        """The role it invites to, as the programme names it."""
+        if self.role == Participant.Role.MENTOR:
+            return self.programme.mentor_label
+        return str(self.get_role_display())
 
     def accept(self, user: User) -> Participant:
         """Enrol `user` in the programme as this invitation says; a link works only once."""

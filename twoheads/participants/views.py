@@ -57,7 +57,7 @@ def _with_profile(people: "object") -> "object":
 def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
     held = programme.participants.held_by(request.user)
-    filters = ParticipantFilterForm(request.GET or None)
+    filters = ParticipantFilterForm(request.GET or None, programme=programme)
     people = filters.filter(held)
     page = Paginator(_with_profile(people), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -308,6 +308,11 @@ class Programme(models.Model):
         return self.type == self.Type.REVERSE
 
     @property
+    def mentor_label(self) -> str:
+        """What the programme calls a mentor: a reverse mentor only in reverse mentoring."""
+        return str(_("Reverse mentor") if self.is_reverse else _("Mentor"))
+
+    @property
     def self_selection(self) -> bool:
         return self.matching_mode == self.Mode.SELF_SELECTION
 
