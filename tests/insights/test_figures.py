@@ -225,6 +225,11 @@ class FigureTests(InsightsTestCase):
         section = dashboard_sections(figures)["checkins"]
         root = ET.fromstring(str(section.chart))
         self.assertIn("Jan 2026", [t.text for t in root.iter(f"{SVG}text")])
+        self.assertEqual(
+            root.find(f"{SVG}desc").text,
+            "Average check-in answers from 1 to 5 in each month from Dec 2025 to Mar 2026; "
+            "3 of these 4 months had check-ins. No check-ins in Jan 2026.",
+        )
         # The relationship's points (circles) stand in December, February and March: two
         # steps apart, then one.
         december, february, march = (float(c.get("cx")) for c in root.iter(f"{SVG}circle"))

@@ -279,8 +279,7 @@ def _checkins(f: ProgrammeFigures) -> Section:
     chart = charts.line_chart(
         "chart-checkins",
         table.title,
-        _("Average check-in answers from 1 to 5 per month, over %(n)s months with check-ins.")
-        % {"n": len(f.checkins)},
+        _checkins_description(f),
         [m.month.strftime("%b %Y") for m in f.checkins],
         [(_checkin_label(n), [getattr(m, n) for m in f.checkins]) for n in names],
         x_label=_("Month"),
@@ -288,6 +287,26 @@ def _checkins(f: ProgrammeFigures) -> Section:
         y_max=5,
     )
     return Section(table, chart, _ended_note(f))
+
+
+def _checkins_description(f: ProgrammeFigures) -> str:
+    """Which months the chart shows and which of them had no check-ins (a gap in its lines)."""
+    months = f.checkins
+    if not months:
+        return _("No check-ins to show yet.")
+    text = _(
+        "Average check-in answers from 1 to 5 in each month from %(first)s to %(last)s; "
+        "%(n)s of these %(all)s months had check-ins."
+    ) % {
+        "first": months[0].month.strftime("%b %Y"),
+        "last": months[-1].month.strftime("%b %Y"),
+        "n": sum(1 for m in months if m.count),
+        "all": len(months),
+    }
+    without = [m.month.strftime("%b %Y") for m in months if not m.count]
+    if without:
+        text += " " + _("No check-ins in %(months)s.") % {"months": ", ".join(without)}
+    return text
 
 
 def _knowledge(f: ProgrammeFigures) -> Section:
