@@ -115,6 +115,18 @@ class ProgressTests(InsightsTestCase):
     def url(self, programme: Programme | None = None) -> str:
         return reverse("my_progress", args=[(programme or self.programme).slug])
 
+    def test_a_month_without_a_meeting_held_has_its_bar_of_none(self):
+        """Priya met in January and February; one more in April leaves March with none, which
+        keeps its place between them rather than April standing next to February."""
+        self.meeting(self.pair, at("2026-04-08"), held=True)
+        self.client.force_login(self.priya)
+        r = self.client.get(self.url())
+        months = r.context["progress"].meeting_months
+        self.assertEqual(
+            [(m.month.month, m.held) for m in months], [(1, 1), (2, 2), (3, 0), (4, 1)]
+        )
+        self.assertIn("Mar 2026", r.content.decode())
+
     def test_it_shows_priya_her_own_meetings_ideas_goals_and_feedback(self):
         self.client.force_login(self.priya)
         r = self.client.get(self.url())

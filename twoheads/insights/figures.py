@@ -437,7 +437,7 @@ def feedback_ratings(programme: Programme) -> tuple[Ratings, Ratings]:
     return ratings("mentor"), ratings("mentee")
 
 
-def _months_after(month: date, n: int) -> date:
+def months_after(month: date, n: int) -> date:
     """The first day of the month `n` months after `month` (before it, if `n` is negative)."""
     index = month.year * 12 + month.month - 1 + n
     return date(index // 12, index % 12 + 1, 1)
@@ -450,7 +450,7 @@ def checkin_trend(programme: Programme, now: datetime) -> tuple[CheckInMonth, ..
     does; no months at all while none of them had a check-in."""
     until = period_end(programme, now)
     last = timezone.localdate(until).replace(day=1)
-    first = _months_after(last, 1 - MONTHS_SHOWN)
+    first = months_after(last, 1 - MONTHS_SHOWN)
     if programme.starts_on:
         first = max(first, programme.starts_on.replace(day=1))
     shown = max(0, (last.year - first.year) * 12 + last.month - first.month + 1)
@@ -474,7 +474,7 @@ def checkin_trend(programme: Programme, now: datetime) -> tuple[CheckInMonth, ..
     found = {row["month"]: row for row in rows}
     if not found:
         return ()
-    months = (_months_after(first, i) for i in range(shown))
+    months = (months_after(first, i) for i in range(shown))
     return tuple(_checkin_month(month, found.get(month)) for month in months)
 
 

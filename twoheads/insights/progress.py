@@ -12,6 +12,8 @@ from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 
+from .figures import months_after
+
 # What partners rated is shown to the person rated only as the average of this many ratings
 # in a row, in the order they were given, and only once a block is full: a shown block never
 # changes, so no one meeting's answers can be read from it or worked out from a change.
@@ -78,6 +80,17 @@ def _month() -> TruncMonth:
     return TruncMonth("starts_at", output_field=DateField())
 
 
+def _every_month(held: dict[date, int]) -> tuple[MonthCount, ...]:
+    """Each month from the first with a meeting held to the last, a month without any as 0,
+    so the chart's bars stand a month apart."""
+    if not held:
+        return ()
+    first, last = min(held), max(held)
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    months = (months_after(first, i) for i in range(span))
+    return tuple(MonthCount(month, held.get(month, 0)) for month in months)
+
+
 def _idea_states(ideas: object) -> tuple[tuple[str, int], ...]:
     counts = dict(ideas.values_list("state").annotate(n=Count("pk")).order_by())  # type: ignore[attr-defined]
     return tuple((state.value, counts.get(state.value, 0)) for state in Idea.State)
@@ -103,7 +116,7 @@ def participant_progress(
     return ParticipantProgress(
         meetings_held=held.count(),
         meetings_planned=meetings.upcoming(now).count(),
-        meeting_months=tuple(MonthCount(row["month"], row["n"]) for row in months),
+        meeting_months=_every_month({row["month"]: row["n"] for row in months}),
         ideas_shared=_idea_states(Idea.objects.filter(shared_by=participant)),
         ideas_received=_idea_states(
             Idea.objects.filter(shared_with=participant).exclude(shared_by=F("shared_with"))
