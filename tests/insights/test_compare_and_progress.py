@@ -27,7 +27,7 @@ class CompareTests(InsightsTestCase):
         self.assertEqual(rows["Meetings held"], (3, 0))
         self.assertEqual(rows["Hours of meetings held"], (3.0, 0.0))
         self.assertEqual(rows["Meetings not held"], (1, 0))
-        self.assertEqual(rows["Ideas shared by Mentee, adopted"], (1, 0))
+        self.assertEqual(rows["Ideas shared by mentees, adopted"], (1, 0))
         self.assertEqual(rows["Pairs at risk"], (2, 0))
         self.assertContains(r, '<th scope="col">Spring cycle</th>')
 

@@ -6,6 +6,9 @@ from django.urls import reverse
 
 from tests.base import PersonasTestCase
 from twoheads.pairing import emails
+from twoheads.pairing.engine import PairingError, add_manual_pair
+from twoheads.pairing.forms import ManualPairForm
+from twoheads.pairing.models import MatchRun
 from twoheads.participants.models import Invitation
 from twoheads.programmes.models import Programme
 
@@ -133,3 +136,31 @@ class MentorWordingTests(PersonasTestCase):
         self.make("reverse")
         starters = Guide.objects.for_programme(self.programme).get(kind="starters_mentor")
         self.assertEqual(starters.title, "Questions for Acme's mentors")
+
+    def test_a_traditional_programmes_dashboard_names_the_mentors_side(self):
+        self.client.force_login(self.martin)
+        url = reverse("programme_dashboard", args=[self.programme.slug])
+        self.assertContains(self.client.get(url), "As reverse mentors rate")
+        self.make("traditional")
+        page = self.client.get(url)
+        self.assertContains(page, "As mentors rate")
+        self.assertNoReverseMentor(page.content.decode())
+        for table in ("feedback", "knowledge", "goals"):
+            url = reverse("programme_export_csv", args=[self.programme.slug, table])
+            self.assertNoReverseMentor(self.client.get(url).content.decode("utf-8-sig"))
+        export = self.client.get(reverse("pair_export", args=[self.programme.slug, "csv"]))
+        self.assertIn("Mentor id,Mentor,", export.content.decode("utf-8-sig"))
+
+    def test_a_traditional_programmes_manual_pair_asks_for_a_mentor(self):
+        self.make("traditional")
+        self.assertEqual(ManualPairForm(None, self.programme).fields["mentor"].label, "Mentor")
+        run = MatchRun.objects.create(programme=self.programme, status=MatchRun.Status.DONE)
+        with self.assertRaisesMessage(PairingError, "Choose a mentor and a mentee."):
+            add_manual_pair(run, self.p_margaret, self.p_priya, self.martin, "They asked")
+
+    def test_priyas_data_names_her_part_as_her_programme_does(self):
+        self.make("traditional")
+        self.client.force_login(self.priya)
+        data = self.client.get(reverse("my_data_json")).content.decode()
+        self.assertIn('"Mentor"', data)
+        self.assertNoReverseMentor(data)

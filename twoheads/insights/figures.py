@@ -150,6 +150,7 @@ class GoalSide:
 class ProgrammeFigures:
     programme_id: int
     programme_name: str
+    reverse: bool  # reverse mentoring: the mentors are reverse mentors
     as_of: datetime
     until: datetime  # where the figures over time end: `period_end`
     funnel: Funnel
@@ -204,6 +205,7 @@ def programme_figures(
     return ProgrammeFigures(
         programme_id=programme.pk,
         programme_name=programme.name,
+        reverse=programme.is_reverse,
         as_of=now,
         until=period_end(programme, now),
         funnel=funnel,

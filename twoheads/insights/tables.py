@@ -56,8 +56,16 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def side_label(side: str) -> str:
+def side_label(side: str, reverse: bool) -> str:
+    """A side's name: the mentors are reverse mentors in reverse mentoring only."""
+    if side == Participant.Role.MENTOR and not reverse:
+        return str(_("Mentor"))
     return str(Participant.Role(side).label)
+
+
+def sides_in_words(reverse: bool) -> tuple[str, str]:
+    """The mentors and the mentees, as a sentence names them."""
+    return str(_("reverse mentors") if reverse else _("mentors")), str(_("mentees"))
 
 
 def _dimension_label(name: str) -> str:
@@ -238,8 +246,10 @@ def _meetings_description(f: ProgrammeFigures) -> str:
 def _feedback(f: ProgrammeFigures) -> Section:
     mentors, mentees = f.feedback
     names = list(Feedback.DIMENSIONS)
-    headers = (_("Dimension"), _("As %(side)s rate") % {"side": side_label("mentor")})
-    headers += (_("As %(side)s rate") % {"side": side_label("mentee")},)
+    mentor, mentee = side_label("mentor", f.reverse), side_label("mentee", f.reverse)
+    as_mentors, as_mentees = sides_in_words(f.reverse)
+    headers = (_("Dimension"), _("As %(side)s rate") % {"side": as_mentors})
+    headers += (_("As %(side)s rate") % {"side": as_mentees},)
     rows = [
         (_dimension_label(name), _r(getattr(mentors, name)), _r(getattr(mentees, name)))
         for name in names
@@ -250,14 +260,14 @@ def _feedback(f: ProgrammeFigures) -> Section:
         "chart-feedback",
         table.title,
         _(
-            "Average rating from 1 to 5 of each feedback question, as reverse mentors rate "
-            "(%(mentors)s ratings) and as mentees rate (%(mentees)s ratings)."
+            "Average rating from 1 to 5 of each feedback question, by side: %(mentor)s "
+            "(%(mentors)s ratings) and %(mentee)s (%(mentees)s ratings)."
         )
-        % {"mentors": mentors.count, "mentees": mentees.count},
+        % {"mentor": mentor, "mentee": mentee, "mentors": mentors.count, "mentees": mentees.count},
         [_dimension_label(name) for name in names],
         [
-            (side_label("mentor"), [getattr(mentors, n) for n in names]),
-            (side_label("mentee"), [getattr(mentees, n) for n in names]),
+            (mentor, [getattr(mentors, n) for n in names]),
+            (mentee, [getattr(mentees, n) for n in names]),
         ],
         axis_label=_("Average rating (1 to 5)"),
         max_value=5,
@@ -311,7 +321,7 @@ def _checkins_description(f: ProgrammeFigures) -> str:
 
 def _knowledge(f: ProgrammeFigures) -> Section:
     down, up = f.knowledge
-    mentor, mentee = side_label("mentor"), side_label("mentee")
+    mentor, mentee = side_label("mentor", f.reverse), side_label("mentee", f.reverse)
     to_mentee = _("%(a)s → %(b)s") % {"a": mentor, "b": mentee}
     to_mentor = _("%(a)s → %(b)s") % {"a": mentee, "b": mentor}
     states = [Idea.State(value) for value, _n in down.by_state]
@@ -327,10 +337,11 @@ def _knowledge(f: ProgrammeFigures) -> Section:
         "chart-knowledge",
         table.title,
         _(
-            "Ideas shared each way and how far they got: %(down)s shared by reverse mentors "
-            "(%(down_adopted)s adopted), %(up)s shared by mentees (%(up_adopted)s adopted)."
+            "Ideas shared each way and how far they got: %(down)s shared by %(mentors)s "
+            "(%(down_adopted)s adopted), %(up)s shared by %(mentees)s (%(up_adopted)s adopted)."
         )
         % {
+            **dict(zip(("mentors", "mentees"), sides_in_words(f.reverse), strict=True)),
             "down": down.shared,
             "down_adopted": down.adopted,
             "up": up.shared,
@@ -351,13 +362,16 @@ def _goals(f: ProgrammeFigures) -> Section:
         "goals",
         _("Goals on both sides"),
         (_("Side"), _("Goals"), _("Average progress (%)"), _("Done")),
-        tuple((side_label(g.side), g.goals, _r(g.average_progress, 1), g.done) for g in f.goals),
+        tuple(
+            (side_label(g.side, f.reverse), g.goals, _r(g.average_progress, 1), g.done)
+            for g in f.goals
+        ),
     )
     chart = charts.bar_chart(
         "chart-goals",
         table.title,
         _("Average progress of the goals each side set, in percent."),
-        [side_label(g.side) for g in f.goals],
+        [side_label(g.side, f.reverse) for g in f.goals],
         [(_("Average progress (%)"), [g.average_progress for g in f.goals])],
         axis_label=_("Average progress (%)"),
         max_value=100,
@@ -394,8 +408,8 @@ def _at_risk(f: ProgrammeFigures) -> Section:
         "at_risk",
         _("Pairs at risk"),
         (
-            side_label("mentor"),
-            side_label("mentee"),
+            side_label("mentor", f.reverse),
+            side_label("mentee", f.reverse),
             _("Why"),
             _("Last meeting"),
             _("Days since"),
@@ -436,7 +450,7 @@ def _mean(ratings: Any) -> float | None:
 
 def comparison_table(a: ProgrammeFigures, b: ProgrammeFigures) -> Table:
     """Two programmes side by side on the dashboard's headline measures."""
-    mentor, mentee = side_label("mentor"), side_label("mentee")
+    mentor, mentee = sides_in_words(a.reverse and b.reverse)
 
     def measures(f: ProgrammeFigures) -> list[tuple[str, Cell]]:
         down, up = f.knowledge
@@ -601,7 +615,7 @@ def pair_table(programme: Programme, reader: User) -> Table:
         _("Pairs"),
         (
             _("Mentor id"),
-            _("Reverse mentor"),
+            programme.mentor_label,
             _("Mentee id"),
             _("Mentee"),
             _("Status"),

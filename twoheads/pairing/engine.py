@@ -607,7 +607,9 @@ def add_manual_pair(
     """Add a pair the manager chose; one that breaks rules needs `confirm` and a reason."""
     _editable(run)
     if mentor.role != Participant.Role.MENTOR or mentee.role != Participant.Role.MENTEE:
-        raise PairingError(_("Choose a reverse mentor and a mentee."))
+        raise PairingError(
+            _("Choose a %(mentor)s and a mentee.") % {"mentor": run.programme.mentor_label.lower()}
+        )
     if not reason.strip():
         raise PairingError(_("Give a reason for the manual pair; it goes into the audit log."))
     if run.proposals.filter(mentor=mentor, mentee=mentee).exists():

@@ -70,7 +70,7 @@ class ReviewFilterForm(forms.Form):
 
 
 class ManualPairForm(forms.Form):
-    mentor = forms.ModelChoiceField(label=_("Reverse mentor"), queryset=Participant.objects.none())
+    mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=Participant.objects.none())
     mentee = forms.ModelChoiceField(label=_("Mentee"), queryset=Participant.objects.none())
     reason = forms.CharField(
         label=_("Reason"),
@@ -87,6 +87,7 @@ class ManualPairForm(forms.Form):
 
     def __init__(self, data: object, programme: Programme) -> None:
         super().__init__(data)  # type: ignore[arg-type]
+        self.fields["mentor"].label = programme.mentor_label
         people = programme.participants.matchable().order_by("name")
         self.fields["mentor"].queryset = people.filter(role=Participant.Role.MENTOR)  # type: ignore[attr-defined]
         self.fields["mentee"].queryset = people.filter(role=Participant.Role.MENTEE)  # type: ignore[attr-defined]

@@ -151,7 +151,7 @@ def _profile(p: Participant) -> dict[str, Any]:
         "id": p.external_id,
         "name": p.name,
         "email": p.email,
-        "role": p.get_role_display(),
+        "role": p.role_label,
         "status": p.get_status_display(),
         "organisation": p.organisation.name if p.organisation else None,
         "department": p.department,
@@ -182,7 +182,7 @@ def _pair(pair: Pair, people: list[Participant]) -> dict[str, Any]:
     return {
         "programme": pair.programme.name,
         "partner": pair.partner_of(mine).display_name,
-        "your_role": mine.get_role_display(),
+        "your_role": mine.role_label,
         "status": pair.get_status_display(),
         "score": pair.score,
         "why": pair.explanation,
