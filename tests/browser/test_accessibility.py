@@ -156,6 +156,6 @@ def test_a_run_shows_each_pair_as_a_card_on_a_phone(
         cells.nth(i).evaluate("c => getComputedStyle(c, '::before').content")
         for i in range(cells.count())
     ]
-    assert labels[:5] == ['"Reverse mentor"', '"Mentee"', '"Score"', '"Components"', '"Why"']
+    assert labels[:5] == ['"Mentor"', '"Mentee"', '"Score"', '"Components"', '"Why"']
     why = row.locator("td").nth(3).bounding_box()
     assert why is not None and why["width"] > 300  # the explanation gets the card's width

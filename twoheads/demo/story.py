@@ -566,8 +566,12 @@ def _other_programmes(cast: Cast, seed: int, today: date) -> None:
         cast.northwind,
         "Operations Leadership Cohort",
         created_by=cast.manager,
-        description="Matched, waiting for review: the operations leadership team and new hires.",
+        description=(
+            "Traditional mentoring, matched and waiting for review: the operations leadership "
+            "team mentors the new hires."
+        ),
         status=Programme.Status.ENROLLING,
+        type=Programme.Type.TRADITIONAL,
     )
     cohort = organisation_rows(
         organisation=cast.northwind.name,
@@ -576,8 +580,11 @@ def _other_programmes(cast: Cast, seed: int, today: date) -> None:
         participants=30,
         seed=seed + 4,
     )
+    # Here the seniors mentor: the same people, the other way round.
+    other_way = {"mentor": "mentee", "mentee": "mentor"}
     for row in cohort:
         row["manager_id"] = ""
+        row["role"] = other_way.get(row["role"], row["role"])
     _import(matching, cohort, cast.manager)
     engine.execute_run(engine.start_run(matching, cast.manager).pk)
     pilot = create_programme(
