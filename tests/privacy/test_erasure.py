@@ -7,6 +7,7 @@ from django.utils import timezone
 from tests.base import PASSWORD
 from tests.privacy.stories import PHRASES, PrivacyStory
 from twoheads.accounts.models import AuditEvent, audit
+from twoheads.insights.models import SentWeeklyReport, WeeklyReportChoice
 from twoheads.journal.models import JournalEntry
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair, PairRequest
@@ -106,6 +107,17 @@ class ErasureTests(ErasureStory):
         self.assertTrue(self.priya.email.endswith("@erased.invalid"))
         self.assertFalse(self.client.login(email="priya@acme.test", password=PASSWORD))
         self.assertFalse(self.priya.memberships.exists())
+
+    def test_a_managers_weekly_reports_stop_with_the_erasure(self):
+        """Martin had asked for the programme's weekly report; erased, no choice or record of
+        one stays linked to his closed account."""
+        WeeklyReportChoice.choose(self.martin, self.programme, wanted=True)
+        SentWeeklyReport.objects.create(
+            user=self.martin, programme=self.programme, week=timezone.localdate()
+        )
+        erase_person(self.martin, self.martin)
+        self.assertFalse(WeeklyReportChoice.objects.filter(user=self.martin).exists())
+        self.assertFalse(SentWeeklyReport.objects.filter(user=self.martin).exists())
 
     def test_her_pair_ends_and_her_profile_is_an_empty_record(self):
         erase_person(self.priya, self.priya)

@@ -23,6 +23,7 @@ from twoheads.accounts.models import (
     audit,
 )
 from twoheads.guard.models import GuardConfirmation
+from twoheads.insights.models import SentWeeklyReport, WeeklyReportChoice
 from twoheads.journal.models import (
     Goal,
     JournalEntry,
@@ -177,6 +178,8 @@ def _erase_account(user: User, result: Erasure) -> None:
     result.count("calendar feeds", CalendarFeed.objects.filter(user=user).delete()[0])
     NudgePreference.objects.filter(user=user).delete()
     SentNudge.objects.filter(user=user).delete()
+    WeeklyReportChoice.objects.filter(user=user).delete()
+    SentWeeklyReport.objects.filter(user=user).delete()
     result.count("memberships", Membership.objects.filter(user=user).delete()[0])
     user.groups.clear()
     user.user_permissions.clear()

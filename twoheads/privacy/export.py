@@ -66,6 +66,8 @@ STAFF_LINKS = {
     "pairing.MatchRun.published_by",
     "journal.Guide.updated_by",
     "privacy.Concern.resolved_by",
+    "insights.WeeklyReportChoice.user",
+    "insights.SentWeeklyReport.user",
     "admin.LogEntry.user",
 }
 
