@@ -1,5 +1,5 @@
-"""The weekly report by email: `send_reports` mails it once a week to the managers who chose
-it, as their own dashboard would show it to them."""
+"""The weekly report by email: Martin chooses it on the dashboard, `send_reports` mails it
+once a week to the managers who chose it, as their own dashboard would show it to them."""
 
 from datetime import timedelta
 from io import StringIO
@@ -24,6 +24,67 @@ from twoheads.insights.weekly import send_reports
 from twoheads.privacy.models import Concern
 
 CONCERN_TEXT = "Margaret keeps asking me about the Leeds restructuring"
+
+
+class ChoosingTests(InsightsTestCase):
+    """Martin turns the weekly email on and off on the programme's dashboard."""
+
+    def dashboard(self) -> str:
+        return reverse("programme_dashboard", args=[self.programme.slug])
+
+    def choose(self, **data: str):
+        return self.client.post(
+            reverse("programme_weekly_report", args=[self.programme.slug]), data
+        )
+
+    def chosen(self, user) -> bool:
+        return WeeklyReportChoice.objects.filter(user=user, programme=self.programme).exists()
+
+    def test_it_is_off_until_martin_asks_for_it_on_the_dashboard(self):
+        self.client.force_login(self.martin)
+        page = self.client.get(self.dashboard())
+        self.assertContains(page, "Email me these figures every week")
+        self.assertFalse(self.chosen(self.martin))
+
+        response = self.choose(wanted="on")
+        self.assertRedirects(response, self.dashboard(), fetch_redirect_response=False)
+        self.assertTrue(self.chosen(self.martin))
+        self.assertFalse(self.chosen(self.olivia))
+        page = self.client.get(self.dashboard())
+        self.assertContains(page, "You will get this programme&#x27;s figures by email")
+        self.assertContains(page, "Stop the weekly email")
+        self.assertNotContains(page, "Email me these figures every week")
+
+    def test_martin_stops_it_from_the_dashboard(self):
+        WeeklyReportChoice.choose(self.martin, self.programme, True)
+        self.client.force_login(self.martin)
+        self.choose()  # the stop button sends no "wanted"
+        self.assertFalse(self.chosen(self.martin))
+        page = self.client.get(self.dashboard())
+        self.assertContains(page, "You will no longer get this programme&#x27;s weekly email")
+        self.assertContains(page, "Email me these figures every week")
+
+    def test_nobody_who_does_not_manage_the_programme_can_choose_it(self):
+        for outsider in (self.greta, self.priya):
+            self.client.force_login(outsider)
+            self.assertEqual(self.choose(wanted="on").status_code, 404)
+            self.assertFalse(self.chosen(outsider))
+        self.client.logout()
+        self.assertIn("/login/", self.choose(wanted="on")["Location"])
+        self.assertFalse(WeeklyReportChoice.objects.exists())
+
+    def test_a_manager_who_lost_the_role_can_no_longer_change_it(self):
+        WeeklyReportChoice.choose(self.martin, self.programme, True)
+        Membership.objects.filter(user=self.martin).update(role=Membership.Role.PARTICIPANT)
+        self.client.force_login(self.martin)
+        self.assertEqual(self.choose().status_code, 404)
+        self.assertTrue(self.chosen(self.martin))
+
+    def test_it_is_changed_by_a_form_only(self):
+        self.client.force_login(self.martin)
+        url = reverse("programme_weekly_report", args=[self.programme.slug])
+        self.assertEqual(self.client.get(url, {"wanted": "on"}).status_code, 405)
+        self.assertFalse(self.chosen(self.martin))
 
 
 class SendingTests(InsightsTestCase):
@@ -173,6 +234,15 @@ class PartnerManagerTests(InsightsTestCase):
         self.assertIn("- 1 open concern for you to read", martin)
         self.assertIn("- Priya Patel & Margaret Hughes: A concern raised, Falling ratings", martin)
         self.assertNotIn(CONCERN_TEXT, martin)
+
+    def test_greta_may_choose_it_as_a_manager_of_the_programme(self):
+        WeeklyReportChoice.choose(self.greta, self.programme, False)
+        self.client.force_login(self.greta)
+        url = reverse("programme_weekly_report", args=[self.programme.slug])
+        self.assertEqual(self.client.post(url, {"wanted": "on"}).status_code, 302)
+        self.assertTrue(
+            WeeklyReportChoice.objects.filter(user=self.greta, programme=self.programme).exists()
+        )
 
     def test_once_globex_leaves_the_programme_greta_gets_nothing(self):
         self.programme.partners.remove(self.globex)

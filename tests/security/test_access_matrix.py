@@ -190,6 +190,7 @@ MATRIX: dict[str, Row] = {
     "programme_nudge": Row(slug_and("pair"), ACME_MANAGERS, method="POST"),
     "programme_report": Row(slug, ACME_MANAGERS),
     "programme_report_pdf": Row(slug, ACME_MANAGERS),
+    "programme_weekly_report": Row(slug, ACME_MANAGERS, method="POST"),
     "programme_export_csv": Row(lambda t: [t.programme.slug, "funnel"], ACME_MANAGERS),
     "programme_export_xlsx": Row(slug, ACME_MANAGERS),
     "pair_export": Row(lambda t: [t.programme.slug, "csv"], ACME_MANAGERS),

@@ -26,3 +26,11 @@ class CompareForm(forms.Form):
         if cleaned.get("a") is not None and cleaned.get("a") == cleaned.get("b"):
             self.add_error("b", _("Choose a different programme from the first."))
         return cleaned
+
+
+class WeeklyReportForm(forms.Form):
+    """Whether the manager gets the programme's figures by email every week."""
+
+    wanted = forms.BooleanField(
+        label=_("Email me this programme's figures every week"), required=False
+    )

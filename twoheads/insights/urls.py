@@ -11,6 +11,11 @@ urlpatterns = [
     path(P + "dashboard/at-risk/<int:pair>/nudge/", views.programme_nudge, name="programme_nudge"),
     path(P + "dashboard/report/", views.programme_report, name="programme_report"),
     path(P + "dashboard/report.pdf", views.programme_report_pdf, name="programme_report_pdf"),
+    path(
+        P + "dashboard/weekly-report/",
+        views.programme_weekly_report,
+        name="programme_weekly_report",
+    ),
     path(P + "dashboard/export.xlsx", views.programme_export_xlsx, name="programme_export_xlsx"),
     path(
         P + "dashboard/export/<slug:table>.csv",

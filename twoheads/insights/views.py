@@ -29,7 +29,8 @@ from .atrisk import (
     nudge_pair,
 )
 from .figures import at_risk_reason_counts, programme_figures
-from .forms import CompareForm
+from .forms import CompareForm, WeeklyReportForm
+from .models import WeeklyReportChoice
 from .progress import participant_progress
 from .tables import (
     comparison_table,
@@ -247,3 +248,18 @@ def my_progress(request: HttpRequest, slug: str) -> HttpResponse:
             "sections": progress_sections(progress),
         },
     )
+
+
+@require_POST
+@login_required
+def programme_weekly_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start or stop the manager's weekly email of the programme's figures."""
+    programme = _programme(request, slug)
+    form = WeeklyReportForm(request.POST)
+    wanted = form.is_valid() and form.cleaned_data["wanted"]
+    WeeklyReportChoice.choose(request.user, programme, wanted)
+    if wanted:
+        messages.success(request, _("You will get this programme's figures by email every week."))
+    else:
+        messages.success(request, _("You will no longer get this programme's weekly email."))
+    return redirect("programme_dashboard", slug)
