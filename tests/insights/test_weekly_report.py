@@ -21,6 +21,7 @@ from tests.insights.stories import (
 from twoheads.accounts.models import Membership
 from twoheads.insights.models import SentWeeklyReport, WeeklyReportChoice
 from twoheads.insights.weekly import send_reports
+from twoheads.meetings.models import Meeting, MeetingLog
 from twoheads.privacy.models import Concern
 
 CONCERN_TEXT = "Margaret keeps asking me about the Leeds restructuring"
@@ -173,6 +174,15 @@ class SendingTests(InsightsTestCase):
         self.assertIn(f"To stop these emails: {dashboard}#weekly-report", body)
         for secret in (SECRET_NOTE, SECRET_IDEA, SECRET_AGENDA):
             self.assertNotIn(secret, body)
+
+    def test_the_weeks_hours_are_the_weeks_own_minutes(self):
+        """A quarter of an hour before the week and one in it: the week had 0.25 hours, which
+        is 0.2, whatever rounding the totals before and after it would give (3.2 and 3.5)."""
+        for day in ("2026-03-10", "2026-03-18"):
+            meeting = Meeting.objects.create(pair=self.pair, starts_at=at(day))
+            MeetingLog.objects.create(meeting=meeting, held=True, duration_minutes=15)
+        send_reports(NOW)
+        self.assertIn("- 1 meeting held (0.2 hours)", self.emails_to(self.martin)[0].body)
 
     def test_it_names_the_most_urgent_pairs_first_and_counts_the_rest(self):
         send_reports(NOW)

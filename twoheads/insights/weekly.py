@@ -12,17 +12,18 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from twoheads.accounts.models import User
+from twoheads.meetings.models import Meeting
 from twoheads.programmes.models import Programme
 
 from .atrisk import AtRiskPair
-from .figures import ProgrammeFigures, meeting_totals, programme_figures
+from .figures import ProgrammeFigures, programme_figures
 from .models import SentWeeklyReport, WeeklyReportChoice
 from .tables import Table, dashboard_sections
 
@@ -56,13 +57,15 @@ def weekly_report(programme: Programme, manager: User, now: datetime) -> WeeklyR
     meetings: the open concerns and the pairs at risk are those that reach this manager."""
     figures = programme_figures(programme, now, viewer=manager)
     since = now - timedelta(days=DAYS)
-    held_before, hours_before, _not_held = meeting_totals(programme, since)
+    week = Meeting.objects.filter(
+        pair__programme=programme, held=True, starts_at__gt=since, starts_at__lte=now
+    ).aggregate(held=Count("pk"), minutes=Sum("log__duration_minutes"))
     sections = dashboard_sections(figures)
     return WeeklyReport(
         figures=figures,
         since=since,
-        held=figures.meetings_held - held_before,
-        hours=round(figures.hours_held - hours_before, 1),
+        held=week["held"],
+        hours=round((week["minutes"] or 0) / 60, 1),
         headline=sections["headline"].table,
         feedback=sections["feedback"].table,
     )
