@@ -81,6 +81,23 @@ class ChoosingTests(InsightsTestCase):
         self.assertEqual(self.choose().status_code, 404)
         self.assertTrue(self.chosen(self.martin))
 
+    def test_the_account_page_lists_the_weekly_emails_a_manager_gets(self):
+        account = reverse("account")
+        dashboard = reverse("programme_dashboard", args=[self.programme.slug])
+        self.client.force_login(self.martin)
+        self.assertContains(self.client.get(account), "Weekly report emails")
+        self.assertNotContains(self.client.get(account), f"{dashboard}#weekly-report")
+        WeeklyReportChoice.choose(self.martin, self.programme, True)
+        self.assertContains(self.client.get(account), f"{dashboard}#weekly-report")
+        # Greta's choice of Acme's programme, made while Globex took part, is not listed: she
+        # no longer manages it, and nothing is sent to her for it.
+        WeeklyReportChoice.choose(self.greta, self.programme, True)
+        self.client.force_login(self.greta)
+        self.assertNotContains(self.client.get(account), self.programme.name)
+        # A participant has no weekly report to choose.
+        self.client.force_login(self.priya)
+        self.assertNotContains(self.client.get(account), "Weekly report emails")
+
     def test_it_is_changed_by_a_form_only(self):
         self.client.force_login(self.martin)
         url = reverse("programme_weekly_report", args=[self.programme.slug])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoheads.participants.models import Participant
+from twoheads.programmes.models import Programme
 
 from . import once
 from .forms import LoginForm, PasswordResetForm, ProfileForm, StaffForm, TokenForm
@@ -80,6 +81,10 @@ def account(request: HttpRequest) -> HttpResponse:
             "form": form,
             "token_form": TokenForm(prefix="token"),
             "tokens": request.user.api_tokens.all(),
+            # The programmes whose weekly report email they chose, while they manage them.
+            "weekly_reports": Programme.objects.managed_by(request.user)
+            .filter(pk__in=request.user.weekly_report_choices.programme_ids())
+            .order_by("name"),
         },
     )
 
