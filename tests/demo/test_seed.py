@@ -3,6 +3,7 @@
 import io
 from datetime import timedelta
 
+from django.core import mail
 from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils import timezone
 from twoheads.accounts.models import User
 from twoheads.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from twoheads.guard.models import GuardConfirmation
+from twoheads.insights.weekly import send_reports
 from twoheads.journal.checkins import pair_started_on
 from twoheads.journal.models import CheckIn, Goal, GoalUpdate, Idea, SentNudge
 from twoheads.journal.nudges import send_nudges
@@ -47,6 +49,22 @@ class SeedDemoTests(TestCase):
         run = MatchRun.objects.get(programme__name="Northwind Reverse Mentoring 2026")
         self.assertEqual(run.status, MatchRun.Status.PUBLISHED)
         self.assertGreater(run.pairs.count(), 10)
+
+    def test_helens_weekly_report_of_the_main_programme_goes_out(self):
+        """Helen chose the main programme's weekly email; the week's report reaches her."""
+        mail.outbox.clear()
+        sent, _already = send_reports(timezone.now())
+        self.assertEqual(sent, 1)
+        self.assertEqual(mail.outbox[0].to, ["helen.carter@northwind.example"])
+        self.assertIn("Northwind Reverse Mentoring 2026", mail.outbox[0].body)
+
+    def test_the_operations_cohort_is_traditional_with_seniors_mentoring(self):
+        run = MatchRun.objects.get(programme__name="Operations Leadership Cohort")
+        self.assertEqual(run.programme.type, Programme.Type.TRADITIONAL)
+        proposals = run.proposals.select_related("mentor", "mentee")
+        self.assertGreater(len(proposals), 5)
+        gap = run.programme.min_level_gap
+        self.assertTrue(all(p.mentor.level >= p.mentee.level + gap for p in proposals))
 
     def test_no_pair_meets_before_it_was_made(self):
         """Every programme's pairs were made, and active, before their first meeting."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from twoheads.accounts.models import Membership, Organisation, User
 from twoheads.guard.checks import findings_for, record_confirmation
+from twoheads.insights.models import WeeklyReportChoice
 from twoheads.journal.checkins import pair_started_on
 from twoheads.journal.models import (
     CheckIn,
@@ -273,6 +274,8 @@ def _main_programme(
     quiet_mentor = next(p for p in active if p.pk in at_risk).mentor
     concern = raise_concern(quiet_mentor, CONCERN_TEXT)
     type(concern).objects.filter(pk=concern.pk).update(created_at=_at(today - timedelta(days=4), 9))
+    # Helen follows the programme by its weekly email too (`twoheads send_reports`).
+    WeeklyReportChoice.choose(cast.manager, programme, wanted=True)
     return programme
 
 
