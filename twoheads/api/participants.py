@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from twoheads.accounts.models import audit
 from twoheads.participants.importer import apply_import, preview_import
-from twoheads.participants.models import Participant
+from twoheads.participants.models import ImportUpload, Participant
 from twoheads.programmes.models import Programme
 
 from .access import managed_programme, visible_programme
@@ -149,7 +149,9 @@ def bulk_upsert(request: HttpRequest, slug: str, dry_run: bool = False):
     if dry_run:
         outcome = preview_import(programme, data, filename, actor=request.auth)
     else:
-        outcome = apply_import(programme, data, filename, actor=request.auth)
+        outcome = apply_import(
+            programme, data, filename, actor=request.auth, source=ImportUpload.Source.API
+        )
     if outcome.errors:
         raise ApiError(
             400,

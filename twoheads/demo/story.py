@@ -32,7 +32,7 @@ from twoheads.meetings.models import Meeting, MeetingLog
 from twoheads.pairing import engine
 from twoheads.pairing.models import MatchRun, Pair
 from twoheads.participants.importer import apply_import
-from twoheads.participants.models import Participant
+from twoheads.participants.models import ImportUpload, Participant
 from twoheads.privacy.concerns import raise_concern
 from twoheads.programmes.catalogue import create_programme
 from twoheads.programmes.models import Programme
@@ -202,7 +202,9 @@ def _accounts_for(programme: Programme, cast: Cast) -> None:
 
 
 def _import(programme: Programme, rows: list[dict[str, str]], actor: User) -> None:
-    result = apply_import(programme, to_csv(rows), "hr-export.csv", actor)
+    result = apply_import(
+        programme, to_csv(rows), "hr-export.csv", actor, source=ImportUpload.Source.PAGE
+    )
     if not result.applied:
         problems = "; ".join(str(e) for e in result.errors[:5])
         raise RuntimeError(f"The demo's own people file did not import: {problems}")

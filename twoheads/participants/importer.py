@@ -54,6 +54,7 @@ from .languages import language_codes
 from .leaving import end_pairs_of, live_pairs_of
 from .models import (
     PROFILE_ITEMS,
+    ImportUpload,
     Participant,
     ParticipantSkill,
     one_zone,
@@ -172,15 +173,27 @@ def preview_import(
 
 
 def apply_import(
-    programme: Programme, data: bytes, filename: str, actor: User | None = None
+    programme: Programme,
+    data: bytes,
+    filename: str,
+    actor: User | None = None,
+    *,
+    source: str = ImportUpload.Source.COMMAND,
+    upload: ImportUpload | None = None,
 ) -> ImportResult:
-    """Validate the file and, when it has no errors, write it in one transaction."""
+    """Validate the file and, when it has no errors, write it in one transaction, with its
+    record in the programme's import history: ``upload``, the checked file it was (the import
+    page), or a new record of the import through ``source``."""
     with transaction.atomic():
         plan = _plan(programme, data, filename, actor)
         preview = plan.preview(people=False)
         if preview.ok:
             plan.write()
             _end_pairs_of_leavers(plan, actor)
+            if upload is not None:
+                upload.applied(preview.counts())
+            else:
+                ImportUpload.record(programme, actor, filename, preview.counts(), source)
             audit(
                 actor,
                 "participants.import",

@@ -487,6 +487,18 @@ class ImportUploadQuerySet(models.QuerySet["ImportUpload"]):
         """Checked files too old to confirm, which `purge` deletes."""
         return self.pending().filter(uploaded_at__lt=(now or timezone.now()) - ImportUpload.KEPT)
 
+    def history_for(self, programme: Programme, user: User) -> "ImportUploadQuerySet":
+        """The programme's imports a manager may see, the latest first: those made by people of
+        their own organisations; for the organisation running the programme, also those made
+        from the command line or by an account since deleted. A partner organisation's import
+        (its people, its file) stays its own."""
+        orgs = user.organisations_with_role(*MANAGER_ROLES)
+        theirs = Q(uploaded_by__memberships__organisation__in=orgs)
+        if orgs.filter(pk=programme.organisation_id).exists():
+            theirs |= Q(uploaded_by__isnull=True)
+        done = self.filter(programme=programme, applied_at__isnull=False)
+        return done.filter(pk__in=done.filter(theirs).values("pk")).order_by("-applied_at")
+
 
 class ImportUpload(models.Model):
     """A participant file waiting for the manager's confirmation, then the record of its import.
@@ -498,6 +510,11 @@ class ImportUpload(models.Model):
     KEPT_HOURS = 24
     KEPT = timedelta(hours=KEPT_HOURS)
 
+    class Source(models.TextChoices):
+        PAGE = "page", _("the import page")
+        COMMAND = "command", _("the command line")
+        API = "api", _("the API")
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(_("file"), max_length=255)
     data = models.BinaryField()
@@ -508,6 +525,9 @@ class ImportUpload(models.Model):
     rows = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(
+        _("imported through"), max_length=16, choices=Source.choices, default=Source.PAGE
+    )
 
     objects = ImportUploadQuerySet.as_manager()
 
@@ -561,3 +581,27 @@ class ImportUpload(models.Model):
         self.summary = summary
         self.data = b""
         self.save(update_fields=["applied_at", "summary", "data"])
+
+    @classmethod
+    def record(
+        cls,
+        programme: Programme,
+        user: User | None,
+        filename: str,
+        summary: dict[str, int],
+        source: str,
+    ) -> "ImportUpload":
+        """The record of an import made without a checked file waiting (the command line, the
+        API): its counts, never the file."""
+        now = timezone.now()
+        return cls.objects.create(
+            programme=programme,
+            filename=filename[:255],
+            data=b"",
+            uploaded_by=user if user is not None and user.is_authenticated else None,
+            uploaded_at=now,
+            rows=summary.get("rows", 0),
+            summary=summary,
+            applied_at=now,
+            source=source,
+        )

@@ -44,6 +44,9 @@ from .models import (
 from .signup import ask_to_join
 from .tasks import send_profile_reminders
 
+# The latest imports the import page lists; the audit log keeps every one.
+HISTORY_SHOWN = 20
+
 
 def _with_profile(people: "object") -> "object":
     """Prefetch what `Participant.profile_check` reads, so a page of people costs few queries."""
@@ -272,7 +275,7 @@ def participant_search(request: HttpRequest, slug: str) -> HttpResponse:
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme(request, slug)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = _import_context(programme, form)
+    context = _import_context(request, programme, form)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         # Never read more than the limit and one byte: enough to know it is too big.
@@ -296,13 +299,18 @@ def import_template(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _import_context(programme: Programme, form: ImportForm, **extra: object) -> dict[str, object]:
+def _import_context(
+    request: HttpRequest, programme: Programme, form: ImportForm, **extra: object
+) -> dict[str, object]:
     limit_mb = settings.IMPORT_MAX_BYTES / 2**20
+    history = ImportUpload.objects.history_for(programme, request.user)
     return {
         "programme": programme,
         "form": form,
         "limit_mb": limit_mb,
         "kept_hours": ImportUpload.KEPT_HOURS,
+        "history": history.select_related("uploaded_by")[:HISTORY_SHOWN],
+        "history_shown": HISTORY_SHOWN,
         **extra,
     }
 
@@ -327,14 +335,15 @@ def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             % {"hours": ImportUpload.KEPT_HOURS},
         )
         return redirect("import_upload", programme.slug)
-    result = apply_import(programme, bytes(upload.data), upload.filename, request.user)
+    result = apply_import(
+        programme, bytes(upload.data), upload.filename, request.user, upload=upload
+    )
     if not result.applied:
         messages.error(request, _("The file no longer fits the programme; nothing was written."))
-        context = _import_context(programme, ImportForm(), preview=result)
+        context = _import_context(request, programme, ImportForm(), preview=result)
         response = render(request, "participants/import.html", context)
         # The address shown is the import page's, where the next file is checked.
         return push_url(response, reverse("import_upload", args=[programme.slug]))
-    upload.applied(result.counts())
     messages.success(
         request,
         _(
