@@ -365,14 +365,18 @@ def at_risk_pairs(
     viewer: User | None = None,
     pair_ids: list[int] | None = None,
     concerns: QuerySet[Concern] | None = None,
+    within: Q | None = None,
 ) -> list[AtRiskPair]:
-    """Every at-risk pair of the programme (or of `pair_ids`), the most reasons first.
+    """Every at-risk pair of the programme (or of `pair_ids`, or of the pairs `within` a
+    condition: a segment's), the most reasons first.
 
     Pairs with an open concern are included only for a `viewer` the concern reaches
     (`concerns`: the open ones that reach them, when the caller has asked already).
     """
     now = now or timezone.now()
     pairs = Q(pk__in=pair_ids) if pair_ids is not None else Q()
+    if within is not None:
+        pairs &= within
     found = _declined(programme, pairs) + _drifting(programme, now, pairs)
     if viewer is not None:
         found += _concerns(programme, viewer, pairs, concerns)

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, Lower, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from twoheads.accounts.models import User
-from twoheads.guard.checks import confirmation_counts
+from twoheads.guard.models import GuardConfirmation
 from twoheads.journal.models import CheckIn, Feedback, FeedbackTally, Goal, Idea
 from twoheads.meetings.models import Meeting, MeetingTally
 from twoheads.pairing.models import Pair
@@ -28,6 +28,66 @@ WEEKS_SHOWN = 26
 MONTHS_SHOWN = 12
 SCORE_BINS = 10
 SIDES = ("mentor", "mentee")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One part of a programme: one department, one site or one organisation (or several at
+    once). The empty segment is the whole programme.
+
+    A participant is in the segment when their own field matches (a blank organisation is the
+    host's); a pair is in it when its mentor or its mentee is. With a `holder`, only the people
+    whose records the holder holds are in it (a partner's manager: their own organisation's).
+    """
+
+    department: str = ""
+    site: str = ""
+    organisation_id: int | None = None
+    host_id: int | None = None  # the programme's organisation
+    holder: User | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.department or self.site or self.organisation_id)
+
+    def people(self, prefix: str = "") -> Q:
+        """The participants in the segment, as a condition on `prefix` (a participant)."""
+        if not self:
+            return Q()
+        where = Q()
+        if self.department:
+            where &= Q(**{f"{prefix}department": self.department})
+        if self.site:
+            where &= Q(**{f"{prefix}site": self.site})
+        if self.organisation_id:
+            own = Q(**{f"{prefix}organisation_id": self.organisation_id})
+            if self.organisation_id == self.host_id:
+                own |= Q(**{f"{prefix}organisation__isnull": True})
+            where &= own
+        if self.holder is not None:
+            held = Participant.objects.held_by(self.holder).values("pk")
+            where &= Q(**{f"{prefix}pk__in": held})
+        return where
+
+    def pairs(self, prefix: str = "") -> Q:
+        """The pairs in the segment (its mentor or its mentee is), on `prefix` (a pair)."""
+        if not self:
+            return Q()
+        return self.people(f"{prefix}mentor__") | self.people(f"{prefix}mentee__")
+
+    def invitees(self) -> Q:
+        """Open invitations in the segment: an invitation carries an organisation, not yet a
+        department or a site, so it is in a department's or a site's segment only once accepted."""
+        if not self:
+            return Q()
+        if self.department or self.site:
+            return Q(pk__in=[])
+        own = Q(organisation_id=self.organisation_id)
+        if self.organisation_id == self.host_id:
+            own |= Q(organisation__isnull=True)
+        return own
+
+
+WHOLE = Segment()
 
 
 @dataclass(frozen=True)
@@ -166,6 +226,7 @@ class ProgrammeFigures:
     guard_flags: tuple[tuple[str, int], ...]
     open_concerns: int
     at_risk: tuple[AtRiskPair, ...]
+    segment: Segment = WHOLE
 
     @property
     def ended(self) -> bool:
@@ -186,22 +247,28 @@ class ProgrammeFigures:
 
 
 def programme_figures(
-    programme: Programme, now: datetime | None = None, *, viewer: User | None = None
+    programme: Programme,
+    now: datetime | None = None,
+    *,
+    viewer: User | None = None,
+    segment: Segment = WHOLE,
 ) -> ProgrammeFigures:
-    """Every figure of the programme's dashboard, as of `now`.
+    """Every figure of the programme's dashboard, as of `now`, for the people and pairs of
+    `segment` (`Segment`; by default the whole programme).
 
     With a `viewer`, the open concerns counted are those the viewer reads (as the Concerns page
     lists them), and pairs with one of them join the at-risk pairs; without one, every open
-    concern of the programme is counted and none puts a pair at risk.
+    concern of the programme is counted and none puts a pair at risk. In a segment, the open
+    concerns counted are those whose author is in it.
     """
     now = now or timezone.now()
     # The open concerns that reach the viewer (those their Concerns page lists), asked once.
     concerns = Concern.objects.open_for_programme(programme)
     if viewer is not None:
         concerns = concerns.readable_by(viewer)
-    weeks = meeting_weeks(programme, now)
-    held, hours, not_held = meeting_totals(programme, now)
-    funnel, match = funnel_and_match(programme)
+    weeks = meeting_weeks(programme, now, segment)
+    held, hours, not_held = meeting_totals(programme, now, segment)
+    funnel, match = funnel_and_match(programme, segment)
     return ProgrammeFigures(
         programme_id=programme.pk,
         programme_name=programme.name,
@@ -214,14 +281,27 @@ def programme_figures(
         hours_held=hours,
         meetings_not_held=not_held,
         meeting_weeks=weeks,
-        feedback=feedback_ratings(programme),
-        checkins=checkin_trend(programme, now),
-        knowledge=knowledge_flow(programme),
-        goals=goal_progress(programme),
-        guard_flags=tuple(sorted(confirmation_counts(programme.pk).items())),
-        open_concerns=concerns.count(),
-        at_risk=tuple(at_risk_pairs(programme, now, viewer=viewer, concerns=concerns)),
+        feedback=feedback_ratings(programme, segment),
+        checkins=checkin_trend(programme, now, segment),
+        knowledge=knowledge_flow(programme, segment),
+        goals=goal_progress(programme, segment),
+        guard_flags=guard_flags(programme, segment),
+        open_concerns=concerns.filter(segment.people("author__")).count(),
+        at_risk=tuple(
+            at_risk_pairs(programme, now, viewer=viewer, concerns=concerns, within=segment.pairs())
+        ),
+        segment=segment,
     )
+
+
+def guard_flags(programme: Programme, segment: Segment = WHOLE) -> tuple[tuple[str, int], ...]:
+    """Confirmed guard flags by kind, of the programme's pairs in the segment."""
+    totals: dict[str, int] = {}
+    rows = GuardConfirmation.objects.filter(segment.pairs("pair__"), programme=programme)
+    for kinds in rows.values_list("kinds", flat=True):
+        for kind, n in kinds.items():
+            totals[kind] = totals.get(kind, 0) + n
+    return tuple(sorted(totals.items()))
 
 
 def _counted(programme: Programme) -> tuple[str, ...]:
@@ -232,7 +312,7 @@ def _counted(programme: Programme) -> tuple[str, ...]:
     return LIVE
 
 
-def _people_in_pairs(programme: Programme) -> dict[str, int]:
+def _people_in_pairs(programme: Programme, segment: Segment) -> dict[str, int]:
     """Enrolled people in a pair, in an accepted one, in an active one and in a live one
     (in a closed programme: one it had).
 
@@ -242,6 +322,7 @@ def _people_in_pairs(programme: Programme) -> dict[str, int]:
     aggregates: dict[str, Any] = {}
     for side in SIDES:
         enrolled = Q(**{f"{side}__status": Participant.Status.ACTIVE}) & ~Q(**{f"{side}__role": ""})
+        enrolled &= segment.people(f"{side}__")
         steps = {
             "matched": Q(),
             "accepted": Q(**{f"{side}_response": Pair.Response.ACCEPTED}),
@@ -254,7 +335,7 @@ def _people_in_pairs(programme: Programme) -> dict[str, int]:
     return {step: counts[f"mentor_{step}"] + counts[f"mentee_{step}"] for step in steps}
 
 
-def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
+def funnel_and_match(programme: Programme, segment: Segment = WHOLE) -> tuple[Funnel, MatchFigures]:
     """The enrolment funnel, and the match rate and scores of live pairs.
 
     Invited counts people, each once: everyone given a role, plus the other addresses with an
@@ -264,7 +345,7 @@ def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
     sign up). The match rate is the share of enrolled people in a live (proposed or active) pair;
     once the programme is closed, in a pair it had.
     """
-    everyone = Participant.objects.filter(programme=programme)
+    everyone = Participant.objects.filter(segment.people(), programme=programme)
     people = everyone.exclude(role="")
     with_role = ~Q(role="")
     enrolled = with_role & Q(status=Participant.Status.ACTIVE)
@@ -278,9 +359,9 @@ def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
             filter=Q(role="", user__isnull=False, status=Participant.Status.ACTIVE),
         ),
     )
-    paired = _people_in_pairs(programme)
+    paired = _people_in_pairs(programme, segment)
     funnel = Funnel(
-        invited=counts["given_role"] + _invited_only(programme, people),
+        invited=counts["given_role"] + _invited_only(programme, people, segment),
         enrolled=counts["enrolled"],
         joined=counts["joined"],
         profile_complete=counts["complete"],
@@ -289,15 +370,15 @@ def funnel_and_match(programme: Programme) -> tuple[Funnel, MatchFigures]:
         active=paired["active"],
         no_role=counts["no_role"],
     )
-    return funnel, _match(programme, counts["enrolled"], paired["paired"])
+    return funnel, _match(programme, counts["enrolled"], paired["paired"], segment)
 
 
-def _invited_only(programme: Programme, people: Any) -> int:
+def _invited_only(programme: Programme, people: Any, segment: Segment) -> int:
     """People invited who are not (yet) a mentor or mentee: the addresses, each once, of the
     invitations not accepted, other than the address of someone given a role."""
     in_already = people.exclude(email="").annotate(address=Lower("email")).values("address")
     return (
-        Invitation.objects.filter(programme=programme, accepted_at__isnull=True)
+        Invitation.objects.filter(segment.invitees(), programme=programme, accepted_at__isnull=True)
         .annotate(address=Lower("email"))
         .exclude(address__in=in_already)
         .values("address")
@@ -306,15 +387,15 @@ def _invited_only(programme: Programme, people: Any) -> int:
     )
 
 
-def _match(programme: Programme, enrolled: int, paired: int) -> MatchFigures:
+def _match(programme: Programme, enrolled: int, paired: int, segment: Segment) -> MatchFigures:
     bands: dict[str, Any] = {"mean": Avg("score")}
     for i in range(SCORE_BINS):
         low = Q(score__gte=i / SCORE_BINS) if i else Q()
         high = Q(score__lt=(i + 1) / SCORE_BINS) if i < SCORE_BINS - 1 else Q()
         bands[f"band_{i}"] = Count("pk", filter=low & high)
-    scores = Pair.objects.filter(programme=programme, status__in=_counted(programme)).aggregate(
-        **bands
-    )
+    scores = Pair.objects.filter(
+        segment.pairs(), programme=programme, status__in=_counted(programme)
+    ).aggregate(**bands)
     histogram = tuple(scores[f"band_{i}"] for i in range(SCORE_BINS))
     return MatchFigures(
         enrolled=enrolled,
@@ -362,7 +443,9 @@ def _by_week(queryset: Any, field: str) -> dict[date, int]:
     return {row["week"]: row["n"] for row in rows}
 
 
-def meeting_weeks(programme: Programme, now: datetime) -> tuple[MeetingWeek, ...]:
+def meeting_weeks(
+    programme: Programme, now: datetime, segment: Segment = WHOLE
+) -> tuple[MeetingWeek, ...]:
     """Per week of the last WEEKS_SHOWN up to the programme's end (`period_end`), none before
     the week it began: meetings held and active pairs. No weeks at all while there is
     nothing to show (no pair has been active and no meeting held in them).
@@ -379,7 +462,9 @@ def meeting_weeks(programme: Programme, now: datetime) -> tuple[MeetingWeek, ...
     # A day early: the week's first midnight is local, the index is in UTC.
     since = local_midnight(min(first, last) - timedelta(days=1))
     rows = list(
-        Meeting.objects.filter(pair__programme=programme, held=True, starts_at__gte=since)
+        Meeting.objects.filter(
+            segment.pairs("pair__"), pair__programme=programme, held=True, starts_at__gte=since
+        )
         .annotate(week=TruncWeek("starts_at", output_field=DateField()))
         .values("week")
         .annotate(shown=Count("starts_at", filter=Q(starts_at__lte=until)))
@@ -387,7 +472,7 @@ def meeting_weeks(programme: Programme, now: datetime) -> tuple[MeetingWeek, ...
     )
     held = {row["week"]: row["shown"] for row in rows}
     pairs = Pair.objects.filter(
-        programme=programme, status__in=(Pair.Status.ACTIVE, Pair.Status.ENDED)
+        segment.pairs(), programme=programme, status__in=(Pair.Status.ACTIVE, Pair.Status.ENDED)
     ).annotate(began=Coalesce("activated_at", "created_at"))
     began = _by_week(pairs.filter(began__lte=until), "began")
     ended = _by_week(pairs.filter(ended_at__lte=until), "ended_at")
@@ -404,30 +489,32 @@ def meeting_weeks(programme: Programme, now: datetime) -> tuple[MeetingWeek, ...
     return tuple(weeks)
 
 
-def meeting_totals(programme: Programme, now: datetime) -> tuple[int, float, int]:
+def meeting_totals(
+    programme: Programme, now: datetime, segment: Segment = WHOLE
+) -> tuple[int, float, int]:
     """Meetings held by `now`, the hours spent in them (the minutes their logs give) and how
     many meetings were logged as not held: the pairs' tallies (one row per pair) less the
     meetings held after `now` (a range of the held meetings' index)."""
-    totals = MeetingTally.objects.filter(pair__programme=programme).aggregate(
+    in_segment = segment.pairs("pair__")
+    totals = MeetingTally.objects.filter(in_segment, pair__programme=programme).aggregate(
         held=Sum("held"), minutes=Sum("minutes_held"), not_held=Sum("not_held")
     )
     later = Meeting.objects.filter(
-        pair__programme=programme, held=True, starts_at__gt=now
+        in_segment, pair__programme=programme, held=True, starts_at__gt=now
     ).aggregate(held=Count("pk"), minutes=Sum("log__duration_minutes"))
     held = (totals["held"] or 0) - later["held"]
     minutes = (totals["minutes"] or 0) - (later["minutes"] or 0)
     return held, round(minutes / 60, 1), totals["not_held"] or 0
 
 
-def feedback_ratings(programme: Programme) -> tuple[Ratings, Ratings]:
+def feedback_ratings(programme: Programme, segment: Segment = WHOLE) -> tuple[Ratings, Ratings]:
     """Average feedback per dimension, as the reverse mentors rate and as the mentees rate.
 
     Added up from the pairs' feedback tallies: one row per pair, not one per rating.
     """
     fields = [f"{side}_{name}" for side in SIDES for name in ("ratings", *Feedback.DIMENSIONS)]
-    sums = FeedbackTally.objects.filter(pair__programme=programme).aggregate(
-        **{name: Sum(name) for name in fields}
-    )
+    tallies = FeedbackTally.objects.filter(segment.pairs("pair__"), pair__programme=programme)
+    sums = tallies.aggregate(**{name: Sum(name) for name in fields})
 
     def ratings(side: str) -> Ratings:
         count = sums[f"{side}_ratings"] or 0
@@ -445,7 +532,9 @@ def months_after(month: date, n: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def checkin_trend(programme: Programme, now: datetime) -> tuple[CheckInMonth, ...]:
+def checkin_trend(
+    programme: Programme, now: datetime, segment: Segment = WHOLE
+) -> tuple[CheckInMonth, ...]:
     """Per month of the last MONTHS_SHOWN up to the programme's end (`period_end`), none
     before the month it began: the check-ins and their average answers. A month without
     check-ins keeps its place, with a count of 0 and no averages, as a week without meetings
@@ -458,6 +547,7 @@ def checkin_trend(programme: Programme, now: datetime) -> tuple[CheckInMonth, ..
     shown = max(0, (last.year - first.year) * 12 + last.month - first.month + 1)
     rows = (
         CheckIn.objects.filter(
+            segment.pairs("pair__"),
             pair__programme=programme,
             kind=CheckIn.Kind.CHECKIN,
             created_at__gte=local_midnight(first),
@@ -492,10 +582,10 @@ def _checkin_month(month: date, row: dict[str, Any] | None) -> CheckInMonth:
     )
 
 
-def knowledge_flow(programme: Programme) -> tuple[IdeaFlow, IdeaFlow]:
+def knowledge_flow(programme: Programme, segment: Segment = WHOLE) -> tuple[IdeaFlow, IdeaFlow]:
     """Ideas shared by reverse mentors with mentees, and by mentees with reverse mentors."""
     rows = (
-        Idea.objects.filter(pair__programme=programme)
+        Idea.objects.filter(segment.pairs("pair__"), pair__programme=programme)
         .values("state")
         .annotate(
             from_mentor=Count("pk", filter=Q(shared_by=F("pair__mentor"))),
@@ -514,7 +604,7 @@ def knowledge_flow(programme: Programme) -> tuple[IdeaFlow, IdeaFlow]:
     return flow("mentor_to_mentee", "from_mentor"), flow("mentee_to_mentor", "from_mentee")
 
 
-def goal_progress(programme: Programme) -> tuple[GoalSide, GoalSide]:
+def goal_progress(programme: Programme, segment: Segment = WHOLE) -> tuple[GoalSide, GoalSide]:
     """Goals each side set, their average progress and how many are done."""
     aggregates: dict[str, Any] = {}
     for side in SIDES:
@@ -522,7 +612,8 @@ def goal_progress(programme: Programme) -> tuple[GoalSide, GoalSide]:
         aggregates[f"{side}_goals"] = Count("pk", filter=mine)
         aggregates[f"{side}_progress"] = Avg("progress", filter=mine)
         aggregates[f"{side}_done"] = Count("pk", filter=mine & Q(progress__gte=100))
-    values = Goal.objects.filter(pair__programme=programme).aggregate(**aggregates)
+    goals = Goal.objects.filter(segment.pairs("pair__"), pair__programme=programme)
+    values = goals.aggregate(**aggregates)
     mentors, mentees = (
         GoalSide(
             side=side,

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,7 +30,7 @@ from .atrisk import (
     nudge_pair,
 )
 from .figures import at_risk_reason_counts, programme_figures
-from .forms import CompareForm, WeeklyReportForm
+from .forms import CompareForm, SegmentForm, WeeklyReportForm
 from .models import WeeklyReportChoice
 from .progress import participant_progress
 from .tables import (
@@ -49,10 +50,32 @@ def _programme(request: HttpRequest, slug: str) -> Programme:
     return get_object_or_404(Programme.objects.managed_by(request.user), slug=slug)
 
 
+def _segment_form(request: HttpRequest, programme: Programme) -> SegmentForm:
+    """The segment asked for in the query string (none: the whole programme)."""
+    return SegmentForm(request.GET or None, programme=programme, user=request.user)
+
+
+def _segment_context(form: SegmentForm) -> dict[str, object]:
+    query = form.query()
+    return {
+        "segment_form": form,
+        "segment_words": form.describe(),
+        "segment_query": query,
+        "segment_params": query.removeprefix("?"),
+    }
+
+
+def _bad_segment(form: SegmentForm) -> HttpResponse:
+    """An export asked for a segment that is not one of the manager's choices."""
+    problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+    return HttpResponseBadRequest(_("No such segment (%(problems)s)") % {"problems": problems})
+
+
 @login_required
 def programme_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    figures = programme_figures(programme, viewer=request.user)
+    form = _segment_form(request, programme)
+    figures = programme_figures(programme, viewer=request.user, segment=form.segment())
     return render(
         request,
         "insights/dashboard.html",
@@ -62,6 +85,7 @@ def programme_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "sections": grid_sections(figures),
             "at_risk": figures.at_risk[:AT_RISK_ON_DASHBOARD],
             "can_compare": not _only_one(Programme.objects.managed_by(request.user)),
+            **_segment_context(form),
         },
     )
 
@@ -69,9 +93,13 @@ def programme_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def programme_at_risk(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    at_risk = at_risk_pairs(programme, viewer=request.user)
+    form = _segment_form(request, programme)
+    if form.is_bound and not form.is_valid():
+        return _bad_segment(form)
+    at_risk = at_risk_pairs(programme, viewer=request.user, within=form.segment().pairs())
     page = Paginator(at_risk, AT_RISK_PAGE).get_page(request.GET.get("page"))
-    return render(request, "insights/at_risk.html", {"programme": programme, "page": page})
+    context = {"programme": programme, "page": page, **_segment_context(form)}
+    return render(request, "insights/at_risk.html", context)
 
 
 @require_POST
@@ -114,7 +142,9 @@ def _tell_nudged(request: HttpRequest, pair: Pair, emailed: list[str] | None) ->
         messages.warning(request, _("Nothing was sent: nobody to nudge has an email address."))
 
 
-def _export_audit(request: HttpRequest, programme: Programme, fmt: str, tables: list[str]) -> None:
+def _export_audit(
+    request: HttpRequest, programme: Programme, fmt: str, tables: list[str], segment: str = ""
+) -> None:
     audit(
         request.user,
         "insights.export",
@@ -122,37 +152,49 @@ def _export_audit(request: HttpRequest, programme: Programme, fmt: str, tables: 
         organisation=programme.organisation,
         format=fmt,
         tables=tables,
+        **({"segment": segment} if segment else {}),
     )
 
 
-def _filename(programme: Programme, name: str) -> str:
-    return f"{programme.slug}-{name}-{timezone.localdate():%Y%m%d}"
+def _filename(programme: Programme, name: str, segment_words: str = "") -> str:
+    """The file's name: the programme, what it holds, the segment (if any) and the day."""
+    part = f"-{slugify(segment_words)}" if segment_words else ""
+    return f"{programme.slug}-{name}{part}-{timezone.localdate():%Y%m%d}"
 
 
 @login_required
 def programme_export_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     programme = _programme(request, slug)
-    tables = {t.key: t for t in dashboard_tables(programme_figures(programme, viewer=request.user))}
+    form = _segment_form(request, programme)
+    if form.is_bound and not form.is_valid():
+        return _bad_segment(form)
+    figures = programme_figures(programme, viewer=request.user, segment=form.segment())
+    tables = {t.key: t for t in dashboard_tables(figures)}
     if table not in tables:
         raise Http404("no such table")
-    _export_audit(request, programme, "csv", [table])
+    _export_audit(request, programme, "csv", [table], form.describe())
     response = HttpResponse(
         exports.table_csv(tables[table]), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(programme, table)}.csv"'
+    name = _filename(programme, table, form.describe())
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 
 @login_required
 def programme_export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    tables = dashboard_tables(programme_figures(programme, viewer=request.user))
-    _export_audit(request, programme, "xlsx", [t.key for t in tables])
+    form = _segment_form(request, programme)
+    if form.is_bound and not form.is_valid():
+        return _bad_segment(form)
+    figures = programme_figures(programme, viewer=request.user, segment=form.segment())
+    tables = dashboard_tables(figures)
+    _export_audit(request, programme, "xlsx", [t.key for t in tables], form.describe())
     response = HttpResponse(
         exports.tables_xlsx(tables),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    name = _filename(programme, "dashboard")
+    name = _filename(programme, "dashboard", form.describe())
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
@@ -177,31 +219,40 @@ def pair_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     return response
 
 
-def _report_context(request: HttpRequest, programme: Programme) -> dict[str, object]:
-    figures = programme_figures(programme, viewer=request.user)
+def _report_context(
+    request: HttpRequest, programme: Programme, form: SegmentForm
+) -> dict[str, object]:
+    figures = programme_figures(programme, viewer=request.user, segment=form.segment())
     counts = at_risk_reason_counts(figures.at_risk)
     return {
         "programme": programme,
         "figures": figures,
         "sections": dashboard_sections(figures),
         "at_risk_reasons": [(REASON_LABELS[r], counts[r]) for r in REASONS],
+        **_segment_context(form),
     }
 
 
 @login_required
 def programme_report(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    return render(request, "insights/report.html", _report_context(request, programme))
+    form = _segment_form(request, programme)
+    if form.is_bound and not form.is_valid():
+        return _bad_segment(form)
+    return render(request, "insights/report.html", _report_context(request, programme, form))
 
 
 @login_required
 def programme_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
-    context = {**_report_context(request, programme), "stylesheet": report.stylesheet()}
+    form = _segment_form(request, programme)
+    if form.is_bound and not form.is_valid():
+        return _bad_segment(form)
+    context = {**_report_context(request, programme, form), "stylesheet": report.stylesheet()}
     html = render_to_string("insights/report_pdf.html", context, request)
-    _export_audit(request, programme, "pdf", ["report"])
+    _export_audit(request, programme, "pdf", ["report"], form.describe())
     response = HttpResponse(report.pdf_from_html(html), content_type="application/pdf")
-    name = _filename(programme, "report")
+    name = _filename(programme, "report", form.describe())
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 
