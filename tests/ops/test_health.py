@@ -36,7 +36,7 @@ class HealthTests(TestCase):
     def test_all_well_says_ok_with_the_worker_and_outbox(self):
         waiting_task(minutes=1)
         email("sent")
-        with self.assertNumQueries(4):  # the database, two for the worker, one for the outbox
+        with self.assertNumQueries(3):  # the database, one for the worker, one for the outbox
             code, report = self.health()
         self.assertEqual(code, 200)
         self.assertEqual(report["status"], "ok")
