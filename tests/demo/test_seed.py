@@ -17,6 +17,7 @@ from twoheads.journal.models import CheckIn, Goal, GoalUpdate, Idea, SentNudge
 from twoheads.journal.nudges import send_nudges
 from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import MatchRun, Pair
+from twoheads.participants.models import ImportUpload
 from twoheads.privacy.models import Concern
 from twoheads.programmes.models import Programme
 
@@ -65,6 +66,12 @@ class SeedDemoTests(TestCase):
         self.assertGreater(len(proposals), 5)
         gap = run.programme.min_level_gap
         self.assertTrue(all(p.mentor.level >= p.mentee.level + gap for p in proposals))
+
+    def test_the_people_were_imported_before_the_programme_began(self):
+        main = Programme.objects.get(name="Northwind Reverse Mentoring 2026")
+        done = ImportUpload.objects.get(programme=main)
+        self.assertEqual(done.uploaded_by.email, "helen.carter@northwind.example")
+        self.assertLess(timezone.localdate(done.applied_at), main.starts_on)
 
     def test_no_pair_meets_before_it_was_made(self):
         """Every programme's pairs were made, and active, before their first meeting."""

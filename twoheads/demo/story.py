@@ -208,6 +208,10 @@ def _import(programme: Programme, rows: list[dict[str, str]], actor: User) -> No
     if not result.applied:
         problems = "; ".join(str(e) for e in result.errors[:5])
         raise RuntimeError(f"The demo's own people file did not import: {problems}")
+    # The import history dates it a month before the programme began, or two days ago.
+    start = programme.starts_on
+    when = _at(start - timedelta(days=30), 10) if start else timezone.now() - timedelta(days=2)
+    ImportUpload.objects.filter(programme=programme).update(uploaded_at=when, applied_at=when)
 
 
 def _run_and_publish(programme: Programme, actor: User, keep: tuple[str, str] | None) -> MatchRun:
