@@ -87,6 +87,18 @@ class DepartmentSegmentTests(SegmentTestCase):
         self.assertEqual([p.pair_id for p in f.at_risk], [self.pair.pk])
         self.assertEqual(sum(m.count for m in f.checkins), 3)
 
+    def test_a_nudge_from_finance_leads_back_to_finance(self):
+        self.client.force_login(self.martin)
+        dashboard = reverse("programme_dashboard", args=[self.programme.slug])
+        page = self.client.get(dashboard, {"department": "Finance"})
+        self.assertContains(page, '<input type="hidden" name="segment" value="department=Finance">')
+        nudge = reverse("programme_nudge", args=[self.programme.slug, self.pair.pk])
+        r = self.client.post(nudge, {"next": "dashboard", "segment": "department=Finance"})
+        self.assertRedirects(r, f"{dashboard}?department=Finance")
+        # A part that is not one of Martin's choices is dropped, never passed on.
+        r = self.client.post(nudge, {"next": "at_risk", "segment": "department=Nowhere&x=1"})
+        self.assertRedirects(r, reverse("programme_at_risk", args=[self.programme.slug]))
+
     def test_the_whole_programme_still_counts_everyone(self):
         f = programme_figures(self.programme, NOW, viewer=self.martin, segment=WHOLE)
         self.assertEqual(f.match.live_pairs, 2)

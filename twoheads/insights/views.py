@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -124,10 +125,13 @@ def programme_nudge(request: HttpRequest, slug: str, pair: int) -> HttpResponse:
         )
     else:
         _tell_nudged(request, found, emailed)
-    back = request.POST.get("next")
-    if back == "at_risk":
-        return redirect("programme_at_risk", slug)
-    return redirect("programme_dashboard", slug)
+    # Back to the page it was sent from, showing the same part of the programme (a part that
+    # is not one of the manager's choices is dropped, never passed on).
+    page = "programme_at_risk" if request.POST.get("next") == "at_risk" else "programme_dashboard"
+    asked = QueryDict(request.POST.get("segment", ""))
+    segment = SegmentForm(asked, programme=programme, user=request.user)
+    query = segment.query() if segment.is_valid() else ""
+    return redirect(reverse(page, args=[slug]) + query)
 
 
 def _tell_nudged(request: HttpRequest, pair: Pair, emailed: list[str] | None) -> None:
