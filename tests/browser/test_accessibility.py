@@ -63,6 +63,13 @@ PAGES: list[tuple[str, str, Callable[[], str], str]] = [
     ),
     ("pairs", HELEN, lambda: f"/programmes/{slug()}/pairs/", MAIN),
     ("dashboard", HELEN, lambda: f"/programmes/{slug()}/dashboard/", MAIN),
+    (
+        "dashboard of one department",
+        HELEN,
+        lambda: f"/programmes/{slug()}/dashboard/?department=Finance",
+        MAIN,
+    ),
+    ("manager's account", HELEN, lambda: "/account/", ""),
     ("pairs at risk", HELEN, lambda: f"/programmes/{slug()}/dashboard/at-risk/", MAIN),
     ("concerns", HELEN, lambda: f"/programmes/{slug()}/concerns/", MAIN),
     ("programme settings", HELEN, lambda: f"/programmes/{slug()}/settings/", MAIN),
