@@ -229,8 +229,9 @@ def test_repaired_flows_give_what_fresh_solves_give(
     people: list[Person], rules: Rules, seed: int, fairness: bool
 ) -> None:
     """With one candidate each at first, the certificate grows the flow over several rounds;
-    repairing it every time gives the count, total and lowest score that solving afresh
-    gives, also when the lowest score is raised first."""
+    repairing it every time gives the count and total that solving afresh gives, and the
+    lowest score too when it is raised first (without fairness, two optimal matchings of the
+    same total may differ in their lowest pair)."""
     results = []
     for repairing in (False, True):
         with contextlib.ExitStack() as patches:
@@ -243,7 +244,8 @@ def test_repaired_flows_give_what_fresh_solves_give(
     assert fresh.optimal and repaired.optimal
     assert repaired.pairs == fresh.pairs
     assert abs(repaired.total_score - fresh.total_score) < 1e-6 * max(fresh.pairs, 1)
-    assert abs(repaired.min_score - fresh.min_score) < 1e-9
+    if fairness:
+        assert abs(repaired.min_score - fresh.min_score) < 1e-9
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
