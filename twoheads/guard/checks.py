@@ -3,6 +3,8 @@
 from collections import Counter
 from collections.abc import Sequence
 
+from django.db.models import Q
+
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 
@@ -48,10 +50,11 @@ def record_confirmation(
     )
 
 
-def confirmation_counts(programme_id: int) -> dict[str, int]:
-    """Confirmed flags of a programme by kind, for the dashboard."""
+def confirmation_counts(programme_id: int, within: Q | None = None) -> dict[str, int]:
+    """Confirmed flags of a programme by kind, for the dashboard; `within` narrows the
+    confirmations counted (the pairs of a part of the programme)."""
     totals: Counter[str] = Counter()
-    rows = GuardConfirmation.objects.filter(programme_id=programme_id)
+    rows = GuardConfirmation.objects.filter(within or Q(), programme_id=programme_id)
     for kinds in rows.values_list("kinds", flat=True):
         totals.update(kinds)
     return dict(totals)

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, Lower, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from twoheads.accounts.models import User
-from twoheads.guard.models import GuardConfirmation
+from twoheads.guard.checks import confirmation_counts
 from twoheads.journal.models import CheckIn, Feedback, FeedbackTally, Goal, Idea
 from twoheads.meetings.models import Meeting, MeetingTally
 from twoheads.pairing.models import Pair
@@ -296,12 +296,7 @@ def programme_figures(
 
 def guard_flags(programme: Programme, segment: Segment = WHOLE) -> tuple[tuple[str, int], ...]:
     """Confirmed guard flags by kind, of the programme's pairs in the segment."""
-    totals: dict[str, int] = {}
-    rows = GuardConfirmation.objects.filter(segment.pairs("pair__"), programme=programme)
-    for kinds in rows.values_list("kinds", flat=True):
-        for kind, n in kinds.items():
-            totals[kind] = totals.get(kind, 0) + n
-    return tuple(sorted(totals.items()))
+    return tuple(sorted(confirmation_counts(programme.pk, segment.pairs("pair__")).items()))
 
 
 def _counted(programme: Programme) -> tuple[str, ...]:
