@@ -4,6 +4,7 @@ The page shows each chart with its table a click away; the CSV and XLSX exports 
 report write the very same tables, so every number agrees.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils.translation import ngettext
 from twoheads.accounts.models import User
 from twoheads.guard.detect import KINDS as GUARD_KINDS
 from twoheads.journal.models import CheckIn, Feedback, Goal, Idea
+from twoheads.pairing.models import PairQuerySet
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
@@ -570,17 +572,23 @@ def progress_sections(progress: ParticipantProgress) -> dict[str, Section]:
     }
 
 
-def pair_table(programme: Programme, reader: User) -> Table:
-    """Every pair of the programme with its dates and what it has done: counts and dates,
-    never what anyone wrote. HR ids only of the people whose records the reader holds
-    (`ParticipantQuerySet.held_by`): a partner organisation's manager gets their own."""
+def pair_table(
+    programme: Programme,
+    reader: User,
+    chosen: Callable[[PairQuerySet], PairQuerySet] = lambda pairs: pairs,
+) -> Table:
+    """The programme's pairs (every one, or those `chosen` keeps) with their dates and what
+    each has done: counts and dates, never what anyone wrote. HR ids only of the people whose
+    records the reader holds (`ParticipantQuerySet.held_by`): a partner organisation's manager
+    gets their own."""
     held = set(programme.participants.held_by(reader).values_list("pk", flat=True))
 
     def hr_id(person: Participant) -> str | None:
         return person.external_id if person.pk in held else None
 
     pairs = (
-        programme.pairs.select_related("mentor", "mentee", "meeting_tally")
+        chosen(programme.pairs.all())
+        .select_related("mentor", "mentee", "meeting_tally")
         .annotate(
             idea_count=Count("ideas", distinct=True),
             adopted=Count("ideas", filter=Q(ideas__state=Idea.State.ADOPTED), distinct=True),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoheads.accounts.models import audit
+from twoheads.pairing.forms import PairFilterForm
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
@@ -205,13 +206,23 @@ def programme_export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def pair_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    """Every pair with its dates, meetings, ideas and goals, as CSV or XLSX."""
+    """The pairs with their dates, meetings, ideas and goals, as CSV or XLSX: every pair, or
+    those the pairs page lists (`PairFilterForm`: status, a partner's name or HR id, a part of
+    the programme)."""
     programme = _programme(request, slug)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    table = pair_table(programme, request.user)
-    _export_audit(request, programme, fmt, [table.key])
-    name = _filename(programme, "pairs")
+    form = PairFilterForm(
+        request.GET or None,
+        programme=programme,
+        user=request.user,
+        default_status=PairFilterForm.ALL,
+    )
+    if form.is_bound and not form.is_valid():
+        return _bad_segment(form)
+    table = pair_table(programme, request.user, chosen=form.filter)
+    _export_audit(request, programme, fmt, [table.key], form.describe())
+    name = _filename(programme, "pairs", form.describe())
     if fmt == "csv":
         response = HttpResponse(exports.table_csv(table), content_type="text/csv; charset=utf-8")
     else:

@@ -1,11 +1,15 @@
+from urllib.parse import urlencode
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from twoheads.insights.forms import SegmentForm
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
 from .engine import FAIRNESS_OPTIMAL_ONLY
-from .models import MatchRun
+from .models import MatchRun, Pair, PairQuerySet
 
 
 class StartRunForm(forms.Form):
@@ -67,6 +71,69 @@ class ReviewFilterForm(forms.Form):
         if low is not None and high is not None and low > high:
             self.add_error("max_score", _("The highest score is below the lowest."))
         return data
+
+
+class PairFilterForm(SegmentForm):
+    """The pairs a manager lists or exports: by status, by a partner's name or HR id, and by
+    the department, site or organisation one of the partners is in (`SegmentForm`)."""
+
+    LIVE, ALL = "live", "all"
+    status = forms.ChoiceField(label=_("Show"), required=False)
+    q = forms.CharField(label=_("Name or id"), required=False, max_length=100)
+
+    field_order = ["status", "q", "department", "site", "organisation"]
+
+    def __init__(
+        self, data: object, *, programme: Programme, user: object, default_status: str
+    ) -> None:
+        super().__init__(data, programme=programme, user=user)  # type: ignore[arg-type]
+        self.default_status = default_status
+        self.fields["status"].choices = [
+            (self.LIVE, _("Live pairs")),
+            *Pair.Status.choices,
+            (self.ALL, _("All pairs")),
+        ]
+
+    def chosen_status(self) -> str:
+        """The status asked for (the default when none is, or the form is invalid)."""
+        if not self.is_valid():
+            return self.default_status
+        return self.cleaned_data["status"] or self.default_status
+
+    def filter(self, pairs: PairQuerySet) -> PairQuerySet:
+        """`pairs` narrowed to the choice (by status only when the form is invalid)."""
+        status = self.chosen_status()
+        if status == self.LIVE:
+            pairs = pairs.live()
+        elif status != self.ALL:
+            pairs = pairs.filter(status=status)
+        if not self.is_valid():
+            return pairs
+        if text := self.cleaned_data["q"].strip():
+            pairs = pairs.filter(
+                Q(mentor__name__icontains=text)
+                | Q(mentee__name__icontains=text)
+                | Q(mentor__external_id=text)
+                | Q(mentee__external_id=text)
+            )
+        return pairs.filter(self.segment().pairs())
+
+    def describe(self) -> str:
+        """The choice in words, for the audit log and the export's name ("" for every pair)."""
+        words = [super().describe()]
+        if self.is_valid() and (text := self.cleaned_data["q"].strip()):
+            words.append(str(_("with %(text)s") % {"text": text}))
+        status = self.chosen_status()
+        if status != self.ALL:
+            words.insert(0, str(dict(self.fields["status"].choices)[status]))
+        return " ".join(w for w in words if w)
+
+    def params(self) -> str:
+        """The choice as query parameters (the status always), for the pages and the exports."""
+        chosen = {"status": self.chosen_status()}
+        if self.is_valid():
+            chosen |= {k: v for k, v in self.cleaned_data.items() if v and k != "status"}
+        return urlencode(chosen)
 
 
 class ManualPairForm(forms.Form):

@@ -23,6 +23,7 @@ from . import engine, selfselection
 from .forms import (
     CompareForm,
     ManualPairForm,
+    PairFilterForm,
     ReasonForm,
     RematchForm,
     RequestForm,
@@ -318,12 +319,13 @@ def pair_list(request: HttpRequest, slug: str) -> HttpResponse:
               "end_reason", "programme", "mentor", "mentee", *shown)
         .order_by("status", "mentor__name", "pk")
     )  # fmt: skip
-    status = request.GET.get("status", "live")
-    if status == "live":
-        pairs = pairs.live()
-    elif status in Pair.Status.values:
-        pairs = pairs.filter(status=status)
-    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    form = PairFilterForm(
+        request.GET or None,
+        programme=programme,
+        user=request.user,
+        default_status=PairFilterForm.LIVE,
+    )
+    page = Paginator(form.filter(pairs), PAGE_SIZE).get_page(request.GET.get("page"))
     freed = (
         programme.pairs.filter(status__in=[Pair.Status.DECLINED, Pair.Status.ENDED])
         .select_related("mentor", "mentee")
@@ -335,8 +337,9 @@ def pair_list(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "programme": programme,
             "page": page,
-            "status": status,
-            "statuses": Pair.Status.choices,
+            "form": form,
+            "params": form.params(),
+            "narrowed": bool(form.is_valid() and (form.cleaned_data["q"] or form.segment())),
             "freed": freed,
         },
     )
