@@ -173,6 +173,31 @@ class PairTests(ApiTestCase):
         url = "/api/v1/pairs?programme=acme-reverse-mentoring&status=active"
         self.assertEqual(self.get(url, self.martin_token).json()["count"], 1)
 
+    def test_it_lists_the_pairs_changed_since_a_time_with_both_answers(self):
+        """An integrator keeps the time of its last sync: the pairs changed at or after it
+        come back, each with both partners' answers and the time of its change."""
+        long_ago = timezone.now() - timedelta(days=30)
+        Pair.objects.filter(pk=self.pair.pk).update(updated_at=long_ago)
+        waiting = Pair.objects.create(
+            programme=self.programme, mentor=self.p_sam, mentee=self.p_margaret
+        )
+        synced = (long_ago + timedelta(days=1)).isoformat().replace("+00:00", "Z")
+        url = f"/api/v1/pairs?programme=acme-reverse-mentoring&updated_since={synced}"
+        body = self.get(url, self.martin_token).json()
+        self.assertEqual([p["id"] for p in body["results"]], [waiting.pk])
+        self.assertEqual(
+            (body["results"][0]["mentor_response"], body["results"][0]["mentee_response"]),
+            ("", ""),
+        )
+        self.post(f"/api/v1/pairs/{self.pair.pk}/end", {"reason": "Done"}, self.martin_token)
+        ended = {p["id"]: p for p in self.get(url, self.martin_token).json()["results"]}
+        self.assertEqual(set(ended), {waiting.pk, self.pair.pk})
+        self.assertGreater(ended[self.pair.pk]["updated_at"], synced)
+        # Greta, of another organisation, gets none of Acme's changes.
+        self.assertEqual(self.get(url, self.greta_token).json()["count"], 0)
+        bad = self.get("/api/v1/pairs?updated_since=yesterday", self.martin_token)
+        self.assertEqual(bad.status_code, 400)
+
     def test_it_shows_a_participant_only_their_own_pairs(self):
         Pair.objects.create(programme=self.programme, mentor=self.p_sam, mentee=self.p_margaret)
         body = self.get("/api/v1/pairs", self.priya_token).json()

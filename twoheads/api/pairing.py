@@ -1,5 +1,6 @@
 """Match runs (start, progress, results, publish) and pairs (list, read, end)."""
 
+from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -46,6 +47,14 @@ class PublishOut(Schema):
 class PairFilters(Schema):
     programme: str | None = Field(None, max_length=80, description="A programme's slug.")
     status: Literal["proposed", "active", "declined", "ended"] | None = None
+    updated_since: datetime | None = Field(
+        None,
+        description=(
+            "Pairs changed at or after this time (`updated_at`): made, answered, activated, "
+            "declined or ended, or a reason or explanation removed. Keep the time of your "
+            "last sync and pass it back."
+        ),
+    )
 
 
 def conflict(exc: PairingError, code: str = "conflict") -> ApiError:
@@ -166,6 +175,8 @@ def list_pairs(request: HttpRequest, filters: Query[PairFilters], pages: Query[P
         pairs = pairs.filter(programme__slug=filters.programme)
     if filters.status:
         pairs = pairs.filter(status=filters.status)
+    if filters.updated_since:
+        pairs = pairs.filter(updated_at__gte=filters.updated_since)
     return paginate(request, pairs, pages)
 
 

@@ -258,9 +258,16 @@ class PairOut(Schema):
             "score sum; the partners read it without, beside the score and its parts."
         )
     )
+    mentor_response: Literal["", "accepted", "declined"] = Field(
+        description='The mentor\'s answer to the match: "" while they have not answered.'
+    )
+    mentee_response: Literal["", "accepted", "declined"] = Field(
+        description='The mentee\'s answer to the match: "" while they have not answered.'
+    )
     created_at: datetime
     activated_at: datetime | None
     ended_at: datetime | None
+    updated_at: datetime = Field(description="The pair's last change (see `updated_since`).")
     end_reason: str
 
     @staticmethod

@@ -300,7 +300,7 @@ def _answer(pairs: list[Pair], story_pair: Pair, rng: random.Random, start: date
         engine.respond(pair, pair.mentor.user, True)
     activated = _at(start, 9)
     Pair.objects.filter(pk__in=[p.pk for p in pairs], status=Pair.Status.ACTIVE).update(
-        activated_at=activated, created_at=activated - timedelta(days=10)
+        activated_at=activated, created_at=activated - timedelta(days=10), updated_at=activated
     )
     for pair in pairs:
         pair.refresh_from_db()
@@ -524,7 +524,7 @@ def _exchange_programme(cast: Cast, seed: int, rng: random.Random, today: date) 
     # The pairs were made when the exchange started, before the meetings of their history.
     activated = _at(start, 9)
     programme.pairs.filter(status=Pair.Status.ACTIVE).update(
-        activated_at=activated, created_at=activated - timedelta(days=10)
+        activated_at=activated, created_at=activated - timedelta(days=10), updated_at=activated
     )
     for pair in programme.pairs.select_related("mentor__user", "mentee__user"):
         _history(pair, rng, start, today, quiet=False, rich=False)

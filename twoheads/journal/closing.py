@@ -27,7 +27,7 @@ def _end(pair: Pair, actor: User | None, reason: str) -> None:
         from twoheads.pairing.engine import PairingError, end_pair
     except ImportError:
         pair.status, pair.ended_at, pair.end_reason = Pair.Status.ENDED, timezone.now(), reason
-        pair.save(update_fields=["status", "ended_at", "end_reason"])
+        pair.save(update_fields=["status", "ended_at", "end_reason", "updated_at"])
         audit(actor, "pair.end", pair, organisation=pair.programme.organisation, reason=reason)
         return
     try:

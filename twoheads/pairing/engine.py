@@ -749,9 +749,9 @@ def _copy_proposals_to_pairs(run: MatchRun) -> int:
     sql = f"""
         INSERT INTO {q(pair.db_table)} (programme_id, run_id, mentor_id, mentee_id, status,
             score, components, explanation, mentor_response, mentee_response, decline_reason,
-            end_reason, from_request, manual, manager_reason, created_at)
+            end_reason, from_request, manual, manager_reason, created_at, updated_at)
         SELECT %s, pp.run_id, pp.mentor_id, pp.mentee_id, %s, pp.score, pp.components,
-            pp.explanation, '', '', '', '', %s, pp.manual, pp.note, %s
+            pp.explanation, '', '', '', '', %s, pp.manual, pp.note, %s, %s
         FROM {q(proposal.db_table)} pp
         WHERE pp.run_id = %s AND pp.already_live = %s AND NOT EXISTS (
             SELECT 1 FROM {q(pair.db_table)} p
@@ -762,7 +762,7 @@ def _copy_proposals_to_pairs(run: MatchRun) -> int:
               AND person.status = %s)
     """  # noqa: S608 -- only table names are formatted in, from the models
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [run.programme_id, Pair.Status.PROPOSED, False, now, run.pk, False]
+    params = [run.programme_id, Pair.Status.PROPOSED, False, now, now, run.pk, False]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, run.programme_id, *live, active])
         return cursor.rowcount

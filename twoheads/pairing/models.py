@@ -428,6 +428,9 @@ class Pair(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Every change: an answer, the status, a reason or an explanation blanked. Writes that go
+    # around `save()` (an `update()`, the publishing INSERT) set it themselves.
+    updated_at = models.DateTimeField(auto_now=True)
     end_reason = models.TextField(blank=True)
     declined_by = models.ForeignKey(
         Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -446,7 +449,10 @@ class Pair(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["programme", "status"])]
+        indexes = [
+            models.Index(fields=["programme", "status"]),
+            models.Index(fields=["programme", "updated_at"]),
+        ]
         verbose_name = _("pair")
         verbose_name_plural = _("pairs")
 

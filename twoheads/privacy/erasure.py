@@ -124,9 +124,11 @@ def _erase_content(user: User, people: list[Participant], result: Erasure) -> No
     GuardConfirmation.objects.filter(author__in=people).update(reason="", author=None)
     PairRequest.objects.filter(sender__in=people).update(message="")
     PairRequest.objects.filter(recipient__in=people).update(reply="")
-    Pair.objects.filter(declined_by__in=people).update(decline_reason="", declined_by=None)
-    Pair.objects.filter(ended_by=user).update(end_reason="", ended_by=None)
     now = timezone.now()
+    Pair.objects.filter(declined_by__in=people).update(
+        decline_reason="", declined_by=None, updated_at=now
+    )
+    Pair.objects.filter(ended_by=user).update(end_reason="", ended_by=None, updated_at=now)
     involved = Q(sender__in=people) | Q(recipient__in=people)
     PairRequest.objects.pending().filter(involved).update(
         status=PairRequest.Status.CLOSED, closed_at=now
@@ -138,7 +140,9 @@ def _erase_content(user: User, people: list[Participant], result: Erasure) -> No
     )
     for meeting in upcoming.select_related("pair"):
         cancel_meeting(meeting, user, note=_("The pair has ended."))
-    result.kept_for_partner["pairs ended"] = live.update(status=Pair.Status.ENDED, ended_at=now)
+    result.kept_for_partner["pairs ended"] = live.update(
+        status=Pair.Status.ENDED, ended_at=now, updated_at=now
+    )
 
 
 def _erase_people(people: list[Participant], result: Erasure) -> None:

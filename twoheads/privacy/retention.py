@@ -264,7 +264,14 @@ def _scrub_content(programme: Programme) -> None:
     Concern.objects.filter(programme=programme).update(text="", resolution_note="", author=None)
     GuardConfirmation.objects.filter(programme=programme).update(reason="", author=None)
     MatchRun.objects.filter(programme=programme).delete()
-    pairs.update(explanation="", decline_reason="", end_reason="", declined_by=None, ended_by=None)
+    pairs.update(
+        explanation="",
+        decline_reason="",
+        end_reason="",
+        declined_by=None,
+        ended_by=None,
+        updated_at=timezone.now(),
+    )
     Invitation.objects.filter(programme=programme).delete()
     ImportUpload.objects.filter(programme=programme).delete()
     Skill.objects.filter(programme=programme).update(proposed_by=None)
