@@ -100,6 +100,16 @@ class RunLifecycleTests(MatchingTestCase):
         fresh = self.make_run()  # the programme is free to run again
         self.assertNotEqual(fresh.pk, run.pk)
 
+    def test_the_runs_say_how_pairs_were_made_and_what_waits_in_words(self):
+        self.make_run()
+        self.make_run(mode="stable")
+        self.client.force_login(self.martin)
+        page = self.client.get(reverse("run_list", args=[self.programme.slug]))
+        self.assertContains(page, "<td>Best overall pairs (exact)</td>", html=True)
+        self.assertContains(page, "<td>Stable pairs from everyone's ranking</td>", html=True)
+        self.assertContains(page, ">Ready to review</span>", count=2)
+        self.assertNotContains(page, "<td>optimal</td>", html=True)
+
     def test_it_marks_a_run_failed_when_its_task_failed(self):
         self.client.force_login(self.martin)
         with override_settings(TASKS=DB_TASKS):

@@ -36,7 +36,7 @@ from twoheads.programmes.models import Programme, SkillAlias
 from . import emails
 from .models import MatchRun, Pair, ProposedPair, UnmatchedResult, live_pair_counts
 
-RUN_MODES = ("optimal", "stable")
+RUN_MODES = tuple(MatchRun.Mode.values)
 PROGRESS_EVERY_SECONDS = 1.0
 INCOMPLETE_REASON = "profile is not complete"
 

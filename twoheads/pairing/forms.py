@@ -15,10 +15,7 @@ from .models import MatchRun, Pair, PairQuerySet
 class StartRunForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("How pairs are made"),
-        choices=[
-            ("optimal", _("Best overall pairs (exact)")),
-            ("stable", _("Stable pairs from everyone's ranking")),
-        ],
+        choices=MatchRun.Mode.choices,
     )
     fairness = forms.BooleanField(
         label=_("Lift the weakest pair first"),

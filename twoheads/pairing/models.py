@@ -37,13 +37,18 @@ class MatchRun(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        DONE = "done", _("Ready to review")
         FAILED = "failed", _("Failed")
         PUBLISHED = "published", _("Published")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="runs")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    mode = models.CharField(max_length=16, default="optimal")
+
+    class Mode(models.TextChoices):
+        OPTIMAL = "optimal", _("Best overall pairs (exact)")
+        STABLE = "stable", _("Stable pairs from everyone's ranking")
+
+    mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.OPTIMAL)
     fairness = models.BooleanField(default=False)
     seed = models.PositiveIntegerField(default=0)
     progress = models.FloatField(default=0.0)
