@@ -62,9 +62,22 @@ def create(request: HttpRequest, payload: ProgrammeIn):
                 [{"field": "organisation", "message": "Give the organisation's slug."}],
             )
         organisation = organisations.get()
-    fields = payload.dict(exclude={"organisation", "name"})
+    source = None
+    if payload.copy_from:
+        source = organisation.programmes.filter(slug=payload.copy_from).first()
+        if source is None:
+            raise ApiError(
+                400,
+                "invalid",
+                "There is no programme of that organisation to copy.",
+                [{"field": "copy_from", "message": f"No programme {payload.copy_from!r} here."}],
+            )
+    # A copy keeps the settings the body leaves out; a fresh programme takes the defaults.
+    fields = payload.dict(exclude={"organisation", "name", "copy_from"}, exclude_unset=bool(source))
     try:
-        programme = create_programme(organisation, payload.name.strip(), created_by=user, **fields)
+        programme = create_programme(
+            organisation, payload.name.strip(), created_by=user, copy_from=source, **fields
+        )
     except ValidationError as exc:  # the programme's own rules across fields
         raise ApiError(
             400,
@@ -76,7 +89,14 @@ def create(request: HttpRequest, payload: ProgrammeIn):
                 for message in messages
             ],
         ) from exc
-    audit(user, "programme.create", programme, organisation=organisation, via="api")
+    audit(
+        user,
+        "programme.create",
+        programme,
+        organisation=organisation,
+        via="api",
+        **({"copied_from": source.pk} if source else {}),
+    )
     return 201, programme
 
 

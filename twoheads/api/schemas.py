@@ -67,6 +67,16 @@ class ProgrammeIn(Schema):
         max_length=80,
         description="Slug of the organisation; needed only when the token's owner manages several.",
     )
+    copy_from: str | None = Field(
+        None,
+        max_length=80,
+        description=(
+            "Slug of a programme of the same organisation to start from: the new programme "
+            "takes its settings (those this body leaves out), partner organisations, approved "
+            "skills with their aliases, questionnaire, guides and confidential terms; no "
+            "people, and none of its dates."
+        ),
+    )
     type: Literal["reverse", "traditional"] = "reverse"
     description: str = Field("", max_length=5000)
     matching_mode: Literal["optimal", "stable", "suggest"] = "optimal"

@@ -1,6 +1,8 @@
 """A new programme's starting catalogue: skills with their aliases, and the questionnaire."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from twoheads.accounts.models import Organisation, User
@@ -82,21 +84,100 @@ def seed_catalogue(programme: Programme) -> None:
         )
 
 
+# What a programme's copy does not take from it: what makes it a programme of its own (its
+# name, address, sign-up code, dates, status and history) and who made it when.
+NOT_COPIED = frozenset(
+    {
+        "id",
+        "organisation",
+        "name",
+        "slug",
+        "status",
+        "signup_code",
+        "enrolment_closes",
+        "matching_on",
+        "starts_on",
+        "ends_on",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "anonymised_at",
+    }
+)
+
+
 def create_programme(
     organisation: Organisation,
     name: str,
     *,
     created_by: User | None = None,
+    copy_from: Programme | None = None,
     **fields: object,
 ) -> Programme:
     """Create a programme with its starting catalogue; the UI, the command and the API call this.
 
+    With `copy_from` (a programme of the same organisation), the new programme starts with
+    that one's set-up instead (`copy_setup`); `fields` given here win over its settings.
     Its rules across fields (`Programme.clean`: dates in order, a reminder before a request
     expires) are checked here for every caller; ValidationError says what is wrong, by field.
     """
+    if copy_from is not None:
+        if copy_from.organisation_id != organisation.pk:
+            raise ValidationError(
+                {"copy_from": _("Copy a programme of %(org)s.") % {"org": organisation}}
+            )
+        fields = {**copied_settings(copy_from), **fields}
     programme = Programme(organisation=organisation, name=name, created_by=created_by, **fields)
     programme.clean()
     with transaction.atomic():
         programme.save()
-        seed_catalogue(programme)
+        if copy_from is None:
+            seed_catalogue(programme)
+        else:
+            copy_setup(copy_from, programme)
     return programme
+
+
+def copied_settings(source: Programme) -> dict[str, object]:
+    """The settings a copy of `source` starts with: its type, description, rules, weights,
+    cadence, reminders, sign-up and retention; not its name, dates or status."""
+    return {
+        field.attname: getattr(source, field.attname)
+        for field in Programme._meta.concrete_fields
+        if field.name not in NOT_COPIED
+    }
+
+
+def copy_setup(source: Programme, target: Programme) -> None:
+    """Give `target` what a manager set up on `source`: the partner organisations, the
+    approved skills with their aliases, the questionnaire, the guides and the confidential
+    terms. Nobody's records come with it: no people, invitations, runs or pairs, and no skill
+    someone proposed that was not approved."""
+    from twoheads.guard.models import ProgrammeTerms
+    from twoheads.journal.models import Guide
+
+    target.partners.set(source.partners.all())
+    for skill in source.skills.filter(approved=True).prefetch_related("aliases"):
+        copy = Skill.objects.create(programme=target, name=skill.name, kind=skill.kind)
+        SkillAlias.objects.bulk_create(
+            SkillAlias(skill=copy, alias=alias.alias) for alias in skill.aliases.all()
+        )
+    Question.objects.bulk_create(
+        Question(
+            programme=target,
+            key=q.key,
+            text=q.text,
+            low_label=q.low_label,
+            high_label=q.high_label,
+            position=q.position,
+        )
+        for q in source.questions.all()
+    )
+    Guide.objects.bulk_create(
+        Guide(programme=target, kind=g.kind, title=g.title, body=g.body)
+        for g in Guide.objects.filter(programme=source)
+    )
+    terms = ProgrammeTerms.objects.filter(programme=source).first()
+    if terms is not None:
+        ProgrammeTerms.objects.create(programme=target, terms=terms.terms)

@@ -17,15 +17,48 @@ def managed_organisations(user: User) -> "forms.models.QuerySet[Organisation]":
 
 
 class ProgrammeCreateForm(forms.ModelForm):
+    copy_from = forms.ModelChoiceField(
+        label=_("Start from"),
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label=_("The default skills and questions"),
+        help_text=_(
+            "Or a programme of your organisation: the new one takes its rules, weights, "
+            "reminders, skills, questions, guides and confidential terms, and no people. "
+            "The type, description and dates are the ones you give here."
+        ),
+    )
+
     class Meta:
         model = Programme
-        fields = ["name", "organisation", "type", "description", *DATES]
+        fields = ["name", "organisation", "copy_from", "type", "description", *DATES]
         widgets = dict.fromkeys(DATES, DATE)
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = managed_organisations(user)
+        organisations = managed_organisations(user)
+        self.fields["organisation"].queryset = organisations
         self.fields["organisation"].empty_label = None
+        self.fields["copy_from"].queryset = (
+            Programme.objects.filter(organisation__in=organisations)
+            .select_related("organisation")
+            .order_by("-created_at")
+        )
+        if organisations.count() > 1:
+            self.fields["copy_from"].label_from_instance = lambda p: (
+                f"{p.name} ({p.organisation.name})"
+            )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        source, organisation = data.get("copy_from"), data.get("organisation")
+        if source is not None and organisation is not None and source.organisation != organisation:
+            self.add_error(
+                "copy_from",
+                _("Start from a programme of %(org)s, the organisation chosen above.")
+                % {"org": organisation},
+            )
+        return data
 
 
 class ProgrammeSettingsForm(forms.ModelForm):

@@ -52,8 +52,24 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         programme = create_programme(
             data.pop("organisation"), data.pop("name"), created_by=request.user, **data
         )
-        audit(request.user, "programme.create", programme, organisation=programme.organisation)
-        messages.success(request, _("The programme is created, with a starting skill catalogue."))
+        source = form.cleaned_data["copy_from"]
+        audit(
+            request.user,
+            "programme.create",
+            programme,
+            organisation=programme.organisation,
+            **({"copied_from": source.pk} if source else {}),
+        )
+        if source:
+            messages.success(
+                request,
+                _("The programme is created with the set-up of %(source)s, and no people yet.")
+                % {"source": source},
+            )
+        else:
+            messages.success(
+                request, _("The programme is created, with a starting skill catalogue.")
+            )
         return redirect(programme)
     return render(request, "programmes/programme_form.html", {"form": form})
 

@@ -33,7 +33,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--slug", default="", help="The slug in web addresses.")
         parser.add_argument(
-            "--type", choices=[t.value for t in Programme.Type], default=Programme.Type.REVERSE
+            "--type",
+            choices=[t.value for t in Programme.Type],
+            help="reverse (the default) or traditional; with --copy-from, the copied one's.",
+        )
+        parser.add_argument(
+            "--copy-from",
+            default="",
+            metavar="SLUG",
+            help="Start from this programme of the same organisation: its rules, weights, "
+            "reminders, skills, questions, guides and confidential terms (no people).",
         )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -50,11 +59,27 @@ class Command(BaseCommand):
             return
         if slug and Programme.objects.filter(slug=slug).exists():
             raise CommandError(f'The slug "{slug}" is taken; choose another.')
-        fields = {"type": options["type"]}
+        fields: dict[str, object] = {}
+        if options["type"]:
+            fields["type"] = options["type"]
         if slug:
             fields["slug"] = slug
-        programme = create_programme(organisation, name, **fields)
+        source = self.source(str(options["copy_from"]), organisation)
+        programme = create_programme(organisation, name, copy_from=source, **fields)
         self.stdout.write(programme.slug)
+
+    def source(self, slug: str, organisation: Organisation) -> Programme | None:
+        """The programme to copy, which must be the organisation's own."""
+        if not slug:
+            return None
+        source = Programme.objects.filter(slug=slug).first()
+        if source is None or source.organisation_id != organisation.pk:
+            own = ", ".join(organisation.programmes.values_list("slug", flat=True)) or "none"
+            raise CommandError(
+                f'{organisation} has no programme with the slug "{slug}" to copy. Its '
+                f"programmes: {own}."
+            )
+        return source
 
     def organisation(self, wanted: str, options: dict[str, object]) -> Organisation:
         """The organisation of that slug or name; a new one only when asked for."""
