@@ -54,6 +54,8 @@ PAGES: list[tuple[str, str, Callable[[], str], str]] = [
     ("programme overview", HELEN, lambda: f"/programmes/{slug()}/", MAIN),
     ("people", HELEN, lambda: f"/programmes/{slug()}/people/", MAIN),
     ("import", HELEN, lambda: f"/programmes/{slug()}/people/import/", MAIN),
+    ("announcements", HELEN, lambda: f"/programmes/{slug()}/people/announcements/", MAIN),
+    ("pairs found", HELEN, lambda: f"/programmes/{slug()}/pairs/?department=Finance", MAIN),
     ("published run", HELEN, lambda: run_of(MAIN), MAIN),
     (
         "run under review",

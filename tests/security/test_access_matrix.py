@@ -122,6 +122,7 @@ MATRIX: dict[str, Row] = {
     "participant_export": Row(lambda t: [t.programme.slug, "csv"], ACME_MANAGERS),
     "participant_remind": Row(slug, ACME_MANAGERS, method="POST"),
     "participant_invite_all": Row(slug, ACME_MANAGERS, method="POST"),
+    "announcement_list": Row(slug, ACME_MANAGERS),
     "participant_search": Row(slug, ACME_MANAGERS | ACME_PARTICIPANTS),
     "import_upload": Row(slug, ACME_MANAGERS),
     "import_confirm": Row(slug_and("upload"), frozenset({"martin"}), method="POST"),

@@ -31,8 +31,9 @@ from twoheads.journal.relationship import record_idea
 from twoheads.meetings.models import Meeting, MeetingLog
 from twoheads.pairing import engine
 from twoheads.pairing.models import MatchRun, Pair
+from twoheads.participants.announcements import announce
 from twoheads.participants.importer import apply_import
-from twoheads.participants.models import ImportUpload, Participant
+from twoheads.participants.models import Announcement, ImportUpload, Participant
 from twoheads.privacy.concerns import raise_concern
 from twoheads.programmes.catalogue import create_programme
 from twoheads.programmes.models import Programme
@@ -282,6 +283,18 @@ def _main_programme(
     type(concern).objects.filter(pk=concern.pk).update(created_at=_at(today - timedelta(days=4), 9))
     # Helen follows the programme by its weekly email too (`twoheads send_reports`).
     WeeklyReportChoice.choose(cast.manager, programme, wanted=True)
+    kickoff = announce(
+        programme,
+        cast.manager,
+        audience=Announcement.Audience.PAIRED,
+        subject="Welcome, and the kick-off session",
+        body=(
+            "Welcome to Northwind Reverse Mentoring 2026. Plan your first meeting in the next "
+            "two weeks: the first-meeting agenda is on your pair's page.\n\nWe meet as a "
+            "programme once at the kick-off, online, on the first Tuesday of the programme."
+        ),
+    )
+    Announcement.objects.filter(pk=kickoff.pk).update(sent_at=_at(start, 8))
     return programme
 
 

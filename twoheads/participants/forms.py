@@ -20,7 +20,7 @@ from twoheads.programmes.models import MAX_LEVEL, MAX_PARTNERS, Programme, Skill
 
 from .invitations import invitations_seen_by, live_invitations
 from .languages import language_codes
-from .models import Invitation, Participant, ParticipantSkill, one_zone
+from .models import Announcement, Invitation, Participant, ParticipantSkill, one_zone
 
 # The participant's columns the profile page writes.
 PROFILE_COLUMNS = [
@@ -708,3 +708,38 @@ class ParticipantFilterForm(forms.Form):
         if data["q"]:
             people = people.filter(Q(name__icontains=data["q"]) | Q(external_id=data["q"]))
         return people
+
+
+class AnnouncementForm(forms.ModelForm):
+    """Who an announcement goes to, with how many each choice reaches, and what it says."""
+
+    class Meta:
+        model = Announcement
+        fields = ["audience", "subject", "body"]
+        widgets = {"audience": forms.RadioSelect, "body": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "body": _(
+                "Sent by email as plain text, with your name and a link to the programme. "
+                "Mentors and mentees who have left or withdrawn are not sent it."
+            )
+        }
+
+    def __init__(self, *args: Any, reach: dict[str, int], programme: Programme, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.reach = reach
+        mentors = _("The reverse mentors") if programme.is_reverse else _("The mentors")
+        self.fields["audience"].choices = [
+            (
+                value,
+                ngettext("%(label)s (%(n)s person)", "%(label)s (%(n)s people)", reach[value])
+                % {"label": mentors if value == Announcement.Audience.MENTORS else label,
+                   "n": reach[value]},
+            )
+            for value, label in Announcement.Audience.choices
+        ]  # fmt: skip
+
+    def clean_audience(self) -> str:
+        audience = self.cleaned_data["audience"]
+        if not self.reach.get(audience):
+            raise forms.ValidationError(_("Nobody is there to read it yet: choose others."))
+        return audience

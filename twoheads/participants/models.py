@@ -605,3 +605,33 @@ class ImportUpload(models.Model):
             applied_at=now,
             source=source,
         )
+
+
+class Announcement(models.Model):
+    """A message from a programme's manager to its people, by email: the kick-off, a date to
+    keep, the mid-point survey. The people it went to are counted, not listed."""
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone taking part")
+        MENTORS = "mentors", _("The mentors")
+        MENTEES = "mentees", _("The mentees")
+        PAIRED = "paired", _("People in a pair")
+        UNPAIRED = "unpaired", _("People without a partner")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="announcements")
+    audience = models.CharField(_("to"), max_length=16, choices=Audience.choices)
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"), max_length=5000)
+    sent_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+
+    def __str__(self) -> str:
+        return self.subject

@@ -57,3 +57,15 @@ def send_profile_reminders(participant_ids: list[int]) -> int:
         )
         sent += 1
     return sent
+
+
+@task
+def send_announcement(announcement_id: int, participant_ids: list[int]) -> int:
+    """Email a programme manager's announcement to the people it was written to."""
+    from .announcements import send
+    from .models import Announcement
+
+    announcement = Announcement.objects.select_related("programme", "sent_by").get(
+        pk=announcement_id
+    )
+    return send(announcement, participant_ids)

@@ -11,6 +11,7 @@ urlpatterns = [
     path(P + "people/remind/", views.participant_remind, name="participant_remind"),
     path(P + "people/invite/", views.participant_invite_all, name="participant_invite_all"),
     path(P + "people/search/", views.participant_search, name="participant_search"),
+    path(P + "people/announcements/", views.announcement_list, name="announcement_list"),
     path(
         P + "people/export.<str:fmt>",
         views.participant_export,

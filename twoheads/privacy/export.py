@@ -62,6 +62,7 @@ STAFF_LINKS = {
     "programmes.Skill.proposed_by",
     "participants.Invitation.invited_by",
     "participants.ImportUpload.uploaded_by",
+    "participants.Announcement.sent_by",
     "pairing.MatchRun.created_by",
     "pairing.MatchRun.published_by",
     "journal.Guide.updated_by",

@@ -32,7 +32,13 @@ from twoheads.journal.models import (
 )
 from twoheads.meetings.models import Meeting, MeetingLog
 from twoheads.pairing.models import MatchRun, Pair, PairRequest
-from twoheads.participants.models import ImportUpload, Invitation, Participant, ParticipantSkill
+from twoheads.participants.models import (
+    Announcement,
+    ImportUpload,
+    Invitation,
+    Participant,
+    ParticipantSkill,
+)
 from twoheads.programmes.models import Programme, Skill
 
 from .models import Concern, PastPairHash
@@ -261,6 +267,7 @@ def _scrub_content(programme: Programme) -> None:
     meetings.update(agenda="", note="", location="", link="", organiser=None)
     MeetingLog.objects.filter(meeting__in=meetings).update(logged_by=None)
     PairRequest.objects.filter(programme=programme).update(message="", reply="")
+    Announcement.objects.filter(programme=programme).update(subject="", body="")
     Concern.objects.filter(programme=programme).update(text="", resolution_note="", author=None)
     GuardConfirmation.objects.filter(programme=programme).update(reason="", author=None)
     MatchRun.objects.filter(programme=programme).delete()
