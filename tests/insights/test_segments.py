@@ -16,11 +16,12 @@ from openpyxl import load_workbook
 from tests.insights.stories import NOW, InsightsTestCase, at
 from tests.insights.test_figures import grow
 from twoheads.accounts.models import AuditEvent
-from twoheads.insights.figures import WHOLE, Segment, programme_figures
-from twoheads.insights.forms import SegmentForm
+from twoheads.insights.figures import programme_figures
 from twoheads.journal.models import Goal, Idea
 from twoheads.meetings.models import Meeting, MeetingLog
+from twoheads.pairing.forms import SegmentForm
 from twoheads.pairing.models import Pair
+from twoheads.pairing.segments import WHOLE, Segment
 from twoheads.participants.models import Participant
 from twoheads.privacy.models import Concern
 from twoheads.programmes.models import Programme

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoheads.accounts.models import audit
-from twoheads.pairing.forms import PairFilterForm
+from twoheads.pairing.forms import PairFilterForm, SegmentForm
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
@@ -32,7 +32,7 @@ from .atrisk import (
     nudge_pair,
 )
 from .figures import at_risk_reason_counts, programme_figures
-from .forms import CompareForm, SegmentForm, WeeklyReportForm
+from .forms import CompareForm, WeeklyReportForm
 from .models import WeeklyReportChoice
 from .progress import participant_progress
 from .tables import (
