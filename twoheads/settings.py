@@ -247,6 +247,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Two Heads <noreply@tw
 # Stored emails hold names and addresses: `send_outbox` deletes sent ones this many days after
 # they were sent (and ones it gave up on, this many days after they were written).
 EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 30)
+
+# Webhooks call only https addresses on the public internet; 1 lets them call http and private
+# networks too (a receiver inside the same network).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=1.

@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("twoheads.guard.urls")),
     path("", include("twoheads.privacy.urls")),
     path("", include("twoheads.insights.urls")),
+    path("", include("twoheads.api.page_urls")),
     path("api/", include("twoheads.api.urls")),
 ]

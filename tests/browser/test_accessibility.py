@@ -92,6 +92,14 @@ PAGES: list[tuple[str, str, Callable[[], str], str]] = [
         ),
         "Who runs Northwind Trading on Two Heads",
     ),
+    (
+        "webhooks",
+        SAMIR,
+        lambda: (
+            f"/organisations/{Organisation.objects.get(name='Northwind Trading').slug}/webhooks/"
+        ),
+        "Webhooks of Northwind Trading",
+    ),
 ]
 
 

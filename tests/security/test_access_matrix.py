@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tests.base import PersonasTestCase
 from twoheads.accounts.models import ApiToken
+from twoheads.api.models import Webhook
 from twoheads.journal.models import Goal, Idea, JournalEntry
 from twoheads.meetings.models import CalendarFeed, Meeting, MeetingLog
 from twoheads.pairing.models import MatchRun, Pair, PairRequest, ProposedPair
@@ -92,6 +93,11 @@ MATRIX: dict[str, Row] = {
     "audit_log": Row(lambda t: [t.acme.slug], OLIVIA),
     "organisation_terms": Row(lambda t: [t.acme.slug], OLIVIA),
     "organisation_members": Row(lambda t: [t.acme.slug], OLIVIA),
+    "webhook_list": Row(lambda t: [t.acme.slug], OLIVIA),
+    "webhook_created": Row(lambda t: [t.acme.slug], OLIVIA),
+    "webhook_ping": Row(lambda t: [t.acme.slug, t.webhook.pk], OLIVIA, method="POST"),
+    "webhook_enable": Row(lambda t: [t.acme.slug, t.webhook.pk], OLIVIA, method="POST"),
+    "webhook_delete": Row(lambda t: [t.acme.slug, t.webhook.pk], OLIVIA, method="POST"),
     "organisation_member_remove": Row(
         lambda t: [t.acme.slug, t.martin.memberships.get().pk], OLIVIA, method="POST"
     ),
@@ -263,6 +269,8 @@ class MatrixFixtures(PersonasTestCase):
             level=7,
             organisation=cls.acme,
         )
+        # An address inside the network: a test request is refused before any is sent.
+        cls.webhook = Webhook.objects.create(organisation=cls.acme, url="https://127.0.0.1:9/x")
         cls.proposed_pair = Pair.objects.create(
             programme=cls.programme, mentor=cls.p_sam, mentee=cls.p_margaret, score=0.5
         )

@@ -63,6 +63,7 @@ STAFF_LINKS = {
     "participants.Invitation.invited_by",
     "participants.ImportUpload.uploaded_by",
     "participants.Announcement.sent_by",
+    "api.Webhook.created_by",
     "pairing.MatchRun.created_by",
     "pairing.MatchRun.published_by",
     "journal.Guide.updated_by",
