@@ -1,6 +1,7 @@
 """Match runs and pairs through the API, from Martin's side and from everyone else's."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.utils import timezone
 
@@ -197,6 +198,25 @@ class PairTests(ApiTestCase):
         self.assertEqual(self.get(url, self.greta_token).json()["count"], 0)
         bad = self.get("/api/v1/pairs?updated_since=yesterday", self.martin_token)
         self.assertEqual(bad.status_code, 400)
+
+    def test_a_moment_with_any_offset_or_year_is_taken_or_refused_but_never_an_error(self):
+        """PostgreSQL takes offsets within +-15:59 only: every moment asked for is held in UTC."""
+        for address in (
+            "/api/v1/pairs?updated_since=",
+            "/api/v1/meetings?since=",
+            f"{PROGRAMME}/participants?updated_since=",
+        ):
+            for moment, status in (
+                ("0423-08-18T18:14:44-22:31", 200),
+                ("2026-01-01T00:00:00+23:59", 200),
+                ("2026-01-01T00:00:00", 200),
+                ("0001-01-01T00:00:00+01:00", 400),
+                ("9999-12-31T23:59:59-12:00", 400),
+            ):
+                response = self.get(address + quote(moment), self.martin_token)
+                self.assertEqual(response.status_code, status, (address, moment))
+        body = self.get("/api/v1/pairs?updated_since=0423-08-18T18:14:44-22:31", self.martin_token)
+        self.assertEqual(body.json()["count"], 1)
 
     def test_it_shows_a_participant_only_their_own_pairs(self):
         Pair.objects.create(programme=self.programme, mentor=self.p_sam, mentee=self.p_margaret)

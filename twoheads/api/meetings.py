@@ -1,14 +1,12 @@
 """Meetings as metadata only: when, how long, whether held. Agendas and notes stay private."""
 
-from datetime import datetime
-
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from .access import visible_meetings
 from .errors import ErrorOut
 from .pages import PageParams, etag, paginate
-from .schemas import MeetingPage
+from .schemas import MeetingPage, Moment
 
 router = Router(tags=["meetings"])
 
@@ -16,7 +14,7 @@ router = Router(tags=["meetings"])
 class MeetingFilters(Schema):
     programme: str | None = Field(None, max_length=80, description="A programme's slug.")
     pair: int | None = Field(None, ge=1, le=2**63 - 1)
-    since: datetime | None = Field(None, description="Meetings starting at or after this.")
+    since: Moment | None = Field(None, description="Meetings starting at or after this.")
 
 
 @router.get(

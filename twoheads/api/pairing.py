@@ -1,6 +1,5 @@
 """Match runs (start, progress, results, publish) and pairs (list, read, end)."""
 
-from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -23,7 +22,7 @@ from twoheads.programmes.models import Programme
 from .access import managed_programme, managed_run, visible_pairs
 from .errors import ApiError, ErrorOut, not_found
 from .pages import PageParams, etag, paginate
-from .schemas import EndPairIn, PairOut, PairPage, RunIn, RunOut, RunResultsOut
+from .schemas import EndPairIn, Moment, PairOut, PairPage, RunIn, RunOut, RunResultsOut
 
 router = Router(tags=["match runs and pairs"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut}
@@ -47,7 +46,7 @@ class PublishOut(Schema):
 class PairFilters(Schema):
     programme: str | None = Field(None, max_length=80, description="A programme's slug.")
     status: Literal["proposed", "active", "declined", "ended"] | None = None
-    updated_since: datetime | None = Field(
+    updated_since: Moment | None = Field(
         None,
         description=(
             "Pairs changed at or after this time (`updated_at`): made, answered, activated, "

@@ -1,6 +1,5 @@
 """Participants: list and read (audited as views of personal data) and the HR-sync bulk upsert."""
 
-from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from twoheads.programmes.models import Programme
 from .access import managed_programme, visible_programme
 from .errors import ApiError, ErrorOut, not_found
 from .pages import PageParams, etag, paginate
-from .schemas import ImportOut, ParticipantOut, ParticipantPage
+from .schemas import ImportOut, Moment, ParticipantOut, ParticipantPage
 from .uploads import read_body
 
 router = Router(tags=["participants"])
@@ -31,7 +30,7 @@ class ParticipantFilters(Schema):
     )
     status: Literal["active", "on_leave", "leaver", "withdrawn"] | None = None
     department: str | None = Field(None, max_length=100)
-    updated_since: datetime | None = Field(
+    updated_since: Moment | None = Field(
         None, description="Only people changed at or after this moment (ISO 8601)."
     )
 

@@ -1,13 +1,29 @@
 """What the API reads and returns. Journal text, meeting agendas and notes never appear here."""
 
-from datetime import date, datetime
-from typing import Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from twoheads.matching.explain import without_score_sum
 
 from .pages import PageOut
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """A moment asked for, in UTC (one without a zone is taken as UTC): databases take a zone
+    offset only within their own range (PostgreSQL's is +-15:59), UTC always."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("The moment is out of range once in UTC.") from exc
+
+
+# A moment in a query or a body: any ISO 8601 date and time, held in UTC.
+Moment = Annotated[datetime, AfterValidator(_in_utc)]
 
 ProgrammeStatus = Literal["draft", "enrolling", "matching", "active", "closed"]
 
