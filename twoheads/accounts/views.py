@@ -123,7 +123,7 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("account")
 
 
-def _administered(request: HttpRequest, slug: str) -> Organisation:
+def administered_organisation(request: HttpRequest, slug: str) -> Organisation:
     """The organisation ``slug`` if the signed-in person is one of its admins (else 404)."""
     return get_object_or_404(
         request.user.organisations_with_role(Membership.Role.ORG_ADMIN), slug=slug
@@ -133,7 +133,7 @@ def _administered(request: HttpRequest, slug: str) -> Organisation:
 @login_required
 def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's admins and programme managers, and a form to add one."""
-    organisation = _administered(request, slug)
+    organisation = administered_organisation(request, slug)
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -158,7 +158,7 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @login_required
 def organisation_member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    organisation = _administered(request, slug)
+    organisation = administered_organisation(request, slug)
     membership = get_object_or_404(staff_of(organisation), pk=pk)
     who, role = membership.user.name or membership.user.email, role_phrase(membership.role)
     try:

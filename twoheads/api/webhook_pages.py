@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from twoheads.accounts import once
-from twoheads.accounts.models import Membership, Organisation, audit
+from twoheads.accounts.models import audit
+from twoheads.accounts.views import administered_organisation
 
 from .models import Webhook
 from .webhooks import DeliveryFailed, add_webhook, ping
@@ -31,16 +32,9 @@ class WebhookForm(forms.Form):
     )
 
 
-def _administered(request: HttpRequest, slug: str) -> Organisation:
-    """The organisation ``slug`` if the signed-in person is one of its admins (else 404)."""
-    return get_object_or_404(
-        request.user.organisations_with_role(Membership.Role.ORG_ADMIN), slug=slug
-    )
-
-
 @login_required
 def webhook_list(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _administered(request, slug)
+    organisation = administered_organisation(request, slug)
     form = WebhookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -61,7 +55,7 @@ def webhook_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def webhook_created(request: HttpRequest, slug: str) -> HttpResponse:
     """The new webhook's secret, once."""
-    organisation = _administered(request, slug)
+    organisation = administered_organisation(request, slug)
     shown = once.take(request, "webhook")
     if shown is None:
         return redirect("webhook_list", organisation.slug)
@@ -71,7 +65,7 @@ def webhook_created(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _webhook(request: HttpRequest, slug: str, pk: int) -> Webhook:
-    return get_object_or_404(_administered(request, slug).webhooks, pk=pk)
+    return get_object_or_404(administered_organisation(request, slug).webhooks, pk=pk)
 
 
 @require_POST

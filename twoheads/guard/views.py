@@ -5,7 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from twoheads.accounts.models import Membership, audit
+from twoheads.accounts.models import audit
+from twoheads.accounts.views import administered_organisation
 from twoheads.programmes.models import Programme
 
 from .checks import confirmation_counts
@@ -17,9 +18,7 @@ from .models import GuardConfirmation, ProgrammeTerms
 @login_required
 def organisation_terms(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation admin keeps the words that must not leave the organisation."""
-    organisation = get_object_or_404(
-        request.user.organisations_with_role(Membership.Role.ORG_ADMIN), slug=slug
-    )
+    organisation = administered_organisation(request, slug)
     form = OrganisationTermsForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

@@ -15,7 +15,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twoheads.accounts.models import Membership, audit
+from twoheads.accounts.models import audit
+from twoheads.accounts.views import administered_organisation
 from twoheads.participants.export import WEEKDAYS, availability_text
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
@@ -180,9 +181,7 @@ def request_erasure(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(
-        request.user.organisations_with_role(Membership.Role.ORG_ADMIN), slug=slug
-    )
+    organisation = administered_organisation(request, slug)
     every = readable_by_admins_of(organisation)
     form = AuditFilterForm(request.GET or None, events=every)
     action = person = ""
