@@ -55,6 +55,7 @@ PAGES: list[tuple[str, str, Callable[[], str], str]] = [
     ("people", HELEN, lambda: f"/programmes/{slug()}/people/", MAIN),
     ("import", HELEN, lambda: f"/programmes/{slug()}/people/import/", MAIN),
     ("announcements", HELEN, lambda: f"/programmes/{slug()}/people/announcements/", MAIN),
+    ("skills", HELEN, lambda: f"/programmes/{slug()}/skills/", MAIN),
     ("pairs found", HELEN, lambda: f"/programmes/{slug()}/pairs/?department=Finance", MAIN),
     ("published run", HELEN, lambda: run_of(MAIN), MAIN),
     (

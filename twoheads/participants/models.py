@@ -394,6 +394,61 @@ class ParticipantSkill(models.Model):
         return f"{self.participant} {self.get_kind_display().lower()} {self.skill} ({self.level})"
 
 
+@dataclass(frozen=True)
+class SkillDemand:
+    """How many active mentors and mentees can teach a skill and how many want to learn it,
+    in each direction of a programme's exchange."""
+
+    skill: Skill
+    mentors_offer: int
+    mentees_want: int
+    mentees_offer: int
+    mentors_want: int
+
+    @property
+    def mentees_short(self) -> int:
+        """Mentees who want it beyond the mentors who can teach it."""
+        return max(self.mentees_want - self.mentors_offer, 0)
+
+    @property
+    def mentors_short(self) -> int:
+        """Mentors who want it beyond the mentees who can teach it."""
+        return max(self.mentors_want - self.mentees_offer, 0)
+
+
+def skill_demand(
+    programme: Programme, skills: models.QuerySet[Skill] | None = None
+) -> list[SkillDemand]:
+    """Each skill of the programme's catalogue (or of `skills`, in their order) with who can
+    teach it and who wants it, among the active mentors and mentees, in one query."""
+    MENTOR, MENTEE = Participant.Role.MENTOR, Participant.Role.MENTEE
+    OFFER, WANT = ParticipantSkill.Kind.OFFER, ParticipantSkill.Kind.WANT
+    active = Q(
+        participant_skills__participant__programme=programme,
+        participant_skills__participant__status=Participant.Status.ACTIVE,
+    )
+
+    def count(role: str, kind: str) -> models.Count:
+        return models.Count(
+            "participant_skills",
+            filter=active
+            & Q(participant_skills__participant__role=role, participant_skills__kind=kind),
+        )
+
+    if skills is None:
+        skills = programme.skills.order_by("name")
+    skills = skills.annotate(
+        mentors_offer=count(MENTOR, OFFER),
+        mentees_want=count(MENTEE, WANT),
+        mentees_offer=count(MENTEE, OFFER),
+        mentors_want=count(MENTOR, WANT),
+    )
+    return [
+        SkillDemand(s, s.mentors_offer, s.mentees_want, s.mentees_offer, s.mentors_want)
+        for s in skills
+    ]
+
+
 class Invitation(models.Model):
     """An emailed invitation to join a programme; its link is signed and expires."""
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from twoheads.accounts.models import audit
 from twoheads.participants.invitations import invitations_seen_by
-from twoheads.participants.models import organisations_held
+from twoheads.participants.models import SkillDemand, organisations_held, skill_demand
 
 from .catalogue import create_programme
 from .forms import (
@@ -171,16 +171,28 @@ def skill_list(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("The skill is added."))
         return redirect("skill_list", programme.slug)
     skills = programme.skills.prefetch_related("aliases").order_by("-approved", "name")
+    demand = skill_demand(programme, skills)
     return render(
         request,
         "programmes/skill_list.html",
         {
             "programme": programme,
-            "skills": skills,
+            "skills": demand,
+            "mentees_short": _most_short(demand, "mentees_short"),
+            "mentors_short": _most_short(demand, "mentors_short"),
             "form": form,
             "merge_form": SkillMergeForm(programme=programme),
         },
     )
+
+
+SHORTFALLS_SHOWN = 5
+
+
+def _most_short(demand: list[SkillDemand], side: str) -> list[SkillDemand]:
+    """The skills most wanted beyond those who can teach them, on one side, most short first."""
+    short = [d for d in demand if getattr(d, side) > 0]
+    return sorted(short, key=lambda d: (-getattr(d, side), d.skill.name.lower()))[:SHORTFALLS_SHOWN]
 
 
 @require_POST
