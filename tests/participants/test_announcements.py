@@ -107,6 +107,29 @@ class AnnouncementTests(AnnouncementTestCase):
         self.assertEqual(mail.outbox, [])
 
 
+class HomePageAnnouncementTests(AnnouncementTestCase):
+    def setUp(self) -> None:
+        self.client.force_login(self.martin)
+
+    def home(self, user) -> str:
+        self.client.force_login(user)
+        return self.client.get(reverse("home")).content.decode()
+
+    def test_the_people_written_to_find_it_on_their_home_page(self):
+        self.send("mentors", subject="Mentors: bring a laptop")
+        self.assertIn("Mentors: bring a laptop", self.home(self.priya))
+        self.assertIn("Bring a question.", self.home(self.sam))
+        # Margaret is a mentee; Gus takes part in another organisation's programme.
+        self.assertNotIn("Mentors: bring a laptop", self.home(self.margaret))
+        self.assertNotIn("Mentors: bring a laptop", self.home(self.gus))
+
+    def test_someone_who_becomes_a_mentee_later_does_not_find_an_earlier_one(self):
+        self.send("mentees", subject="Before Mei")
+        Participant.objects.filter(pk=self.p_sam.pk).update(role="mentee")
+        self.assertNotIn("Before Mei", self.home(self.sam))
+        self.assertIn("Before Mei", self.home(self.margaret))
+
+
 class PartnerAnnouncementTests(AnnouncementTestCase):
     @classmethod
     def setUpTestData(cls) -> None:

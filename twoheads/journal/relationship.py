@@ -121,6 +121,8 @@ HOME_LEAVES_OUT = {"partner_news", "meeting_soon"}
 
 def participant_home(user: User) -> dict[str, Any]:
     """The participant's home: what's next, what is due, their partners and their own progress."""
+    from twoheads.participants.announcements import received_by
+
     from .nudges import due_nudges
 
     now = timezone.now()
@@ -154,4 +156,5 @@ def participant_home(user: User) -> dict[str, Any]:
         "my_goals": list(Goal.objects.filter(pair__in=pairs, owner__user=user)),
         "ideas_adopted": Idea.objects.filter(pair__in=pairs, state=Idea.State.ADOPTED).count(),
         "meetings_held": Meeting.objects.filter(pair__in=pairs).held().count(),
+        "announcements": received_by(user),
     }

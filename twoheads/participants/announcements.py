@@ -70,9 +70,19 @@ def announce(
             audience=audience,
             recipients=len(ids),
         )
+        announcement.sent_to.set(ids)
         if ids:
             transaction.on_commit(lambda: send_announcement.enqueue(announcement.pk, ids))
     return announcement
+
+
+def received_by(user: User, count: int = 3) -> list[Announcement]:
+    """The latest announcements written to this person, in any of their programmes."""
+    return list(
+        Announcement.objects.filter(sent_to__user=user)
+        .select_related("programme", "sent_by")
+        .distinct()[:count]
+    )
 
 
 def send(announcement: Announcement, participant_ids: list[int]) -> int:

@@ -663,8 +663,8 @@ class ImportUpload(models.Model):
 
 
 class Announcement(models.Model):
-    """A message from a programme's manager to its people, by email: the kick-off, a date to
-    keep, the mid-point survey. The people it went to are counted, not listed."""
+    """A message from a programme's manager to its people, by email and on their home page:
+    the kick-off, a date to keep, the mid-point survey."""
 
     class Audience(models.TextChoices):
         EVERYONE = "everyone", _("Everyone taking part")
@@ -682,6 +682,8 @@ class Announcement(models.Model):
     )
     sent_at = models.DateTimeField(auto_now_add=True)
     recipients = models.PositiveIntegerField(default=0)
+    # Who it was written to, so that each of them finds it on their home page too.
+    sent_to = models.ManyToManyField(Participant, related_name="announcements", blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
