@@ -123,6 +123,18 @@ class HomePageAnnouncementTests(AnnouncementTestCase):
         self.assertNotIn("Mentors: bring a laptop", self.home(self.margaret))
         self.assertNotIn("Mentors: bring a laptop", self.home(self.gus))
 
+    def test_an_erased_person_is_no_longer_among_those_written_to(self):
+        from twoheads.privacy.erasure import erase_person
+
+        self.send("everyone")
+        erase_person(self.priya, self.priya)
+        announcement = Announcement.objects.get()
+        self.assertEqual(
+            set(announcement.sent_to.values_list("pk", flat=True)),
+            {self.p_margaret.pk, self.p_sam.pk},
+        )
+        self.assertEqual(announcement.recipients, 3)
+
     def test_someone_who_becomes_a_mentee_later_does_not_find_an_earlier_one(self):
         self.send("mentees", subject="Before Mei")
         Participant.objects.filter(pk=self.p_sam.pk).update(role="mentee")

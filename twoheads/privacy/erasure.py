@@ -35,7 +35,13 @@ from twoheads.mail.models import OutgoingEmail
 from twoheads.meetings.models import CalendarFeed, Meeting
 from twoheads.meetings.scheduling import cancel_meeting
 from twoheads.pairing.models import Pair, PairRequest
-from twoheads.participants.models import ImportUpload, Invitation, Participant, ParticipantSkill
+from twoheads.participants.models import (
+    Announcement,
+    ImportUpload,
+    Invitation,
+    Participant,
+    ParticipantSkill,
+)
 
 from .models import Concern
 from .redaction import redact_everywhere, redact_text, scrub_audit
@@ -148,6 +154,7 @@ def _erase_content(user: User, people: list[Participant], result: Erasure) -> No
 def _erase_people(people: list[Participant], result: Erasure) -> None:
     ids = [p.pk for p in people]
     result.count("skills", ParticipantSkill.objects.filter(participant__in=ids).delete()[0])
+    Announcement.sent_to.through.objects.filter(participant__in=ids).delete()
     for person in people:
         Participant.objects.filter(pk=person.pk).update(
             external_id=f"{ERASED_PREFIX}{person.pk}",
