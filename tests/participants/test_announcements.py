@@ -123,6 +123,16 @@ class HomePageAnnouncementTests(AnnouncementTestCase):
         self.assertNotIn("Mentors: bring a laptop", self.home(self.margaret))
         self.assertNotIn("Mentors: bring a laptop", self.home(self.gus))
 
+    def test_a_persons_data_lists_the_announcements_written_to_them(self):
+        from twoheads.privacy.export import export_personal_data
+
+        self.send("mentees", subject="For the mentees")
+        [row] = export_personal_data(self.margaret)["announcements_received"]
+        self.assertEqual(
+            (row["programme"], row["subject"]), ("Acme Reverse Mentoring", "For the mentees")
+        )
+        self.assertEqual(export_personal_data(self.priya)["announcements_received"], [])
+
     def test_an_erased_person_is_no_longer_among_those_written_to(self):
         from twoheads.privacy.erasure import erase_person
 

@@ -19,7 +19,7 @@ from twoheads.journal.models import (
 )
 from twoheads.meetings.models import CalendarFeed, Meeting
 from twoheads.pairing.models import Pair, PairRequest, ProposedPair, UnmatchedResult
-from twoheads.participants.models import Invitation, Participant
+from twoheads.participants.models import Announcement, Invitation, Participant
 
 from .erasure import participations_of
 from .models import Concern
@@ -90,6 +90,7 @@ SECTION_TITLES = {
     "concerns_raised": _("Concerns you raised"),
     "guard_confirmations": _("Flagged text you chose to share"),
     "invitations": _("Invitations"),
+    "announcements_received": _("Announcements written to you"),
     "calendar_feeds": _("Calendar feeds"),
     "api_tokens": _("API tokens"),
     "reminders": _("Reminders"),
@@ -127,6 +128,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
         "concerns_raised": _concerns(people),
         "guard_confirmations": _confirmations(people),
         "invitations": _invitations(user),
+        "announcements_received": _announcements(people),
         "calendar_feeds": _feeds(user),
         "api_tokens": _tokens(user),
         "reminders": _reminders(user),
@@ -338,6 +340,19 @@ def _invitations(user: User) -> list[dict[str, Any]]:
     return [
         {"programme": i.programme.name, "sent": _when(i.sent_at), "accepted": _when(i.accepted_at)}
         for i in rows
+    ]
+
+
+def _announcements(people: list[Participant]) -> list[dict[str, Any]]:
+    rows = (
+        Announcement.objects.filter(sent_to__in=people)
+        .select_related("programme")
+        .distinct()
+        .order_by("sent_at")
+    )
+    return [
+        {"programme": a.programme.name, "sent": _when(a.sent_at), "subject": a.subject}
+        for a in rows
     ]
 
 
