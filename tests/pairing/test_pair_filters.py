@@ -55,6 +55,11 @@ class PairFilterTests(SegmentTestCase):
         self.assertContains(r, "Clear: show every live pair")
         self.assertNotContains(r, "Publish a match run")
 
+    def test_a_status_with_no_pairs_says_so_rather_than_asking_for_a_run(self):
+        r = self.client.get(reverse("pair_list", args=[self.programme.slug]), {"status": "ended"})
+        self.assertContains(r, "No pair matches these choices.")
+        self.assertNotContains(r, "Publish a match run")
+
     def test_a_choice_not_on_the_lists_is_an_error_and_lists_the_live_pairs(self):
         r = self.client.get(
             reverse("pair_list", args=[self.programme.slug]), {"department": "Nowhere"}
