@@ -180,3 +180,46 @@ class ProgrammeStatusTests(ApiTestCase):
 
     def test_it_refuses_a_revoked_token_and_no_token(self):
         self.assertError(self.post(self.url(), {"status": "enrolling"}), 401, "unauthorized")
+
+
+class SkillCatalogueTests(ApiTestCase):
+    """Priya (reverse mentor) can teach generative AI tools, which Margaret (mentee) wants;
+    a withdrawn mentee who wanted it too is not counted, nor a skill nobody approved."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        from twoheads.participants.models import Participant, ParticipantSkill
+        from twoheads.programmes.catalogue import seed_catalogue
+        from twoheads.programmes.models import Skill
+
+        seed_catalogue(cls.programme)
+        genai = cls.programme.find_skill("GenAI")
+        ParticipantSkill.objects.create(participant=cls.p_priya, skill=genai, kind="offer")
+        ParticipantSkill.objects.create(participant=cls.p_margaret, skill=genai, kind="want")
+        gone = Participant.objects.create(
+            programme=cls.programme, external_id="A999", name="Gone", role="mentee",
+            level=7, status="withdrawn",
+        )  # fmt: skip
+        ParticipantSkill.objects.create(participant=gone, skill=genai, kind="want")
+        Skill.objects.create(programme=cls.programme, name="Crypto trading", approved=False)
+
+    def test_a_manager_reads_each_skill_with_who_can_teach_and_who_wants_it(self):
+        body = self.get(f"{ACME}/skills", self.martin_token).json()
+        skills = {s["name"]: s for s in body}
+        self.assertNotIn("Crypto trading", skills)
+        genai = skills["Generative AI tools"]
+        self.assertEqual(genai["kind"], "technology")
+        self.assertIn("GenAI", genai["aliases"])
+        self.assertEqual(
+            [genai[k] for k in ("mentors_offer", "mentees_want", "mentees_offer", "mentors_want")],
+            [1, 1, 0, 0],
+        )
+        self.assertEqual([s["name"] for s in body], sorted(skills))
+
+    def test_nobody_else_reads_it(self):
+        # Another organisation's manager is not told the programme exists; a participant is
+        # told it is the managers'.
+        self.assertError(self.get(f"{ACME}/skills", self.greta_token), 404, "not_found")
+        self.assertError(self.get(f"{ACME}/skills", self.priya_token), 403, "forbidden")
+        self.assertError(self.get(f"{ACME}/skills"), 401, "unauthorized")

@@ -1,10 +1,12 @@
-"""Programmes: list, read, create (with the starting catalogue) and lifecycle status."""
+"""Programmes: list, read, create (with the starting catalogue), lifecycle status and the
+skill catalogue with who can teach and who wants each skill."""
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router
 
 from twoheads.accounts.models import Membership, audit
+from twoheads.participants.models import skill_demand
 from twoheads.programmes.catalogue import create_programme
 from twoheads.programmes.lifecycle import change_status
 from twoheads.programmes.models import MANAGER_ROLES, Programme
@@ -12,7 +14,15 @@ from twoheads.programmes.models import MANAGER_ROLES, Programme
 from .access import managed_programme, visible_programme
 from .errors import ApiError, ErrorOut, not_found
 from .pages import PageParams, etag, paginate
-from .schemas import MeOut, ProgrammeIn, ProgrammeOut, ProgrammePage, ProgrammeStatus, StatusIn
+from .schemas import (
+    MeOut,
+    ProgrammeIn,
+    ProgrammeOut,
+    ProgrammePage,
+    ProgrammeStatus,
+    SkillOut,
+    StatusIn,
+)
 
 router = Router(tags=["programmes"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut}
@@ -123,3 +133,18 @@ def set_status(request: HttpRequest, slug: str, payload: StatusIn):
     except ValidationError as exc:
         raise ApiError(409, "bad_transition", " ".join(exc.messages)) from exc
     return programme
+
+
+@router.get(
+    "/programmes/{slug}/skills",
+    response={200: list[SkillOut], **ERRORS},
+    summary="The skill catalogue, with who can teach and who wants each skill",
+)
+@etag
+def skills(request: HttpRequest, slug: str):
+    """Every approved skill of the programme's catalogue, by name, with its aliases and, among
+    the active mentors and mentees, how many can teach it and how many want to learn it on
+    each side. For the programme's managers."""
+    programme = managed_programme(request.auth, slug)
+    catalogue = programme.skills.filter(approved=True).prefetch_related("aliases")
+    return skill_demand(programme, catalogue.order_by("name"))

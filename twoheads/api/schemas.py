@@ -104,6 +104,28 @@ class ProgrammeIn(Schema):
     default_capacity: int = Field(1, ge=1, le=10)
 
 
+class SkillOut(Schema):
+    name: str
+    kind: Literal["technology", "experience", "other"]
+    aliases: list[str] = Field(description="Other names that lead to the skill on import.")
+    mentors_offer: int = Field(description="Active mentors who can teach it.")
+    mentees_want: int = Field(description="Active mentees who want to learn it.")
+    mentees_offer: int = Field(description="Active mentees who can teach it.")
+    mentors_want: int = Field(description="Active mentors who want to learn it.")
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.skill.name
+
+    @staticmethod
+    def resolve_kind(obj) -> str:
+        return obj.skill.kind
+
+    @staticmethod
+    def resolve_aliases(obj) -> list[str]:
+        return [alias.alias for alias in obj.skill.aliases.all()]
+
+
 class StatusIn(Schema):
     status: ProgrammeStatus
 
