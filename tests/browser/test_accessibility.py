@@ -78,6 +78,12 @@ PAGES: list[tuple[str, str, Callable[[], str], str]] = [
     ("programme settings", HELEN, lambda: f"/programmes/{slug()}/settings/", MAIN),
     ("participant home", AISHA, lambda: "/", "Hello, Aisha"),
     ("pair page", AISHA, lambda: aisha_pair().get_absolute_url(), "Your mentoring with Richard"),
+    (
+        "agreement",
+        AISHA,
+        lambda: f"/pairs/{aisha_pair().pk}/agreement/",
+        "Your mentoring agreement",
+    ),
     ("idea page", AISHA, aisha_idea, ""),
     ("meeting page", AISHA, aisha_past_meeting, "Meeting on"),
     ("plan a meeting", AISHA, lambda: f"/pairs/{aisha_pair().pk}/meetings/new/", "Plan a meeting"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.base import PersonasTestCase, make_user
 from twoheads.accounts.models import Membership, audit
 from twoheads.guard.models import GuardConfirmation
-from twoheads.journal.models import CheckIn, Feedback, Goal, Idea, JournalEntry
+from twoheads.journal.models import Agreement, CheckIn, Feedback, Goal, Idea, JournalEntry
 from twoheads.meetings.models import Meeting, MeetingLog
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant, ParticipantSkill
@@ -25,6 +25,7 @@ PHRASES = {
     "margaret_private": "Margaret private: I should listen more than I talk",
     "idea": "Idea: weekly lunch-and-learn on copilots",
     "goal": "Goal: present at the all-hands without notes",
+    "hopes": "Hopes: to speak up in leadership meetings",
     "agenda": "Agenda: walk through the chatbot pilot together",
     "feedback_private": "Feedback kept to myself: the room was too noisy",
     "feedback_open": "Feedback for the manager: more time would help",
@@ -108,6 +109,12 @@ class PrivacyStory(PersonasTestCase):
             recorded_by=cls.priya,
         )
         cls.goal = Goal.objects.create(pair=cls.pair, owner=cls.p_priya, title=PHRASES["goal"])
+        cls.agreement = Agreement.objects.create(
+            pair=cls.pair,
+            between_us="What we say stays between us.",
+            mentor_hopes=PHRASES["hopes"],
+            updated_by=cls.priya,
+        )
         ratings = {"listened": 4, "was_listened_to": 5, "learned": 4, "will_act": 3}
         cls.feedback = Feedback.objects.create(
             meeting=cls.meeting, author=cls.priya, comment=PHRASES["feedback_private"], **ratings

@@ -81,6 +81,7 @@ class ExportCompletenessTests(ExportStory):
             "shared",
             "idea",
             "goal",
+            "hopes",
             "agenda",
             "feedback_private",
             "checkin_private",

@@ -21,6 +21,7 @@ TABLE = {
     "journal entry, shared": ["yes", "yes", "no", "no", "no", "no"],
     "idea": ["yes", "yes", "no", "no", "no", "no"],
     "goal": ["yes", "yes", "no", "no", "no", "no"],
+    "agreement": ["yes", "yes", "no", "no", "no", "no"],
     "meeting agenda": ["yes", "yes", "no", "no", "no", "no"],
     "meeting log (held, length)": ["yes", "yes", "counts", "counts", "no", "no"],
     "feedback ratings": ["yes", "no", "yes", "yes", "no", "no"],
@@ -112,6 +113,11 @@ class VisibilityTests(PrivacyStory):
             if self.shows(url, PHRASES["goal"]) or self.any_page_shows(PHRASES["goal"])
             else "no"
         )
+
+    def probe_agreement(self, who: str) -> str:
+        url = reverse("agreement", args=[self.pair.pk])
+        seen = self.shows(url, PHRASES["hopes"]) or self.any_page_shows(PHRASES["hopes"])
+        return "yes" if seen else "no"
 
     def probe_meeting_agenda(self, who: str) -> str:
         url = reverse("meeting_detail", args=[self.meeting.pk])

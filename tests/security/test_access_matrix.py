@@ -17,7 +17,7 @@ from django.utils import timezone
 from tests.base import PersonasTestCase
 from twoheads.accounts.models import ApiToken
 from twoheads.api.models import Webhook
-from twoheads.journal.models import Goal, Idea, JournalEntry
+from twoheads.journal.models import Agreement, Goal, Idea, JournalEntry
 from twoheads.meetings.models import CalendarFeed, Meeting, MeetingLog
 from twoheads.pairing.models import MatchRun, Pair, PairRequest, ProposedPair
 from twoheads.participants.models import ImportUpload, Invitation, Participant
@@ -173,6 +173,8 @@ MATRIX: dict[str, Row] = {
     "checkin_create": Row(pk("pair"), PAIR),
     "exit_survey": Row(pk("pair"), PAIR),
     "journal_new": Row(pk("pair"), PAIR),
+    "agreement": Row(pk("pair"), PAIR),
+    "agreement_agree": Row(pk("pair"), PAIR, method="POST"),
     "journal_entry": Row(pk("private_entry"), PRIYA),
     "journal_delete": Row(pk("private_entry"), PRIYA),
     "idea_new": Row(pk("pair"), PAIR),
@@ -252,6 +254,7 @@ class MatrixFixtures(PersonasTestCase):
             recorded_by=cls.priya,
         )
         cls.goal = Goal.objects.create(pair=cls.pair, owner=cls.p_margaret, title="Listen more")
+        Agreement.objects.create(pair=cls.pair, between_us="Between us")
         cls.concern = Concern.objects.create(
             programme=cls.programme, author=cls.p_priya, text="Asked for restructuring plans."
         )

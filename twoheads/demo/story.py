@@ -19,6 +19,7 @@ from twoheads.guard.checks import findings_for, record_confirmation
 from twoheads.insights.models import WeeklyReportChoice
 from twoheads.journal.checkins import pair_started_on
 from twoheads.journal.models import (
+    Agreement,
     CheckIn,
     Feedback,
     Goal,
@@ -278,6 +279,7 @@ def _main_programme(
     )
     for pair in active:
         _history(pair, rng, start, today, quiet=pair.pk in at_risk, rich=pair == story_pair)
+    _agreement(story_pair, start)
     quiet_mentor = next(p for p in active if p.pk in at_risk).mentor
     concern = raise_concern(quiet_mentor, CONCERN_TEXT)
     type(concern).objects.filter(pk=concern.pk).update(created_at=_at(today - timedelta(days=4), 9))
@@ -296,6 +298,24 @@ def _main_programme(
     )
     Announcement.objects.filter(pk=kickoff.pk).update(sent_at=_at(start, 8))
     return programme
+
+
+def _agreement(pair: Pair, start: date) -> None:
+    """The story pair wrote down how they work together at their first meeting; both agreed."""
+    agreed = _at(start + timedelta(days=12), 11)
+    agreement = Agreement.objects.create(
+        pair=pair,
+        meet_every_days=14,
+        how_we_meet="A video call every other Friday at 10; coffee in London when Aisha visits.",
+        between_us=str(Agreement.AGREED_TEXT),
+        mentor_hopes="To get better at making a case to senior people, and to understand the "
+        "business behind the numbers.",
+        mentee_hopes="To use the new AI tools with my own team, and to listen more than I talk.",
+        updated_by=pair.mentor.user,
+        mentor_agreed_at=agreed,
+        mentee_agreed_at=agreed,
+    )
+    Agreement.objects.filter(pk=agreement.pk).update(updated_at=agreed)
 
 
 def _answer(pairs: list[Pair], story_pair: Pair, rng: random.Random, start: date) -> None:

@@ -9,7 +9,7 @@ from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 
-from .models import CheckIn, Feedback, Goal, Guide, Idea, JournalEntry
+from .models import Agreement, CheckIn, Feedback, Goal, Guide, Idea, JournalEntry
 from .nudges import KINDS
 
 SCALE = [(n, str(n)) for n in range(1, 6)]
@@ -116,6 +116,32 @@ class IdeaMoveForm(forms.Form):
     def __init__(self, *args: object, idea: Idea, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["state"].choices = [(s.value, s.label) for s in idea.next_states_for(user)]
+
+
+class AgreementForm(forms.ModelForm):
+    """The agreement as one partner writes it: the shared part and their own hopes (their
+    partner's hopes are theirs to write)."""
+
+    class Meta:
+        model = Agreement
+        fields = ["meet_every_days", "how_we_meet", "between_us", "mentor_hopes", "mentee_hopes"]
+        widgets = {
+            "between_us": forms.Textarea(attrs={"rows": 4}),
+            "mentor_hopes": forms.Textarea(attrs={"rows": 3}),
+            "mentee_hopes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: object, mine: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        theirs = "mentee_hopes" if mine == "mentor_hopes" else "mentor_hopes"
+        del self.fields[theirs]
+        self.fields[mine].label = _("What I hope for from our mentoring")
+
+    def written(self) -> str:
+        """What this form writes, for the guard."""
+        return "\n\n".join(
+            str(self.cleaned_data[name]) for name in Agreement.TEXTS if self.cleaned_data.get(name)
+        )
 
 
 class GoalForm(forms.ModelForm):

@@ -280,6 +280,66 @@ class IdeaEvent(models.Model):
         return f"{self.idea}: {self.from_state or '-'} -> {self.to_state}"
 
 
+class Agreement(models.Model):
+    """What the two partners agree on for their mentoring: how often and how they meet, what
+    stays between them, and what each hopes for. Either may write it; it holds once both have
+    agreed to the same words, and a change asks the other to agree again. Only the two of
+    them read it."""
+
+    AGREED_TEXT = _(
+        "What we say in our meetings stays between us, unless we both agree to share it. "
+        "Either of us can say no to a topic, and can ask to pause or end the mentoring "
+        "without giving a reason."
+    )
+
+    pair = models.OneToOneField(Pair, on_delete=models.CASCADE, related_name="agreement")
+    meet_every_days = models.PositiveSmallIntegerField(
+        _("we meet every (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    how_we_meet = models.CharField(
+        _("how and when we meet"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: a video call on Tuesdays at 10, or coffee at the London office."),
+    )
+    between_us = models.TextField(_("what stays between us"), max_length=1000)
+    mentor_hopes = models.TextField(_("what the mentor hopes for"), max_length=1000, blank=True)
+    mentee_hopes = models.TextField(_("what the mentee hopes for"), max_length=1000, blank=True)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    mentor_agreed_at = models.DateTimeField(null=True, blank=True)
+    mentee_agreed_at = models.DateTimeField(null=True, blank=True)
+
+    TEXTS = ("how_we_meet", "between_us", "mentor_hopes", "mentee_hopes")
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self) -> str:
+        return f"Agreement of {self.pair}"
+
+    @property
+    def agreed(self) -> bool:
+        return bool(self.mentor_agreed_at and self.mentee_agreed_at)
+
+    def agreed_at(self, person: Participant) -> datetime | None:
+        return self.mentor_agreed_at if person.pk == self.pair.mentor_id else self.mentee_agreed_at
+
+    def agree(self, person: Participant, at: datetime | None = None) -> None:
+        """Record that `person`, one of the two partners, agrees to the words as they are."""
+        field = "mentor_agreed_at" if person.pk == self.pair.mentor_id else "mentee_agreed_at"
+        setattr(self, field, at or timezone.now())
+
+    def text(self) -> str:
+        """Everything written in it, for the guard."""
+        return "\n\n".join(filter(None, (getattr(self, name) for name in self.TEXTS)))
+
+
 class Goal(models.Model):
     """Something one partner wants to grow in, with progress they update themselves."""
 

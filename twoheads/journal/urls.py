@@ -6,6 +6,8 @@ PAIR = "pairs/<int:pk>/"
 
 urlpatterns = [
     path(PAIR, views.pair_detail, name="pair_detail"),
+    path(PAIR + "agreement/", views.agreement, name="agreement"),
+    path(PAIR + "agreement/agree/", views.agreement_agree, name="agreement_agree"),
     path(PAIR + "journal/new/", views.journal_new, name="journal_new"),
     path(PAIR + "ideas/new/", views.idea_new, name="idea_new"),
     path(PAIR + "goals/new/", views.goal_new, name="goal_new"),

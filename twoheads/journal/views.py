@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from twoheads.accounts.models import audit
 from twoheads.meetings.guarding import save_through_guard
@@ -15,7 +16,7 @@ from twoheads.pairing.models import Pair
 from twoheads.participants.models import Participant
 from twoheads.programmes.models import Programme
 
-from . import relationship
+from . import agreements, relationship
 from .answers import (
     CHECKIN_PAGE,
     EXPORTS,
@@ -33,6 +34,7 @@ from .answers import (
 from .checkins import checkin_due, exit_survey_due
 from .closing import close_pair
 from .forms import (
+    AgreementForm,
     CheckInForm,
     CloseForm,
     ExitSurveyForm,
@@ -47,7 +49,16 @@ from .forms import (
     JournalEntryForm,
     NudgeSettingsForm,
 )
-from .models import CheckIn, Feedback, Goal, Guide, Idea, JournalEntry, NudgePreference
+from .models import (
+    Agreement,
+    CheckIn,
+    Feedback,
+    Goal,
+    Guide,
+    Idea,
+    JournalEntry,
+    NudgePreference,
+)
 from .nudges import KINDS
 
 
@@ -74,7 +85,83 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pair, me, partner = _my_pair(request, pk)
     every = request.GET.get("meetings") == "all"
     context = relationship.overview(pair, me, request.user, all_meetings=every)
-    return render(request, "journal/pair_detail.html", {**context, "partner": partner})
+    agreement = Agreement.objects.filter(pair=pair).first()
+    return render(
+        request,
+        "journal/pair_detail.html",
+        {
+            **context,
+            "partner": partner,
+            "agreement": agreement,
+            "agreement_mine": bool(agreement and agreement.agreed_at(me)),
+        },
+    )
+
+
+# Agreement
+
+
+@login_required
+def agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pair's agreement: read it, write or change it (through the guard), see who agreed."""
+    pair, me, partner = _my_pair(request, pk)
+    existing = Agreement.objects.filter(pair=pair).first()
+    if request.method == "POST" and not _require_active(request, pair):
+        return redirect("pair_detail", pair.pk)
+    mine = agreements.hopes_field(pair, me)
+    form = AgreementForm(
+        request.POST or None, instance=existing or agreements.draft(pair), mine=mine
+    )
+    context = {
+        "pair": pair,
+        "partner": partner,
+        "agreement": existing,
+        "me": me,
+        "partner_hopes": getattr(existing, agreements.hopes_field(pair, partner), ""),
+        "i_agreed": bool(existing and existing.agreed_at(me)),
+        "partner_agreed": bool(existing and existing.agreed_at(partner)),
+    }
+    if request.method == "POST" and form.is_valid():
+        changed = existing is None or form.has_changed()
+
+        def save() -> Agreement:
+            return agreements.write(form.save(commit=False), me, request.user, changed=changed)
+
+        result = save_through_guard(
+            request,
+            form=form,
+            pair=pair,
+            author=me,
+            text=form.written(),
+            content_kind="agreement",
+            save=save,
+            template="journal/agreement.html",
+            context=context,
+        )
+        if isinstance(result, HttpResponse):
+            return result
+        if result.agreed:
+            messages.success(request, _("Saved. You both agree to it."))
+        else:
+            messages.success(
+                request,
+                _("Saved. %(name)s is asked to read it and agree.")
+                % {"name": partner.display_name},
+            )
+        return redirect("pair_detail", pair.pk)
+    return render(request, "journal/agreement.html", {**context, "form": form})
+
+
+@require_POST
+@login_required
+def agreement_agree(request: HttpRequest, pk: int) -> HttpResponse:
+    pair, me, _partner = _my_pair(request, pk)
+    if not _require_active(request, pair):
+        return redirect("pair_detail", pair.pk)
+    existing = get_object_or_404(Agreement, pair=pair)
+    agreements.agree(existing, me)
+    messages.success(request, _("You agree to it."))
+    return redirect("pair_detail", pair.pk)
 
 
 # Journal

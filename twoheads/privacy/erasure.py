@@ -25,6 +25,7 @@ from twoheads.accounts.models import (
 from twoheads.guard.models import GuardConfirmation
 from twoheads.insights.models import SentWeeklyReport, WeeklyReportChoice
 from twoheads.journal.models import (
+    Agreement,
     Goal,
     JournalEntry,
     NudgePreference,
@@ -119,6 +120,9 @@ def _erase_content(user: User, people: list[Participant], result: Erasure) -> No
     result.count("private journal entries", mine.filter(shared_at__isnull=True).delete()[0])
     result.kept_for_partner["shared journal entries"] = mine.count()
     result.count("goals", Goal.objects.filter(owner__in=people).delete()[0])
+    for side in ("mentor", "mentee"):
+        Agreement.objects.filter(**{f"pair__{side}__in": people}).update(**{f"{side}_hopes": ""})
+    Agreement.objects.filter(updated_by=user).update(updated_by=None)
     result.kept_without_author.update(forget_authors([user]))
     concerns = Concern.objects.filter(author__in=people)
     result.count("concerns", concerns.count())

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from twoheads.accounts.models import ApiToken, AuditEvent, Membership, User, audit
 from twoheads.guard.models import GuardConfirmation
 from twoheads.journal.models import (
+    Agreement,
     CheckIn,
     Feedback,
     Goal,
@@ -47,6 +48,7 @@ COVERAGE = {
     "journal.Idea": "ideas",
     "journal.IdeaEvent": "ideas",
     "journal.Goal": "goals",
+    "journal.Agreement": "agreements",
     "journal.Feedback": "feedback_given",
     "journal.CheckIn": "check_ins",
     "journal.NudgePreference": "reminders",
@@ -85,6 +87,7 @@ SECTION_TITLES = {
     "journal_entries": _("Journal entries you wrote"),
     "ideas": _("Ideas"),
     "goals": _("Your goals"),
+    "agreements": _("Your mentoring agreements"),
     "feedback_given": _("Feedback you gave"),
     "check_ins": _("Check-ins and exit surveys"),
     "concerns_raised": _("Concerns you raised"),
@@ -123,6 +126,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
         "journal_entries": _entries(user),
         "ideas": _ideas(pairs, people),
         "goals": _goals(people),
+        "agreements": _agreements(people),
         "feedback_given": _feedback(user),
         "check_ins": _checkins(user),
         "concerns_raised": _concerns(people),
@@ -270,6 +274,26 @@ def _ideas(pairs: list[Pair], people: list[Participant]) -> list[dict[str, Any]]
         }
         for i in ideas
     ]
+
+
+def _agreements(people: list[Participant]) -> list[dict[str, Any]]:
+    """Each agreement of the person's pairs: what both agreed to, their own hopes and when they
+    agreed (their partner's hopes are their partner's)."""
+    rows = Agreement.objects.filter(Q(pair__mentor__in=people) | Q(pair__mentee__in=people))
+    out = []
+    for a in rows.select_related("pair__programme"):
+        side = "mentor" if a.pair.mentor_id in {p.pk for p in people} else "mentee"
+        out.append(
+            {
+                "programme": a.pair.programme.name,
+                "meet_every_days": a.meet_every_days,
+                "how_we_meet": a.how_we_meet,
+                "what_stays_between_us": a.between_us,
+                "your_hopes": getattr(a, f"{side}_hopes"),
+                "you_agreed": _when(getattr(a, f"{side}_agreed_at")),
+            }
+        )
+    return out
 
 
 def _goals(people: list[Participant]) -> list[dict[str, Any]]:

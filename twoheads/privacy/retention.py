@@ -22,6 +22,7 @@ from django.utils import timezone
 from twoheads.accounts.models import AuditEvent, Organisation, audit
 from twoheads.guard.models import GuardConfirmation
 from twoheads.journal.models import (
+    Agreement,
     CheckIn,
     Feedback,
     Goal,
@@ -262,6 +263,9 @@ def _scrub_content(programme: Programme) -> None:
     IdeaEvent.objects.filter(idea__in=ideas).update(note="", actor=None)
     goals = Goal.objects.filter(pair__in=pairs)
     goals.update(title="", description="")
+    Agreement.objects.filter(pair__in=pairs).update(
+        how_we_meet="", between_us="", mentor_hopes="", mentee_hopes="", updated_by=None
+    )
     GoalUpdate.objects.filter(goal__in=goals).update(note="")
     meetings = Meeting.objects.filter(pair__in=pairs)
     meetings.update(agenda="", note="", location="", link="", organiser=None)
