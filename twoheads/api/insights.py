@@ -32,6 +32,9 @@ class SummaryOut(Schema):
     goals: dict = Field(description="Goals and their progress on each side.")
     guard_flags: dict[str, int] = Field(description="Confirmed confidentiality flags by kind.")
     open_concerns: int = Field(description="Concerns still open that reach this token's owner.")
+    agreed_pairs: int = Field(
+        description="Pairs (active, or ended since) whose partners both agreed to their agreement."
+    )
     at_risk: dict = Field(
         description="Pairs at risk, and how many for each reason, as the owner's dashboard."
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from twoheads.accounts.models import User
 from twoheads.guard.checks import confirmation_counts
-from twoheads.journal.models import CheckIn, Feedback, FeedbackTally, Goal, Idea
+from twoheads.journal.models import Agreement, CheckIn, Feedback, FeedbackTally, Goal, Idea
 from twoheads.meetings.models import Meeting, MeetingTally
 from twoheads.pairing.models import Pair
 from twoheads.pairing.segments import WHOLE, Segment
@@ -167,6 +167,7 @@ class ProgrammeFigures:
     guard_flags: tuple[tuple[str, int], ...]
     open_concerns: int
     at_risk: tuple[AtRiskPair, ...]
+    agreed_pairs: int = 0  # pairs whose partners both agreed to their written agreement
     segment: Segment = WHOLE
 
     @property
@@ -231,7 +232,23 @@ def programme_figures(
         at_risk=tuple(
             at_risk_pairs(programme, now, viewer=viewer, concerns=concerns, within=segment.pairs())
         ),
+        agreed_pairs=agreed_pairs(programme, segment),
         segment=segment,
+    )
+
+
+def agreed_pairs(programme: Programme, segment: Segment = WHOLE) -> int:
+    """Pairs that got going (active, or ended since) whose partners both agreed to their
+    agreement: a count, never what it says."""
+    return (
+        Agreement.objects.filter(
+            pair__programme=programme,
+            pair__status__in=[Pair.Status.ACTIVE, Pair.Status.ENDED],
+            mentor_agreed_at__isnull=False,
+            mentee_agreed_at__isnull=False,
+        )
+        .filter(segment.pairs("pair__"))
+        .count()
     )
 
 
@@ -630,6 +647,7 @@ def summary_dict(figures: ProgrammeFigures) -> dict[str, Any]:
         },
         "guard_flags": dict(figures.guard_flags),
         "open_concerns": figures.open_concerns,
+        "agreed_pairs": figures.agreed_pairs,
         "at_risk": {
             "pairs": len(figures.at_risk),
             "by_reason": at_risk_reason_counts(figures.at_risk),

@@ -159,6 +159,7 @@ def _headline(f: ProgrammeFigures) -> Section:
         (_("Meetings not held"), f.meetings_not_held),
         (_recent_label(f), _r(f.recent_meetings_per_pair)),
         (_("Ideas adopted"), sum(flow.adopted for flow in f.knowledge)),
+        (_("Pairs that agreed how they work together"), f.agreed_pairs),
         (_("Pairs at risk"), len(f.at_risk)),
         (_("Open concerns"), f.open_concerns),
         (_("Confidentiality flags confirmed"), f.guard_flag_total),
@@ -484,6 +485,7 @@ def comparison_table(a: ProgrammeFigures, b: ProgrammeFigures) -> Table:
             ),
             (_("Confidentiality flags confirmed"), f.guard_flag_total),
             (_("Open concerns"), f.open_concerns),
+            (_("Pairs that agreed how they work together"), f.agreed_pairs),
             (_("Pairs at risk"), len(f.at_risk)),
         ]
 
