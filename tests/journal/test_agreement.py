@@ -4,12 +4,16 @@ words, a change asks the other to agree again, and only the two of them read it.
 Priya (reverse mentor) and Margaret (mentee) are an active pair at Acme.
 """
 
+from datetime import timedelta
+
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.base import PersonasTestCase
 from twoheads.guard.models import GuardConfirmation
 from twoheads.journal.models import Agreement
+from twoheads.journal.nudges import due_nudges
 from twoheads.pairing.models import Pair
 from twoheads.privacy.erasure import erase_person
 from twoheads.privacy.export import export_personal_data
@@ -136,3 +140,33 @@ class AgreementAcrossOrganisationsTests(PersonasTestCase):
         self.client.post(url, {**flagged, "guard_reason": "It is public", "guard_shown": shown})
         self.assertTrue(Agreement.objects.filter(pair=cross).exists())
         self.assertEqual(GuardConfirmation.objects.get().content_kind, "agreement")
+
+
+class AgreementNudgeTests(PersonasTestCase):
+    def setUp(self) -> None:
+        self.now = timezone.now()
+        Pair.objects.filter(pk=self.pair.pk).update(activated_at=self.now - timedelta(days=20))
+        self.pair.refresh_from_db()
+
+    def nudges(self, user, now=None) -> list[str]:
+        return [n.text for n in due_nudges(user, now or self.now) if n.kind == "agreement"]
+
+    def test_two_weeks_in_without_one_both_are_asked_to_write_it(self):
+        self.assertEqual(
+            self.nudges(self.priya),
+            ["Write down how you and Margaret Hughes will work together."],
+        )
+        self.assertEqual(self.nudges(self.priya, self.now - timedelta(days=10)), [])
+
+    def test_the_partner_who_has_not_agreed_is_asked_to_read_it(self):
+        agreement = Agreement.objects.create(
+            pair=self.pair, between_us="x", mentor_agreed_at=self.now
+        )
+        self.assertEqual(self.nudges(self.priya), [])
+        self.assertEqual(
+            self.nudges(self.margaret),
+            ["Priya Patel wrote down your agreement: read it and agree, or change it."],
+        )
+        agreement.agree(self.p_margaret)
+        agreement.save()
+        self.assertEqual(self.nudges(self.margaret), [])

@@ -18,6 +18,7 @@ class DigestWordsTests(PersonasTestCase):
         self.pair.save()
         # Priya hears only that the pair has not met for a while, and what is due after a meeting.
         muted = ["checkin", "idea_revisit", "goal_stale", "partner_news", "meeting_soon"]
+        muted.append("agreement")
         NudgePreference.objects.create(user=self.priya, muted=muted)
 
     def digest(self):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.base import PersonasTestCase
-from twoheads.journal.models import Goal, NudgePreference, SentNudge
+from twoheads.journal.models import Agreement, Goal, NudgePreference, SentNudge
 from twoheads.journal.nudges import EXIT_EMAILED, due_nudges, send_nudges
 from twoheads.journal.relationship import record_idea
 from twoheads.meetings.models import Meeting, MeetingLog
@@ -21,6 +21,12 @@ class NudgeTests(PersonasTestCase):
         self.start = timezone.now()
         self.pair.activated_at = self.start - timedelta(days=40)
         self.pair.save()
+        # Their agreement is agreed by both, so it asks nothing of them here
+        # (tests/journal/test_agreement.py has its nudges).
+        agreed = self.start - timedelta(days=30)
+        Agreement.objects.create(
+            pair=self.pair, between_us="x", mentor_agreed_at=agreed, mentee_agreed_at=agreed
+        )
 
     def kinds(self, user, now):
         return sorted({n.kind for n in due_nudges(user, now)})
@@ -116,7 +122,7 @@ class NudgeTests(PersonasTestCase):
         self.client.post(reverse("nudge_settings"), {"wanted": ["feedback", "goal_stale"]})
         self.assertEqual(
             sorted(NudgePreference.muted_for(self.priya)),
-            ["checkin", "idea_revisit", "meeting_soon", "no_meeting", "partner_news"],
+            ["agreement", "checkin", "idea_revisit", "meeting_soon", "no_meeting", "partner_news"],
         )
 
     def test_the_command_prints_a_one_line_summary(self):

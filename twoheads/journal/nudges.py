@@ -24,7 +24,16 @@ from twoheads.meetings.models import Meeting
 from twoheads.pairing.models import Pair
 
 from .checkins import checkin_due, exit_survey_due, exit_survey_key
-from .models import Feedback, Goal, Idea, IdeaEvent, JournalEntry, NudgePreference, SentNudge
+from .models import (
+    Agreement,
+    Feedback,
+    Goal,
+    Idea,
+    IdeaEvent,
+    JournalEntry,
+    NudgePreference,
+    SentNudge,
+)
 
 KINDS = {
     "no_meeting": gettext_lazy("No meeting for a while"),
@@ -35,6 +44,7 @@ KINDS = {
     "checkin": gettext_lazy("Check-ins and the exit survey"),
     "partner_news": gettext_lazy("What your partner shares: notes, ideas, goals"),
     "meeting_soon": gettext_lazy("A meeting in the next two days"),
+    "agreement": gettext_lazy("Your agreement with your partner"),
 }
 FEEDBACK_WINDOW_DAYS = 30
 GOAL_STALE_DAYS = 30
@@ -42,6 +52,8 @@ GOAL_STALE_DAYS = 30
 NEWS_DAYS = 7
 # A meeting this close is worth a line in the day's digest.
 MEETING_SOON_DAYS = 2
+# A pair active this long without an agreement is asked to write one.
+AGREEMENT_AFTER_DAYS = 14
 # The kind of the mark left when closing a pair emailed its exit survey.
 EXIT_EMAILED = "exit_emailed"
 
@@ -265,7 +277,40 @@ def _meeting_soon(pair: Pair, user: User, now: datetime) -> list[Nudge]:
     ]
 
 
-CHECKS = (_no_meeting, _to_log, _feedback, _ideas, _goals, _partner_news, _meeting_soon)
+def _agreement(pair: Pair, user: User, now: datetime) -> list[Nudge]:
+    """A pair two weeks in with no agreement is asked to write one; a partner who has not
+    agreed to the words as they stand is asked to read them."""
+    me = pair.side_of(user)
+    if me is None:
+        return []
+    agreement = Agreement.objects.filter(pair=pair).first()
+    url = reverse("agreement", args=[pair.pk])
+    name = pair.partner_of(me).display_name
+    if agreement is None:
+        started = pair.activated_at or pair.created_at
+        if now - started < timedelta(days=AGREEMENT_AFTER_DAYS):
+            return []
+        text = _("Write down how you and %(name)s will work together.") % {"name": name}
+        return [Nudge("agreement", f"agreement:{pair.pk}", text, url)]
+    if agreement.agreed_at(me) is not None:
+        return []
+    text = _("%(name)s wrote down your agreement: read it and agree, or change it.") % {
+        "name": name
+    }
+    changed = int(agreement.updated_at.timestamp())
+    return [Nudge("agreement", f"agreement:{pair.pk}:{changed}", text, url)]
+
+
+CHECKS = (
+    _no_meeting,
+    _to_log,
+    _feedback,
+    _ideas,
+    _goals,
+    _partner_news,
+    _meeting_soon,
+    _agreement,
+)
 
 
 def due_nudges(user: User, now: datetime | None = None) -> list[Nudge]:
