@@ -54,7 +54,7 @@ class DeliveryFailed(Exception):
 def pairs_of(organisation: Organisation) -> QuerySet[Pair]:
     """The pairs an organisation's managers see: those of its programmes and of the
     programmes it takes part in as a partner."""
-    programmes = Programme.objects.filter(Q(organisation=organisation) | Q(partners=organisation))
+    programmes = Programme.objects.of_organisations([organisation])
     return Pair.objects.filter(programme__in=programmes.values("pk"))
 
 

@@ -21,15 +21,10 @@ def draft(pair: Pair) -> Agreement:
     )
 
 
-def hopes_field(pair: Pair, person: Participant) -> str:
-    """The field of `person`'s own hopes."""
-    return "mentor_hopes" if person.pk == pair.mentor_id else "mentee_hopes"
-
-
 def write(agreement: Agreement, author: Participant, user: User, *, changed: bool) -> Agreement:
-    """Save what `author` wrote: they agree to it, and a change asks their partner to agree
-    again (told by email)."""
-    if changed or agreement.pk is None:
+    """Save what `author` wrote: they agree to it, and a change (a new agreement is one) asks
+    their partner to agree again (told by email)."""
+    if changed:
         agreement.mentor_agreed_at = agreement.mentee_agreed_at = None
     agreement.agree(author)
     agreement.updated_by = user

@@ -280,6 +280,11 @@ class IdeaEvent(models.Model):
         return f"{self.idea}: {self.from_state or '-'} -> {self.to_state}"
 
 
+def hopes_field(pair: Pair, person: Participant) -> str:
+    """The field of an agreement that holds `person`'s own hopes."""
+    return f"{pair.role_of(person)}_hopes"
+
+
 class Agreement(models.Model):
     """What the two partners agree on for their mentoring: how often and how they meet, what
     stays between them, and what each hopes for. Either may write it; it holds once both have
@@ -328,12 +333,14 @@ class Agreement(models.Model):
         return bool(self.mentor_agreed_at and self.mentee_agreed_at)
 
     def agreed_at(self, person: Participant) -> datetime | None:
-        return self.mentor_agreed_at if person.pk == self.pair.mentor_id else self.mentee_agreed_at
+        return getattr(self, f"{self.pair.role_of(person)}_agreed_at")
 
     def agree(self, person: Participant, at: datetime | None = None) -> None:
         """Record that `person`, one of the two partners, agrees to the words as they are."""
-        field = "mentor_agreed_at" if person.pk == self.pair.mentor_id else "mentee_agreed_at"
-        setattr(self, field, at or timezone.now())
+        setattr(self, f"{self.pair.role_of(person)}_agreed_at", at or timezone.now())
+
+    def hopes_of(self, person: Participant) -> str:
+        return getattr(self, hopes_field(self.pair, person))
 
     def text(self) -> str:
         """Everything written in it, for the guard."""

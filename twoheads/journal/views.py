@@ -58,6 +58,7 @@ from .models import (
     Idea,
     JournalEntry,
     NudgePreference,
+    hopes_field,
 )
 from .nudges import KINDS
 
@@ -108,18 +109,17 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     existing = Agreement.objects.filter(pair=pair).first()
     if request.method == "POST" and not _require_active(request, pair):
         return redirect("pair_detail", pair.pk)
-    mine = agreements.hopes_field(pair, me)
     form = AgreementForm(
-        request.POST or None, instance=existing or agreements.draft(pair), mine=mine
+        request.POST or None,
+        instance=existing or agreements.draft(pair),
+        mine=hopes_field(pair, me),
     )
     context = {
         "pair": pair,
         "partner": partner,
         "agreement": existing,
-        "me": me,
-        "partner_hopes": getattr(existing, agreements.hopes_field(pair, partner), ""),
+        "partner_hopes": existing.hopes_of(partner) if existing else "",
         "i_agreed": bool(existing and existing.agreed_at(me)),
-        "partner_agreed": bool(existing and existing.agreed_at(partner)),
     }
     if request.method == "POST" and form.is_valid():
         changed = existing is None or form.has_changed()

@@ -176,6 +176,13 @@ class PairFilterForm(SegmentForm):
             return self.default_status
         return self.cleaned_data["status"] or self.default_status
 
+    @property
+    def narrows(self) -> bool:
+        """Something other than every live pair is chosen."""
+        if self.chosen_status() != self.LIVE:
+            return True
+        return self.is_valid() and bool(self.cleaned_data["q"] or self.segment())
+
     def filter(self, pairs: PairQuerySet) -> PairQuerySet:
         """`pairs` narrowed to the choice (by status only when the form is invalid)."""
         status = self.chosen_status()

@@ -481,6 +481,10 @@ class Pair(models.Model):
             return []
         return [p for p in (self.mentor, self.mentee) if not self.response_of(p)]
 
+    def role_of(self, participant: Participant) -> str:
+        """The participant's side in the pair: "mentor" or "mentee"."""
+        return "mentor" if participant.pk == self.mentor_id else "mentee"
+
     def partner_of(self, participant: Participant) -> Participant:
         return self.mentee if participant.pk == self.mentor_id else self.mentor
 
@@ -504,15 +508,10 @@ class Pair(models.Model):
         return self.status in (self.Status.PROPOSED, self.Status.ACTIVE)
 
     def response_of(self, participant: Participant) -> str:
-        if participant.pk == self.mentor_id:
-            return self.mentor_response
-        return self.mentee_response
+        return getattr(self, f"{self.role_of(participant)}_response")
 
     def set_response(self, participant: Participant, response: str) -> None:
-        if participant.pk == self.mentor_id:
-            self.mentor_response = response
-        else:
-            self.mentee_response = response
+        setattr(self, f"{self.role_of(participant)}_response", response)
 
     @property
     def both_accepted(self) -> bool:

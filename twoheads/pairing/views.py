@@ -339,8 +339,7 @@ def pair_list(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "form": form,
             "params": form.params(),
-            "narrowed": form.chosen_status() != PairFilterForm.LIVE
-            or bool(form.is_valid() and (form.cleaned_data["q"] or form.segment())),
+            "narrowed": form.narrows,
             "freed": freed,
         },
     )

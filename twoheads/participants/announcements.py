@@ -8,12 +8,12 @@ only, as they hold only their records (`ParticipantQuerySet.held_by`).
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from twoheads.accounts.models import User, audit
-from twoheads.programmes.models import Programme
+from twoheads.programmes.models import MANAGER_ROLES, Programme
 
 from .models import Announcement, Participant
 
@@ -22,27 +22,49 @@ Audience = Announcement.Audience
 BATCH = 500
 
 
-def recipients(programme: Programme, user: User, audience: str) -> QuerySet[Participant]:
-    """The people an announcement from `user` to `audience` goes to: active mentors and
-    mentees with an address, among those whose records `user` holds."""
-    from twoheads.pairing.models import Pair
-
-    people = (
+def _reachable(programme: Programme, user: User) -> QuerySet[Participant]:
+    """Everyone an announcement from `user` can go to: active mentors and mentees with an
+    address, among those whose records `user` holds."""
+    return (
         programme.participants.held_by(user)
         .matchable()
         .exclude(Q(email="") & (Q(user__isnull=True) | Q(user__email="")))
     )
-    live = Pair.objects.live().filter(Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk")))
-    match audience:
-        case Audience.MENTORS:
-            people = people.filter(role=Participant.Role.MENTOR)
-        case Audience.MENTEES:
-            people = people.filter(role=Participant.Role.MENTEE)
-        case Audience.PAIRED:
-            people = people.filter(Exists(live))
-        case Audience.UNPAIRED:
-            people = people.exclude(Exists(live))
-    return people.order_by("pk")
+
+
+def _audiences() -> dict[str, Q]:
+    """Each audience as a condition on the people reachable."""
+    from twoheads.pairing.models import Pair
+
+    live = Exists(Pair.objects.live().filter(Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk"))))
+    return {
+        Audience.EVERYONE: Q(),
+        Audience.MENTORS: Q(role=Participant.Role.MENTOR),
+        Audience.MENTEES: Q(role=Participant.Role.MENTEE),
+        Audience.PAIRED: Q(live),
+        Audience.UNPAIRED: ~Q(live),
+    }
+
+
+def recipients(programme: Programme, user: User, audience: str) -> QuerySet[Participant]:
+    """The people an announcement from `user` to `audience` goes to."""
+    return _reachable(programme, user).filter(_audiences()[audience]).order_by("pk")
+
+
+def reach(programme: Programme, user: User) -> dict[str, int]:
+    """How many people each audience reaches, in one query."""
+    counts = {audience: Count("pk", filter=where) for audience, where in _audiences().items()}
+    return _reachable(programme, user).aggregate(**counts)
+
+
+def seen_by(programme: Programme, user: User) -> QuerySet[Announcement]:
+    """The programme's announcements a manager sees: those sent by a manager of their own
+    organisations (and, for the host's managers, those whose sender is gone)."""
+    orgs = user.organisations_with_role(*MANAGER_ROLES)
+    return programme.announcements.filter(
+        Q(sent_by__memberships__organisation__in=orgs)
+        | Q(sent_by__isnull=True, programme__organisation__in=orgs)
+    ).distinct()
 
 
 def announce(
@@ -97,12 +119,7 @@ def send(announcement: Announcement, participant_ids: list[int]) -> int:
     ) % {"sender": sender, "programme": programme.name, "link": link}
     body = f"{announcement.body}\n\n--\n{footer}\n"
     sent = 0
-    people = (
-        Participant.objects.filter(pk__in=participant_ids, programme=programme)
-        .matchable()
-        .select_related("user")
-        .order_by("pk")
-    )
+    people = programme.participants.matchable().select_related("user").order_by("pk")
     for start in range(0, len(participant_ids), BATCH):
         batch = people.filter(pk__in=participant_ids[start : start + BATCH])
         messages = [

@@ -18,10 +18,10 @@ from django_htmx.http import push_url
 from twoheads.accounts import once
 from twoheads.accounts.models import User, audit
 from twoheads.pairing.models import Pair
-from twoheads.programmes.models import MANAGER_ROLES, Programme, Question
+from twoheads.programmes.models import Programme, Question
 from twoheads.programmes.views import managed_programme, visible_programme
 
-from .announcements import announce, recipients
+from .announcements import announce, reach, seen_by
 from .export import WEEKDAYS, availability_text, export_csv, export_xlsx, template_csv
 from .forms import (
     AccountForm,
@@ -37,7 +37,6 @@ from .importer import apply_import, preview_import
 from .invitations import invitations_seen_by, invite, no_account_count, without_account
 from .leaving import REASONS, end_pairs_of
 from .models import (
-    Announcement,
     ImportUpload,
     Invitation,
     Participant,
@@ -592,11 +591,9 @@ def announcement_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Write to the programme's people by email, and the announcements sent before: each
     manager sees those of their own organisation's managers."""
     programme = managed_programme(request, slug)
-    reach = {
-        audience: recipients(programme, request.user, audience).count()
-        for audience in Announcement.Audience.values
-    }
-    form = AnnouncementForm(request.POST or None, reach=reach, programme=programme)
+    form = AnnouncementForm(
+        request.POST or None, reach=reach(programme, request.user), programme=programme
+    )
     if request.method == "POST" and form.is_valid():
         announcement = announce(programme, request.user, **form.cleaned_data)
         messages.success(
@@ -609,15 +606,7 @@ def announcement_list(request: HttpRequest, slug: str) -> HttpResponse:
             % {"n": announcement.recipients},
         )
         return redirect("announcement_list", programme.slug)
-    orgs = request.user.organisations_with_role(*MANAGER_ROLES)
-    sent = (
-        programme.announcements.filter(
-            Q(sent_by__memberships__organisation__in=orgs)
-            | Q(sent_by__isnull=True, programme__organisation__in=orgs)
-        )
-        .distinct()
-        .select_related("sent_by")[:50]
-    )
+    sent = seen_by(programme, request.user).select_related("sent_by")[:50]
     return render(
         request,
         "participants/announcement_list.html",

@@ -281,16 +281,17 @@ def _agreements(people: list[Participant]) -> list[dict[str, Any]]:
     agreed (their partner's hopes are their partner's)."""
     rows = Agreement.objects.filter(Q(pair__mentor__in=people) | Q(pair__mentee__in=people))
     out = []
+    mine = {p.pk: p for p in people}
     for a in rows.select_related("pair__programme"):
-        side = "mentor" if a.pair.mentor_id in {p.pk for p in people} else "mentee"
+        me = mine.get(a.pair.mentor_id) or mine[a.pair.mentee_id]
         out.append(
             {
                 "programme": a.pair.programme.name,
                 "meet_every_days": a.meet_every_days,
                 "how_we_meet": a.how_we_meet,
                 "what_stays_between_us": a.between_us,
-                "your_hopes": getattr(a, f"{side}_hopes"),
-                "you_agreed": _when(getattr(a, f"{side}_agreed_at")),
+                "your_hopes": a.hopes_of(me),
+                "you_agreed": _when(a.agreed_at(me)),
             }
         )
     return out

@@ -19,7 +19,10 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
         """Programmes the user may manage: those of organisations where they manage programmes."""
         if not user.is_authenticated:
             return self.none()
-        orgs = user.organisations_with_role(*MANAGER_ROLES)
+        return self.of_organisations(user.organisations_with_role(*MANAGER_ROLES))
+
+    def of_organisations(self, orgs: object) -> "ProgrammeQuerySet":
+        """Programmes these organisations run, or take part in as partners."""
         return self.filter(models.Q(organisation__in=orgs) | models.Q(partners__in=orgs)).distinct()
 
     def for_participant(self, user: User) -> "ProgrammeQuerySet":
